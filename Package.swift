@@ -1,0 +1,43 @@
+// swift-tools-version:6.1
+// dtmem: device tree, e820 and kernel-parameter memory maps, with Linux's own semantics.
+import PackageDescription
+
+/// Every target: internal imports by default, so no C or dependency type leaks into a public API.
+let strict: [SwiftSetting] = [
+  .enableUpcomingFeature("InternalImportsByDefault"),
+  .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+  name: "dtmem",
+  products: [.executable(name: "dtmem", targets: ["dtmem"])],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+  ],
+  targets: [
+    // The C boundary: Debian's libfdt-dev (no pkg-config file; the module map links `fdt`).
+    .systemLibrary(name: "CLibFDT", providers: [.apt(["libfdt-dev"])]),
+    // Pure Swift vocabulary: ranges, sizes, region kinds, maps, the facts a device tree states.
+    .target(name: "MemoryModel", swiftSettings: strict),
+    // The only importer of CLibFDT: a validated blob, nodes, properties, writer, overlays.
+    .target(name: "DeviceTree", dependencies: ["CLibFDT", "MemoryModel"], swiftSettings: strict),
+    // Non-device-tree codecs: e820 (log, sysfs, iomem, json) and the kernel command line.
+    .target(name: "Firmware", dependencies: ["MemoryModel"], swiftSettings: strict),
+    // Per-architecture boot sequences over the model, memblock, and the event log.
+    .target(name: "BootModel", dependencies: ["MemoryModel", "Firmware"], swiftSettings: strict),
+    // Conversions between representations.
+    .target(name: "Translate", dependencies: ["MemoryModel", "Firmware", "BootModel", "DeviceTree"], swiftSettings: strict),
+    // One type per rule, a catalog, and renderers.
+    .target(name: "Validate", dependencies: ["MemoryModel", "Firmware", "BootModel"], swiftSettings: strict),
+    // The executable: commands, input detection, output. No semantics.
+    .executableTarget(
+      name: "dtmem",
+      dependencies: [
+        "MemoryModel", "DeviceTree", "Firmware", "BootModel", "Translate", "Validate",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      swiftSettings: strict
+    ),
+  ],
+  swiftLanguageModes: [.v6]
+)

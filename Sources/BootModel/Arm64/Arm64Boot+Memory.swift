@@ -1,0 +1,161 @@
+internal import MemoryModel
+
+/// Steps 1–4: memory nodes, usable-memory-range, physical limits, `mem=`, initrd, loader.
+extension Arm64BootState {
+  /// `MAX_PHYSMEM_BITS` = `CONFIG_ARM64_PA_BITS` (52 in Debian's build).
+  static let physicalAddressBits: UInt64 = 52
+  /// The linear map of a 48-bit-VA CPU (what QEMU's cortex-a57 and most cores have):
+  /// `PAGE_END - _PAGE_OFFSET(48)` = 2^47.
+  static let linearRegionSize: UInt64 = 1 << 47
+
+  var kernelImage: PhysicalRange? {
+    configuration.loaderReservations.first { $0.kind == .kernelImage }?.range
+  }
+
+  /// The blob itself, reserved by `setup_machine_fdt()` before any node is read.
+  mutating func reserveBlob() -> [String] {
+    var found = false
+    for loader in configuration.loaderReservations where loader.kind == .deviceTreeBlob {
+      memblock.reserve(loader.range.start, loader.range.size)
+      reservations.append(
+        Reservation(
+          name: loader.label ?? "device tree blob", path: "--reserve", origin: .loader, range: loader.range,
+          status: .reserved))
+      found = true
+    }
+    return found ? [] : ["blob location unknown (pass --reserve START:SIZE:dtb to model it)"]
+  }
+
+  /// `early_init_dt_scan_memory()`: root-level `device_type = "memory"` nodes with status okay;
+  /// `linux,usable-memory` over `reg`; whole tuples; size-0 tuples skipped.
+  mutating func scanMemoryNodes(_ log: inout [String]) -> [String] {
+    var notes: [String] = []
+    if let banks = configuration.memoryOverride {
+      notes.append("memory nodes replaced by --memory")
+      for bank in banks { addMemoryArch(bank.start, bank.size, &log) }
+      return notes
+    }
+    for node in board.memoryNodes {
+      guard node.isAvailable else {
+        notes.append("\(node.path): skipped (status = \"\(node.status ?? "")\")")
+        continue
+      }
+      guard let source = node.bankSource else {
+        notes.append("\(node.path): no reg, skipped")
+        continue
+      }
+      if !source.isWellFormed {
+        diagnostics.append(
+          Diagnostic(
+            .warning, at: node.path,
+            "\(node.usableMemory != nil ? "linux,usable-memory" : "reg") is \(source.byteLength) bytes, not a multiple of \(source.tupleBytes); the kernel reads the whole tuples and ignores the rest"))
+      }
+      for tuple in source.tuples where tuple.size != 0 {
+        addMemoryArch(tuple.address, tuple.size, &log)
+        if node.hotpluggable { memblock.setFlag(.hotplug, true, tuple.address, tuple.size) }
+      }
+    }
+    return notes
+  }
+
+  /// `early_init_dt_add_memory_arch()` with arm64's limits (0 … U64_MAX): page trimming only.
+  mutating func addMemoryArch(_ base: UInt64, _ size: UInt64, _ log: inout [String]) {
+    let offset = base & (page - 1)
+    if size < page - offset {
+      log.append("OF: fdt: Ignoring memory block \(KernelFormat.llx(base)) - \(KernelFormat.llx(base &+ size))")
+      return
+    }
+    var base = base
+    var size = size
+    if offset != 0 {
+      size -= page - offset
+      base = (base &+ page &- 1) & ~(page - 1)
+    }
+    size &= ~(page - 1)
+    memblock.addMemory(base, size)
+  }
+
+  /// `linux,usable-memory-range`: cap memory to the first range, add the second.
+  mutating func applyUsableMemoryRange() -> [String] {
+    guard let chosen = board.chosen, let list = chosen.usableMemoryRange else { return [] }
+    // The kernel's length test compares bytes with a cell count (drivers/of/fdt.c, 6.12).
+    guard list.byteLength % Int(board.rootCells.address + board.rootCells.size) == 0 else {
+      return ["\(chosen.path)/linux,usable-memory-range: length \(list.byteLength) rejected, property ignored"]
+    }
+    let ranges = Array(list.tuples.prefix(2))
+    guard let first = ranges.first else { return [] }
+    memblock.capMemoryRange(first.address, first.size)
+    for extra in ranges.dropFirst() where extra.size != 0 {
+      memblock.addMemory(extra.address, extra.size)
+    }
+    return []
+  }
+
+  /// `arm64_memblock_init()`: drop memory the CPU cannot address or map linearly.
+  mutating func applyPhysicalLimits(_ log: inout [String]) -> [String] {
+    memblock.removeMemory(1 << Self.physicalAddressBits, UInt64.max)
+    guard let start = memblock.startOfDRAM, let end = memblock.endOfDRAM else { return [] }
+    let memstartAlign: UInt64 = configuration.pageSize == .size64K ? 0x2000_0000 : 0x4000_0000
+    var memstart = Alignment.down(start, memstartAlign)
+    if end - memstart > Self.linearRegionSize {
+      log.append("Memory doesn't fit in the linear mapping, VA_BITS too small")
+    }
+    let kernelEnd = kernelImage.map { UInt64(truncatingIfNeeded: $0.end) } ?? 0
+    let (limit, overflow) = memstart.addingReportingOverflow(Self.linearRegionSize)
+    if !overflow { memblock.removeMemory(max(limit, kernelEnd), UInt64.max) }
+    if !overflow, let newEnd = memblock.endOfDRAM, limit < newEnd {
+      memstart = Alignment.up(newEnd - Self.linearRegionSize, memstartAlign) ?? newEnd
+      memblock.removeMemory(0, memstart)
+    }
+    return []
+  }
+
+  /// `mem=`: keep the first N bytes of memory (an amount, not an address), then add the kernel
+  /// image back.
+  mutating func applyMemoryLimit() -> [String] {
+    guard let limit = memoryLimit else { return [] }
+    memblock.limitMemory(to: limit)
+    if let kernel = kernelImage {
+      memblock.addMemory(kernel.start, kernel.size)
+      return ["kernel image added back as memory"]
+    }
+    return []
+  }
+
+  /// The initrd: page-rounded, refused if not reachable through the linear map, else made
+  /// memory (even outside every memory node) and reserved.
+  mutating func reserveInitrd(_ log: inout [String]) -> [String] {
+    guard let initrd, initrd.size != 0 else { return [] }
+    let base = initrd.start & ~(page - 1)
+    let endAddress = (initrd.start &+ initrd.size &+ page &- 1) & ~(page - 1)
+    let size = endAddress &- base
+    let dramStart = memblock.startOfDRAM ?? 0
+    let range = PhysicalRange(start: initrd.start, size: initrd.size)
+    if base < dramStart || UInt128(base) + UInt128(size) > UInt128(dramStart) + UInt128(Self.linearRegionSize) {
+      log.append("initrd not fully accessible via the linear mapping -- please check your bootloader ...")
+      reservations.append(
+        Reservation(
+          name: "initrd", path: board.chosen?.path ?? "/chosen", origin: .initrd, range: range,
+          status: .failed(reason: "not reachable through the linear map (below the first memory bank); the kernel drops the initrd")))
+      return []
+    }
+    memblock.addMemory(base, size)
+    memblock.setFlag(.noMap, false, base, size)
+    memblock.reserve(base, size)
+    reservations.append(
+      Reservation(name: "initrd", path: board.chosen?.path ?? "/chosen", origin: .initrd, range: range, status: .reserved))
+    return []
+  }
+
+  /// `memblock_reserve(_text, _end - _text)` and whatever else the loader occupies.
+  mutating func reserveLoaderRegions() -> [String] {
+    for loader in configuration.loaderReservations where loader.kind != .deviceTreeBlob {
+      memblock.reserve(loader.range.start, loader.range.size)
+      reservations.append(
+        Reservation(
+          name: loader.label ?? (loader.kind == .kernelImage ? "kernel image" : "--reserve"), path: "--reserve",
+          origin: .loader, range: loader.range, status: .reserved))
+    }
+    return []
+  }
+}

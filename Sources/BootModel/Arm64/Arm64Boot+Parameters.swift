@@ -1,0 +1,108 @@
+internal import Firmware
+internal import MemoryModel
+
+/// Steps 3 and 9: kernel parameters as arm64 Linux 6.12 handles them.
+extension Arm64BootState {
+  /// `parse_early_param()`: the early parameters with an arm64 meaning, in command-line order.
+  mutating func parseEarlyParameters(_ log: inout [String]) -> [String] {
+    var notes: [String] = []
+    let source = configuration.commandLineSource
+    for parameter in configuration.commandLine.parameters {
+      if parameter.isNamed("mem") {
+        // arch/arm64/mm/init.c early_mem(): an amount of memory, page-aligned down.
+        guard let value = parameter.value else {
+          log.append("Malformed early option 'mem'")
+          continue
+        }
+        let limit = MemParse.memparse(Array(value.utf8)).value & ~(page - 1)
+        memoryLimit = limit
+        log.append("Memory limited to \(Int64(bitPattern: limit >> 20))MB")
+        notes.append("mem=\(value): keep the first \(ByteCount.human(limit)) of memory")
+        diagnostics.append(
+          Diagnostic(
+            .info, at: source,
+            "mem=\(value) on arm64 keeps the first \(ByteCount.human(limit)) of memory counted from the lowest bank (x86 reads mem= as an address limit)"))
+      } else if parameter.isNamed("memmap") {
+        diagnostics.append(
+          Diagnostic(
+            .warning, at: source,
+            "\(parameter.text) is ignored: arm64 has no memmap= (the kernel passes it to init as an unknown parameter); `dtmem to-overlay` turns it into a /reserved-memory overlay"))
+      } else if parameter.isNamed("cma") {
+        guard let value = parameter.value else {
+          log.append("cma: Config string not provided")
+          log.append("Malformed early option 'cma'")
+          continue
+        }
+        cmaCommandLineSize = MemParse.memparse(Array(value.utf8)).value
+        notes.append("cma=\(value): default CMA area from the command line")
+      } else if parameter.isNamed("numa") {
+        if let value = parameter.value, value.hasPrefix("off") {
+          numaOff = true
+          notes.append("numa=off: one node")
+        }
+      } else if parameter.isNamed("movable_node") {
+        memblock.movableNode = true
+        notes.append("movable_node: allocations avoid hot-pluggable memory")
+      } else if parameter.isNamed("crashkernel") {
+        diagnostics.append(
+          Diagnostic(.info, at: source, "\(parameter.text): the crash kernel is reserved after everything dtmem models; not simulated"))
+      }
+    }
+    return notes
+  }
+
+  /// `reserve_mem=` runs in `start_kernel()` after `setup_arch()`: after page tables, the memory
+  /// map, per-CPU areas and the default CMA area have taken memory from the top. Its address is
+  /// therefore a prediction: the model places it top-down in what the boot left free.
+  mutating func placeReserveMemParameters(_ log: inout [String]) -> [String] {
+    var notes: [String] = []
+    var placed: [String] = []
+    for parameter in configuration.commandLine.parameters where parameter.isNamed("reserve_mem") && parameter.value != nil {
+      let label = parameter.text
+      if placed.count >= ReserveMemParameter.maximumEntries {
+        reservations.append(
+          Reservation(
+            name: label, path: "cmdline", origin: .reserveMemParameter,
+            status: .failed(reason: "only \(ReserveMemParameter.maximumEntries) reserve_mem= entries are kept")))
+        continue
+      }
+      let request: ReserveMemParameter
+      switch ReserveMemParameter.parse(parameter.value) {
+      case .failure(let rejection):
+        reservations.append(
+          Reservation(name: label, path: "cmdline", origin: .reserveMemParameter, status: .failed(reason: "the kernel silently ignores it: \(rejection)")))
+        continue
+      case .success(let parsed):
+        request = parsed
+      }
+      if placed.contains(request.name) {
+        reservations.append(
+          Reservation(
+            name: request.name, path: "cmdline", origin: .reserveMemParameter, requestedSize: request.size,
+            alignment: request.alignment, status: .failed(reason: "the name \(request.name) is already used")))
+        continue
+      }
+      guard let base = estimateLatePlacement(size: request.size, align: request.alignment) else {
+        reservations.append(
+          Reservation(
+            name: request.name, path: "cmdline", origin: .reserveMemParameter, requestedSize: request.size,
+            alignment: request.alignment, status: .failed(reason: "no free \(ByteCount.human(request.size)) block aligned to \(Hex.short(request.alignment))")))
+        continue
+      }
+      placed.append(request.name)
+      let range = PhysicalRange(start: base, size: request.size)
+      notes.append("\(request.name): predicted at \(range.map { "\($0)" } ?? Hex.short(base))")
+      reservations.append(
+        Reservation(
+          name: request.name, path: "cmdline", origin: .reserveMemParameter, range: range, requestedSize: request.size,
+          alignment: request.alignment,
+          status: .estimated(reason: "reserve_mem= is placed after paging and the kernel's own early allocations; the address depends on the kernel build and is not stable across boots")))
+    }
+    return notes
+  }
+
+  /// Where a late top-down allocation lands, given what the boot is known to have taken.
+  mutating func estimateLatePlacement(size: UInt64, align: UInt64) -> UInt64? {
+    memblock.allocate(size: size, align: align, start: 0, end: UInt64.max, pageSize: page)
+  }
+}

@@ -1,0 +1,201 @@
+internal import MemoryModel
+internal import Firmware
+
+/// The arm64 boot model: Linux 6.12's `setup_arch()` as far as memory goes, one named step per
+/// kernel phase, each step following the kernel function it names.
+///
+///  1. DT memory nodes → memblock (`early_init_dt_scan_memory`), page trimming.
+///  2. `/chosen` `linux,usable-memory-range` (`early_init_dt_check_for_usable_mem_range`).
+///  3. Early parameters (`parse_early_param`): `mem=`, `cma=`, `numa=off`, `movable_node`;
+///     `memmap=` does not exist on arm64.
+///  4. `arm64_memblock_init()`: physical limits, `mem=`, initrd, loader reservations.
+///  5. `/reserved-memory`, early pass (`fdt_scan_reserved_mem`): static then dynamic regions.
+///  6. `/chosen` `linux,elfcorehdr`, then `/memreserve/` (in that order in 6.12: after dynamic
+///     placement, so dynamic regions do not avoid them).
+///  7. `/reserved-memory`, late pass (`fdt_scan_reserved_mem_reg_nodes`), overlap check.
+///  8. NUMA node assignment (`arch_numa_init`) and the memory the kernel reports.
+///  9. Late parameters: `reserve_mem=` (estimated).
+public enum Arm64Boot {
+  /// Runs the boot. Throws `.noMemory` when the description holds no memory at all (blobs whose
+  /// memory node the bootloader fills in), since any map would then be a guess.
+  public static func simulate(_ configuration: Arm64BootConfiguration) throws(BootModelError) -> BootResult {
+    if configuration.memoryOverride == nil {
+      let banks = configuration.board.memoryNodes.filter(\.isAvailable).flatMap { $0.bankSource?.tuples ?? [] }
+      if !banks.contains(where: { $0.size != 0 }) {
+        let why =
+          configuration.board.memoryNodes.isEmpty
+          ? "the blob has no memory node (device_type = \"memory\")"
+          : "the blob's memory nodes hold no memory (size 0, disabled or without reg)"
+        throw .noMemory("\(why); bootloaders usually fill it in. Give the RAM banks with --memory START:SIZE (repeatable)")
+      }
+    }
+    var boot = Arm64BootState(configuration)
+    boot.run()
+    return boot.result()
+  }
+}
+
+/// `SMP_CACHE_BYTES` on arm64: the default alignment of dynamic regions.
+let arm64CacheLineBytes: UInt64 = 64
+
+/// The mutable state of one simulated boot.
+struct Arm64BootState {
+  let configuration: Arm64BootConfiguration
+  let board: BoardMemory
+  let page: UInt64
+  var memblock = Memblock()
+  var steps: [BootStep] = []
+  var diagnostics: [Diagnostic] = []
+  var reservations: [Reservation] = []
+
+  // Early parameters.
+  var memoryLimit: UInt64? = nil
+  var cmaCommandLineSize: UInt64? = nil
+  var numaOff = false
+
+  // /chosen facts.
+  var initrd: (start: UInt64, size: UInt64)? = nil
+  var elfCoreHeader: RegTuple? = nil
+
+  /// Children of `/reserved-memory` with `size` and no `reg`, in DT order.
+  var dynamicChildren: [Int] = []
+  /// Where each static child's tuples sit in `reservations`.
+  var staticReservationIndex: [ChildTuple: Int] = [:]
+
+  /// `reserved_mem[]`: the regions the reserved-memory code has recorded, in recording order.
+  var records: [ReservedMemoryRecord] = []
+  /// CMA areas in use (`cma_area_count`; CONFIG_CMA_AREAS = 20 in Debian's arm64 build).
+  var cmaAreas = 0
+
+  init(_ configuration: Arm64BootConfiguration) {
+    self.configuration = configuration
+    self.board = configuration.board
+    self.page = configuration.pageSize.bytes
+    // early_init_dt_scan_chosen(): the initrd (start <= end) and the crash-dump header.
+    if let chosen = configuration.board.chosen {
+      if let initrd = chosen.initrd { self.initrd = (initrd.address, initrd.size) }
+      self.elfCoreHeader = chosen.elfCoreHeader?.tuples.first
+    }
+  }
+
+  /// Runs one step: records the kernel messages `body` emits and the memblock changes it makes.
+  mutating func step(_ title: String, _ function: String, _ body: (inout Arm64BootState, inout [String]) -> [String]) {
+    let before = memblock
+    var messages: [String] = []
+    var notes = body(&self, &messages)
+    notes.append(contentsOf: memblock.changes(since: before))
+    steps.append(BootStep(title: title, kernelFunction: function, changes: notes, kernelMessages: messages))
+  }
+
+  mutating func run() {
+    step("DT blob reserved by the loader", "setup_machine_fdt() (arch/arm64/kernel/setup.c)") { boot, _ in
+      boot.reserveBlob()
+    }
+    step("DT memory nodes", "early_init_dt_scan_memory() (drivers/of/fdt.c)") { boot, log in
+      boot.scanMemoryNodes(&log)
+    }
+    step("/chosen linux,usable-memory-range", "early_init_dt_check_for_usable_mem_range() (drivers/of/fdt.c)") { boot, _ in
+      boot.applyUsableMemoryRange()
+    }
+    step("Early parameters", "parse_early_param() (init/main.c)") { boot, log in
+      boot.parseEarlyParameters(&log)
+    }
+    step("Physical and linear-map limits", "arm64_memblock_init() (arch/arm64/mm/init.c)") { boot, log in
+      boot.applyPhysicalLimits(&log)
+    }
+    step("mem= limit", "memblock_mem_limit_remove_map() (mm/memblock.c)") { boot, _ in
+      boot.applyMemoryLimit()
+    }
+    step("initrd from /chosen", "arm64_memblock_init() (arch/arm64/mm/init.c)") { boot, log in
+      boot.reserveInitrd(&log)
+    }
+    step("Kernel image and loader reservations", "memblock_reserve(_text, _end - _text)") { boot, _ in
+      boot.reserveLoaderRegions()
+    }
+    step("/reserved-memory: static regions", "fdt_scan_reserved_mem() → __reserved_mem_reserve_reg()") { boot, log in
+      boot.reserveStaticRegions(&log)
+    }
+    step("/reserved-memory: dynamic regions", "fdt_scan_reserved_mem() → __reserved_mem_alloc_size()") { boot, log in
+      boot.allocateDynamicRegions(&log)
+    }
+    step("/chosen linux,elfcorehdr", "fdt_reserve_elfcorehdr() (drivers/of/fdt.c)") { boot, log in
+      boot.reserveElfCoreHeader(&log)
+    }
+    step("/memreserve/ entries", "early_init_fdt_scan_reserved_mem() (drivers/of/fdt.c)") { boot, _ in
+      boot.reserveHeaderEntries()
+    }
+    step("/reserved-memory: static regions recorded", "fdt_scan_reserved_mem_reg_nodes() (unflatten_device_tree)") { boot, log in
+      boot.recordStaticRegions(&log)
+    }
+    step("NUMA nodes", "arch_numa_init() (drivers/base/arch_numa.c)") { boot, log in
+      boot.assignNodes(&log)
+    }
+    step("Early memory node ranges", "free_area_init() (mm/mm_init.c)") { boot, log in
+      for block in boot.memoryBlocks() {
+        let node = String(block.node)
+        log.append("  node \(String(repeating: " ", count: max(0, 3 - node.count)))\(node): [mem \(KernelFormat.pa(block.range.start))-\(KernelFormat.pa(block.range.last))]")
+      }
+      return []
+    }
+    step("reserve_mem=", "reserve_mem() (mm/memblock.c), after setup_arch()") { boot, log in
+      boot.placeReserveMemParameters(&log)
+    }
+  }
+
+  // MARK: Result
+
+  func result() -> BootResult {
+    BootResult(
+      architecture: .arm64, memory: memoryBlocks(), reservations: reservations, e820: e820View(),
+      steps: steps, diagnostics: diagnostics)
+  }
+
+  /// memblock.memory as the kernel prints "Early memory node ranges": one line per region,
+  /// PFN_UP(base) to PFN_DOWN(end), empty ones skipped.
+  func memoryBlocks() -> [MemoryBlock] {
+    memblock.memory.compactMap { region in
+      let first = Alignment.up(region.base, page) ?? region.end
+      let end = Alignment.down(region.end, page)
+      guard first < end, let range = PhysicalRange(start: first, end: UInt128(end)) else { return nil }
+      return MemoryBlock(
+        range: range, node: max(region.node, 0), noMap: region.flags.contains(.noMap),
+        hotpluggable: region.flags.contains(.hotplug))
+    }
+  }
+
+  /// The final map in e820 terms: memory is usable, no-map memory and every taken, non-reusable
+  /// reservation is reserved, `pmem-region` nodes are persistent (type 12).
+  func e820View() -> MemoryMap {
+    var entries: [MapEntry] = []
+    for region in memblock.memory {
+      entries.append(MapEntry(start: region.base, size: region.size, kind: region.flags.contains(.noMap) ? .reserved : .usable))
+    }
+    for reservation in reservations where reservation.holdsMemoryInE820View {
+      if let range = reservation.range { entries.append(MapEntry(start: range.start, size: range.size, kind: .reserved)) }
+    }
+    for region in board.persistentRegions where region.isAvailable {
+      for tuple in region.reg?.tuples ?? [] {
+        entries.append(MapEntry(start: tuple.address, size: min(tuple.size, UInt64.max - tuple.address), kind: .persistentLegacy))
+      }
+    }
+    return (try? MemoryMap.sanitized(entries)) ?? .empty
+  }
+}
+
+extension Reservation {
+  /// Whether the region is memory the kernel keeps from general use in the e820 sense: taken
+  /// reservations from the blob (static, dynamic, /memreserve/, elfcorehdr), but not CMA
+  /// (reusable: the kernel lends it to movable pages), not what the loader put there for this
+  /// boot (kernel image, initrd), and not predictions.
+  var holdsMemoryInE820View: Bool {
+    switch status {
+    case .reserved, .allocated: break
+    default: return false
+    }
+    if reusable { return false }
+    switch origin {
+    case .staticRegion, .dynamicRegion, .memoryReservationBlock, .elfCoreHeader: return true
+    case .loader, .initrd, .reserveMemParameter: return false
+    }
+  }
+}

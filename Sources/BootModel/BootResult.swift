@@ -1,0 +1,52 @@
+public import MemoryModel
+
+/// A range of memory as the memory allocator holds it at the end of the boot steps.
+public struct MemoryBlock: Hashable, Sendable {
+  public var range: PhysicalRange
+  /// The NUMA node (0 when the kernel fakes a single node).
+  public var node: Int
+  /// Marked `MEMBLOCK_NOMAP`: memory, but not in the linear map (no-map reservations).
+  public var noMap: Bool
+  /// Marked hot-pluggable (`hotpluggable` memory node).
+  public var hotpluggable: Bool
+
+  public init(range: PhysicalRange, node: Int = 0, noMap: Bool = false, hotpluggable: Bool = false) {
+    self.range = range
+    self.node = node
+    self.noMap = noMap
+    self.hotpluggable = hotpluggable
+  }
+}
+
+/// What a boot model predicts: the final memory, every reservation, the e820 view, and the
+/// steps that led there. The same shape for every architecture, so every output format and the
+/// validator read one thing.
+public struct BootResult: Hashable, Sendable {
+  public var architecture: Architecture
+  /// Memory at the end, one block per allocator region (split where flags or nodes differ),
+  /// page-rounded as the kernel prints its "Early memory node ranges".
+  public var memory: [MemoryBlock]
+  /// Every reservation in the kernel's processing order.
+  public var reservations: [Reservation]
+  /// The final table (x86) or the e820 view of the final map (arm64).
+  public var e820: MemoryMap
+  /// The boot steps in order, for `--explain`.
+  public var steps: [BootStep]
+  /// Things worth telling: ignored parameters, assumptions, losses.
+  public var diagnostics: [Diagnostic]
+
+  public init(
+    architecture: Architecture, memory: [MemoryBlock] = [], reservations: [Reservation] = [],
+    e820: MemoryMap = .empty, steps: [BootStep] = [], diagnostics: [Diagnostic] = []
+  ) {
+    self.architecture = architecture
+    self.memory = memory
+    self.reservations = reservations
+    self.e820 = e820
+    self.steps = steps
+    self.diagnostics = diagnostics
+  }
+
+  /// Every line the kernel prints during the modelled steps, in order.
+  public var kernelLog: [String] { steps.flatMap(\.kernelMessages) }
+}

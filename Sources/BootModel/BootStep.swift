@@ -1,0 +1,19 @@
+/// One step of a boot model, for `--explain`: what the kernel does at this point, what changed,
+/// and what the kernel prints while doing it.
+public struct BootStep: Hashable, Sendable {
+  /// A short title (`DT memory nodes`, `memmap=64M$0x90000000`).
+  public var title: String
+  /// The kernel function (and version) the step follows.
+  public var kernelFunction: String
+  /// What the step added, removed, placed or refused, one line each; empty if nothing changed.
+  public var changes: [String]
+  /// Lines the kernel prints during the step (without timestamps).
+  public var kernelMessages: [String]
+
+  public init(title: String, kernelFunction: String, changes: [String] = [], kernelMessages: [String] = []) {
+    self.title = title
+    self.kernelFunction = kernelFunction
+    self.changes = changes
+    self.kernelMessages = kernelMessages
+  }
+}

@@ -1,0 +1,366 @@
+/// The early memory allocator, as mm/memblock.c (Linux 6.12) keeps it: `memory` (what exists,
+/// with per-region flags and node ids) and `reserved` (what is taken). Every operation follows the
+/// kernel function it names, including its quirks: sizes are capped so a range never passes
+/// `PHYS_ADDR_MAX`, adding over existing memory keeps the existing flags, alignment uses the
+/// kernel's power-of-two masks even for other values, and page 0 is never handed out.
+///
+/// Ranges are `[base, end)` with `end <= UInt64.max` (the kernel's cap), so no sum can overflow.
+struct Memblock: Sendable {
+  struct Flags: OptionSet, Hashable, Sendable {
+    let rawValue: UInt8
+    static let hotplug = Flags(rawValue: 1 << 0)
+    static let noMap = Flags(rawValue: 1 << 2)
+  }
+
+  /// `MAX_NUMNODES`: the node id of memory added before NUMA is set up.
+  static let noNode = -1
+
+  struct Region: Hashable, Sendable {
+    var base: UInt64
+    var end: UInt64
+    var flags: Flags
+    var node: Int
+    var size: UInt64 { end - base }
+  }
+
+  /// memblock.memory: sorted, disjoint, with neighbours of equal flags and node merged.
+  private(set) var memory: [Region] = []
+  /// memblock.reserved: sorted, disjoint, merged.
+  private(set) var reserved: [Span] = []
+  /// `memblock_set_bottom_up()`: allocation direction.
+  var bottomUp = false
+  /// `movable_node` on the command line: hot-pluggable memory is skipped by allocations.
+  var movableNode = false
+
+  /// `memblock_cap_size()`: the end of `[base, base + size)`, clamped to `PHYS_ADDR_MAX`.
+  static func cappedEnd(_ base: UInt64, _ size: UInt64) -> UInt64 {
+    base + min(size, UInt64.max - base)
+  }
+
+  // MARK: memblock.memory
+
+  /// `memblock_add()`: adds the parts of the range not already present, with `flags`/`node`;
+  /// memory already present keeps its flags (the kernel only warns).
+  mutating func addMemory(_ base: UInt64, _ size: UInt64, node: Int = Memblock.noNode, flags: Flags = []) {
+    let end = Self.cappedEnd(base, size)
+    guard end > base else { return }
+    var pieces: [Region] = []
+    var cursor = base
+    for region in memory where region.end > base && region.base < end {
+      if region.base > cursor { pieces.append(Region(base: cursor, end: region.base, flags: flags, node: node)) }
+      cursor = max(cursor, region.end)
+    }
+    if cursor < end { pieces.append(Region(base: cursor, end: end, flags: flags, node: node)) }
+    guard !pieces.isEmpty else { return }
+    memory.append(contentsOf: pieces)
+    memory.sort { $0.base < $1.base }
+    mergeMemory()
+  }
+
+  /// `memblock_remove()`: drops every part of memory inside the range.
+  mutating func removeMemory(_ base: UInt64, _ size: UInt64) {
+    let end = Self.cappedEnd(base, size)
+    guard end > base else { return }
+    var result: [Region] = []
+    result.reserveCapacity(memory.count + 1)
+    for region in memory {
+      if region.end <= base || region.base >= end {
+        result.append(region)
+        continue
+      }
+      if region.base < base { result.append(Region(base: region.base, end: base, flags: region.flags, node: region.node)) }
+      if region.end > end { result.append(Region(base: end, end: region.end, flags: region.flags, node: region.node)) }
+    }
+    memory = result
+  }
+
+  /// `memblock_setclr_flag()` on memory: sets or clears `flag` on the part of memory inside the
+  /// range (`memblock_mark_nomap`, `memblock_clear_nomap`, `memblock_mark_hotplug`).
+  mutating func setFlag(_ flag: Flags, _ on: Bool, _ base: UInt64, _ size: UInt64) {
+    let end = Self.cappedEnd(base, size)
+    guard end > base else { return }
+    var result: [Region] = []
+    result.reserveCapacity(memory.count + 2)
+    for region in memory {
+      if region.end <= base || region.base >= end {
+        result.append(region)
+        continue
+      }
+      if region.base < base { result.append(Region(base: region.base, end: base, flags: region.flags, node: region.node)) }
+      var inner = Region(base: max(region.base, base), end: min(region.end, end), flags: region.flags, node: region.node)
+      if on { inner.flags.insert(flag) } else { inner.flags.remove(flag) }
+      result.append(inner)
+      if region.end > end { result.append(Region(base: end, end: region.end, flags: region.flags, node: region.node)) }
+    }
+    memory = result
+    mergeMemory()
+  }
+
+  /// `memblock_set_node()`: gives the part of memory inside the range node `node`.
+  mutating func setNode(_ node: Int, _ base: UInt64, _ size: UInt64) {
+    let end = Self.cappedEnd(base, size)
+    guard end > base else { return }
+    var result: [Region] = []
+    for region in memory {
+      if region.end <= base || region.base >= end {
+        result.append(region)
+        continue
+      }
+      if region.base < base { result.append(Region(base: region.base, end: base, flags: region.flags, node: region.node)) }
+      result.append(Region(base: max(region.base, base), end: min(region.end, end), flags: region.flags, node: node))
+      if region.end > end { result.append(Region(base: end, end: region.end, flags: region.flags, node: region.node)) }
+    }
+    memory = result
+    mergeMemory()
+  }
+
+  /// Gives every region the same node (the kernel's single faked node).
+  mutating func setAllNodes(_ node: Int) {
+    for index in memory.indices { memory[index].node = node }
+    mergeMemory()
+  }
+
+  /// `memblock_merge_regions()`.
+  private mutating func mergeMemory() {
+    var result: [Region] = []
+    result.reserveCapacity(memory.count)
+    for region in memory {
+      if let last = result.last, last.end == region.base, last.flags == region.flags, last.node == region.node {
+        result[result.count - 1].end = region.end
+      } else {
+        result.append(region)
+      }
+    }
+    memory = result
+  }
+
+  /// `memblock_cap_memory_range()`: removes all memory outside the range except NOMAP regions,
+  /// and truncates reservations to it.
+  mutating func capMemoryRange(_ base: UInt64, _ size: UInt64) {
+    guard size != 0, !memory.isEmpty else { return }
+    let end = Self.cappedEnd(base, size)
+    var result: [Region] = []
+    for region in memory {
+      if region.flags.contains(.noMap) {
+        result.append(region)
+        continue
+      }
+      let low = max(region.base, base)
+      let high = min(region.end, end)
+      if low < high { result.append(Region(base: low, end: high, flags: region.flags, node: region.node)) }
+    }
+    memory = result
+    mergeMemory()
+    freeReserved(0, base)
+    freeReserved(end, UInt64.max)
+  }
+
+  /// `memblock_mem_limit_remove_map()`: keeps the first `limit` bytes of memory counted from the
+  /// lowest region (NOMAP regions count), as `mem=` does on arm64.
+  mutating func limitMemory(to limit: UInt64) {
+    guard limit != 0 else { return }
+    var remaining = limit
+    var maxAddress: UInt64? = nil
+    for region in memory {
+      if remaining <= region.size {
+        maxAddress = region.base + remaining
+        break
+      }
+      remaining -= region.size
+    }
+    guard let maxAddress else { return }
+    capMemoryRange(0, maxAddress)
+  }
+
+  var startOfDRAM: UInt64? { memory.first?.base }
+  var endOfDRAM: UInt64? { memory.last?.end }
+
+  /// `memblock_overlaps_region(&memblock.memory, …)`.
+  func overlapsMemory(_ base: UInt64, _ size: UInt64) -> Bool {
+    let end = Self.cappedEnd(base, size)
+    return memory.contains { $0.base < end && base < $0.end }
+  }
+
+  // MARK: memblock.reserved
+
+  /// `memblock_reserve()`.
+  mutating func reserve(_ base: UInt64, _ size: UInt64) {
+    Span.insert(Span(base: base, end: Self.cappedEnd(base, size)), into: &reserved)
+  }
+
+  /// `memblock_phys_free()` / removal from memblock.reserved.
+  mutating func freeReserved(_ base: UInt64, _ size: UInt64) {
+    Span.remove(Span(base: base, end: Self.cappedEnd(base, size)), from: &reserved)
+  }
+
+  /// `memblock_is_region_reserved()`: any part of the range is reserved.
+  func isReserved(_ base: UInt64, _ size: UInt64) -> Bool {
+    Span.overlaps(Span(base: base, end: Self.cappedEnd(base, size)), reserved)
+  }
+
+  // MARK: Allocation
+
+  /// `memblock_phys_alloc_range()` → `memblock_find_in_range_node()` + `memblock_reserve()`:
+  /// the highest (or, bottom-up, lowest) `align`-aligned `size` bytes of free memory in
+  /// `[start, end)`, skipping NOMAP memory and (with movable_node) hot-pluggable memory.
+  /// nil when nothing fits. `end == UInt64.max` means anywhere.
+  mutating func allocate(size: UInt64, align: UInt64, start: UInt64, end: UInt64, pageSize: UInt64) -> UInt64? {
+    guard let found = find(size: size, align: align, start: start, end: end, pageSize: pageSize) else { return nil }
+    reserve(found, size)
+    return found
+  }
+
+  /// `memblock_find_in_range_node()` without reserving.
+  func find(size: UInt64, align: UInt64, start: UInt64, end: UInt64, pageSize: UInt64) -> UInt64? {
+    // Avoid allocating the first page.
+    let low = max(start, pageSize)
+    let high = max(low, end)
+    return bottomUp
+      ? findBottomUp(low, high, size: size, align: align)
+      : findTopDown(low, high, size: size, align: align)
+  }
+
+  /// `round_down()` and `round_up()` as the kernel's macros compute them (masks).
+  @inline(__always) static func roundDown(_ x: UInt64, _ y: UInt64) -> UInt64 { x & ~(y &- 1) }
+  @inline(__always) static func roundUp(_ x: UInt64, _ y: UInt64) -> UInt64 { ((x &- 1) | (y &- 1)) &+ 1 }
+
+  func usableForAllocation(_ region: Region) -> Bool {
+    if region.flags.contains(.noMap) { return false }
+    if movableNode && region.flags.contains(.hotplug) { return false }
+    return true
+  }
+
+  /// `__memblock_find_range_top_down()` over `for_each_free_mem_range_reverse`. Free ranges
+  /// wholly outside `[start, end)` cannot hold a non-empty block, so they are skipped; an empty
+  /// request walks every range exactly as the kernel does.
+  func findTopDown(_ start: UInt64, _ end: UInt64, size: UInt64, align: UInt64) -> UInt64? {
+    let prune = size > 0
+    for region in memory.reversed() where usableForAllocation(region) {
+      if prune && region.base >= end { continue }
+      if prune && region.end <= start { break }
+      var found: UInt64? = nil
+      Span.forEachGapReversed(in: Span(base: region.base, end: region.end), reserved) { gap in
+        let thisStart = min(max(gap.base, start), end)
+        let thisEnd = min(max(gap.end, start), end)
+        if thisEnd < size { return true }
+        let candidate = Self.roundDown(thisEnd - size, align)
+        if candidate >= thisStart {
+          found = candidate
+          return false
+        }
+        return !prune || gap.base > start
+      }
+      if let found { return found }
+    }
+    return nil
+  }
+
+  /// `__memblock_find_range_bottom_up()` over `for_each_free_mem_range`.
+  func findBottomUp(_ start: UInt64, _ end: UInt64, size: UInt64, align: UInt64) -> UInt64? {
+    let prune = size > 0
+    for region in memory where usableForAllocation(region) {
+      if prune && region.end <= start { continue }
+      if prune && region.base >= end { break }
+      var found: UInt64? = nil
+      Span.forEachGap(in: Span(base: region.base, end: region.end), reserved) { gap in
+        let thisStart = min(max(gap.base, start), end)
+        let thisEnd = min(max(gap.end, start), end)
+        let candidate = Self.roundUp(thisStart, align)
+        if candidate < thisEnd && thisEnd - candidate >= size {
+          found = candidate
+          return false
+        }
+        return !prune || gap.end < end
+      }
+      if let found { return found }
+    }
+    return nil
+  }
+}
+
+/// A half-open `[base, end)` span with helpers over sorted, disjoint, merged span lists.
+struct Span: Hashable, Sendable {
+  var base: UInt64
+  var end: UInt64
+
+  /// The index of the first span whose end is greater than `address`.
+  static func firstIndex(endingAfter address: UInt64, in spans: [Span]) -> Int {
+    var low = 0
+    var high = spans.count
+    while low < high {
+      let mid = (low + high) / 2
+      if spans[mid].end > address { high = mid } else { low = mid + 1 }
+    }
+    return low
+  }
+
+  /// Adds `span`, merging with overlapping and touching spans.
+  static func insert(_ span: Span, into spans: inout [Span]) {
+    guard span.end > span.base else { return }
+    var low = firstIndex(endingAfter: span.base, in: spans)
+    // A span ending exactly at `span.base` touches it and merges.
+    if low > 0 && spans[low - 1].end == span.base { low -= 1 }
+    var high = low
+    var merged = span
+    while high < spans.count && spans[high].base <= span.end {
+      merged.base = min(merged.base, spans[high].base)
+      merged.end = max(merged.end, spans[high].end)
+      high += 1
+    }
+    spans.replaceSubrange(low..<high, with: [merged])
+  }
+
+  /// Removes `span` from the list, splitting spans it cuts.
+  static func remove(_ span: Span, from spans: inout [Span]) {
+    guard span.end > span.base else { return }
+    let low = firstIndex(endingAfter: span.base, in: spans)
+    var high = low
+    var replacement: [Span] = []
+    while high < spans.count && spans[high].base < span.end {
+      let existing = spans[high]
+      if existing.base < span.base { replacement.append(Span(base: existing.base, end: span.base)) }
+      if existing.end > span.end { replacement.append(Span(base: span.end, end: existing.end)) }
+      high += 1
+    }
+    spans.replaceSubrange(low..<high, with: replacement)
+  }
+
+  static func overlaps(_ span: Span, _ spans: [Span]) -> Bool {
+    guard span.end > span.base else { return false }
+    let index = firstIndex(endingAfter: span.base, in: spans)
+    return index < spans.count && spans[index].base < span.end
+  }
+
+  /// The free gaps of `within` not covered by `spans`, from the top down; `body` returns false
+  /// to stop.
+  static func forEachGapReversed(in within: Span, _ spans: [Span], _ body: (Span) -> Bool) {
+    let first = firstIndex(endingAfter: within.base, in: spans)
+    var index = first
+    while index < spans.count && spans[index].base < within.end { index += 1 }
+    // spans[first..<index] overlap `within`.
+    var top = within.end
+    while index > first {
+      index -= 1
+      let taken = spans[index]
+      let gapBase = max(taken.end, within.base)
+      if gapBase < top, !body(Span(base: gapBase, end: top)) { return }
+      top = min(top, taken.base)
+      if top <= within.base { return }
+    }
+    if top > within.base { _ = body(Span(base: within.base, end: top)) }
+  }
+
+  /// The free gaps of `within` not covered by `spans`, from the bottom up.
+  static func forEachGap(in within: Span, _ spans: [Span], _ body: (Span) -> Bool) {
+    var index = firstIndex(endingAfter: within.base, in: spans)
+    var bottom = within.base
+    while index < spans.count && spans[index].base < within.end {
+      let taken = spans[index]
+      if taken.base > bottom, !body(Span(base: bottom, end: min(taken.base, within.end))) { return }
+      bottom = max(bottom, taken.end)
+      if bottom >= within.end { return }
+      index += 1
+    }
+    if bottom < within.end { _ = body(Span(base: bottom, end: within.end)) }
+  }
+}

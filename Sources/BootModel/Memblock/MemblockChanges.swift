@@ -1,0 +1,48 @@
+internal import MemoryModel
+
+/// What a boot step did to memblock, computed by comparing the state before and after, so every
+/// step's `--explain` line is derived from the model rather than written by hand.
+extension Memblock {
+  /// Human lines: `memory +[mem …]`, `memory -[mem …]`, `no-map +[mem …]`, `reserved +[mem …]`.
+  func changes(since before: Memblock) -> [String] {
+    var lines: [String] = []
+    let memoryBefore = before.memory.map { Span(base: $0.base, end: $0.end) }
+    let memoryAfter = memory.map { Span(base: $0.base, end: $0.end) }
+    let noMapBefore = before.memory.filter { $0.flags.contains(.noMap) }.map { Span(base: $0.base, end: $0.end) }
+    let noMapAfter = memory.filter { $0.flags.contains(.noMap) }.map { Span(base: $0.base, end: $0.end) }
+    for span in Span.subtract(memoryAfter, memoryBefore) { lines.append("memory   + \(span.text)") }
+    for span in Span.subtract(memoryBefore, memoryAfter) { lines.append("memory   - \(span.text)") }
+    for span in Span.subtract(noMapAfter, noMapBefore) { lines.append("no-map   + \(span.text)") }
+    for span in Span.subtract(noMapBefore, noMapAfter) { lines.append("no-map   - \(span.text)") }
+    for span in Span.subtract(reserved, before.reserved) { lines.append("reserved + \(span.text)") }
+    for span in Span.subtract(before.reserved, reserved) { lines.append("reserved - \(span.text)") }
+    return lines
+  }
+}
+
+extension Span {
+  /// `[mem 0x…-0x…] (size)` with an inclusive end.
+  var text: String {
+    "[mem \(Hex.padded(base))-\(Hex.padded(end &- 1))] \(ByteCount.human(end - base))"
+  }
+
+  /// The parts of `a` not covered by `b` (both sorted and disjoint; `a` may hold touching spans).
+  static func subtract(_ a: [Span], _ b: [Span]) -> [Span] {
+    var merged: [Span] = []
+    for span in a { Span.insert(span, into: &merged) }
+    var result: [Span] = []
+    var j = 0
+    for span in merged {
+      var cursor = span.base
+      while j < b.count && b[j].end <= cursor { j += 1 }
+      var k = j
+      while k < b.count && b[k].base < span.end {
+        if b[k].base > cursor { result.append(Span(base: cursor, end: b[k].base)) }
+        cursor = max(cursor, b[k].end)
+        k += 1
+      }
+      if cursor < span.end { result.append(Span(base: cursor, end: span.end)) }
+    }
+    return result
+  }
+}

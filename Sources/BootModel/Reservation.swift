@@ -1,0 +1,90 @@
+public import MemoryModel
+
+/// One reservation the boot made, tried or would make, in the kernel's processing order.
+public struct Reservation: Hashable, Sendable {
+  /// Where the reservation comes from.
+  public enum Origin: String, Hashable, Sendable {
+    /// A `/reserved-memory` child with `reg`.
+    case staticRegion = "static"
+    /// A `/reserved-memory` child with `size` (placed by the kernel).
+    case dynamicRegion = "dynamic"
+    /// An entry of the blob header's `/memreserve/` block.
+    case memoryReservationBlock = "memreserve"
+    /// Memory the loader occupied before the kernel looked (`--reserve`).
+    case loader
+    /// The initrd named by `/chosen`.
+    case initrd
+    /// The crash-dump ELF header named by `/chosen`.
+    case elfCoreHeader = "elfcorehdr"
+    /// A `reserve_mem=` kernel parameter.
+    case reserveMemParameter = "reserve_mem"
+  }
+
+  /// What became of it.
+  public enum Status: Hashable, Sendable {
+    /// Static, taken where it was asked for.
+    case reserved
+    /// Dynamic, placed by the allocator.
+    case allocated
+    /// The kernel refuses or fails it; the reason says how.
+    case failed(reason: String)
+    /// `status` is not "okay".
+    case disabled
+    /// Placed later than anything the model sees exactly; the address is a prediction.
+    case estimated(reason: String)
+
+    /// The contract's spelling: reserved, allocated, failed, disabled, estimated.
+    public var name: String {
+      switch self {
+      case .reserved: "reserved"
+      case .allocated: "allocated"
+      case .failed: "failed"
+      case .disabled: "disabled"
+      case .estimated: "estimated"
+      }
+    }
+
+    public var reason: String? {
+      switch self {
+      case .failed(let reason), .estimated(let reason): reason
+      default: nil
+      }
+    }
+  }
+
+  /// The name as the kernel prints it (`linux,cma`, `pool@50000000`), or the parameter's name.
+  public var name: String
+  /// The node path (`/reserved-memory/linux,cma`), `/memreserve/`, `cmdline`, or `--reserve`.
+  public var path: String
+  public var origin: Origin
+  /// Where it is (or is predicted to be); nil when it was never placed.
+  public var range: PhysicalRange?
+  /// The size asked for (dynamic regions, parameters).
+  public var requestedSize: UInt64?
+  /// The alignment used for placement.
+  public var alignment: UInt64?
+  /// The windows tried, in order (`alloc-ranges`).
+  public var allocRanges: [RegTuple]
+  public var noMap: Bool
+  public var reusable: Bool
+  public var compatible: [String]
+  public var status: Status
+
+  public init(
+    name: String, path: String, origin: Origin, range: PhysicalRange? = nil,
+    requestedSize: UInt64? = nil, alignment: UInt64? = nil, allocRanges: [RegTuple] = [],
+    noMap: Bool = false, reusable: Bool = false, compatible: [String] = [], status: Status
+  ) {
+    self.name = name
+    self.path = path
+    self.origin = origin
+    self.range = range
+    self.requestedSize = requestedSize
+    self.alignment = alignment
+    self.allocRanges = allocRanges
+    self.noMap = noMap
+    self.reusable = reusable
+    self.compatible = compatible
+    self.status = status
+  }
+}

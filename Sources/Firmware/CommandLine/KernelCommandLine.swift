@@ -1,0 +1,120 @@
+/// One `name[=value]` token of a kernel command line.
+public struct KernelParameter: Hashable, Sendable {
+  /// The name as written (`reserve-mem`, `memmap`).
+  public var name: String
+  /// The value, with surrounding quotes removed as the kernel removes them; nil without `=`.
+  public var value: String?
+  /// The byte offset of the token in the command line (for messages).
+  public var offset: Int
+
+  public init(name: String, value: String?, offset: Int) {
+    self.name = name
+    self.value = value
+    self.offset = offset
+  }
+
+  /// `parameq()` (kernel/params.c): names match when equal with `-` and `_` interchangeable.
+  public func isNamed(_ wanted: String) -> Bool {
+    let a = Array(name.utf8)
+    let b = Array(wanted.utf8)
+    guard a.count == b.count else { return false }
+    for (x, y) in zip(a, b) where x != y {
+      let dashOrUnderscore: (UInt8) -> Bool = { $0 == 0x2d || $0 == 0x5f }
+      if !(dashOrUnderscore(x) && dashOrUnderscore(y)) { return false }
+    }
+    return true
+  }
+
+  /// The token as the kernel reassembles it (`name=value`).
+  public var text: String { value.map { "\(name)=\($0)" } ?? name }
+}
+
+/// A kernel command line split into parameters exactly as `parse_args()`/`next_arg()`
+/// (kernel/params.c, lib/cmdline.c; Linux 6.12) split it: whitespace separates tokens except
+/// inside double quotes, a `"` toggles quoting anywhere in a token, the first `=` separates
+/// name and value, quotes around a value (or a whole token) are dropped, and a bare `--` ends
+/// the kernel's parameters (the rest belongs to init).
+public struct KernelCommandLine: Hashable, Sendable {
+  /// The kernel's parameters, in order.
+  public var parameters: [KernelParameter]
+  /// What follows a bare `--`: arguments for init, never parsed by the kernel.
+  public var initArguments: String?
+  /// The command line as given.
+  public var text: String
+
+  public init(_ text: String) {
+    self.text = text
+    var bytes = Array(text.utf8)
+    var parameters: [KernelParameter] = []
+    var index = Self.skipSpaces(bytes, 0)
+    var initArguments: String? = nil
+    while index < bytes.count {
+      let (parameter, next) = Self.nextArgument(&bytes, from: index)
+      if parameter.value == nil && parameter.name == "--" {
+        initArguments = String(decoding: bytes[next...], as: UTF8.self)
+        break
+      }
+      parameters.append(parameter)
+      index = next
+    }
+    self.parameters = parameters
+    self.initArguments = initArguments
+  }
+
+  /// The parameters whose name `parameq`-matches `name`, in command-line order.
+  public func parameters(named name: String) -> [KernelParameter] {
+    parameters.filter { $0.isNamed(name) }
+  }
+
+  /// `isspace()` of the kernel's ctype: space, \t \n \v \f \r (and 0xa0 in its Latin-1 table).
+  static func isSpace(_ c: UInt8) -> Bool { c == 0x20 || (c >= 0x09 && c <= 0x0d) || c == 0xa0 }
+
+  static func skipSpaces(_ bytes: [UInt8], _ start: Int) -> Int {
+    var i = start
+    while i < bytes.count && isSpace(bytes[i]) { i += 1 }
+    return i
+  }
+
+  /// `next_arg()`: one token from `start`; returns it and where the next token begins.
+  static func nextArgument(_ bytes: inout [UInt8], from start: Int) -> (KernelParameter, Int) {
+    var args = start
+    var inQuote = false
+    var quoted = false
+    if bytes[args] == 0x22 {
+      args += 1
+      inQuote = true
+      quoted = true
+    }
+    var i = 0
+    var equals = 0
+    while args + i < bytes.count {
+      let c = bytes[args + i]
+      if isSpace(c) && !inQuote { break }
+      if equals == 0 && c == 0x3d { equals = i }
+      if c == 0x22 { inQuote.toggle() }
+      i += 1
+    }
+    // The token is bytes[args ..< args+i]; the kernel NUL-terminates pieces in place.
+    var nameEnd = args + i
+    var valueStart: Int? = nil
+    var valueEnd = args + i
+    if equals != 0 {
+      nameEnd = args + equals
+      valueStart = args + equals + 1
+      if valueStart! < args + i && bytes[valueStart!] == 0x22 {
+        valueStart! += 1
+        if bytes[args + i - 1] == 0x22 { valueEnd = args + i - 1 }
+      }
+    }
+    if quoted && i > 0 && bytes[args + i - 1] == 0x22 {
+      // Drops the closing quote of a token quoted from its start (`"name=value"`).
+      if valueStart == nil { nameEnd = min(nameEnd, args + i - 1) } else { valueEnd = min(valueEnd, args + i - 1) }
+    }
+    let name = String(decoding: bytes[args..<max(args, nameEnd)], as: UTF8.self)
+    let value = valueStart.map { s in String(decoding: bytes[s..<max(s, valueEnd)], as: UTF8.self) }
+    var next = args + i
+    if next < bytes.count { next += 1 }
+    next = skipSpaces(bytes, next)
+    return (KernelParameter(name: name, value: value, offset: start), next)
+  }
+}

@@ -1,0 +1,123 @@
+/// One `(address, size)` pair as a device tree property encodes it. Raw: the sum may run past
+/// 2^64 (the kernel clamps or wraps depending on the caller), so `range` is failable.
+public struct RegTuple: Hashable, Sendable, CustomStringConvertible {
+  public var address: UInt64
+  public var size: UInt64
+
+  public init(address: UInt64, size: UInt64) {
+    self.address = address
+    self.size = size
+  }
+
+  /// The range, or nil when `address + size` runs past 2^64.
+  public var range: PhysicalRange? { PhysicalRange(start: address, size: size) }
+
+  public var description: String { "<\(Hex.short(address)) \(Hex.short(size))>" }
+}
+
+/// How many 32-bit cells an address and a size take (`#address-cells`, `#size-cells`).
+public struct CellCounts: Hashable, Sendable, CustomStringConvertible {
+  public var address: UInt32
+  public var size: UInt32
+
+  public init(address: UInt32, size: UInt32) {
+    self.address = address
+    self.size = size
+  }
+
+  /// What Linux assumes when the root node lacks the properties: 1 and 1
+  /// (drivers/of/of_private.h `OF_ROOT_NODE_*_CELLS_DEFAULT`; 2 only on SPARC). The devicetree
+  /// specification and dtc assume 2 and 1; where they disagree, the kernel's reading is the one
+  /// that decides what memory Linux gets.
+  public static let kernelRootDefault = CellCounts(address: 1, size: 1)
+
+  /// Bytes of one `(address, size)` tuple.
+  public var tupleBytes: Int { Int(address + size) * 4 }
+
+  public var description: String { "<\(address) \(size)>" }
+}
+
+/// A list of `(address, size)` tuples decoded from a property, keeping what did not decode:
+/// the kernel reads whole tuples and (6.12) ignores a trailing partial one, while validation
+/// wants to say the property is malformed.
+public struct RegList: Hashable, Sendable {
+  public var tuples: [RegTuple]
+  /// The property's length in bytes.
+  public var byteLength: Int
+  /// The tuple size the property was decoded with, in bytes.
+  public var tupleBytes: Int
+
+  public init(tuples: [RegTuple], byteLength: Int, tupleBytes: Int) {
+    self.tuples = tuples
+    self.byteLength = byteLength
+    self.tupleBytes = tupleBytes
+  }
+
+  /// The length is a whole number of tuples (an empty property is well formed and empty).
+  public var isWellFormed: Bool { tupleBytes > 0 && byteLength % tupleBytes == 0 }
+}
+
+/// A single number decoded from a property that should hold exactly `expectedBytes` bytes.
+public struct CellValue: Hashable, Sendable {
+  /// The property's length in bytes.
+  public var byteLength: Int
+  /// The length the kernel requires.
+  public var expectedBytes: Int
+  /// The value when the length is right; nil otherwise (the kernel then rejects the node).
+  public var value: UInt64?
+
+  public init(byteLength: Int, expectedBytes: Int, value: UInt64?) {
+    self.byteLength = byteLength
+    self.expectedBytes = expectedBytes
+    self.value = value
+  }
+}
+
+/// Big-endian cell decoding with the kernel's rules (`of_read_number`, `dt_mem_next_cell`).
+public enum CellDecoder {
+  /// `of_read_number(cells, count)`: the big-endian number in `count` cells from byte `offset`,
+  /// keeping the low 64 bits when more than two cells are given (as the kernel's u64 does).
+  /// The caller guarantees `offset + 4 * count <= bytes.count`.
+  public static func number(_ bytes: [UInt8], at offset: Int, cells count: Int) -> UInt64 {
+    var value: UInt64 = 0
+    var index = offset
+    for _ in 0..<count {
+      let cell =
+        UInt64(bytes[index]) << 24 | UInt64(bytes[index + 1]) << 16 | UInt64(bytes[index + 2]) << 8
+        | UInt64(bytes[index + 3])
+      value = value << 32 | cell
+      index += 4
+    }
+    return value
+  }
+
+  /// Every whole `(address, size)` tuple in `bytes`, plus what did not fit.
+  public static func tuples(_ bytes: [UInt8], cells: CellCounts) -> RegList {
+    let tupleBytes = cells.tupleBytes
+    var tuples: [RegTuple] = []
+    if tupleBytes > 0 {
+      tuples.reserveCapacity(bytes.count / tupleBytes)
+      var offset = 0
+      while offset + tupleBytes <= bytes.count {
+        let address = number(bytes, at: offset, cells: Int(cells.address))
+        let size = number(bytes, at: offset + Int(cells.address) * 4, cells: Int(cells.size))
+        tuples.append(RegTuple(address: address, size: size))
+        offset += tupleBytes
+      }
+    }
+    return RegList(tuples: tuples, byteLength: bytes.count, tupleBytes: tupleBytes)
+  }
+
+  /// A number that must take exactly `cells` cells.
+  public static func value(_ bytes: [UInt8], cells: UInt32) -> CellValue {
+    let expected = Int(cells) * 4
+    let value = bytes.count == expected ? number(bytes, at: 0, cells: Int(cells)) : nil
+    return CellValue(byteLength: bytes.count, expectedBytes: expected, value: value)
+  }
+
+  /// A number of whatever width the property has (`of_read_number(prop, len / 4)`), as the
+  /// kernel reads `linux,initrd-start`/`-end` (1 or 2 cells whatever the root says).
+  public static func flexibleNumber(_ bytes: [UInt8]) -> UInt64 {
+    number(bytes, at: 0, cells: bytes.count / 4)
+  }
+}

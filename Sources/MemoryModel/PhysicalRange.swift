@@ -1,0 +1,142 @@
+/// A half-open range of physical addresses `[start, start + size)`.
+///
+/// The range may end exactly at 2^64 (the last byte is `0xffff_ffff_ffff_ffff`), which a
+/// `UInt64` exclusive end cannot express; `end` is therefore a `UInt128`. Construction is
+/// checked: a range that would run past 2^64 cannot be made, so arithmetic on untrusted input
+/// goes through the failable initialisers and never traps.
+public struct PhysicalRange: Hashable, Sendable, Comparable, CustomStringConvertible {
+  /// The first address.
+  public let start: UInt64
+  /// The number of bytes; may be zero.
+  public let size: UInt64
+
+  /// The highest representable exclusive end: 2^64.
+  public static let addressSpaceEnd: UInt128 = UInt128(UInt64.max) + 1
+
+  /// A range of `size` bytes from `start`, or nil if it would run past 2^64.
+  public init?(start: UInt64, size: UInt64) {
+    guard UInt128(start) + UInt128(size) <= PhysicalRange.addressSpaceEnd else { return nil }
+    self.start = start
+    self.size = size
+  }
+
+  /// The range `[start, end)`, or nil if `end < start` or `end > 2^64`.
+  public init?(start: UInt64, end: UInt128) {
+    // A range covering all 2^64 addresses from 0 has a size that does not fit in UInt64.
+    guard end >= UInt128(start), end <= PhysicalRange.addressSpaceEnd,
+      end - UInt128(start) <= UInt128(UInt64.max)
+    else { return nil }
+    self.start = start
+    self.size = UInt64(end - UInt128(start))
+  }
+
+  /// The range `[first, last]` given by its inclusive bounds (as the kernel prints them).
+  public init?(first: UInt64, last: UInt64) {
+    guard last >= first, !(first == 0 && last == UInt64.max) else { return nil }
+    self.start = first
+    self.size = last - first + 1
+  }
+
+  /// The exclusive end; up to 2^64.
+  @inline(__always) public var end: UInt128 { UInt128(start) + UInt128(size) }
+
+  /// The exclusive end when it fits in 64 bits (nil for a range ending at 2^64).
+  public var endIfRepresentable: UInt64? {
+    let e = end
+    return e <= UInt128(UInt64.max) ? UInt64(e) : nil
+  }
+
+  /// The last address in the range. Only meaningful when the range is not empty.
+  public var last: UInt64 { size == 0 ? start : start + (size - 1) }
+
+  public var isEmpty: Bool { size == 0 }
+
+  public func contains(_ address: UInt64) -> Bool {
+    address >= start && UInt128(address) < end
+  }
+
+  /// True when every address of `other` lies in this range (an empty range is contained if its
+  /// start lies inside or at the end).
+  public func contains(_ other: PhysicalRange) -> Bool {
+    other.start >= start && other.end <= end
+  }
+
+  /// True when the two ranges share at least one address (touching ranges do not overlap).
+  public func overlaps(_ other: PhysicalRange) -> Bool {
+    !isEmpty && !other.isEmpty && UInt128(other.start) < end && UInt128(start) < other.end
+  }
+
+  /// The addresses both ranges contain, or nil when they are disjoint.
+  public func intersection(_ other: PhysicalRange) -> PhysicalRange? {
+    let lo = max(start, other.start)
+    let hi = min(end, other.end)
+    guard UInt128(lo) < hi else { return nil }
+    return PhysicalRange(start: lo, end: hi)
+  }
+
+  /// This range minus `other`: zero, one or two pieces, in address order.
+  public func subtracting(_ other: PhysicalRange) -> [PhysicalRange] {
+    guard overlaps(other) else { return isEmpty ? [] : [self] }
+    var pieces: [PhysicalRange] = []
+    if other.start > start, let low = PhysicalRange(start: start, end: UInt128(other.start)) {
+      pieces.append(low)
+    }
+    if other.end < end, let high = PhysicalRange(start: UInt64(other.end), end: end) {
+      pieces.append(high)
+    }
+    return pieces
+  }
+
+  public static func < (a: PhysicalRange, b: PhysicalRange) -> Bool {
+    a.start != b.start ? a.start < b.start : a.size < b.size
+  }
+
+  /// `[mem 0x…-0x…]` with an inclusive end, as the kernel prints ranges.
+  public var description: String {
+    "[mem \(Hex.padded(start))-\(Hex.padded(last))]"
+  }
+}
+
+/// Alignment arithmetic that cannot trap.
+public enum Alignment {
+  /// `value` rounded down to a multiple of `alignment` (a power of two, or any non-zero value).
+  @inline(__always)
+  public static func down(_ value: UInt64, _ alignment: UInt64) -> UInt64 {
+    guard alignment > 1 else { return value }
+    if alignment & (alignment - 1) == 0 { return value & ~(alignment - 1) }
+    return value - value % alignment
+  }
+
+  /// `value` rounded up to a multiple of `alignment`, or nil if that passes 2^64 - 1.
+  @inline(__always)
+  public static func up(_ value: UInt64, _ alignment: UInt64) -> UInt64? {
+    guard alignment > 1 else { return value }
+    let down = Alignment.down(value, alignment)
+    if down == value { return value }
+    let (sum, overflow) = down.addingReportingOverflow(alignment)
+    return overflow ? nil : sum
+  }
+
+  public static func isPowerOfTwo(_ value: UInt64) -> Bool { value != 0 && value & (value - 1) == 0 }
+}
+
+/// Hexadecimal spellings used throughout (lower case, as the kernel prints).
+public enum Hex {
+  /// `0x` and 16 digits: the kernel's `%#018llx` / `%pa` on 64-bit.
+  public static func padded(_ value: UInt64) -> String {
+    let digits = String(value, radix: 16)
+    return "0x" + String(repeating: "0", count: 16 - digits.count) + digits
+  }
+
+  /// `0x` and at least `width` digits (`%#0Nllx` with N = width + 2).
+  public static func padded(_ value: UInt64, width: Int) -> String {
+    let digits = String(value, radix: 16)
+    return "0x" + String(repeating: "0", count: max(0, width - digits.count)) + digits
+  }
+
+  /// `0x` and the shortest digits (`%#llx`, except that zero prints as `0x0`).
+  public static func short(_ value: UInt64) -> String { "0x" + String(value, radix: 16) }
+
+  /// Same as `short` for a value that may be 2^64.
+  public static func short(_ value: UInt128) -> String { "0x" + String(value, radix: 16) }
+}

@@ -1,0 +1,70 @@
+/// What an input is, decided from its content (never from its name).
+enum InputFormat: String, Equatable {
+  /// A flattened device tree blob (magic d00dfeed).
+  case deviceTreeBlob = "device tree blob"
+  /// Device tree source (`/dts-v1/`), compiled with dtc.
+  case deviceTreeSource = "device tree source"
+  /// A kernel log with `BIOS-e820:` (or `user:`/`extended:`) lines.
+  case kernelLog = "kernel log (e820 lines)"
+  /// `/proc/iomem`.
+  case iomem = "/proc/iomem"
+  /// A `/sys/firmware/memmap` directory.
+  case sysfsMemmap = "/sys/firmware/memmap directory"
+  /// dtmem's own `--json` map output.
+  case dtmemJSON = "dtmem JSON"
+  /// A kernel command line holding `memmap=` / `mem=` parameters.
+  case commandLine = "kernel command line"
+
+  /// Decides the format of file content. `nil` when nothing matches.
+  static func detect(_ bytes: [UInt8]) -> InputFormat? {
+    if bytes.count >= 4, bytes[0] == 0xd0, bytes[1] == 0x0d, bytes[2] == 0xfe, bytes[3] == 0xed {
+      return .deviceTreeBlob
+    }
+    // Text formats: look at the first few KiB only.
+    let head = String(decoding: bytes.prefix(64 << 10), as: UTF8.self)
+    let firstToken = head.drop { $0.isWhitespace || $0 == "\u{feff}" }
+    if firstToken.hasPrefix("{") { return .dtmemJSON }
+    if isDeviceTreeSource(head) { return .deviceTreeSource }
+    var sawIomemLine = false
+    var sawMemmapParameter = false
+    for line in head.split(separator: "\n", omittingEmptySubsequences: true).prefix(4096) {
+      if line.contains("BIOS-e820:") || line.contains("user: [mem ") || line.contains("extended: [mem ")
+        || line.contains("BIOS-e801:") || line.contains("BIOS-88:")
+      {
+        return .kernelLog
+      }
+      if isIomemLine(line) { sawIomemLine = true }
+      if line.contains("memmap=") || line.contains("mem=") || line.contains("reserve_mem=") {
+        sawMemmapParameter = true
+      }
+    }
+    if sawIomemLine { return .iomem }
+    if sawMemmapParameter { return .commandLine }
+    return nil
+  }
+
+  /// `/dts-v1/;` after optional comments and whitespace.
+  static func isDeviceTreeSource(_ text: String) -> Bool {
+    var rest = Substring(text)
+    while true {
+      rest = rest.drop { $0.isWhitespace || $0 == "\u{feff}" }
+      if rest.hasPrefix("//") {
+        rest = rest.drop { $0 != "\n" }
+      } else if rest.hasPrefix("/*") {
+        guard let end = rest.firstRange(of: "*/") else { return false }
+        rest = rest[end.upperBound...]
+      } else {
+        return rest.hasPrefix("/dts-v1/")
+      }
+    }
+  }
+
+  /// `START-END : NAME`, hexadecimal, possibly indented: a `/proc/iomem` line.
+  static func isIomemLine(_ line: Substring) -> Bool {
+    let trimmed = line.drop { $0 == " " }
+    guard let dash = trimmed.firstIndex(of: "-"), let colon = trimmed.firstRange(of: " : ") else { return false }
+    let start = trimmed[..<dash]
+    let end = trimmed[trimmed.index(after: dash)..<colon.lowerBound]
+    return !start.isEmpty && !end.isEmpty && start.allSatisfy { $0.isHexDigit } && end.allSatisfy { $0.isHexDigit }
+  }
+}

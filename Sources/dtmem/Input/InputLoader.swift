@@ -1,0 +1,93 @@
+import DeviceTree
+import MemoryModel
+
+/// A device tree input: the checked blob and the memory facts it states.
+struct DeviceTreeInput {
+  /// The name to use in messages (the path, or `<stdin>`).
+  var name: String
+  var format: InputFormat
+  var tree: FlatDeviceTree
+  var board: BoardMemory
+}
+
+/// A firmware memory table (e820 from a log, sysfs or iomem, or dtmem JSON).
+struct FirmwareTableInput {
+  var name: String
+  var format: InputFormat
+  /// The entries as the firmware gave them (raw, possibly overlapping).
+  var entries: [MapEntry]
+}
+
+/// Any input dtmem accepts.
+enum LoadedInput {
+  case deviceTree(DeviceTreeInput)
+  case firmwareTable(FirmwareTableInput)
+
+  var name: String {
+    switch self {
+    case .deviceTree(let input): input.name
+    case .firmwareTable(let input): input.name
+    }
+  }
+}
+
+/// Reads an input path (or `-`), detects its format from the content and decodes it.
+enum InputLoader {
+  static func load(_ path: String) throws(CLIError) -> LoadedInput {
+    let name = path == "-" ? "<stdin>" : path
+    if path != "-" && FileIO.isDirectory(path) {
+      return .firmwareTable(try FirmwareTableLoader.loadSysfsDirectory(path))
+    }
+    let bytes = try FileIO.read(path)
+    guard !bytes.isEmpty else { throw CLIError(name, "empty input") }
+    guard let format = InputFormat.detect(bytes) else {
+      throw CLIError(
+        name,
+        "unrecognised input: not a device tree blob (no d00dfeed magic), not device tree source "
+          + "(no /dts-v1/), no BIOS-e820 lines, not /proc/iomem, not dtmem JSON")
+    }
+    switch format {
+    case .deviceTreeBlob:
+      return .deviceTree(try deviceTree(bytes, name: name, format: format))
+    case .deviceTreeSource:
+      let blob = try DeviceTreeCompiler.compile(bytes, name: name, path: path == "-" ? nil : path)
+      return .deviceTree(try deviceTree(blob, name: name, format: format))
+    default:
+      return .firmwareTable(try FirmwareTableLoader.load(bytes, name: name, format: format))
+    }
+  }
+
+  static func deviceTree(_ bytes: [UInt8], name: String, format: InputFormat) throws(CLIError) -> DeviceTreeInput {
+    do {
+      let tree = try FlatDeviceTree(bytes: bytes)
+      return DeviceTreeInput(name: name, format: format, tree: tree, board: try tree.boardMemory())
+    } catch {
+      throw CLIError(name, error.description)
+    }
+  }
+}
+
+/// Compiles device tree source with the system's `dtc`.
+enum DeviceTreeCompiler {
+  static func compile(_ source: [UInt8], name: String, path: String?) throws(CLIError) -> [UInt8] {
+    var file = path
+    var temporary: String? = nil
+    if file == nil {
+      temporary = try FileIO.temporaryFile(source, suffix: ".dts")
+      file = temporary
+    }
+    defer { if let temporary { FileIO.remove(temporary) } }
+    guard let output = Subprocess.run(["dtc", "-q", "-I", "dts", "-O", "dtb", "-o", "-", file!]) else {
+      throw CLIError(
+        name,
+        "is device tree source, and compiling it needs dtc, which is not installed "
+          + "(apt-get install device-tree-compiler), or give a .dtb")
+    }
+    guard output.status == 0, !output.standardOutput.isEmpty else {
+      let message = String(decoding: output.standardError, as: UTF8.self)
+        .split(separator: "\n").first { $0.contains("rror") } ?? "exit status \(output.status)"
+      throw CLIError(name, "dtc could not compile it: \(message)")
+    }
+    return output.standardOutput
+  }
+}

@@ -1,0 +1,75 @@
+import BootModel
+import Firmware
+import MemoryModel
+
+/// The human-readable form of a boot result: final memory, reservations, e820 view, and with
+/// `--explain` every step, what it changed and what the kernel prints.
+enum BootReport {
+  static func text(_ outcome: Simulation.Outcome, input: String, explain: Bool) -> String {
+    let result = outcome.result
+    var out = "\(input): \(result.architecture.rawValue) boot model (Linux 6.12)\n"
+    out += "command line (\(outcome.commandLineSource)): \(outcome.commandLine.isEmpty ? "(empty)" : outcome.commandLine)\n"
+    if explain {
+      out += "\n"
+      for (index, step) in result.steps.enumerated() {
+        out += "\(index + 1). \(step.title)  — \(step.kernelFunction)\n"
+        if step.changes.isEmpty && step.kernelMessages.isEmpty { out += "     (no change)\n" }
+        for change in step.changes { out += "     \(change)\n" }
+        for message in step.kernelMessages { out += "     kernel: \(message)\n" }
+      }
+    }
+    out += "\nMemory\n"
+    out += Table.render(
+      header: ["START", "END", "SIZE", "NODE", "FLAGS"],
+      rows: result.memory.map { block in
+        [Hex.padded(block.range.start), Hex.padded(block.range.last), ByteCount.human(block.range.size), String(block.node),
+         [block.noMap ? "nomap" : "", block.hotpluggable ? "hotplug" : ""].filter { !$0.isEmpty }.joined(separator: ",")]
+      })
+    if !result.reservations.isEmpty {
+      out += "\nReservations (kernel order)\n"
+      out += Table.render(
+        header: ["STATUS", "START", "END", "SIZE", "FLAGS", "NAME"],
+        rows: result.reservations.map(reservationRow))
+      let reasons = result.reservations.filter { $0.status.reason != nil }
+      if !reasons.isEmpty {
+        out += "\n"
+        for r in reasons { out += "  \(r.name): \(r.status.reason!)\n" }
+      }
+    }
+    out += "\ne820 view\n"
+    out += E820Lines.render(result.e820, prefix: "  ")
+    if !result.diagnostics.isEmpty {
+      out += "\n"
+      for d in result.diagnostics { out += "\(d.severity.rawValue): \(d.location): \(d.message)\n" }
+    }
+    return out
+  }
+
+  static func reservationRow(_ r: Reservation) -> [String] {
+    let flags = [r.noMap ? "nomap" : "", r.reusable ? "reusable" : ""].filter { !$0.isEmpty }.joined(separator: ",")
+    guard let range = r.range else {
+      return [r.status.name, "-", "-", r.requestedSize.map(ByteCount.human) ?? "-", flags, r.name]
+    }
+    return [r.status.name, Hex.padded(range.start), range.isEmpty ? "-" : Hex.padded(range.last), ByteCount.human(range.size), flags, r.name]
+  }
+}
+
+/// Left-aligned columns separated by two spaces.
+enum Table {
+  static func render(header: [String], rows: [[String]], indent: String = "  ") -> String {
+    var widths = header.map(\.count)
+    for row in rows {
+      for (index, cell) in row.enumerated() where index < widths.count { widths[index] = max(widths[index], cell.count) }
+    }
+    func line(_ cells: [String]) -> String {
+      var text = indent
+      for (index, cell) in cells.enumerated() {
+        let isLast = index == cells.count - 1
+        text += isLast ? cell : cell + String(repeating: " ", count: widths[index] - cell.count + 2)
+      }
+      while text.hasSuffix(" ") { text.removeLast() }
+      return text + "\n"
+    }
+    return line(header) + rows.map(line).joined()
+  }
+}

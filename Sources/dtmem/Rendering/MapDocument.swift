@@ -1,0 +1,92 @@
+import BootModel
+import Firmware
+import MemoryModel
+
+/// The contract's JSON map document (`simulate --json`, `show --json`): arch, memory, reserved,
+/// e820 — addresses and sizes as `"0x…"` strings — plus dtmem's own extra fields.
+enum MapDocument {
+  static func hex(_ value: UInt64) -> JSONValue { .string(Hex.short(value)) }
+
+  static func render(_ result: BootResult, input: String?, commandLine: String?, explain: Bool) -> JSONValue {
+    var members: [(String, JSONValue)] = [("arch", .string(result.architecture.rawValue))]
+    if let input { members.append(("input", .string(input))) }
+    if let commandLine { members.append(("cmdline", .string(commandLine))) }
+    members.append(("memory", .array(result.memory.map(memory))))
+    members.append(("reserved", .array(result.reservations.map(reservation))))
+    members.append(("e820", e820(result.e820)))
+    if !result.diagnostics.isEmpty {
+      members.append(("diagnostics", .array(result.diagnostics.map(diagnostic))))
+    }
+    if explain {
+      members.append(("steps", .array(result.steps.map(step))))
+    }
+    return .object(members)
+  }
+
+  static func memory(_ block: MemoryBlock) -> JSONValue {
+    var members: [(String, JSONValue)] = [
+      ("start", hex(block.range.start)), ("size", hex(block.range.size)), ("node", .int(block.node)),
+      ("nomap", .bool(block.noMap)),
+    ]
+    if block.hotpluggable { members.append(("hotpluggable", .bool(true))) }
+    return .object(members)
+  }
+
+  static func reservation(_ r: Reservation) -> JSONValue {
+    var members: [(String, JSONValue)] = [("name", .string(r.name))]
+    if let range = r.range {
+      members.append(("start", hex(range.start)))
+      members.append(("size", hex(range.size)))
+    } else {
+      members.append(("start", .null))
+      members.append(("size", r.requestedSize.map(hex) ?? .null))
+    }
+    members.append(("nomap", .bool(r.noMap)))
+    members.append(("reusable", .bool(r.reusable)))
+    members.append(("status", .string(r.status.name)))
+    if let reason = r.status.reason { members.append(("reason", .string(reason))) }
+    members.append(("origin", .string(r.origin.rawValue)))
+    members.append(("path", .string(r.path)))
+    if let alignment = r.alignment { members.append(("alignment", hex(alignment))) }
+    if !r.allocRanges.isEmpty {
+      members.append(
+        ("alloc_ranges",
+         .array(r.allocRanges.map { .object([("start", hex($0.address)), ("size", hex($0.size))]) })))
+    }
+    if !r.compatible.isEmpty { members.append(("compatible", .array(r.compatible.map { .string($0) }))) }
+    return .object(members)
+  }
+
+  static func e820(_ map: MemoryMap) -> JSONValue {
+    .array(
+      map.regions.map { region in
+        .object([
+          ("start", hex(region.range.start)), ("size", hex(region.range.size)),
+          ("type", .string(region.kind.dmesgName)),
+        ])
+      })
+  }
+
+  static func diagnostic(_ d: Diagnostic) -> JSONValue {
+    .object([("severity", .string(d.severity.rawValue)), ("path", .string(d.location)), ("message", .string(d.message))])
+  }
+
+  static func step(_ s: BootStep) -> JSONValue {
+    .object([
+      ("title", .string(s.title)), ("kernel_function", .string(s.kernelFunction)),
+      ("changes", .array(s.changes.map { .string($0) })),
+      ("kernel_messages", .array(s.kernelMessages.map { .string($0) })),
+    ])
+  }
+}
+
+/// e820 tables as the kernel prints them: `[mem 0x%016llx-0x%016llx] TYPE` (inclusive end).
+enum E820Lines {
+  static func render(_ map: MemoryMap, prefix: String = "") -> String {
+    var out = ""
+    for region in map.regions {
+      out += "\(prefix)[mem \(Hex.padded(region.range.start))-\(Hex.padded(region.range.last))] \(region.kind.dmesgName)\n"
+    }
+    return out
+  }
+}
