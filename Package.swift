@@ -38,6 +38,12 @@ let package = Package(
       ],
       swiftSettings: strict
     ),
+    // Tests: one target per module, the kernel-recorded conformance replays, and the CLI end to end.
+    .target(name: "TestSupport", dependencies: ["DeviceTree", "MemoryModel"], path: "Tests/TestSupport"),
+    .testTarget(name: "MemoryModelTests", dependencies: ["MemoryModel", "TestSupport"]),
+    .testTarget(
+      name: "ConformanceTests",
+      dependencies: ["BootModel", "DeviceTree", "Firmware", "MemoryModel", "TestSupport"]),
   ],
   swiftLanguageModes: [.v6]
 )
