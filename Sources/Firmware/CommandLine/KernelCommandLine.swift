@@ -42,9 +42,25 @@ public struct KernelCommandLine: Hashable, Sendable {
   /// The command line as given.
   public var text: String
 
-  public init(_ text: String) {
-    self.text = text
+  /// `COMMAND_LINE_SIZE` on x86-64 and arm64: the kernel keeps at most 2047 bytes (plus NUL)
+  /// of what the bootloader passes (`strscpy`/`memcpy` into `boot_command_line`).
+  public static let kernelLimit = 2048
+
+  /// Whether the text was cut to fit `COMMAND_LINE_SIZE`.
+  public var wasTruncated: Bool
+
+  /// Splits `text` as the kernel does. With `limit` (default: the kernel's 2048), only the first
+  /// `limit - 1` bytes are kept, as the kernel keeps them; nil keeps everything (what-if runs).
+  public init(_ text: String, limit: Int? = KernelCommandLine.kernelLimit) {
     var bytes = Array(text.utf8)
+    // A NUL ends a C string.
+    if let nul = bytes.firstIndex(of: 0) { bytes.removeSubrange(nul...) }
+    self.wasTruncated = false
+    if let limit, bytes.count > limit - 1 {
+      bytes.removeSubrange((limit - 1)...)
+      self.wasTruncated = true
+    }
+    self.text = String(decoding: bytes, as: UTF8.self)
     var parameters: [KernelParameter] = []
     var index = Self.skipSpaces(bytes, 0)
     var initArguments: String? = nil
