@@ -18,6 +18,8 @@ public struct Reservation: Hashable, Sendable {
     case elfCoreHeader = "elfcorehdr"
     /// A `reserve_mem=` kernel parameter.
     case reserveMemParameter = "reserve_mem"
+    /// A `crashkernel=` kernel parameter (x86).
+    case crashKernelParameter = "crashkernel"
   }
 
   /// What became of it.

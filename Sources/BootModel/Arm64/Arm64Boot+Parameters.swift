@@ -55,54 +55,6 @@ extension Arm64BootState {
   /// map, per-CPU areas and the default CMA area have taken memory from the top. Its address is
   /// therefore a prediction: the model places it top-down in what the boot left free.
   mutating func placeReserveMemParameters(_ log: inout [String]) -> [String] {
-    var notes: [String] = []
-    var placed: [String] = []
-    for parameter in configuration.commandLine.parameters where parameter.isNamed("reserve_mem") && parameter.value != nil {
-      let label = parameter.text
-      if placed.count >= ReserveMemParameter.maximumEntries {
-        reservations.append(
-          Reservation(
-            name: label, path: "cmdline", origin: .reserveMemParameter,
-            status: .failed(reason: "only \(ReserveMemParameter.maximumEntries) reserve_mem= entries are kept")))
-        continue
-      }
-      let request: ReserveMemParameter
-      switch ReserveMemParameter.parse(parameter.value) {
-      case .failure(let rejection):
-        reservations.append(
-          Reservation(name: label, path: "cmdline", origin: .reserveMemParameter, status: .failed(reason: "the kernel silently ignores it: \(rejection)")))
-        continue
-      case .success(let parsed):
-        request = parsed
-      }
-      if placed.contains(request.name) {
-        reservations.append(
-          Reservation(
-            name: request.name, path: "cmdline", origin: .reserveMemParameter, requestedSize: request.size,
-            alignment: request.alignment, status: .failed(reason: "the name \(request.name) is already used")))
-        continue
-      }
-      guard let base = estimateLatePlacement(size: request.size, align: request.alignment) else {
-        reservations.append(
-          Reservation(
-            name: request.name, path: "cmdline", origin: .reserveMemParameter, requestedSize: request.size,
-            alignment: request.alignment, status: .failed(reason: "no free \(ByteCount.human(request.size)) block aligned to \(Hex.short(request.alignment))")))
-        continue
-      }
-      placed.append(request.name)
-      let range = PhysicalRange(start: base, size: request.size)
-      notes.append("\(request.name): predicted at \(range.map { "\($0)" } ?? Hex.short(base))")
-      reservations.append(
-        Reservation(
-          name: request.name, path: "cmdline", origin: .reserveMemParameter, range: range, requestedSize: request.size,
-          alignment: request.alignment,
-          status: .estimated(reason: "reserve_mem= is placed after paging and the kernel's own early allocations; the address depends on the kernel build and is not stable across boots")))
-    }
-    return notes
-  }
-
-  /// Where a late top-down allocation lands, given what the boot is known to have taken.
-  mutating func estimateLatePlacement(size: UInt64, align: UInt64) -> UInt64? {
-    memblock.allocate(size: size, align: align, start: 0, end: UInt64.max, pageSize: page)
+    ReserveMemPlacement.place(configuration.commandLine, memblock: &memblock, pageSize: page, reservations: &reservations)
   }
 }

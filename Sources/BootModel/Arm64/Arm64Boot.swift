@@ -195,7 +195,7 @@ extension Reservation {
     if reusable { return false }
     switch origin {
     case .staticRegion, .dynamicRegion, .memoryReservationBlock, .elfCoreHeader: return true
-    case .loader, .initrd, .reserveMemParameter: return false
+    case .loader, .initrd, .reserveMemParameter, .crashKernelParameter: return false
     }
   }
 }

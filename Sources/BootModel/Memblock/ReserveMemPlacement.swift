@@ -1,0 +1,62 @@
+internal import Firmware
+internal import MemoryModel
+
+/// `reserve_mem=SIZE:ALIGN:NAME` (mm/memblock.c `reserve_mem()`, Linux 6.12), the same on every
+/// architecture: a `__setup` handler that `start_kernel()`'s `parse_args()` calls for each
+/// occurrence, in order, once `setup_arch()` has finished — after page tables, the memory map and
+/// the kernel's own early allocations took memory from the top. The grammar is
+/// `ReserveMemParameter`; this is the rest: at most 8 entries, unique names, and a top-down
+/// `memblock_phys_alloc()`. Every failure is silent in 6.12. The address is a prediction.
+enum ReserveMemPlacement {
+  /// Places every `reserve_mem=` of the command line in `memblock`, appending one reservation per
+  /// occurrence; returns the step's change lines.
+  static func place(
+    _ commandLine: KernelCommandLine, memblock: inout Memblock, pageSize: UInt64, reservations: inout [Reservation]
+  ) -> [String] {
+    var notes: [String] = []
+    var placed: [String] = []
+    for parameter in commandLine.parameters where parameter.isNamed("reserve_mem") && parameter.value != nil {
+      let label = parameter.text
+      if placed.count >= ReserveMemParameter.maximumEntries {
+        reservations.append(
+          Reservation(
+            name: label, path: "cmdline", origin: .reserveMemParameter,
+            status: .failed(reason: "only \(ReserveMemParameter.maximumEntries) reserve_mem= entries are kept")))
+        continue
+      }
+      let request: ReserveMemParameter
+      switch ReserveMemParameter.parse(parameter.value) {
+      case .failure(let rejection):
+        reservations.append(
+          Reservation(name: label, path: "cmdline", origin: .reserveMemParameter, status: .failed(reason: "the kernel silently ignores it: \(rejection)")))
+        continue
+      case .success(let parsed):
+        request = parsed
+      }
+      if placed.contains(request.name) {
+        reservations.append(
+          Reservation(
+            name: request.name, path: "cmdline", origin: .reserveMemParameter, requestedSize: request.size,
+            alignment: request.alignment, status: .failed(reason: "the name \(request.name) is already used")))
+        continue
+      }
+      // memblock_phys_alloc(size, align): top-down below memblock.current_limit.
+      guard let base = memblock.allocate(size: request.size, align: request.alignment, start: 0, end: UInt64.max, pageSize: pageSize) else {
+        reservations.append(
+          Reservation(
+            name: request.name, path: "cmdline", origin: .reserveMemParameter, requestedSize: request.size,
+            alignment: request.alignment, status: .failed(reason: "no free \(ByteCount.human(request.size)) block aligned to \(Hex.short(request.alignment))")))
+        continue
+      }
+      placed.append(request.name)
+      let range = PhysicalRange(start: base, size: request.size)
+      notes.append("\(request.name): predicted at \(range.map { "\($0)" } ?? Hex.short(base))")
+      reservations.append(
+        Reservation(
+          name: request.name, path: "cmdline", origin: .reserveMemParameter, range: range, requestedSize: request.size,
+          alignment: request.alignment,
+          status: .estimated(reason: "reserve_mem= is placed after paging and the kernel's own early allocations; the address depends on the kernel build and is not stable across boots")))
+    }
+    return notes
+  }
+}

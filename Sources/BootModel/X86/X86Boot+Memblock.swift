@@ -1,0 +1,46 @@
+internal import Firmware
+internal import MemoryModel
+
+/// Step 4: the table after the parameters becomes memblock (Linux 6.12 `setup_arch()`).
+extension X86BootState {
+  /// `trim_bios_range()` (page 0 → reserved, usable RAM in 640 KiB–1 MiB removed, a silent
+  /// sanitize), then `e820__memblock_setup()` (usable and type-128 entries added, soft-reserved
+  /// ones reserved, `memblock_trim_memory(PAGE_SIZE)`), then the first 1 MiB reserved for the
+  /// real-mode trampoline (`reserve_real_mode()`), which keeps allocations above it.
+  mutating func setUpMemblock(_ log: inout [String]) -> [String] {
+    var trimmed = table
+    trimmed.update(0, Self.pageSize, from: .usable, to: .reserved, log: &log)
+    trimmed.remove(0xa_0000, 0x10_0000 - 0xa_0000, only: .usable, log: &log)
+    let entries: [MapEntry]
+    switch trimmed.sanitized() {
+    case .success(let map): entries = map.regions.map { MapEntry(start: $0.range.start, size: $0.range.size, kind: $0.kind) }
+    case .failure: entries = trimmed.entries
+    }
+    for entry in entries where entry.kind == .softReserved {
+      memblock.reserve(entry.start, entry.size)
+    }
+    for entry in entries where entry.kind == .usable || entry.kind == .reservedKernel {
+      memblock.addMemory(entry.start, entry.size)
+    }
+    // memblock_trim_memory(): each region shrinks inward to whole pages; empty ones go.
+    for region in memblock.memory {
+      let first = Alignment.up(region.base, Self.pageSize) ?? region.end
+      let end = Alignment.down(region.end, Self.pageSize)
+      if first >= end {
+        memblock.removeMemory(region.base, region.size)
+        continue
+      }
+      if first > region.base { memblock.removeMemory(region.base, first - region.base) }
+      if end < region.end { memblock.removeMemory(end, region.end - end) }
+    }
+    memblock.reserve(0, 0x10_0000)
+    let total = memblock.memory.reduce(UInt64(0)) { $0 &+ $1.size }
+    return [
+      "trim_bios_range(): page 0 reserved, usable RAM in [0xa0000, 0x100000) removed",
+      "memblock: \(memblock.memory.count) range\(memblock.memory.count == 1 ? "" : "s"), \(ByteCount.human(total)) of memory",
+    ]
+  }
+
+  /// `memblock_phys_mem_size()`.
+  var memblockMemorySize: UInt64 { memblock.memory.reduce(UInt64(0)) { $0 &+ $1.size } }
+}

@@ -1,0 +1,88 @@
+internal import Firmware
+internal import MemoryModel
+
+/// Step 2: `parse_early_param()` calls the `memmap` and `mem` handlers (arch/x86/kernel/e820.c,
+/// Linux 6.12) once per occurrence, in command-line order, all editing one unsorted table.
+extension X86BootState {
+  mutating func applyEarlyParameters() throws(BootModelError) {
+    for parameter in configuration.commandLine.parameters {
+      if parameter.isNamed("memmap") {
+        try step(parameter.text, "parse_memmap_opt() → parse_memmap_one() (arch/x86/kernel/e820.c)") { boot, log throws(BootModelError) in
+          try boot.applyMemmap(parameter, &log)
+        }
+      } else if parameter.isNamed("mem") {
+        try step(parameter.text, "parse_memopt() (arch/x86/kernel/e820.c)") { boot, log in
+          boot.applyMem(parameter, &log)
+        }
+      }
+    }
+  }
+
+  /// One `memmap=` occurrence: every comma-separated item, in order; the handler's return value
+  /// is ignored, so the kernel never complains.
+  mutating func applyMemmap(_ parameter: KernelParameter, _ log: inout [String]) throws(BootModelError) -> [String] {
+    let items = MemmapParameter.parse(parameter.value)
+    guard !items.isEmpty else { return ["no value: nothing happens"] }
+    var notes: [String] = []
+    for item in items {
+      for problem in item.problems {
+        notes.append("'\(item.text)': \(problem)")
+        diagnostics.append(Diagnostic(.warning, at: configuration.commandLineSource, "\(parameter.text): '\(item.text)': \(problem)"))
+      }
+      if item.setsUserDefinedMap { userDefined = true }
+      switch item.operation {
+      case .ignored, .nothing:
+        break
+      case .exactmap:
+        notes.append("exactmap: the table is emptied (\(table.count) entries dropped)")
+        table.removeAll()
+      case .add(let start, let size, let kind):
+        if table.add(start, size, kind, log: &log) {
+          notes.append("add \(Self.describe(start, size)) \(kind.dmesgName)")
+        } else {
+          notes.append("\(Self.describe(start, size)) \(kind.dmesgName) dropped: the table is full (\(table.capacity) entries)")
+        }
+      case .retype(let start, let size, let from, let to):
+        guard from != to else {
+          diagnostics.append(Diagnostic(.error, at: configuration.commandLineSource, "\(parameter.text): '\(item.text)' retypes \(from.dmesgName) to itself"))
+          throw .kernelBug("kernel BUG at arch/x86/kernel/e820.c:469!")
+        }
+        let changed = table.update(start, size, from: from, to: to, log: &log)
+        notes.append("retype \(from.dmesgName) → \(to.dmesgName) in \(Self.describe(start, min(size, UInt64.max - start))): \(ByteCount.human(changed))")
+      case .remove(let start, let size, let kind):
+        let removed = table.remove(start, size, only: kind, log: &log)
+        notes.append("remove \(kind.map { $0.dmesgName + " " } ?? "everything ")in \(Self.describe(start, min(size, UInt64.max - start))): \(ByteCount.human(removed))")
+      case .removeUsableAbove(let limit):
+        let removed = table.remove(limit, UInt64.max - limit, only: .usable, log: &log)
+        notes.append("remove usable at and above \(Hex.short(limit)): \(ByteCount.human(removed))")
+      }
+    }
+    return notes
+  }
+
+  /// `parse_memopt()`: an address limit for usable RAM.
+  mutating func applyMem(_ parameter: KernelParameter, _ log: inout [String]) -> [String] {
+    let option = X86MemParameter.parse(parameter.value)
+    if option.setsUserDefinedMap { userDefined = true }
+    log.append(contentsOf: option.kernelMessages)
+    switch option {
+    case .missingValue:
+      return ["no value: rejected"]
+    case .nopentium:
+      return ["nopentium only means something on 32-bit x86: rejected"]
+    case .zero(let value):
+      diagnostics.append(
+        Diagnostic(.warning, at: configuration.commandLineSource, "mem=\(value) reads as 0: the kernel rejects it, but the map still counts as user-defined"))
+      return ["'\(value)' reads as 0: rejected, nothing removed (the map still counts as user-defined)"]
+    case .limit(let limit, let ignoredText):
+      var notes: [String] = []
+      if let ignoredText {
+        notes.append("'\(ignoredText)' after the number is ignored")
+        diagnostics.append(Diagnostic(.warning, at: configuration.commandLineSource, "\(parameter.text): the kernel ignores '\(ignoredText)' after the number"))
+      }
+      let removed = table.remove(limit, UInt64.max - limit, only: .usable, log: &log)
+      notes.append("remove usable at and above \(Hex.short(limit)): \(ByteCount.human(removed))")
+      return notes
+    }
+  }
+}

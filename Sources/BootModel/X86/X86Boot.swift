@@ -1,0 +1,111 @@
+internal import Firmware
+internal import MemoryModel
+
+/// The x86-64 boot model: Linux 6.12's `setup_arch()` as far as the e820 table goes, one named
+/// step per kernel phase, each following the kernel function it names.
+///
+///  1. Firmware table (`e820__memory_setup_default`): the entries are appended and sanitized;
+///     `BIOS-provided physical RAM map:` and one `BIOS-e820:` line each.
+///  2. Early parameters (`parse_early_param`), in command-line order, one step per `memmap=`
+///     and `mem=` occurrence: appends, retypes and removals on the unsorted table, no sanitize
+///     in between (`parse_memmap_one`, `parse_memopt`, `e820__range_*`).
+///  3. User-defined map (`e820__finish_early_params`): when any parameter set `userdef`, one
+///     sanitize — or the panic `Invalid user supplied memory map` — and the `user:` lines.
+///  4. Memory handed to memblock (`trim_bios_range`, `e820__memblock_setup`): page 0 reserved,
+///     RAM in 640 KiB–1 MiB removed, usable entries added and trimmed to pages. These edits are
+///     in `memory` only; `e820` is the table step 3 printed.
+///  5. `crashkernel=` (`arch_reserve_crashkernel`): parsed exactly; placed top-down (estimated:
+///     the kernel image and early allocations, whose places depend on KASLR, are not modelled).
+///  6. `reserve_mem=` (`reserve_mem`, after `setup_arch`): estimated, as on arm64.
+///
+/// Not modelled: physical KASLR (the decompressor reads `memmap=`/`mem=` itself),
+/// `e820_add_kernel_range()` (re-adds the kernel image as RAM when the edits removed it; it
+/// prints `.text .data .bss are not marked as E820_TYPE_RAM!`), EFI, MTRR trimming, NUMA.
+public enum X86Boot {
+  /// Runs the boot. Throws what the kernel would stop with: `.kernelBug` for `memmap=…%…-T+T`
+  /// (`BUG()` in `__e820__range_update`), `.kernelPanic` when the user-defined table cannot be
+  /// sanitized.
+  public static func simulate(_ configuration: X86BootConfiguration) throws(BootModelError) -> BootResult {
+    var boot = X86BootState(configuration)
+    try boot.run()
+    return boot.result()
+  }
+}
+
+/// The mutable state of one simulated x86 boot.
+struct X86BootState {
+  let configuration: X86BootConfiguration
+  /// `e820_table`.
+  var table: E820Table
+  /// `userdef` (arch/x86/kernel/e820.c): a parameter asked for a user-defined map.
+  var userDefined = false
+  /// The table as the firmware step left it.
+  var firmwareMap = MemoryMap.empty
+  /// The table the parameters produced (the `user:` lines), or the firmware map.
+  var finalMap = MemoryMap.empty
+  var memblock = Memblock()
+  var steps: [BootStep] = []
+  var diagnostics: [Diagnostic] = []
+  var reservations: [Reservation] = []
+
+  static let pageSize: UInt64 = 0x1000
+
+  init(_ configuration: X86BootConfiguration) {
+    self.configuration = configuration
+    self.table = E820Table(capacity: configuration.tableCapacity)
+  }
+
+  mutating func step(
+    _ title: String, _ function: String, _ body: (inout X86BootState, inout [String]) throws(BootModelError) -> [String]
+  ) throws(BootModelError) {
+    var messages: [String] = []
+    let changes = try body(&self, &messages)
+    steps.append(BootStep(title: title, kernelFunction: function, changes: changes, kernelMessages: messages))
+  }
+
+  mutating func run() throws(BootModelError) {
+    try step("Firmware e820 table", "e820__memory_setup_default() (arch/x86/kernel/e820.c)") { boot, log in
+      boot.loadFirmwareTable(&log)
+    }
+    try applyEarlyParameters()
+    try step("User-defined map", "e820__finish_early_params() (arch/x86/kernel/e820.c)") { boot, log throws(BootModelError) in
+      try boot.finishEarlyParameters(&log)
+    }
+    try step("Memory handed to memblock", "trim_bios_range(), e820__memblock_setup() (arch/x86/kernel/setup.c, e820.c)") { boot, log in
+      boot.setUpMemblock(&log)
+    }
+    if CrashKernelParameter.parse(configuration.commandLine.text, systemRAM: 0) != nil {
+      try step("crashkernel=", "arch_reserve_crashkernel() → reserve_crashkernel_generic() (kernel/crash_reserve.c)") { boot, log in
+        boot.reserveCrashKernel(&log)
+      }
+    }
+    if configuration.commandLine.parameters.contains(where: { $0.isNamed("reserve_mem") && $0.value != nil }) {
+      try step("reserve_mem=", "reserve_mem() (mm/memblock.c), after setup_arch()") { boot, _ in
+        ReserveMemPlacement.place(boot.configuration.commandLine, memblock: &boot.memblock, pageSize: X86BootState.pageSize, reservations: &boot.reservations)
+      }
+    }
+    predictLaterFailures()
+  }
+
+  func result() -> BootResult {
+    BootResult(
+      architecture: .x86, memory: memoryBlocks(), reservations: reservations, e820: finalMap, steps: steps,
+      diagnostics: diagnostics)
+  }
+
+  /// memblock.memory as the kernel prints its "Early memory node ranges" (one node: NUMA is not
+  /// modelled): PFN_UP(base) to PFN_DOWN(end).
+  func memoryBlocks() -> [MemoryBlock] {
+    memblock.memory.compactMap { region in
+      let first = Alignment.up(region.base, Self.pageSize) ?? region.end
+      let end = Alignment.down(region.end, Self.pageSize)
+      guard first < end, let range = PhysicalRange(start: first, end: UInt128(end)) else { return nil }
+      return MemoryBlock(range: range)
+    }
+  }
+
+  /// A range for messages: `[mem 0x…-0x…]` with an inclusive end, wrapping like the kernel.
+  static func describe(_ start: UInt64, _ size: UInt64) -> String {
+    "[mem \(Hex.padded(start, width: 8))-\(Hex.padded(start &+ size &- 1, width: 8))]"
+  }
+}
