@@ -41,9 +41,11 @@ let package = Package(
     // Tests: one target per module, the kernel-recorded conformance replays, and the CLI end to end.
     .target(name: "TestSupport", dependencies: ["DeviceTree", "MemoryModel"], path: "Tests/TestSupport"),
     .testTarget(name: "MemoryModelTests", dependencies: ["MemoryModel", "TestSupport"]),
+    .testTarget(name: "FirmwareTests", dependencies: ["Firmware", "MemoryModel", "TestSupport"]),
+    .testTarget(name: "BootModelTests", dependencies: ["BootModel", "Firmware", "MemoryModel"]),
     .testTarget(
       name: "ConformanceTests",
-      dependencies: ["BootModel", "DeviceTree", "Firmware", "MemoryModel", "TestSupport"]),
+      dependencies: ["BootModel", "DeviceTree", "Firmware", "MemoryModel", "TestSupport", "dtmem"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -19,6 +19,14 @@ public struct CrashKernelRequest: Hashable, Sendable {
   public var lowSize: UInt64
   /// The parameter the request came from, as written.
   public var text: String
+
+  public init(form: Form, size: UInt64, base: UInt64?, lowSize: UInt64, text: String) {
+    self.form = form
+    self.size = size
+    self.base = base
+    self.lowSize = lowSize
+    self.text = text
+  }
 }
 
 /// `crashkernel=` as Linux 6.12 reads it (kernel/crash_reserve.c `parse_crashkernel()`, called

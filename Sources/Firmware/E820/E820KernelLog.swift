@@ -187,6 +187,13 @@ public struct E820KernelLog: Hashable, Sendable {
     return entry
   }
 
+  /// Whether a line holds an e820 table line (labelled, or unlabelled `[mem 0x%016llx-…] TYPE`),
+  /// for input detection.
+  public static func isTableLine(_ line: Substring) -> Bool {
+    if let (_, body) = labelled(line), case .success = entry(body) { return true }
+    return unlabelledEntry(line) != nil
+  }
+
   static func trimmed(_ text: Substring) -> Substring {
     var result = text.drop { $0 == " " || $0 == "\t" }
     while let last = result.last, last == " " || last == "\t" { result = result.dropLast() }

@@ -12,8 +12,21 @@ struct Simulate: ParsableCommand {
       alloc-ranges, CMA minimum) and handed to their drivers → elfcorehdr → /memreserve/ → NUMA nodes \
       → reserve_mem= (estimated: placed after the kernel's own early allocations).
 
-      x86 (default for e820 inputs): firmware e820 → each memmap=/mem= in command-line order → one \
-      sanitize (the highest type wins overlaps).
+      x86 (default for e820 inputs), Linux 6.12 as Debian builds it: the firmware e820 table \
+      (sanitized) → each memmap= item and mem= in command-line order, editing the unsorted table \
+      exactly as e820.c does (appends, retypes, removals; table capacity 3200) → one sanitize \
+      (the highest type wins overlaps) printed as the user-defined map, or the kernel's panic \
+      ("Invalid user supplied memory map") or BUG (memmap=…%…-T+T) as an error → memblock \
+      (page 0 and 640K–1M trimmed, pages trimmed) → crashkernel= and reserve_mem= (estimated).
+      The firmware table comes from INPUT or --e820: a kernel log (its BIOS-e820 table, or its \
+      extended: table when printed; a user: table in the log is not used), /sys/firmware/memmap \
+      (a directory or `grep -r .` output), /proc/iomem (the final table of that boot), dtmem JSON, \
+      or a device tree (its e820 view: memory usable, no-map and other taken reservations \
+      reserved, CMA usable, pmem-region persistent (type 12)). The command line defaults to the \
+      log's "Command line:" line, or a device tree's /chosen/bootargs.
+
+      The kernel keeps at most 2047 bytes of command line (COMMAND_LINE_SIZE 2048): dtmem does \
+      the same and warns on standard error; --cmdline-size 0 lifts the limit for what-if runs.
 
       Output: a summary (default), --json (the contract's map document), --format dmesg (the final \
       e820 table, one [mem …] line per entry as the kernel prints it), --format kernel-log (the lines \
@@ -21,8 +34,16 @@ struct Simulate: ParsableCommand {
       kernel prints.
       """)
 
-  @Argument(help: ArgumentHelp("A .dtb/.dts, an e820 log, /proc/iomem, a /sys/firmware/memmap directory, dtmem JSON, or -.", valueName: "INPUT"))
-  var input: String
+  @Argument(
+    help: ArgumentHelp(
+      "A .dtb/.dts, an e820 log, /proc/iomem, a /sys/firmware/memmap directory, dtmem JSON, or - (optional with --e820).",
+      valueName: "INPUT"))
+  var input: String?
+
+  @Option(
+    name: .customLong("e820"),
+    help: ArgumentHelp("The x86 firmware table: a kernel log with BIOS-e820 lines, /sys/firmware/memmap, /proc/iomem or dtmem JSON (instead of INPUT).", valueName: "TABLE"))
+  var e820: String?
 
   @OptionGroup var boot: BootOptions
 
@@ -34,22 +55,46 @@ struct Simulate: ParsableCommand {
   @Flag(name: .customLong("explain"), help: "Show each boot step, what it changed, and the kernel message it corresponds to.")
   var explain = false
 
+  func validate() throws {
+    if input != nil && e820 != nil {
+      throw ValidationError("give the firmware table either as INPUT or with --e820, not both")
+    }
+    if input == nil && e820 == nil {
+      throw ValidationError("missing INPUT (or --e820 TABLE)")
+    }
+  }
+
   func run() throws {
-    let loaded = try InputLoader.load(input)
-    let outcome = try Simulation.run(loaded, boot)
     let chosenFormat = json.json ? "json" : format
+    guard ["json", "dmesg", "kernel-log", "text"].contains(chosenFormat) else {
+      throw CLIError("--format", "'\(format)' is not one of text, json, dmesg, kernel-log")
+    }
+    let loaded: LoadedInput
+    if let e820 {
+      loaded = try InputLoader.load(e820)
+      guard case .firmwareTable = loaded else {
+        throw CLIError(e820, "--e820 takes a firmware table (kernel log, /sys/firmware/memmap, /proc/iomem, dtmem JSON); give a device tree as INPUT")
+      }
+    } else {
+      loaded = try InputLoader.load(input!)
+    }
+    let outcome = try Simulation.run(loaded, boot)
+    if let length = outcome.truncatedFrom {
+      FileIO.writeStandardError(
+        "dtmem: warning: \(outcome.commandLineSource): the command line is \(length) bytes; the kernel keeps only the first \(outcome.keptBytes) (COMMAND_LINE_SIZE \(outcome.keptBytes + 1)), so parameters past that are not applied (--cmdline-size 0 keeps everything)\n"
+      )
+    }
+    for note in outcome.inputNotes { FileIO.writeStandardError("dtmem: note: \(loaded.name): \(note)\n") }
     switch chosenFormat {
     case "json":
       FileIO.writeStandardOutput(
         MapDocument.render(outcome.result, input: loaded.name, commandLine: outcome.commandLine, explain: explain).rendered())
     case "dmesg":
-      FileIO.writeStandardOutput(E820Lines.render(outcome.result.e820))
+      FileIO.writeStandardOutput(E820Dmesg.render(outcome.result.e820))
     case "kernel-log":
       FileIO.writeStandardOutput(outcome.result.kernelLog.map { $0 + "\n" }.joined())
-    case "text":
-      FileIO.writeStandardOutput(BootReport.text(outcome, input: loaded.name, explain: explain))
     default:
-      throw CLIError("--format", "'\(format)' is not one of text, json, dmesg, kernel-log")
+      FileIO.writeStandardOutput(BootReport.text(outcome, input: loaded.name, explain: explain))
     }
   }
 }

@@ -1,3 +1,5 @@
+import Firmware
+
 /// What an input is, decided from its content (never from its name).
 enum InputFormat: String, Equatable {
   /// A flattened device tree blob (magic d00dfeed).
@@ -10,6 +12,8 @@ enum InputFormat: String, Equatable {
   case iomem = "/proc/iomem"
   /// A `/sys/firmware/memmap` directory.
   case sysfsMemmap = "/sys/firmware/memmap directory"
+  /// `N/start:0x…` lines, as `grep -r . /sys/firmware/memmap` prints them.
+  case sysfsListing = "/sys/firmware/memmap listing"
   /// dtmem's own `--json` map output.
   case dtmemJSON = "dtmem JSON"
   /// A kernel command line holding `memmap=` / `mem=` parameters.
@@ -26,19 +30,23 @@ enum InputFormat: String, Equatable {
     if firstToken.hasPrefix("{") { return .dtmemJSON }
     if isDeviceTreeSource(head) { return .deviceTreeSource }
     var sawIomemLine = false
+    var sawSysfsLine = false
     var sawMemmapParameter = false
-    for line in head.split(separator: "\n", omittingEmptySubsequences: true).prefix(4096) {
+    for line in head.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" }).prefix(4096) {
       if line.contains("BIOS-e820:") || line.contains("user: [mem ") || line.contains("extended: [mem ")
         || line.contains("BIOS-e801:") || line.contains("BIOS-88:")
       {
         return .kernelLog
       }
+      if E820KernelLog.isTableLine(line) { return .kernelLog }
       if isIomemLine(line) { sawIomemLine = true }
+      if E820Sysfs.isTextLine(line) { sawSysfsLine = true }
       if line.contains("memmap=") || line.contains("mem=") || line.contains("reserve_mem=") {
         sawMemmapParameter = true
       }
     }
     if sawIomemLine { return .iomem }
+    if sawSysfsLine { return .sysfsListing }
     if sawMemmapParameter { return .commandLine }
     return nil
   }

@@ -14,8 +14,17 @@ struct DeviceTreeInput {
 struct FirmwareTableInput {
   var name: String
   var format: InputFormat
-  /// The entries as the firmware gave them (raw, possibly overlapping).
+  /// The entries as the firmware gave them (raw, possibly overlapping): what kernel parameters
+  /// act on. For a log, its `extended:` table if printed, else its `BIOS-e820:` table.
   var entries: [MapEntry]
+  /// What the kernel calls that table (`BIOS-e820`, `extended`, …).
+  var label: String = "BIOS-e820"
+  /// The table the source says the boot ended with, when it shows one (a log's `user:` lines).
+  var finalEntries: [MapEntry]? = nil
+  /// The kernel command line the source shows (a log's `Command line:`).
+  var commandLine: String? = nil
+  /// Things to tell about the reading (several boots in one log, …).
+  var notes: [String] = []
 }
 
 /// Any input dtmem accepts.

@@ -10,6 +10,11 @@ enum Simulation {
     /// The command line the model used, and where it came from.
     var commandLine: String
     var commandLineSource: String
+    /// The command line was longer than the kernel keeps; only `keptBytes` were used.
+    var truncatedFrom: Int? = nil
+    var keptBytes: Int = 0
+    /// Things to tell about the input (several boots in one log, …).
+    var inputNotes: [String] = []
   }
 
   static func run(_ input: LoadedInput, _ options: BootOptions) throws(CLIError) -> Outcome {
@@ -18,28 +23,79 @@ enum Simulation {
       let architecture = try options.architecture(default: .arm64)
       switch architecture {
       case .arm64: return try arm64(tree, options)
-      case .x86: throw CLIError("--arch x86", "simulating a device tree on x86 is not supported yet")
+      case .x86: return try x86(deviceTree: tree, options)
       }
     case .firmwareTable(let table):
       let architecture = try options.architecture(default: .x86)
       switch architecture {
-      case .x86: throw CLIError(table.name, "the x86 model is not available yet")
-      case .arm64: throw CLIError("--arch arm64", "simulating an e820 table on arm64 is not supported yet")
+      case .x86: return try x86(table, options)
+      case .arm64:
+        throw CLIError("--arch arm64", "an e820 table has no arm64 boot: arm64 reads memory from a device tree (use --arch x86, or give a .dtb/.dts)")
       }
     }
   }
 
   static func arm64(_ input: DeviceTreeInput, _ options: BootOptions) throws(CLIError) -> Outcome {
     let (text, source) = commandLine(options, board: input.board)
+    let commandLine = KernelCommandLine(text, limit: try options.commandLineLimit())
     let banks = try options.memoryBanks()
     let configuration = Arm64BootConfiguration(
-      board: input.board, commandLine: KernelCommandLine(text), commandLineSource: source,
+      board: input.board, commandLine: commandLine, commandLineSource: source,
       loaderReservations: try options.reservations().map { LoaderReservation(range: $0.range, label: $0.label) },
       pageSize: try options.pageSize(), memoryOverride: banks.isEmpty ? nil : banks.map(\.range))
     do {
-      return Outcome(result: try Arm64Boot.simulate(configuration), commandLine: text, commandLineSource: source)
+      return Outcome(
+        result: try Arm64Boot.simulate(configuration), commandLine: commandLine.text, commandLineSource: source,
+        truncatedFrom: commandLine.wasTruncated ? text.utf8.count : nil, keptBytes: commandLine.text.utf8.count)
     } catch {
       throw CLIError(input.name, error.description)
+    }
+  }
+
+  /// The e820 view of a device tree's own description (memory usable, taken reservations
+  /// reserved, CMA usable, pmem-region persistent), as the arm64 model computes it with no kernel
+  /// parameters applied.
+  static func e820View(_ input: DeviceTreeInput, memory banks: [RangeArgument]) throws(CLIError) -> MemoryMap {
+    let configuration = Arm64BootConfiguration(
+      board: input.board, commandLine: KernelCommandLine(""), commandLineSource: "none",
+      memoryOverride: banks.isEmpty ? nil : banks.map(\.range))
+    do {
+      return try Arm64Boot.simulate(configuration).e820
+    } catch {
+      throw CLIError(input.name, error.description)
+    }
+  }
+
+  /// A device tree on x86: its e820 view is the firmware table, then the x86 boot.
+  static func x86(deviceTree input: DeviceTreeInput, _ options: BootOptions) throws(CLIError) -> Outcome {
+    let view = try e820View(input, memory: try options.memoryBanks())
+    let entries = view.regions.map { MapEntry(start: $0.range.start, size: $0.range.size, kind: $0.kind) }
+    let (text, source) = commandLine(options, board: input.board)
+    return try x86(entries, label: "BIOS-e820", name: input.name, text: text, source: source, options, notes: [])
+  }
+
+  static func x86(_ table: FirmwareTableInput, _ options: BootOptions) throws(CLIError) -> Outcome {
+    var (text, source) = commandLine(options, board: nil)
+    if options.commandLine == nil, let logged = table.commandLine {
+      (text, source) = (logged, "\(table.name): Command line")
+    }
+    return try x86(table.entries, label: table.label, name: table.name, text: text, source: source, options, notes: table.notes)
+  }
+
+  static func x86(
+    _ entries: [MapEntry], label: String, name: String, text: String, source: String, _ options: BootOptions, notes: [String]
+  ) throws(CLIError) -> Outcome {
+    let commandLine = KernelCommandLine(text, limit: try options.commandLineLimit())
+    let configuration = X86BootConfiguration(
+      firmware: entries, firmwareLabel: label, commandLine: commandLine, commandLineSource: source,
+      tableCapacity: try options.e820Capacity())
+    do {
+      return Outcome(
+        result: try X86Boot.simulate(configuration), commandLine: commandLine.text, commandLineSource: source,
+        truncatedFrom: commandLine.wasTruncated ? text.utf8.count : nil, keptBytes: commandLine.text.utf8.count,
+        inputNotes: notes)
+    } catch {
+      throw CLIError(source == "no command line" ? name : source, error.description)
     }
   }
 

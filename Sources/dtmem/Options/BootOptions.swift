@@ -38,6 +38,42 @@ struct BootOptions: ParsableArguments {
     help: ArgumentHelp("The arm64 kernel's page size: 4K, 16K or 64K.", valueName: "SIZE"))
   var pageSizeName: String = "4K"
 
+  @Option(
+    name: .customLong("cmdline-size"),
+    help: ArgumentHelp(
+      "The kernel's COMMAND_LINE_SIZE: it keeps at most this many bytes minus one of the command line (0: keep everything).",
+      discussion: "Default 2048, as in Linux 6.12 on x86-64 and arm64. What falls past the limit is not applied, and dtmem warns.",
+      valueName: "BYTES"))
+  var commandLineSizeText: String = "2048"
+
+  @Option(
+    name: .customLong("e820-max-entries"),
+    help: ArgumentHelp(
+      "x86: the e820 table's capacity, E820_MAX_ENTRIES (0: unlimited).",
+      discussion: "Default 3200, Debian's build (128 + 3 × MAX_NUMNODES with NODES_SHIFT 10). Entries past it are dropped with 'too many entries'.",
+      valueName: "N"))
+  var e820MaxEntriesText: String = "3200"
+
+  /// The `KernelCommandLine` limit: nil keeps everything.
+  func commandLineLimit() throws(CLIError) -> Int? {
+    guard let value = MemParse.wholeNumber(Substring(commandLineSizeText)), value <= UInt64(Int32.max) else {
+      throw CLIError("--cmdline-size", "'\(commandLineSizeText)' is not a number of bytes")
+    }
+    guard value != 0 else { return nil }
+    guard value >= 2 else { throw CLIError("--cmdline-size", "must be 0 (no limit) or at least 2") }
+    return Int(value)
+  }
+
+  /// `E820_MAX_ENTRIES`; `Int.max` when unlimited.
+  func e820Capacity() throws(CLIError) -> Int {
+    guard let value = MemParse.wholeNumber(Substring(e820MaxEntriesText)), value <= UInt64(Int32.max) else {
+      throw CLIError("--e820-max-entries", "'\(e820MaxEntriesText)' is not a number of entries")
+    }
+    guard value != 0 else { return Int.max }
+    guard value >= 2 else { throw CLIError("--e820-max-entries", "must be 0 (no limit) or at least 2") }
+    return Int(value)
+  }
+
   func architecture(default fallback: Architecture) throws(CLIError) -> Architecture {
     guard let architectureName else { return fallback }
     return try Architecture.parse(architectureName)

@@ -36,8 +36,8 @@ enum BootReport {
         for r in reasons { out += "  \(r.name): \(r.status.reason!)\n" }
       }
     }
-    out += "\ne820 view\n"
-    out += E820Lines.render(result.e820, prefix: "  ")
+    out += result.architecture == .x86 ? "\ne820 table\n" : "\ne820 view\n"
+    out += E820Dmesg.render(result.e820, indent: "  ")
     if !result.diagnostics.isEmpty {
       out += "\n"
       for d in result.diagnostics { out += "\(d.severity.rawValue): \(d.location): \(d.message)\n" }

@@ -57,15 +57,7 @@ enum MapDocument {
     return .object(members)
   }
 
-  static func e820(_ map: MemoryMap) -> JSONValue {
-    .array(
-      map.regions.map { region in
-        .object([
-          ("start", hex(region.range.start)), ("size", hex(region.range.size)),
-          ("type", .string(region.kind.dmesgName)),
-        ])
-      })
-  }
+  static func e820(_ map: MemoryMap) -> JSONValue { E820JSON.array(map) }
 
   static func diagnostic(_ d: Diagnostic) -> JSONValue {
     .object([("severity", .string(d.severity.rawValue)), ("path", .string(d.location)), ("message", .string(d.message))])
@@ -77,16 +69,5 @@ enum MapDocument {
       ("changes", .array(s.changes.map { .string($0) })),
       ("kernel_messages", .array(s.kernelMessages.map { .string($0) })),
     ])
-  }
-}
-
-/// e820 tables as the kernel prints them: `[mem 0x%016llx-0x%016llx] TYPE` (inclusive end).
-enum E820Lines {
-  static func render(_ map: MemoryMap, prefix: String = "") -> String {
-    var out = ""
-    for region in map.regions {
-      out += "\(prefix)[mem \(Hex.padded(region.range.start))-\(Hex.padded(region.range.last))] \(region.kind.dmesgName)\n"
-    }
-    return out
   }
 }

@@ -1,0 +1,101 @@
+import ArgumentParser
+import Firmware
+import MemoryModel
+
+struct ToE820: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "to-e820",
+    abstract: "Print the e820 table a memory map corresponds to.",
+    discussion: """
+      Any input: a device tree, a kernel log, /proc/iomem, /sys/firmware/memmap (directory or \
+      `grep -r .` listing), dtmem JSON. The table is sanitized as the kernel sanitizes it \
+      (e820__update_table: sorted, overlaps resolved by the highest type, equal neighbours merged).
+
+      Device trees (their own description; no kernel parameters applied — for those use \
+      `dtmem simulate --arch x86 --format dmesg`):
+        memory nodes                                  → usable
+        no-map reservations, other taken reservations,
+          /memreserve/ entries, elfcorehdr            → reserved
+        CMA (reusable) regions                        → usable (the kernel lends them out)
+        pmem-region nodes                             → persistent (type 12)
+      Kernel logs: the table the boot ended with (user: lines when printed) unless --table firmware \
+      (the extended: table if printed, else BIOS-e820). /proc/iomem: its e820 entries, i.e. the \
+      final table of that boot. /sys/firmware/memmap: the firmware table (Linux 6.12 fills it \
+      before memmap=/mem=).
+
+      Formats:
+        dmesg  [mem 0x%016llx-0x%016llx] TYPE per entry, END inclusive, the kernel's type names \
+      (usable, reserved, ACPI data, ACPI NVS, unusable, persistent (type 12), soft reserved, type N).
+        sysfs  N/start:0x…, N/end:0x… (inclusive), N/type:NAME lines — what `cd /sys/firmware/memmap \
+      && grep -r .` prints, with the kernel's names (System RAM, Reserved, ACPI Tables, …). With -o DIR \
+      the directory itself is written (DIR/N/start, DIR/N/end, DIR/N/type; DIR must not exist or be \
+      empty), ready to be read back or compared with a live system's.
+        json   {"e820": [{"start": "0x…", "size": "0x…", "type": NAME}]}, as in simulate --json.
+      Every format reads back as input.
+      """)
+
+  @Argument(help: ArgumentHelp("A .dtb/.dts, an e820 log, /proc/iomem, a /sys/firmware/memmap directory, dtmem JSON, or -.", valueName: "INPUT"))
+  var input: String
+
+  @Option(name: .customLong("format"), help: ArgumentHelp("dmesg (default), sysfs or json.", valueName: "FORMAT"))
+  var format: String = "dmesg"
+
+  @OptionGroup var json: JSONOption
+
+  @Option(name: [.customShort("o"), .customLong("output")], help: ArgumentHelp("Write here (atomically) instead of standard output; a directory for --format sysfs.", valueName: "FILE"))
+  var output: String?
+
+  @Option(name: .customLong("table"), help: ArgumentHelp("For kernel logs: final (the user: table when printed, default) or firmware.", valueName: "WHICH"))
+  var table: String = "final"
+
+  @Option(
+    name: .customLong("memory"),
+    help: ArgumentHelp("A RAM bank replacing a device tree's memory nodes (for blobs the bootloader fills in); repeatable.", valueName: "START:SIZE"))
+  var memory: [String] = []
+
+  func run() throws {
+    let chosenFormat = json.json ? "json" : format
+    guard ["dmesg", "sysfs", "json"].contains(chosenFormat) else {
+      throw CLIError("--format", "'\(format)' is not one of dmesg, sysfs, json")
+    }
+    guard table == "final" || table == "firmware" else {
+      throw CLIError("--table", "'\(table)' is not final or firmware")
+    }
+    let loaded = try InputLoader.load(input)
+    let map: MemoryMap
+    switch loaded {
+    case .deviceTree(let tree):
+      var banks: [RangeArgument] = []
+      for text in memory { banks.append(try RangeArgument.parse(text, option: "--memory")) }
+      map = try Simulation.e820View(tree, memory: banks)
+    case .firmwareTable(let firmware):
+      let entries = table == "final" ? (firmware.finalEntries ?? firmware.entries) : firmware.entries
+      do {
+        map = try MemoryMap.sanitized(entries)
+      } catch {
+        throw CLIError(loaded.name, "an entry ends at or past 2^64; the kernel cannot sanitize such a table")
+      }
+      for note in firmware.notes { FileIO.writeStandardError("dtmem: note: \(loaded.name): \(note)\n") }
+    }
+    switch chosenFormat {
+    case "sysfs":
+      if let output, output != "-" {
+        try FileIO.writeDirectoryAtomically(E820Sysfs.files(map), to: output)
+      } else {
+        FileIO.writeStandardOutput(E820Sysfs.renderText(map))
+      }
+    case "json":
+      try emit(E820JSON.document(map).rendered())
+    default:
+      try emit(E820Dmesg.render(map))
+    }
+  }
+
+  func emit(_ text: String) throws(CLIError) {
+    if let output {
+      try FileIO.writeAtomically(Array(text.utf8), to: output)
+    } else {
+      FileIO.writeStandardOutput(text)
+    }
+  }
+}

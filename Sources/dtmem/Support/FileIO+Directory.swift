@@ -1,0 +1,70 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#endif
+
+extension FileIO {
+  /// Writes a directory of small files at `path` so that readers see either nothing (or the old
+  /// empty directory) or the whole new tree: the tree is built in a temporary directory next to
+  /// `path`, then renamed onto it. `path` must not exist, or be an empty directory. On any
+  /// failure everything written is removed. `files` holds relative paths (`0/start`) and contents.
+  static func writeDirectoryAtomically(_ files: [(path: String, contents: String)], to path: String) throws(CLIError) {
+    var info = stat()
+    if lstat(path, &info) == 0 {
+      guard (info.st_mode & S_IFMT) == S_IFDIR else { throw CLIError(path, "exists and is not a directory") }
+      guard (try directoryEntries(path)).isEmpty else { throw CLIError(path, "exists and is not empty; refusing to replace it") }
+    }
+    var template = Array((path + ".dtmem-XXXXXX").utf8CString)
+    guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else {
+      throw CLIError(path, "cannot create a temporary directory next to it: \(systemError())")
+    }
+    let temporary = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+    var created: [String] = []  // directories, in creation order
+    var written: [String] = []
+    func cleanUp() {
+      for file in written.reversed() { unlink(file) }
+      for directory in created.reversed() { rmdir(directory) }
+      rmdir(temporary)
+    }
+    do throws(CLIError) {
+      for (relative, contents) in files {
+        let components = relative.split(separator: "/").map(String.init)
+        var directory = temporary
+        for component in components.dropLast() {
+          directory += "/" + component
+          if !created.contains(directory) {
+            guard mkdir(directory, 0o755) == 0 || errno == EEXIST else { throw CLIError(directory, systemError()) }
+            created.append(directory)
+          }
+        }
+        let file = temporary + "/" + relative
+        try writeNewFile(Array(contents.utf8), to: file)
+        written.append(file)
+      }
+      guard chmod(temporary, 0o755) == 0 else { throw CLIError(temporary, systemError()) }
+      guard rename(temporary, path) == 0 else { throw CLIError(path, systemError()) }
+    } catch {
+      cleanUp()
+      throw error
+    }
+  }
+
+  /// Creates `path` (which must not exist) with `bytes`.
+  static func writeNewFile(_ bytes: [UInt8], to path: String) throws(CLIError) {
+    let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+    guard fd >= 0 else { throw CLIError(path, systemError()) }
+    var offset = 0
+    while offset < bytes.count {
+      let count = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+      if count < 0 {
+        if errno == EINTR { continue }
+        let why = systemError()
+        close(fd)
+        throw CLIError(path, why)
+      }
+      offset += count
+    }
+    guard fsync(fd) == 0, close(fd) == 0 else { throw CLIError(path, systemError()) }
+  }
+}
