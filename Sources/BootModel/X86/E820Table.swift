@@ -11,8 +11,7 @@ public import MemoryModel
 ///
 /// The kernel scans the whole table on every update/remove; this model finds the entries an edit
 /// can touch through interval indexes (one over all entries, one per type) and then visits exactly
-/// those, in table order — the same result, in O((k + 1) log n) per edit. Empty entries are left
-/// out of the indexes: the kernel can only retype or zero them, which changes nothing.
+/// those, in table order — the same table, entry for entry, in O((k + 1) log n) per edit.
 public struct E820Table: Sendable {
   /// The entries in table order (`entries[0 ..< nr_entries]`).
   public private(set) var entries: [MapEntry] = []
@@ -193,11 +192,14 @@ public struct E820Table: Sendable {
     index(slot)
   }
 
+  /// Zeroed entries (what a removal leaves) are not indexed: zeroing them again changes nothing.
+  private static func isZeroed(_ entry: MapEntry) -> Bool { entry.start == 0 && entry.size == 0 && entry.kind.rawValue == 0 }
+
   private mutating func index(_ slot: Int) {
     let entry = entries[slot]
-    guard entry.size != 0 else { return }
+    guard !Self.isZeroed(entry) else { return }
     let end = entry.start &+ entry.size
-    if end > entry.start {
+    if end >= entry.start {
       all.insert(start: entry.start, slot: slot, end: end)
       byKind[entry.kind, default: IntervalTreap()].insert(start: entry.start, slot: slot, end: end)
     } else {
@@ -208,9 +210,9 @@ public struct E820Table: Sendable {
 
   private mutating func unindex(_ slot: Int) {
     let entry = entries[slot]
-    guard entry.size != 0 else { return }
+    guard !Self.isZeroed(entry) else { return }
     let end = entry.start &+ entry.size
-    if end > entry.start {
+    if end >= entry.start {
       all.remove(start: entry.start, slot: slot)
       byKind[entry.kind]?.remove(start: entry.start, slot: slot)
     } else {
