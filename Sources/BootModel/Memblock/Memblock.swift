@@ -57,6 +57,25 @@ struct Memblock: Sendable {
     mergeMemory()
   }
 
+  /// `memblock_add()` of many ranges into an empty memblock.memory, as x86
+  /// `e820__memblock_setup()` adds every usable e820 entry: the same result as adding them one by
+  /// one (their union, neighbours merged) in O(n log n) instead of O(n²).
+  mutating func addMemory(union ranges: [Span], node: Int = Memblock.noNode, flags: Flags = []) {
+    guard memory.isEmpty else {
+      for range in ranges { addMemory(range.base, range.end - range.base, node: node, flags: flags) }
+      return
+    }
+    var result: [Region] = []
+    for range in ranges.filter({ $0.end > $0.base }).sorted(by: { $0.base < $1.base }) {
+      if let last = result.last, range.base <= last.end {
+        result[result.count - 1].end = max(last.end, range.end)
+      } else {
+        result.append(Region(base: range.base, end: range.end, flags: flags, node: node))
+      }
+    }
+    memory = result
+  }
+
   /// `memblock_remove()`: drops every part of memory inside the range.
   mutating func removeMemory(_ base: UInt64, _ size: UInt64) {
     let end = Self.cappedEnd(base, size)

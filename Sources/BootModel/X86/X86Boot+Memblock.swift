@@ -19,20 +19,24 @@ extension X86BootState {
     for entry in entries where entry.kind == .softReserved {
       memblock.reserve(entry.start, entry.size)
     }
-    for entry in entries where entry.kind == .usable || entry.kind == .reservedKernel {
-      memblock.addMemory(entry.start, entry.size)
-    }
-    // memblock_trim_memory(): each region shrinks inward to whole pages; empty ones go.
-    for region in memblock.memory {
-      let first = Alignment.up(region.base, Self.pageSize) ?? region.end
-      let end = Alignment.down(region.end, Self.pageSize)
-      if first >= end {
-        memblock.removeMemory(region.base, region.size)
-        continue
+    // memblock_add() of every usable entry (their union), then memblock_trim_memory(): each
+    // merged region shrinks inward to whole pages; empty ones go.
+    var union: [Span] = []
+    let usable = entries.filter { $0.kind == .usable || $0.kind == .reservedKernel }
+      .map { Span(base: $0.start, end: Memblock.cappedEnd($0.start, $0.size)) }.sorted { $0.base < $1.base }
+    for span in usable where span.end > span.base {
+      if let last = union.last, span.base <= last.end {
+        union[union.count - 1].end = max(last.end, span.end)
+      } else {
+        union.append(span)
       }
-      if first > region.base { memblock.removeMemory(region.base, first - region.base) }
-      if end < region.end { memblock.removeMemory(end, region.end - end) }
     }
+    let trimmedSpans = union.compactMap { span -> Span? in
+      let first = Alignment.up(span.base, Self.pageSize) ?? span.end
+      let end = Alignment.down(span.end, Self.pageSize)
+      return first < end ? Span(base: first, end: end) : nil
+    }
+    memblock.addMemory(union: trimmedSpans)
     memblock.reserve(0, 0x10_0000)
     let total = memblock.memory.reduce(UInt64(0)) { $0 &+ $1.size }
     return [

@@ -36,7 +36,7 @@ enum Simulation {
   }
 
   static func arm64(_ input: DeviceTreeInput, _ options: BootOptions) throws(CLIError) -> Outcome {
-    let (text, source) = commandLine(options, board: input.board)
+    let (text, source) = try commandLine(options, board: input.board)
     let commandLine = KernelCommandLine(text, limit: try options.commandLineLimit())
     let banks = try options.memoryBanks()
     let configuration = Arm64BootConfiguration(
@@ -70,13 +70,13 @@ enum Simulation {
   static func x86(deviceTree input: DeviceTreeInput, _ options: BootOptions) throws(CLIError) -> Outcome {
     let view = try e820View(input, memory: try options.memoryBanks())
     let entries = view.regions.map { MapEntry(start: $0.range.start, size: $0.range.size, kind: $0.kind) }
-    let (text, source) = commandLine(options, board: input.board)
+    let (text, source) = try commandLine(options, board: input.board)
     return try x86(entries, label: "BIOS-e820", name: input.name, text: text, source: source, options, notes: [])
   }
 
   static func x86(_ table: FirmwareTableInput, _ options: BootOptions) throws(CLIError) -> Outcome {
-    var (text, source) = commandLine(options, board: nil)
-    if options.commandLine == nil, let logged = table.commandLine {
+    var (text, source) = try commandLine(options, board: nil)
+    if try options.givenCommandLine() == nil, let logged = table.commandLine {
       (text, source) = (logged, "\(table.name): Command line")
     }
     return try x86(table.entries, label: table.label, name: table.name, text: text, source: source, options, notes: table.notes)
@@ -99,9 +99,9 @@ enum Simulation {
     }
   }
 
-  /// `--cmdline`, else `/chosen/bootargs`, else empty.
-  static func commandLine(_ options: BootOptions, board: BoardMemory?) -> (String, String) {
-    if let given = options.commandLine { return (given, "--cmdline") }
+  /// `--cmdline` (or `--cmdline-file`), else `/chosen/bootargs`, else empty.
+  static func commandLine(_ options: BootOptions, board: BoardMemory?) throws(CLIError) -> (String, String) {
+    if let given = try options.givenCommandLine() { return given }
     if let chosen = board?.chosen, let bootargs = chosen.bootargs { return (bootargs, "\(chosen.path)/bootargs") }
     return ("", "no command line")
   }

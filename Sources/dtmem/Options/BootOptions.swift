@@ -13,6 +13,14 @@ struct BootOptions: ParsableArguments {
   var commandLine: String?
 
   @Option(
+    name: .customLong("cmdline-file"),
+    help: ArgumentHelp(
+      "Read the kernel parameters from a file (e.g. /proc/cmdline; - for standard input) instead of --cmdline.",
+      discussion: "One trailing newline is dropped. For command lines too long for one argument.",
+      valueName: "FILE"))
+  var commandLineFile: String?
+
+  @Option(
     name: .customLong("arch"),
     help: ArgumentHelp(
       "Boot model: x86 or arm64 (default: arm64 for device trees, x86 for e820 inputs).",
@@ -53,6 +61,18 @@ struct BootOptions: ParsableArguments {
       discussion: "Default 3200, Debian's build (128 + 3 × MAX_NUMNODES with NODES_SHIFT 10). Entries past it are dropped with 'too many entries'.",
       valueName: "N"))
   var e820MaxEntriesText: String = "3200"
+
+  /// The command line given with `--cmdline` or `--cmdline-file`, and its source; nil if neither.
+  func givenCommandLine() throws(CLIError) -> (text: String, source: String)? {
+    if let commandLine {
+      guard commandLineFile == nil else { throw CLIError("--cmdline-file", "give either --cmdline or --cmdline-file, not both") }
+      return (commandLine, "--cmdline")
+    }
+    guard let commandLineFile else { return nil }
+    var bytes = try FileIO.read(commandLineFile)
+    if bytes.last == 0x0a { bytes.removeLast() }
+    return (String(decoding: bytes, as: UTF8.self), commandLineFile == "-" ? "<stdin>" : commandLineFile)
+  }
 
   /// The `KernelCommandLine` limit: nil keeps everything.
   func commandLineLimit() throws(CLIError) -> Int? {
