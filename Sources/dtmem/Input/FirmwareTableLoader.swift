@@ -26,7 +26,7 @@ enum FirmwareTableLoader {
       case .commandLine:
         throw CLIError(
           name,
-          "is a kernel command line, not a memory map: give it with --cmdline \"$(cat \(name))\" and the firmware table as INPUT or --e820")
+          "is a kernel command line, not a memory map: give it with --cmdline-file \(name) and the firmware table as INPUT or --e820")
       case .deviceTreeBlob, .deviceTreeSource, .sysfsMemmap:
         throw CLIError(name, "\(format.rawValue) is not a firmware table")
       }
