@@ -134,6 +134,13 @@ import Testing
       if found?.range?.size != megabytes << 20 || found?.status.name != "estimated" {
         problems.append("\(line): dtmem has \(String(describing: found))")
       }
+      // A fixed base (@OFFSET) is where the kernel put it.
+      let start = line.split(separator: ":", maxSplits: 1)[1].split(separator: " ").first.flatMap { UInt64($0.dropFirst(2), radix: 16) }
+      if name == "crashkernel", recorded.commandLine.contains("crashkernel="), recorded.commandLine.split(separator: " ").contains(where: { $0.hasPrefix("crashkernel=") && $0.contains("@") }),
+        found?.range?.start != start
+      {
+        problems.append("\(line): dtmem places it at \(String(describing: found?.range))")
+      }
     }
     // Failures after the map that the model foresees.
     let diagnostics = result.diagnostics.map(\.message).joined(separator: "\n")
