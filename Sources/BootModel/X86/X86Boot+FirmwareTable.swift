@@ -27,7 +27,7 @@ extension X86BootState {
       firmwareMap = map
     case .failure(let failure):
       // The kernel ignores the failure and keeps the table as it is.
-      firmwareMap = Self.bestEffortMap(table.entries)
+      firmwareMap = Self.bestEffortMap(table.entries, capacity: table.capacity)
       if case .entryWraps(let entry) = failure {
         diagnostics.append(
           Diagnostic(
@@ -73,8 +73,8 @@ extension X86BootState {
   }
 
   /// A sanitized view of a table the kernel could not sanitize: entries that wrap dropped.
-  static func bestEffortMap(_ entries: [MapEntry]) -> MemoryMap {
+  static func bestEffortMap(_ entries: [MapEntry], capacity: Int) -> MemoryMap {
     let kept = entries.filter { $0.start &+ $0.size >= $0.start }
-    return (try? MemoryMap.sanitized(kept)) ?? .empty
+    return (try? MemoryMap.sanitized(kept, capacity: capacity)) ?? .empty
   }
 }

@@ -68,6 +68,7 @@ enum Simulation {
 
   /// A device tree on x86: its e820 view is the firmware table, then the x86 boot.
   static func x86(deviceTree input: DeviceTreeInput, _ options: BootOptions) throws(CLIError) -> Outcome {
+    try rejectArm64Options(options, memoryAllowed: true)
     let view = try e820View(input, memory: try options.memoryBanks())
     let entries = view.regions.map { MapEntry(start: $0.range.start, size: $0.range.size, kind: $0.kind) }
     let (text, source) = try commandLine(options, board: input.board)
@@ -75,6 +76,7 @@ enum Simulation {
   }
 
   static func x86(_ table: FirmwareTableInput, _ options: BootOptions) throws(CLIError) -> Outcome {
+    try rejectArm64Options(options, memoryAllowed: false)
     var (text, source) = try commandLine(options, board: nil)
     if try options.givenCommandLine() == nil, let logged = table.commandLine {
       (text, source) = (logged, "\(table.name): Command line")
@@ -96,6 +98,16 @@ enum Simulation {
         inputNotes: notes)
     } catch {
       throw CLIError(source == "no command line" ? name : source, error.description)
+    }
+  }
+
+  /// Options the x86 model has no use for are errors, not silently ignored.
+  static func rejectArm64Options(_ options: BootOptions, memoryAllowed: Bool) throws(CLIError) {
+    if !options.reserve.isEmpty {
+      throw CLIError("--reserve", "the x86 model does not use it (x86 reservations come from memmap=, crashkernel= and reserve_mem=)")
+    }
+    if !memoryAllowed && !options.memory.isEmpty {
+      throw CLIError("--memory", "replaces a device tree's memory nodes; an e820 table states its memory itself")
     }
   }
 
