@@ -7,31 +7,35 @@ struct ToE820: ParsableCommand {
     commandName: "to-e820",
     abstract: "Print the e820 table a memory map corresponds to.",
     discussion: """
-      Any input: a device tree, a kernel log, /proc/iomem, /sys/firmware/memmap (directory or \
-      `grep -r .` listing), dtmem JSON. The table is sanitized as the kernel sanitizes it \
-      (e820__update_table: sorted, overlaps resolved by the highest type, equal neighbours merged).
+      Any input: a device tree, a kernel log, /proc/iomem, /sys/firmware/memmap \
+      (directory or `grep -r .` listing), dtmem JSON. The table is sanitized as the \
+      kernel sanitizes it (e820__update_table: sorted, overlaps resolved by the \
+      highest type, equal neighbours merged).
 
-      Device trees (their own description; no kernel parameters applied — for those use \
-      `dtmem simulate --arch x86 --format dmesg`):
-        memory nodes                                  → usable
-        no-map reservations, other taken reservations,
-          /memreserve/ entries, elfcorehdr            → reserved
-        CMA (reusable) regions                        → usable (the kernel lends them out)
-        pmem-region nodes                             → persistent (type 12)
-      Kernel logs: the table the boot ended with (user: lines when printed) unless --table firmware \
-      (the extended: table if printed, else BIOS-e820). /proc/iomem: its e820 entries, i.e. the \
-      final table of that boot. /sys/firmware/memmap: the firmware table (Linux 6.12 fills it \
-      before memmap=/mem=).
+      Device trees: their own description, no kernel parameters applied (for those, \
+      use `dtmem simulate --arch x86 --format dmesg`):
+        memory nodes                          → usable
+        no-map and other taken reservations,
+        /memreserve/ entries, elfcorehdr      → reserved
+        CMA (reusable) regions                → usable (the kernel lends them out)
+        pmem-region nodes                     → persistent (type 12)
 
-      Formats:
-        dmesg  [mem 0x%016llx-0x%016llx] TYPE per entry, END inclusive, the kernel's type names \
-      (usable, reserved, ACPI data, ACPI NVS, unusable, persistent (type 12), soft reserved, type N).
-        sysfs  N/start:0x…, N/end:0x… (inclusive), N/type:NAME lines — what `cd /sys/firmware/memmap \
-      && grep -r .` prints, with the kernel's names (System RAM, Reserved, ACPI Tables, …). With -o DIR \
-      the directory itself is written (DIR/N/start, DIR/N/end, DIR/N/type; DIR must not exist or be \
-      empty), ready to be read back or compared with a live system's.
-        json   {"e820": [{"start": "0x…", "size": "0x…", "type": NAME}]}, as in simulate --json.
-      Every format reads back as input.
+      Kernel logs: the table the boot ended with (user: lines when printed), or with \
+      --table firmware the firmware table (extended: if printed, else BIOS-e820). \
+      /proc/iomem: its e820 entries, i.e. the final table of that boot. \
+      /sys/firmware/memmap: the firmware table (6.12 fills it before memmap=/mem=).
+
+      Formats (every one reads back as input):
+        dmesg  [mem 0x%016llx-0x%016llx] TYPE per entry, END inclusive, with the
+               kernel's names: usable, reserved, ACPI data, ACPI NVS, unusable,
+               persistent (type 12), soft reserved, type N.
+        sysfs  N/start:0x…, N/end:0x… (inclusive), N/type:NAME lines, as
+               `cd /sys/firmware/memmap && grep -r .` prints them (System RAM,
+               Reserved, ACPI Tables, …). With -o DIR, the directory itself:
+               DIR/N/start, DIR/N/end, DIR/N/type, written atomically (DIR must
+               not exist or be empty), to read back or diff with a live system.
+        json   {"e820": [{"start": "0x…", "size": "0x…", "type": NAME}]}, the e820
+               array of simulate --json.
       """)
 
   @Argument(help: ArgumentHelp("A .dtb/.dts, an e820 log, /proc/iomem, a /sys/firmware/memmap directory, dtmem JSON, or -.", valueName: "INPUT"))
