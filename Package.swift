@@ -41,6 +41,7 @@ let package = Package(
     // Tests: one target per module, the kernel-recorded conformance replays, and the CLI end to end.
     .target(name: "TestSupport", dependencies: ["DeviceTree", "MemoryModel"], path: "Tests/TestSupport"),
     .testTarget(name: "MemoryModelTests", dependencies: ["MemoryModel", "TestSupport"]),
+    .testTarget(name: "CLITests", dependencies: ["dtmem", "TestSupport"]),
     .testTarget(
       name: "ConformanceTests",
       dependencies: ["BootModel", "DeviceTree", "Firmware", "MemoryModel", "TestSupport"]),
