@@ -4,6 +4,7 @@ import Firmware
 
 struct Show: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "show",
     abstract: "Show the input's memory map: banks, holes, reservations, /memreserve/, /chosen.",
     discussion: """
       For a device tree: the memory banks it states, the /chosen ranges (initrd, \

@@ -4,6 +4,7 @@ import Firmware
 
 struct Simulate: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "simulate",
     abstract: "Run a kernel's boot model over the input and print the final memory map.",
     discussion: """
       arm64 (default for device trees), Linux 6.12 order: DT memory nodes → linux,usable-memory-range \
