@@ -41,6 +41,8 @@ let package = Package(
     // Tests: one target per module, the kernel-recorded conformance replays, and the CLI end to end.
     .target(name: "TestSupport", dependencies: ["DeviceTree", "MemoryModel"], path: "Tests/TestSupport"),
     .testTarget(name: "MemoryModelTests", dependencies: ["MemoryModel", "TestSupport"]),
+    .testTarget(name: "DeviceTreeTests", dependencies: ["DeviceTree", "MemoryModel", "TestSupport"]),
+    .testTarget(name: "BootModelTests", dependencies: ["BootModel", "Firmware", "MemoryModel", "TestSupport"]),
     .testTarget(name: "CLITests", dependencies: ["dtmem", "TestSupport"]),
     .testTarget(
       name: "ConformanceTests",
