@@ -1,4 +1,5 @@
 import MemoryModel
+import TestSupport
 import Testing
 
 /// `MemoryMap.sanitized` (the kernel's e820__update_table) against an independent oracle: cut
