@@ -27,6 +27,7 @@ struct Show: ParsableCommand {
   func run() throws {
     let loaded = try InputLoader.load(input)
     let outcome = try Simulation.run(loaded, boot)
+    if let stop = Simulation.panicError(outcome, input: loaded.name) { throw stop }
     if json.json {
       FileIO.writeStandardOutput(ShowReport.json(loaded, outcome).rendered())
     } else {

@@ -39,6 +39,7 @@ struct Simulate: ParsableCommand {
     let loaded = try InputLoader.load(input)
     let outcome = try Simulation.run(loaded, boot)
     let chosenFormat = json.json ? "json" : format
+    if chosenFormat != "kernel-log" && !explain, let stop = Simulation.panicError(outcome, input: loaded.name) { throw stop }
     switch chosenFormat {
     case "json":
       FileIO.writeStandardOutput(
@@ -52,5 +53,7 @@ struct Simulate: ParsableCommand {
     default:
       throw CLIError("--format", "'\(format)' is not one of text, json, dmesg, kernel-log")
     }
+    // The steps up to a predicted panic are shown (kernel-log, --explain); the run still fails.
+    if let stop = Simulation.panicError(outcome, input: loaded.name) { throw stop }
   }
 }

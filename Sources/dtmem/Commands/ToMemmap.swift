@@ -51,6 +51,7 @@ struct ToMemmap: ParsableCommand {
     }
     let loaded = try InputLoader.load(input)
     let outcome = try Simulation.run(loaded, boot)
+    if let stop = Simulation.panicError(outcome, input: loaded.name) { throw stop }
     let line = MemmapLine.line(for: outcome.result, location: loaded.name)
     if json.json {
       let document = JSONValue.object([

@@ -43,6 +43,13 @@ enum Simulation {
     }
   }
 
+  /// A predicted kernel stop as the one-line error every command reports (exit status 2).
+  static func panicError(_ outcome: Outcome, input: String) -> CLIError? {
+    guard let panic = outcome.result.panic else { return nil }
+    let why = outcome.result.diagnostics.last { $0.severity == .error }?.message
+    return CLIError(input, "the kernel stops: \"\(panic)\"" + (why.map { " — \($0)" } ?? ""))
+  }
+
   /// `--cmdline`, else `/chosen/bootargs`, else empty.
   static func commandLine(_ options: BootOptions, board: BoardMemory?) -> (String, String) {
     if let given = options.commandLine { return (given, "--cmdline") }

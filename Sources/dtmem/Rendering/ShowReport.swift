@@ -120,6 +120,12 @@ enum ShowReport {
       }
       if !details.isEmpty { out += "\n" + details }
     }
+    if !result.kernelAllocations.isEmpty {
+      out += "\nKernel allocations (predicted; the kernel places them after everything above)\n"
+      out += Table.render(
+        header: ["STATUS", "START", "END", "SIZE", "FLAGS", "NAME"],
+        rows: result.kernelAllocations.map(BootReport.reservationRow))
+    }
     out += "\ne820 view\n"
     out += E820Lines.render(result.e820, prefix: "  ")
     if !result.diagnostics.isEmpty {
