@@ -42,7 +42,9 @@ let package = Package(
     .target(name: "TestSupport", dependencies: ["DeviceTree", "MemoryModel"], path: "Tests/TestSupport"),
     .testTarget(name: "MemoryModelTests", dependencies: ["MemoryModel", "TestSupport"]),
     .testTarget(name: "FirmwareTests", dependencies: ["Firmware", "MemoryModel", "TestSupport"]),
-    .testTarget(name: "BootModelTests", dependencies: ["BootModel", "Firmware", "MemoryModel"]),
+    .testTarget(name: "DeviceTreeTests", dependencies: ["DeviceTree", "MemoryModel", "TestSupport"]),
+    .testTarget(name: "BootModelTests", dependencies: ["BootModel", "Firmware", "MemoryModel", "TestSupport"]),
+    .testTarget(name: "CLITests", dependencies: ["dtmem", "TestSupport"]),
     .testTarget(
       name: "ConformanceTests",
       dependencies: ["BootModel", "DeviceTree", "Firmware", "MemoryModel", "TestSupport", "dtmem"]),

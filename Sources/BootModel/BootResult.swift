@@ -26,22 +26,32 @@ public struct BootResult: Hashable, Sendable {
   /// Memory at the end, one block per allocator region (split where flags or nodes differ),
   /// page-rounded as the kernel prints its "Early memory node ranges".
   public var memory: [MemoryBlock]
-  /// Every reservation in the kernel's processing order.
+  /// Every reservation the description or the parameters ask for, in the kernel's processing
+  /// order (the contract's `reserved` list).
   public var reservations: [Reservation]
+  /// Memory the kernel takes for itself that the model predicts (default CMA area, crash
+  /// kernel): kept apart because nothing in the input names it.
+  public var kernelAllocations: [Reservation]
   /// The final table (x86) or the e820 view of the final map (arm64).
   public var e820: MemoryMap
   /// The boot steps in order, for `--explain`.
   public var steps: [BootStep]
   /// Things worth telling: ignored parameters, assumptions, losses.
   public var diagnostics: [Diagnostic]
+  /// Set when the kernel stops during the modelled steps (panic, BUG): what it prints and why.
+  /// The steps after that point did not run; memory and reservations are as far as it got.
+  public var panic: String?
 
   public init(
     architecture: Architecture, memory: [MemoryBlock] = [], reservations: [Reservation] = [],
-    e820: MemoryMap = .empty, steps: [BootStep] = [], diagnostics: [Diagnostic] = []
+    kernelAllocations: [Reservation] = [],
+    e820: MemoryMap = .empty, steps: [BootStep] = [], diagnostics: [Diagnostic] = [], panic: String? = nil
   ) {
+    self.panic = panic
     self.architecture = architecture
     self.memory = memory
     self.reservations = reservations
+    self.kernelAllocations = kernelAllocations
     self.e820 = e820
     self.steps = steps
     self.diagnostics = diagnostics

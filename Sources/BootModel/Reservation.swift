@@ -18,8 +18,10 @@ public struct Reservation: Hashable, Sendable {
     case elfCoreHeader = "elfcorehdr"
     /// A `reserve_mem=` kernel parameter.
     case reserveMemParameter = "reserve_mem"
-    /// A `crashkernel=` kernel parameter (x86).
-    case crashKernelParameter = "crashkernel"
+    /// The default CMA area (`cma=` or the kernel's configured size).
+    case defaultCMA = "cma"
+    /// The crash kernel's memory (`crashkernel=`).
+    case crashKernel = "crashkernel"
   }
 
   /// What became of it.

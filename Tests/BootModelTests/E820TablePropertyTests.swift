@@ -1,6 +1,7 @@
 import BootModel
 import Firmware
 import MemoryModel
+import TestSupport
 import Testing
 
 /// `E820Table` against two oracles: a line-by-line transliteration of the kernel's loops

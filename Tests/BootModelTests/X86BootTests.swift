@@ -1,6 +1,7 @@
 import BootModel
 import Firmware
 import MemoryModel
+import TestSupport
 import Testing
 
 /// The x86 model on the worked examples of shared/reference/x86-e820-memmap.md §13 and the edge
@@ -74,10 +75,22 @@ import Testing
 
   @Test func exampleFAndTheOtherPanics() {
     for commandLine in ["memmap=exactmap memmap=1G@0", "memmap=exactmap", "memmap=64M$0x10000000 memmap=exactmap", "memmap=1@0xffffffffffffffff", "memmap=0x1000%0xfffffffffffff000+7"] {
-      #expect(throws: BootModelError.kernelPanic("Invalid user supplied memory map"), "\(commandLine)") { try Self.boot(commandLine) }
+      let result = try? Self.boot(commandLine)
+      #expect(result?.panic == "Invalid user supplied memory map", "\(commandLine)")
+      #expect(result.flatMap(BootModelError.stop) == .kernelPanic("Invalid user supplied memory map"))
+      #expect(result?.kernelLog.last == "Kernel panic - not syncing: Invalid user supplied memory map")
+      #expect(result?.steps.last?.title == "User-defined map")
     }
-    for commandLine in ["memmap=1M%0x10000000-1+1", "memmap=1M%0x10000000-2+2", "memmap=64M%0x10000000-1+0x100000001"] {
-      #expect(throws: BootModelError.kernelBug("kernel BUG at arch/x86/kernel/e820.c:469!"), "\(commandLine)") { try Self.boot(commandLine) }
+    for commandLine in ["memmap=1M%0x10000000-1+1 mem=1G", "memmap=1M%0x10000000-2+2,64M$0", "memmap=64M%0x10000000-1+0x100000001"] {
+      let result = try? Self.boot(commandLine)
+      #expect(result.flatMap(BootModelError.stop) == .kernelBug("kernel BUG at arch/x86/kernel/e820.c:469!"), "\(commandLine)")
+      #expect(result?.kernelLog.last == "kernel BUG at arch/x86/kernel/e820.c:469!")
+      // Nothing after the BUG runs: no later item, parameter or step.
+      #expect(result?.steps.count == 2)
+      #expect(result?.e820.regions.count == 7)
+    }
+    #expect(throws: BootModelError.noMemory("the firmware e820 table is empty")) {
+      try X86Boot.simulate(X86BootConfiguration(firmware: [], commandLine: KernelCommandLine("")))
     }
   }
 
@@ -132,7 +145,7 @@ import Testing
 
   @Test func lateReservationsAreEstimates() throws {
     let result = try Self.boot("crashkernel=256M reserve_mem=64M:4096:trace reserve_mem=1M:0:trace reserve_mem=0:0:x")
-    let crash = result.reservations.first { $0.name == "crashkernel" }
+    let crash = result.kernelAllocations.first { $0.name == "crashkernel" }
     #expect(crash?.range?.size == 256 << 20)
     #expect(crash?.status.name == "estimated")
     #expect(crash.map { $0.range!.start % (16 << 20) == 0 && $0.range!.end <= 1 << 32 } == true)

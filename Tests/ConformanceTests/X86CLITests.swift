@@ -6,14 +6,8 @@ import Testing
 /// firmware table as a log must print the kernel's `user:` table, and refuse with the kernel's
 /// words where it panicked; `to-e820` output must read back.
 @Suite struct X86CLITests {
-  /// The `dtmem` executable built next to this test bundle.
-  static var binary: URL {
-    let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-    return URL(fileURLWithPath: me).deletingLastPathComponent().appendingPathComponent("dtmem")
-  }
-
   static func dtmem(_ arguments: [String], input: [UInt8]? = nil) throws -> Command.Result {
-    try Command.run([binary.path] + arguments, input: input)
+    try DTMemBinary.run(arguments, input: input)
   }
 
   static func recorded(_ ids: Set<String>) throws -> [[String: Any]] {
@@ -43,11 +37,15 @@ import Testing
     try log.write(to: file, atomically: true, encoding: .utf8)
     let panic = try Self.dtmem(["simulate", "--e820", file.path, "--cmdline", "memmap=exactmap"])
     #expect(panic.status == 2)
-    #expect(panic.errorText == "dtmem: error: --cmdline: the kernel panics: \"Invalid user supplied memory map\"\n")
+    #expect(panic.errorText == "dtmem: error: \(file.path): the kernel stops: \"Invalid user supplied memory map\" — Invalid user supplied memory map: the table holds 0 entries (e820__update_table() needs at least 2)\n")
     #expect(panic.text.isEmpty)
     let bug = try Self.dtmem(["simulate", "--e820", file.path, "--cmdline", "memmap=1M%0x10000000-1+1", "--json"])
     #expect(bug.status == 2)
-    #expect(bug.errorText == "dtmem: error: --cmdline: the kernel hits BUG(): kernel BUG at arch/x86/kernel/e820.c:469!\n")
+    #expect(bug.errorText == "dtmem: error: \(file.path): the kernel stops: \"kernel BUG at arch/x86/kernel/e820.c:469!\" — memmap=1M%0x10000000-1+1: '1M%0x10000000-1+1' retypes usable to itself (BUG_ON in __e820__range_update)\n")
+    // The steps up to the stop are shown, and the run still fails.
+    let steps = try Self.dtmem(["simulate", "--e820", file.path, "--cmdline", "memmap=exactmap", "--format", "kernel-log"])
+    #expect(steps.status == 2)
+    #expect(steps.text.hasSuffix("Kernel panic - not syncing: Invalid user supplied memory map\n"))
     let broken = try Self.dtmem(["to-e820", "-"], input: Array("BIOS-e820: [mem 0x2000-0x1000] usable\n".utf8))
     #expect(broken.status == 2)
     #expect(broken.errorText == "dtmem: error: <stdin>: line 1: BIOS-e820: the range ends (0x1000) before it starts (0x2000)\n")

@@ -67,34 +67,30 @@ import Testing
     }
   }
 
-  static func simulate(_ recorded: Case) throws -> Result<BootResult, BootModelError> {
+  static func simulate(_ recorded: Case) throws -> BootResult {
     let log = try E820KernelLog.decode(Array(recorded.firmware.joined(separator: "\n").utf8))
     let configuration = X86BootConfiguration(
       firmware: log.firmwareTable?.entries ?? [], commandLine: KernelCommandLine(recorded.commandLine))
-    do {
-      return .success(try X86Boot.simulate(configuration))
-    } catch {
-      return .failure(error)
-    }
+    return try X86Boot.simulate(configuration)
   }
 
   /// Every difference between the recorded boot and the model, one line each.
   static func differences(_ recorded: Case) throws -> [String] {
     var problems: [String] = []
-    let outcome = try simulate(recorded)
-    if recorded.notes.contains("Kernel panic - not syncing: Invalid user supplied memory map") {
-      if case .failure(.kernelPanic("Invalid user supplied memory map")) = outcome { return [] }
-      return ["the kernel panicked (Invalid user supplied memory map); the model: \(outcome)"]
+    let result = try simulate(recorded)
+    // Where the kernel stopped before printing its map, the model stops with the same words.
+    for (line, words) in [
+      ("Kernel panic - not syncing: Invalid user supplied memory map", "Invalid user supplied memory map"),
+      ("kernel BUG at arch/x86/kernel/e820.c:469!", "kernel BUG at arch/x86/kernel/e820.c:469!"),
+    ] where recorded.notes.contains(line) {
+      let expected: BootModelError = words.hasPrefix("kernel BUG") ? .kernelBug(words) : .kernelPanic(words)
+      guard result.panic == words, result.kernelLog.last == line, BootModelError.stop(result) == expected else {
+        return ["the kernel stopped (\(line)); the model: panic \(String(describing: result.panic)), last line \(String(describing: result.kernelLog.last))"]
+      }
+      if !result.kernelLog.filter({ $0.hasPrefix("user") }).isEmpty { problems.append("the model printed a user map before stopping") }
+      return problems
     }
-    if recorded.notes.contains("kernel BUG at arch/x86/kernel/e820.c:469!") {
-      if case .failure(.kernelBug("kernel BUG at arch/x86/kernel/e820.c:469!")) = outcome { return [] }
-      return ["the kernel hit BUG() in __e820__range_update; the model: \(outcome)"]
-    }
-    let result: BootResult
-    switch outcome {
-    case .failure(let error): return ["the kernel printed its maps; the model stopped: \(error)"]
-    case .success(let value): result = value
-    }
+    if let panic = result.panic { return ["the kernel printed its maps; the model stopped: \(panic)"] }
     let log = result.kernelLog
     let firmware = log.filter { $0.hasPrefix("BIOS-e820: ") }
     if firmware != recorded.firmware { problems.append("BIOS-e820 lines differ:\n    kernel: \(recorded.firmware)\n    dtmem:  \(firmware)") }
@@ -130,7 +126,7 @@ import Testing
     for line in recorded.notes where line.hasPrefix("crashkernel reserved: ") || line.hasPrefix("crashkernel low memory reserved: ") {
       let megabytes = UInt64(line.split(separator: "(").last!.split(separator: " ").first!)!
       let name = line.hasPrefix("crashkernel low") ? "crashkernel (low)" : "crashkernel"
-      let found = result.reservations.first { $0.name == name }
+      let found = result.kernelAllocations.first { $0.name == name }
       if found?.range?.size != megabytes << 20 || found?.status.name != "estimated" {
         problems.append("\(line): dtmem has \(String(describing: found))")
       }

@@ -1,5 +1,6 @@
 import Firmware
 import MemoryModel
+import TestSupport
 import Testing
 
 /// Random bytes and mutations of valid inputs: every parser returns a value or a typed error,

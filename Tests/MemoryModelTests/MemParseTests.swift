@@ -1,4 +1,5 @@
 import MemoryModel
+import TestSupport
 import Testing
 
 @Suite struct MemParseTests {
@@ -59,18 +60,5 @@ import Testing
     #expect(ByteCount.compact(64 << 20) == "64M")
     #expect(ByteCount.compact(0x123000) == "1164K")
     #expect(ByteCount.compact(4097) == "4097")
-  }
-}
-
-/// A small deterministic generator for property tests (SplitMix64).
-struct SplitMix64 {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9e37_79b9_7f4a_7c15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-    z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-    return z ^ (z >> 31)
   }
 }

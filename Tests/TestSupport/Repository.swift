@@ -68,8 +68,11 @@ public enum Command {
     public var errorText: String { String(decoding: standardError, as: UTF8.self) }
   }
 
-  public static func run(_ arguments: [String], input: [UInt8]? = nil, environment: [String: String]? = nil) throws -> Result {
+  public static func run(
+    _ arguments: [String], input: [UInt8]? = nil, environment: [String: String]? = nil, directory: URL? = nil
+  ) throws -> Result {
     let process = Process()
+    if let directory { process.currentDirectoryURL = directory }
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = arguments
     if let environment { process.environment = environment }

@@ -33,7 +33,17 @@ extension Arm64BootState {
           log.append("Malformed early option 'cma'")
           continue
         }
-        cmaCommandLineSize = MemParse.memparse(Array(value.utf8)).value
+        // kernel/dma/contiguous.c early_cma(): SIZE[@BASE[-LIMIT]].
+        let bytes = Array(value.utf8)
+        let size = MemParse.memparse(bytes)
+        cmaCommandLineSize = size.value
+        if MemParse.byte(bytes, size.end) == 0x40 {
+          let base = MemParse.memparse(bytes, from: size.end + 1)
+          cmaCommandLineBase = base.value
+          cmaCommandLineLimit =
+            MemParse.byte(bytes, base.end) == 0x2d
+            ? MemParse.memparse(bytes, from: base.end + 1).value : base.value &+ size.value
+        }
         notes.append("cma=\(value): default CMA area from the command line")
       } else if parameter.isNamed("numa") {
         if let value = parameter.value, value.hasPrefix("off") {
@@ -43,9 +53,6 @@ extension Arm64BootState {
       } else if parameter.isNamed("movable_node") {
         memblock.movableNode = true
         notes.append("movable_node: allocations avoid hot-pluggable memory")
-      } else if parameter.isNamed("crashkernel") {
-        diagnostics.append(
-          Diagnostic(.info, at: source, "\(parameter.text): the crash kernel is reserved after everything dtmem models; not simulated"))
       }
     }
     return notes

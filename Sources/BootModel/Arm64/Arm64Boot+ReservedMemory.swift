@@ -132,14 +132,20 @@ extension Arm64BootState {
   /// initialised before the next is tried.
   mutating func allocateDynamicRegions(_ log: inout [String]) -> [String] {
     guard let node = board.reservedMemory else { return [] }
+    for index in dynamicChildren {
+      allocateDynamic(node.children[index], childIndex: index, &log)
+    }
+    // The dynamic nodes sit in a 64-entry array on the stack, filled without a bound check:
+    // a 65th overwrites the stack canary and the function's return panics.
     if dynamicChildren.count > Self.maximumRecords {
+      let message = "stack-protector: Kernel stack is corrupted in: fdt_scan_reserved_mem"
+      log.append("Kernel panic - not syncing: \(message)")
+      panic = message
       diagnostics.append(
         Diagnostic(
           .error, at: node.path,
-          "\(dynamicChildren.count) dynamic children: Linux 6.12 keeps them in a \(Self.maximumRecords)-entry array on the stack without a bound check; more than \(Self.maximumRecords) corrupts the kernel stack"))
-    }
-    for index in dynamicChildren {
-      allocateDynamic(node.children[index], childIndex: index, &log)
+          "\(dynamicChildren.count) dynamic children: Linux 6.12 keeps them in a \(Self.maximumRecords)-entry array on the stack without a bound check; the kernel panics (\(message)) before its console is up, so the boot just hangs"))
+      return ["\(dynamicChildren.count) dynamic children overflow the kernel's \(Self.maximumRecords)-entry array: panic"]
     }
     return []
   }

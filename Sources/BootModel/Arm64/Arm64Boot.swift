@@ -9,12 +9,14 @@ internal import Firmware
 ///  3. Early parameters (`parse_early_param`): `mem=`, `cma=`, `numa=off`, `movable_node`;
 ///     `memmap=` does not exist on arm64.
 ///  4. `arm64_memblock_init()`: physical limits, `mem=`, initrd, loader reservations.
-///  5. `/reserved-memory`, early pass (`fdt_scan_reserved_mem`): static then dynamic regions.
-///  6. `/chosen` `linux,elfcorehdr`, then `/memreserve/` (in that order in 6.12: after dynamic
-///     placement, so dynamic regions do not avoid them).
-///  7. `/reserved-memory`, late pass (`fdt_scan_reserved_mem_reg_nodes`), overlap check.
-///  8. NUMA node assignment (`arch_numa_init`) and the memory the kernel reports.
-///  9. Late parameters: `reserve_mem=` (estimated).
+///  5. `/chosen` `linux,elfcorehdr` (6.12.100 reserves it before `/reserved-memory`).
+///  6. `/reserved-memory`, early pass (`fdt_scan_reserved_mem`): static, then dynamic regions
+///     placed and initialised one by one; more than 64 dynamic children panic.
+///  7. `/memreserve/` (after dynamic placement, so dynamic regions do not avoid them).
+///  8. `/reserved-memory`, late pass (`fdt_scan_reserved_mem_reg_nodes`), overlap check.
+///  9. NUMA node assignment (`arch_numa_init`) and the memory the kernel reports.
+/// 10. Estimated: the kernel's own early allocations and the default CMA area.
+/// 11. Late parameters: `reserve_mem=` (estimated).
 public enum Arm64Boot {
   /// Runs the boot. Throws `.noMemory` when the description holds no memory at all (blobs whose
   /// memory node the bootloader fills in), since any map would then be a guess.
@@ -47,6 +49,7 @@ struct Arm64BootState {
   var steps: [BootStep] = []
   var diagnostics: [Diagnostic] = []
   var reservations: [Reservation] = []
+  var kernelAllocations: [Reservation] = []
 
   // Early parameters.
   var memoryLimit: UInt64? = nil
@@ -66,6 +69,13 @@ struct Arm64BootState {
   var records: [ReservedMemoryRecord] = []
   /// CMA areas in use (`cma_area_count`; CONFIG_CMA_AREAS = 20 in Debian's arm64 build).
   var cmaAreas = 0
+  /// A DT `linux,cma-default` region became the default CMA area (`dma_contiguous_default_area`).
+  var hasDefaultCMAArea = false
+  /// `cma=SIZE[@BASE[-LIMIT]]`.
+  var cmaCommandLineBase: UInt64 = 0
+  var cmaCommandLineLimit: UInt64 = 0
+  /// What the kernel prints when it stops, once it has.
+  var panic: String? = nil
 
   init(_ configuration: Arm64BootConfiguration) {
     self.configuration = configuration
@@ -80,6 +90,7 @@ struct Arm64BootState {
 
   /// Runs one step: records the kernel messages `body` emits and the memblock changes it makes.
   mutating func step(_ title: String, _ function: String, _ body: (inout Arm64BootState, inout [String]) -> [String]) {
+    guard panic == nil else { return }
     let before = memblock
     var messages: [String] = []
     var notes = body(&self, &messages)
@@ -112,14 +123,14 @@ struct Arm64BootState {
     step("Kernel image and loader reservations", "memblock_reserve(_text, _end - _text)") { boot, _ in
       boot.reserveLoaderRegions()
     }
+    step("/chosen linux,elfcorehdr", "fdt_reserve_elfcorehdr() (drivers/of/fdt.c; 6.12.100: before /reserved-memory)") { boot, log in
+      boot.reserveElfCoreHeader(&log)
+    }
     step("/reserved-memory: static regions", "fdt_scan_reserved_mem() → __reserved_mem_reserve_reg()") { boot, log in
       boot.reserveStaticRegions(&log)
     }
     step("/reserved-memory: dynamic regions", "fdt_scan_reserved_mem() → __reserved_mem_alloc_size()") { boot, log in
       boot.allocateDynamicRegions(&log)
-    }
-    step("/chosen linux,elfcorehdr", "fdt_reserve_elfcorehdr() (drivers/of/fdt.c)") { boot, log in
-      boot.reserveElfCoreHeader(&log)
     }
     step("/memreserve/ entries", "early_init_fdt_scan_reserved_mem() (drivers/of/fdt.c)") { boot, _ in
       boot.reserveHeaderEntries()
@@ -137,6 +148,9 @@ struct Arm64BootState {
       }
       return []
     }
+    step("Kernel's own early allocations and the default CMA area (estimated)", "paging_init(), sparse_init(), dma_contiguous_reserve()") { boot, log in
+      boot.estimateKernelAllocations(&log)
+    }
     step("reserve_mem=", "reserve_mem() (mm/memblock.c), after setup_arch()") { boot, log in
       boot.placeReserveMemParameters(&log)
     }
@@ -146,8 +160,9 @@ struct Arm64BootState {
 
   func result() -> BootResult {
     BootResult(
-      architecture: .arm64, memory: memoryBlocks(), reservations: reservations, e820: e820View(),
-      steps: steps, diagnostics: diagnostics)
+      architecture: .arm64, memory: memoryBlocks(), reservations: reservations,
+      kernelAllocations: kernelAllocations, e820: e820View(),
+      steps: steps, diagnostics: diagnostics, panic: panic)
   }
 
   /// memblock.memory as the kernel prints "Early memory node ranges": one line per region,
@@ -195,7 +210,7 @@ extension Reservation {
     if reusable { return false }
     switch origin {
     case .staticRegion, .dynamicRegion, .memoryReservationBlock, .elfCoreHeader: return true
-    case .loader, .initrd, .reserveMemParameter, .crashKernelParameter: return false
+    case .loader, .initrd, .reserveMemParameter, .defaultCMA, .crashKernel: return false
     }
   }
 }

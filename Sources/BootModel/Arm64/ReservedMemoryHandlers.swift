@@ -53,6 +53,7 @@ extension Arm64BootState {
       return (false, "the CMA region is not reserved memory")
     }
     cmaAreas += 1
+    if child.cmaDefault { hasDefaultCMAArea = true }
     log.append("Reserved memory: created CMA memory pool at \(KernelFormat.pa(record.base)), size \(record.size / 0x10_0000) MiB")
     return (true, nil)
   }

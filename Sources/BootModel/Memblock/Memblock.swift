@@ -1,3 +1,5 @@
+internal import MemoryModel
+
 /// The early memory allocator, as mm/memblock.c (Linux 6.12) keeps it: `memory` (what exists,
 /// with per-region flags and node ids) and `reserved` (what is taken). Every operation follows the
 /// kernel function it names, including its quirks: sizes are capped so a range never passes
@@ -26,11 +28,22 @@ struct Memblock: Sendable {
   /// memblock.memory: sorted, disjoint, with neighbours of equal flags and node merged.
   private(set) var memory: [Region] = []
   /// memblock.reserved: sorted, disjoint, merged.
-  private(set) var reserved: [Span] = []
+  private(set) var reserved = SpanList()
   /// `memblock_set_bottom_up()`: allocation direction.
   var bottomUp = false
   /// `movable_node` on the command line: hot-pluggable memory is skipped by allocations.
-  var movableNode = false
+  var movableNode = false {
+    didSet { searchCeilings.removeAll() }
+  }
+
+  /// A top-down request for a power-of-two alignment, and the address below which every fit for
+  /// it lies. Reserving or removing memory only removes fits, so a repeated request can start
+  /// where the last one ended; anything that adds free memory clears the table. This keeps many
+  /// placements near-linear without changing any result.
+  private struct SearchKey: Hashable {
+    var size, align, start, end: UInt64
+  }
+  private var searchCeilings: [SearchKey: UInt64] = [:]
 
   /// `memblock_cap_size()`: the end of `[base, base + size)`, clamped to `PHYS_ADDR_MAX`.
   static func cappedEnd(_ base: UInt64, _ size: UInt64) -> UInt64 {
@@ -52,6 +65,7 @@ struct Memblock: Sendable {
     }
     if cursor < end { pieces.append(Region(base: cursor, end: end, flags: flags, node: node)) }
     guard !pieces.isEmpty else { return }
+    searchCeilings.removeAll()
     memory.append(contentsOf: pieces)
     memory.sort { $0.base < $1.base }
     mergeMemory()
@@ -98,6 +112,7 @@ struct Memblock: Sendable {
   mutating func setFlag(_ flag: Flags, _ on: Bool, _ base: UInt64, _ size: UInt64) {
     let end = Self.cappedEnd(base, size)
     guard end > base else { return }
+    if !on || flag == .hotplug { searchCeilings.removeAll() }
     var result: [Region] = []
     result.reserveCapacity(memory.count + 2)
     for region in memory {
@@ -157,6 +172,7 @@ struct Memblock: Sendable {
   /// and truncates reservations to it.
   mutating func capMemoryRange(_ base: UInt64, _ size: UInt64) {
     guard size != 0, !memory.isEmpty else { return }
+    searchCeilings.removeAll()
     let end = Self.cappedEnd(base, size)
     var result: [Region] = []
     for region in memory {
@@ -204,17 +220,18 @@ struct Memblock: Sendable {
 
   /// `memblock_reserve()`.
   mutating func reserve(_ base: UInt64, _ size: UInt64) {
-    Span.insert(Span(base: base, end: Self.cappedEnd(base, size)), into: &reserved)
+    reserved.insert(Span(base: base, end: Self.cappedEnd(base, size)))
   }
 
   /// `memblock_phys_free()` / removal from memblock.reserved.
   mutating func freeReserved(_ base: UInt64, _ size: UInt64) {
-    Span.remove(Span(base: base, end: Self.cappedEnd(base, size)), from: &reserved)
+    searchCeilings.removeAll()
+    reserved.remove(Span(base: base, end: Self.cappedEnd(base, size)))
   }
 
   /// `memblock_is_region_reserved()`: any part of the range is reserved.
   func isReserved(_ base: UInt64, _ size: UInt64) -> Bool {
-    Span.overlaps(Span(base: base, end: Self.cappedEnd(base, size)), reserved)
+    reserved.overlaps(Span(base: base, end: Self.cappedEnd(base, size)))
   }
 
   // MARK: Allocation
@@ -224,6 +241,15 @@ struct Memblock: Sendable {
   /// `[start, end)`, skipping NOMAP memory and (with movable_node) hot-pluggable memory.
   /// nil when nothing fits. `end == UInt64.max` means anywhere.
   mutating func allocate(size: UInt64, align: UInt64, start: UInt64, end: UInt64, pageSize: UInt64) -> UInt64? {
+    // Top-down with a power-of-two alignment returns the highest fit, so the ceiling applies.
+    if !bottomUp && size > 0 && Alignment.isPowerOfTwo(align) {
+      let low = max(start, pageSize)
+      let key = SearchKey(size: size, align: align, start: low, end: max(low, end))
+      let found = findTopDown(key.start, key.end, size: size, align: align, below: searchCeilings[key] ?? .max)
+      searchCeilings[key] = found ?? key.start
+      if let found { reserve(found, size) }
+      return found
+    }
     guard let found = find(size: size, align: align, start: start, end: end, pageSize: pageSize) else { return nil }
     reserve(found, size)
     return found
@@ -252,13 +278,13 @@ struct Memblock: Sendable {
   /// `__memblock_find_range_top_down()` over `for_each_free_mem_range_reverse`. Free ranges
   /// wholly outside `[start, end)` cannot hold a non-empty block, so they are skipped; an empty
   /// request walks every range exactly as the kernel does.
-  func findTopDown(_ start: UInt64, _ end: UInt64, size: UInt64, align: UInt64) -> UInt64? {
+  func findTopDown(_ start: UInt64, _ end: UInt64, size: UInt64, align: UInt64, below ceiling: UInt64 = .max) -> UInt64? {
     let prune = size > 0
     for region in memory.reversed() where usableForAllocation(region) {
-      if prune && region.base >= end { continue }
+      if prune && (region.base >= end || region.base >= ceiling) { continue }
       if prune && region.end <= start { break }
       var found: UInt64? = nil
-      Span.forEachGapReversed(in: Span(base: region.base, end: region.end), reserved) { gap in
+      reserved.forEachGapReversed(in: Span(base: region.base, end: region.end), minimum: size, below: ceiling) { gap in
         let thisStart = min(max(gap.base, start), end)
         let thisEnd = min(max(gap.end, start), end)
         if thisEnd < size { return true }
@@ -281,7 +307,7 @@ struct Memblock: Sendable {
       if prune && region.end <= start { continue }
       if prune && region.base >= end { break }
       var found: UInt64? = nil
-      Span.forEachGap(in: Span(base: region.base, end: region.end), reserved) { gap in
+      reserved.forEachGap(in: Span(base: region.base, end: region.end), minimum: size) { gap in
         let thisStart = min(max(gap.base, start), end)
         let thisEnd = min(max(gap.end, start), end)
         let candidate = Self.roundUp(thisStart, align)
@@ -348,38 +374,5 @@ struct Span: Hashable, Sendable {
     guard span.end > span.base else { return false }
     let index = firstIndex(endingAfter: span.base, in: spans)
     return index < spans.count && spans[index].base < span.end
-  }
-
-  /// The free gaps of `within` not covered by `spans`, from the top down; `body` returns false
-  /// to stop.
-  static func forEachGapReversed(in within: Span, _ spans: [Span], _ body: (Span) -> Bool) {
-    let first = firstIndex(endingAfter: within.base, in: spans)
-    var index = first
-    while index < spans.count && spans[index].base < within.end { index += 1 }
-    // spans[first..<index] overlap `within`.
-    var top = within.end
-    while index > first {
-      index -= 1
-      let taken = spans[index]
-      let gapBase = max(taken.end, within.base)
-      if gapBase < top, !body(Span(base: gapBase, end: top)) { return }
-      top = min(top, taken.base)
-      if top <= within.base { return }
-    }
-    if top > within.base { _ = body(Span(base: within.base, end: top)) }
-  }
-
-  /// The free gaps of `within` not covered by `spans`, from the bottom up.
-  static func forEachGap(in within: Span, _ spans: [Span], _ body: (Span) -> Bool) {
-    var index = firstIndex(endingAfter: within.base, in: spans)
-    var bottom = within.base
-    while index < spans.count && spans[index].base < within.end {
-      let taken = spans[index]
-      if taken.base > bottom, !body(Span(base: bottom, end: min(taken.base, within.end))) { return }
-      bottom = max(bottom, taken.end)
-      if bottom >= within.end { return }
-      index += 1
-    }
-    if bottom < within.end { _ = body(Span(base: bottom, end: within.end)) }
   }
 }

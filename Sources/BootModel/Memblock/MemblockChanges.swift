@@ -14,8 +14,8 @@ extension Memblock {
     for span in Span.subtract(memoryBefore, memoryAfter) { lines.append("memory   - \(span.text)") }
     for span in Span.subtract(noMapAfter, noMapBefore) { lines.append("no-map   + \(span.text)") }
     for span in Span.subtract(noMapBefore, noMapAfter) { lines.append("no-map   - \(span.text)") }
-    for span in Span.subtract(reserved, before.reserved) { lines.append("reserved + \(span.text)") }
-    for span in Span.subtract(before.reserved, reserved) { lines.append("reserved - \(span.text)") }
+    for span in Span.subtract(reserved.spans, before.reserved.spans) { lines.append("reserved + \(span.text)") }
+    for span in Span.subtract(before.reserved.spans, reserved.spans) { lines.append("reserved - \(span.text)") }
     return lines
   }
 }

@@ -48,7 +48,7 @@ extension X86BootState {
 
   /// `e820__finish_early_params()`: with `userdef`, one sanitize of everything the parameters did;
   /// a table that cannot be sanitized panics the kernel.
-  mutating func finishEarlyParameters(_ log: inout [String]) throws(BootModelError) -> [String] {
+  mutating func finishEarlyParameters(_ log: inout [String]) -> [String] {
     guard userDefined else {
       return ["no memmap=/mem= asked for a user-defined map: the table stays as the firmware gave it"]
     }
@@ -62,7 +62,9 @@ extension X86BootState {
         why = "the entry \(Self.describe(entry.start, entry.size)) ends at or past 2^64"
       }
       diagnostics.append(Diagnostic(.error, at: configuration.commandLineSource, "Invalid user supplied memory map: \(why)"))
-      throw .kernelPanic("Invalid user supplied memory map")
+      // early_panic(): the message, then the panic (no user-defined map is printed).
+      stop("Invalid user supplied memory map", printing: "Kernel panic - not syncing: Invalid user supplied memory map", &log)
+      return ["the kernel panics: \(why)"]
     case .success(let map):
       table.replace(with: map)
       finalMap = map

@@ -19,8 +19,8 @@ extension X86BootState {
     log.append(contentsOf: outcome.kernelMessages)
     guard let request = outcome.request else {
       let why = outcome.refusal ?? "nothing to reserve"
-      reservations.append(
-        Reservation(name: "crashkernel", path: "cmdline", origin: .crashKernelParameter, status: .failed(reason: "the kernel reserves nothing: \(why)")))
+      kernelAllocations.append(
+        Reservation(name: "crashkernel", path: "cmdline", origin: .crashKernel, status: .failed(reason: "the kernel reserves nothing: \(why)")))
       return ["nothing reserved: \(why)"]
     }
     var notes = ["\(request.text): \(ByteCount.human(request.size))"]
@@ -41,9 +41,9 @@ extension X86BootState {
       if placed != nil { break }
       if request.base != nil {
         log.append("crashkernel reservation failed - memory is in use.")
-        reservations.append(
+        kernelAllocations.append(
           Reservation(
-            name: "crashkernel", path: "cmdline", origin: .crashKernelParameter, requestedSize: request.size, alignment: Self.crashAlignment,
+            name: "crashkernel", path: "cmdline", origin: .crashKernel, requestedSize: request.size, alignment: Self.crashAlignment,
             status: .failed(reason: "[\(Hex.short(searchBase)), \(Hex.short(searchEnd))) holds no free, 16 MiB-aligned \(ByteCount.human(request.size)) of memory")))
         return notes + ["the fixed base cannot be used"]
       }
@@ -59,9 +59,9 @@ extension X86BootState {
         continue
       }
       log.append("cannot allocate crashkernel (size:\(Hex.short(request.size)))")
-      reservations.append(
+      kernelAllocations.append(
         Reservation(
-          name: "crashkernel", path: "cmdline", origin: .crashKernelParameter, requestedSize: request.size, alignment: Self.crashAlignment,
+          name: "crashkernel", path: "cmdline", origin: .crashKernel, requestedSize: request.size, alignment: Self.crashAlignment,
           status: .failed(reason: "no free, 16 MiB-aligned \(ByteCount.human(request.size)) of memory below 64 TiB")))
       return notes + ["no room"]
     }
@@ -70,21 +70,21 @@ extension X86BootState {
       guard let low = memblock.allocate(size: lowSize, align: Self.crashAlignment, start: 0, end: Self.crashLowLimit, pageSize: Self.pageSize) else {
         log.append("cannot allocate crashkernel low memory (size:\(Hex.short(lowSize))).")
         memblock.freeReserved(base, request.size)
-        reservations.append(
+        kernelAllocations.append(
           Reservation(
-            name: "crashkernel", path: "cmdline", origin: .crashKernelParameter, requestedSize: request.size, alignment: Self.crashAlignment,
+            name: "crashkernel", path: "cmdline", origin: .crashKernel, requestedSize: request.size, alignment: Self.crashAlignment,
             status: .failed(reason: "the \(ByteCount.human(lowSize)) of low memory it needs below 4 GiB do not fit")))
         return notes + ["no room for the low part"]
       }
-      reservations.append(
+      kernelAllocations.append(
         Reservation(
-          name: "crashkernel (low)", path: "cmdline", origin: .crashKernelParameter, range: PhysicalRange(start: low, size: lowSize),
+          name: "crashkernel (low)", path: "cmdline", origin: .crashKernel, range: PhysicalRange(start: low, size: lowSize),
           requestedSize: lowSize, alignment: Self.crashAlignment, status: .estimated(reason: Self.crashEstimate)))
       notes.append("crashkernel low memory reserved: \(Hex.padded(low, width: 8)) - \(Hex.padded(low &+ lowSize, width: 8)) (\(lowSize >> 20) MB) (address estimated)")
     }
-    reservations.append(
+    kernelAllocations.append(
       Reservation(
-        name: "crashkernel", path: "cmdline", origin: .crashKernelParameter, range: PhysicalRange(start: base, size: request.size),
+        name: "crashkernel", path: "cmdline", origin: .crashKernel, range: PhysicalRange(start: base, size: request.size),
         requestedSize: request.size, alignment: Self.crashAlignment, status: .estimated(reason: Self.crashEstimate)))
     notes.append("crashkernel reserved: \(Hex.padded(base)) - \(Hex.padded(base &+ request.size)) (\(request.size >> 20) MB) (address estimated)")
     return notes

@@ -1,17 +1,22 @@
 internal import Firmware
 internal import MemoryModel
 
+extension X86BootState {
+  /// What Debian's 6.12 prints for `BUG_ON(old_type == new_type)` (recorded: x86-rec-0029).
+  static let rangeUpdateBug = "kernel BUG at arch/x86/kernel/e820.c:469!"
+}
+
 /// Step 2: `parse_early_param()` calls the `memmap` and `mem` handlers (arch/x86/kernel/e820.c,
 /// Linux 6.12) once per occurrence, in command-line order, all editing one unsorted table.
 extension X86BootState {
-  mutating func applyEarlyParameters() throws(BootModelError) {
-    for parameter in configuration.commandLine.parameters {
+  mutating func applyEarlyParameters() {
+    for parameter in configuration.commandLine.parameters where panic == nil {
       if parameter.isNamed("memmap") {
-        try step(parameter.text, "parse_memmap_opt() → parse_memmap_one() (arch/x86/kernel/e820.c)") { boot, log throws(BootModelError) in
-          try boot.applyMemmap(parameter, &log)
+        step(parameter.text, "parse_memmap_opt() → parse_memmap_one() (arch/x86/kernel/e820.c)") { boot, log in
+          boot.applyMemmap(parameter, &log)
         }
       } else if parameter.isNamed("mem") {
-        try step(parameter.text, "parse_memopt() (arch/x86/kernel/e820.c)") { boot, log in
+        step(parameter.text, "parse_memopt() (arch/x86/kernel/e820.c)") { boot, log in
           boot.applyMem(parameter, &log)
         }
       }
@@ -20,11 +25,11 @@ extension X86BootState {
 
   /// One `memmap=` occurrence: every comma-separated item, in order; the handler's return value
   /// is ignored, so the kernel never complains.
-  mutating func applyMemmap(_ parameter: KernelParameter, _ log: inout [String]) throws(BootModelError) -> [String] {
+  mutating func applyMemmap(_ parameter: KernelParameter, _ log: inout [String]) -> [String] {
     let items = MemmapParameter.parse(parameter.value)
     guard !items.isEmpty else { return ["no value: nothing happens"] }
     var notes: [String] = []
-    for item in items {
+    for item in items where panic == nil {
       for problem in item.problems {
         notes.append("'\(item.text)': \(problem)")
         diagnostics.append(Diagnostic(.warning, at: configuration.commandLineSource, "\(parameter.text): '\(item.text)': \(problem)"))
@@ -44,8 +49,12 @@ extension X86BootState {
         }
       case .retype(let start, let size, let from, let to):
         guard from != to else {
-          diagnostics.append(Diagnostic(.error, at: configuration.commandLineSource, "\(parameter.text): '\(item.text)' retypes \(from.dmesgName) to itself"))
-          throw .kernelBug("kernel BUG at arch/x86/kernel/e820.c:469!")
+          // BUG_ON(old_type == new_type) in __e820__range_update(): an early exception, no panic line.
+          diagnostics.append(
+            Diagnostic(.error, at: configuration.commandLineSource, "\(parameter.text): '\(item.text)' retypes \(from.dmesgName) to itself (BUG_ON in __e820__range_update)"))
+          stop(Self.rangeUpdateBug, printing: Self.rangeUpdateBug, &log)
+          notes.append("'\(item.text)': the kernel hits BUG() and stops")
+          break
         }
         let changed = table.update(start, size, from: from, to: to, log: &log)
         notes.append("retype \(from.dmesgName) → \(to.dmesgName) in \(Self.describe(start, min(size, UInt64.max - start))): \(ByteCount.human(changed))")

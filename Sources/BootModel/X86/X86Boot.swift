@@ -22,12 +22,17 @@ internal import MemoryModel
 /// `e820_add_kernel_range()` (re-adds the kernel image as RAM when the edits removed it; it
 /// prints `.text .data .bss are not marked as E820_TYPE_RAM!`), EFI, MTRR trimming, NUMA.
 public enum X86Boot {
-  /// Runs the boot. Throws what the kernel would stop with: `.kernelBug` for `memmap=…%…-T+T`
-  /// (`BUG()` in `__e820__range_update`), `.kernelPanic` when the user-defined table cannot be
-  /// sanitized.
+  /// Runs the boot. Where the kernel stops — `BUG()` in `__e820__range_update` for
+  /// `memmap=…%…-T+T`, the panic `Invalid user supplied memory map` when the user-defined table
+  /// cannot be sanitized — the result's `panic` holds the kernel's words, its steps and log end
+  /// there, and memory is as far as the boot got (`BootModelError.stop(_:)` turns that into an
+  /// error). Throws `.noMemory` for an empty firmware table.
   public static func simulate(_ configuration: X86BootConfiguration) throws(BootModelError) -> BootResult {
+    guard !configuration.firmware.isEmpty else {
+      throw .noMemory("the firmware e820 table is empty")
+    }
     var boot = X86BootState(configuration)
-    try boot.run()
+    boot.run()
     return boot.result()
   }
 }
@@ -47,6 +52,10 @@ struct X86BootState {
   var steps: [BootStep] = []
   var diagnostics: [Diagnostic] = []
   var reservations: [Reservation] = []
+  /// What the kernel takes for itself that the model predicts (the crash kernel).
+  var kernelAllocations: [Reservation] = []
+  /// Set when the kernel stops: its words (`Invalid user supplied memory map`, `kernel BUG at …`).
+  var panic: String? = nil
 
   static let pageSize: UInt64 = 0x1000
 
@@ -55,32 +64,38 @@ struct X86BootState {
     self.table = E820Table(capacity: configuration.tableCapacity)
   }
 
-  mutating func step(
-    _ title: String, _ function: String, _ body: (inout X86BootState, inout [String]) throws(BootModelError) -> [String]
-  ) throws(BootModelError) {
+  mutating func step(_ title: String, _ function: String, _ body: (inout X86BootState, inout [String]) -> [String]) {
     var messages: [String] = []
-    let changes = try body(&self, &messages)
+    let changes = body(&self, &messages)
     steps.append(BootStep(title: title, kernelFunction: function, changes: changes, kernelMessages: messages))
   }
 
-  mutating func run() throws(BootModelError) {
-    try step("Firmware e820 table", "e820__memory_setup_default() (arch/x86/kernel/e820.c)") { boot, log in
+  /// The kernel stops: it prints `line` and the boot ends at this step.
+  mutating func stop(_ words: String, printing line: String, _ log: inout [String]) {
+    log.append(line)
+    panic = words
+  }
+
+  mutating func run() {
+    step("Firmware e820 table", "e820__memory_setup_default() (arch/x86/kernel/e820.c)") { boot, log in
       boot.loadFirmwareTable(&log)
     }
-    try applyEarlyParameters()
-    try step("User-defined map", "e820__finish_early_params() (arch/x86/kernel/e820.c)") { boot, log throws(BootModelError) in
-      try boot.finishEarlyParameters(&log)
+    applyEarlyParameters()
+    guard panic == nil else { return }
+    step("User-defined map", "e820__finish_early_params() (arch/x86/kernel/e820.c)") { boot, log in
+      boot.finishEarlyParameters(&log)
     }
-    try step("Memory handed to memblock", "trim_bios_range(), e820__memblock_setup() (arch/x86/kernel/setup.c, e820.c)") { boot, log in
+    guard panic == nil else { return }
+    step("Memory handed to memblock", "trim_bios_range(), e820__memblock_setup() (arch/x86/kernel/setup.c, e820.c)") { boot, log in
       boot.setUpMemblock(&log)
     }
     if CrashKernelParameter.parse(configuration.commandLine.text, systemRAM: 0) != nil {
-      try step("crashkernel=", "arch_reserve_crashkernel() → reserve_crashkernel_generic() (kernel/crash_reserve.c)") { boot, log in
+      step("crashkernel=", "arch_reserve_crashkernel() → reserve_crashkernel_generic() (kernel/crash_reserve.c)") { boot, log in
         boot.reserveCrashKernel(&log)
       }
     }
     if configuration.commandLine.parameters.contains(where: { $0.isNamed("reserve_mem") && $0.value != nil }) {
-      try step("reserve_mem=", "reserve_mem() (mm/memblock.c), after setup_arch()") { boot, _ in
+      step("reserve_mem=", "reserve_mem() (mm/memblock.c), after setup_arch()") { boot, _ in
         ReserveMemPlacement.place(boot.configuration.commandLine, memblock: &boot.memblock, pageSize: X86BootState.pageSize, reservations: &boot.reservations)
       }
     }
@@ -89,8 +104,8 @@ struct X86BootState {
 
   func result() -> BootResult {
     BootResult(
-      architecture: .x86, memory: memoryBlocks(), reservations: reservations, e820: finalMap, steps: steps,
-      diagnostics: diagnostics)
+      architecture: .x86, memory: memoryBlocks(), reservations: reservations, kernelAllocations: kernelAllocations,
+      e820: finalMap, steps: steps, diagnostics: diagnostics, panic: panic)
   }
 
   /// memblock.memory as the kernel prints its "Early memory node ranges" (one node: NUMA is not

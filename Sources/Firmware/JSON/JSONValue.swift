@@ -90,7 +90,16 @@ public indirect enum JSONValue: Hashable, Sendable {
         out.append("[]")
         return
       }
-      // Arrays of scalars or small objects stay readable one item per line.
+      // Arrays of scalars print on one line; others one item per line.
+      if items.allSatisfy(\.isScalar) {
+        out.append("[")
+        for (index, item) in items.enumerated() {
+          if index > 0 { out.append(", ") }
+          item.write(into: &out, indent: nil)
+        }
+        out.append("]")
+        return
+      }
       out.append("[")
       for (index, item) in items.enumerated() {
         if index > 0 { out.append(",") }
@@ -131,12 +140,19 @@ public indirect enum JSONValue: Hashable, Sendable {
     }
   }
 
-  /// An object whose members are all scalars prints on one line inside arrays.
+  var isScalar: Bool {
+    switch self {
+    case .array, .object: return false
+    default: return true
+    }
+  }
+
+  /// An object whose members are scalars or arrays of scalars prints on one line inside arrays.
   var isFlat: Bool {
     guard case .object(let members) = self else { return false }
     return members.allSatisfy { member in
       switch member.1 {
-      case .array(let a): return a.isEmpty
+      case .array(let a): return a.allSatisfy(\.isScalar)
       case .object(let o): return o.isEmpty
       default: return true
       }

@@ -4,6 +4,7 @@ import Firmware
 
 struct Simulate: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "simulate",
     abstract: "Run a kernel's boot model over the input and print the final memory map.",
     discussion: """
       arm64 (default for device trees), Linux 6.12 order: DT memory nodes → linux,usable-memory-range \
@@ -85,6 +86,7 @@ struct Simulate: ParsableCommand {
       )
     }
     for note in outcome.inputNotes { FileIO.writeStandardError("dtmem: note: \(loaded.name): \(note)\n") }
+    if chosenFormat != "kernel-log" && !explain, let stop = Simulation.panicError(outcome, input: loaded.name) { throw stop }
     switch chosenFormat {
     case "json":
       FileIO.writeStandardOutput(
@@ -96,5 +98,7 @@ struct Simulate: ParsableCommand {
     default:
       FileIO.writeStandardOutput(BootReport.text(outcome, input: loaded.name, explain: explain))
     }
+    // The steps up to a predicted panic are shown (kernel-log, --explain); the run still fails.
+    if let stop = Simulation.panicError(outcome, input: loaded.name) { throw stop }
   }
 }

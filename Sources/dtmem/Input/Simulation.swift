@@ -101,6 +101,13 @@ enum Simulation {
     }
   }
 
+  /// A predicted kernel stop as the one-line error every command reports (exit status 2).
+  static func panicError(_ outcome: Outcome, input: String) -> CLIError? {
+    guard let panic = outcome.result.panic else { return nil }
+    let why = outcome.result.diagnostics.last { $0.severity == .error }?.message
+    return CLIError(input, "the kernel stops: \"\(panic)\"" + (why.map { " — \($0)" } ?? ""))
+  }
+
   /// Options the x86 model has no use for are errors, not silently ignored.
   static func rejectArm64Options(_ options: BootOptions, memoryAllowed: Bool) throws(CLIError) {
     if !options.reserve.isEmpty {

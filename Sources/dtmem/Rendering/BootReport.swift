@@ -36,6 +36,10 @@ enum BootReport {
         for r in reasons { out += "  \(r.name): \(r.status.reason!)\n" }
       }
     }
+    if !result.kernelAllocations.isEmpty {
+      out += "\nKernel allocations (predicted)\n"
+      out += Table.render(header: ["STATUS", "START", "END", "SIZE", "FLAGS", "NAME"], rows: result.kernelAllocations.map(reservationRow))
+    }
     out += result.architecture == .x86 ? "\ne820 table\n" : "\ne820 view\n"
     out += E820Dmesg.render(result.e820, indent: "  ")
     if !result.diagnostics.isEmpty {

@@ -13,6 +13,9 @@ enum MapDocument {
     if let commandLine { members.append(("cmdline", .string(commandLine))) }
     members.append(("memory", .array(result.memory.map(memory))))
     members.append(("reserved", .array(result.reservations.map(reservation))))
+    if !result.kernelAllocations.isEmpty {
+      members.append(("kernel_allocations", .array(result.kernelAllocations.map(reservation))))
+    }
     members.append(("e820", e820(result.e820)))
     if !result.diagnostics.isEmpty {
       members.append(("diagnostics", .array(result.diagnostics.map(diagnostic))))

@@ -1,0 +1,123 @@
+internal import Firmware
+internal import MemoryModel
+
+/// Step 10 (estimated): what the kernel takes for itself between `/reserved-memory` and the
+/// late parameters, top-down — early page tables, the memory map of the highest node, a few
+/// more early structures — and then the default CMA area (`dma_contiguous_reserve()`).
+///
+/// The sizes are calibrated on recorded boots of Debian's 6.12.100 arm64 kernel under QEMU
+/// `virt` (docs/kernel-findings-arm64.md §3): page tables of RAM/512 plus 0x25000 bytes in 4 KiB
+/// pages, the highest node's `struct page` array (RAM/64, 2 MiB blocks), then 0x22000 bytes plus
+/// 8 KiB per GiB of that node. They are exact for the default CMA base in 392 of 400 recorded
+/// boots and for `reserve_mem=` in most; other kernels and machines differ by a few pages.
+extension Arm64BootState {
+  /// `CONFIG_CMA_SIZE_MBYTES` in Debian's arm64 build.
+  static let defaultCMASize: UInt64 = 64 << 20
+  static let earlyAllocationsBeforeMemoryMap: UInt64 = 0x25000
+
+  mutating func estimateKernelAllocations(_ log: inout [String]) -> [String] {
+    let blocks = memoryBlocks()
+    guard let top = blocks.max(by: { $0.range.end < $1.range.end }) else { return [] }
+    let total = blocks.reduce(UInt64(0)) { $0 + $1.range.size }
+    let nodeMemory = blocks.filter { $0.node == top.node }.reduce(UInt64(0)) { $0 + $1.range.size }
+    let before = memblock
+    // Early page tables: one 8-byte entry per page of the linear map, 4 KiB at a time.
+    consumePages(total / page * 8 + Self.earlyAllocationsBeforeMemoryMap)
+    // The highest node's memory map: 64 bytes of struct page per page, in 2 MiB blocks.
+    let memoryMap = Alignment.up(nodeMemory / page * 64, 0x20_0000) ?? 0
+    _ = memblock.allocate(size: memoryMap, align: 0x20_0000, start: 0, end: UInt64.max, pageSize: page)
+    consumePages(0x22000 + 0x2000 * (nodeMemory >> 30))
+    var notes = ["early page tables, memory map and kernel structures: \(ByteCount.human(Self.reservedBytes(memblock, since: before)))"]
+    notes.append(contentsOf: reserveDefaultCMA(&log))
+    notes.append(contentsOf: reserveCrashKernel(&log))
+    return notes
+  }
+
+  /// `crashkernel=SIZE` (`reserve_crashkernel_generic()`): 2 MiB aligned, top-down below the DMA
+  /// limit. The extended, `,high`, `,low` and `@offset` forms are reported, not placed.
+  mutating func reserveCrashKernel(_ log: inout [String]) -> [String] {
+    guard let parameter = configuration.commandLine.parameters.last(where: { $0.isNamed("crashkernel") }),
+      let value = parameter.value
+    else { return [] }
+    let bytes = Array(value.utf8)
+    let size = MemParse.memparse(bytes)
+    guard size.end == bytes.count, size.value != 0 else {
+      diagnostics.append(
+        Diagnostic(.info, at: configuration.commandLineSource, "crashkernel=\(value): only the plain crashkernel=SIZE form is placed by the model"))
+      return []
+    }
+    let dramStart = memblock.startOfDRAM ?? 0
+    let dramEnd = memblock.endOfDRAM ?? 0
+    let limit = dramStart < (1 << 32) ? min(dramEnd, 1 << 32) : dramEnd
+    let alignment: UInt64 = 0x20_0000
+    let reason = "the crash kernel is placed after the kernel's early allocations; the address is a prediction"
+    guard let base = memblock.allocate(size: size.value, align: alignment, start: 0, end: limit, pageSize: page),
+      let range = PhysicalRange(start: base, size: size.value)
+    else {
+      log.append("cannot allocate crashkernel (size:\(Hex.short(size.value)))")
+      kernelAllocations.append(
+        Reservation(
+          name: "crashkernel", path: "cmdline", origin: .crashKernel, requestedSize: size.value, alignment: alignment,
+          status: .failed(reason: "no free \(ByteCount.human(size.value)) block aligned to 2 MiB below \(Hex.short(limit))")))
+      return []
+    }
+    log.append("crashkernel reserved: \(KernelFormat.pa(base)) - \(KernelFormat.pa(base + size.value)) (\(size.value >> 20) MB)")
+    kernelAllocations.append(
+      Reservation(
+        name: "crashkernel", path: "cmdline", origin: .crashKernel, range: range, requestedSize: size.value,
+        alignment: alignment, status: .estimated(reason: reason)))
+    return ["crash kernel \(range)"]
+  }
+
+  /// Takes `bytes` in single pages from the top, as page-table allocations do (they fill holes).
+  mutating func consumePages(_ bytes: UInt64) {
+    var remaining = bytes
+    while remaining > 0 {
+      guard memblock.allocate(size: page, align: page, start: 0, end: UInt64.max, pageSize: page) != nil else { return }
+      remaining -= min(remaining, page)
+    }
+  }
+
+  static func reservedBytes(_ after: Memblock, since before: Memblock) -> UInt64 {
+    Span.subtract(after.reserved.spans, before.reserved.spans).reduce(0) { $0 + ($1.end - $1.base) }
+  }
+
+  /// `dma_contiguous_reserve()`: the default CMA area (`cma=` or 64 MiB), unless a DT
+  /// `linux,cma-default` region already is one or `cma=0`. Its limit is the DMA zone (4 GiB when
+  /// RAM starts below 4 GiB).
+  mutating func reserveDefaultCMA(_ log: inout [String]) -> [String] {
+    guard !hasDefaultCMAArea else { return ["no default CMA area: a linux,cma-default region is one"] }
+    let alignment = configuration.pageSize.cmaMinimumAlignment
+    let requested = cmaCommandLineSize ?? Self.defaultCMASize
+    guard requested != 0 else { return ["cma=0: no default CMA area"] }
+    let size = Alignment.up(requested, alignment) ?? requested
+    let dramStart = memblock.startOfDRAM ?? 0
+    let dramEnd = memblock.endOfDRAM ?? 0
+    var limit = dramStart < (1 << 32) ? min(dramEnd, 1 << 32) : dramEnd
+    if cmaCommandLineLimit != 0 { limit = min(limit, cmaCommandLineLimit) }
+    let base: UInt64?
+    if cmaCommandLineBase != 0 {
+      let fixed = cmaCommandLineBase
+      base = memblock.isReserved(fixed, size) || !memblock.overlapsMemory(fixed, size) ? nil : fixed
+      if let base { memblock.reserve(base, size) }
+    } else {
+      base = memblock.allocate(size: size, align: alignment, start: 0, end: limit, pageSize: page)
+    }
+    let reason = "the default CMA area is placed after the kernel's page tables and memory map; the address is a prediction"
+    guard let base, let range = PhysicalRange(start: base, size: size) else {
+      log.append("cma: Failed to reserve \(size >> 20) MiB on node -1")
+      kernelAllocations.append(
+        Reservation(
+          name: "cma", path: cmaCommandLineSize == nil ? "CONFIG_CMA_SIZE_MBYTES" : "cmdline", origin: .defaultCMA,
+          requestedSize: size, alignment: alignment, reusable: true,
+          status: .failed(reason: "no free \(ByteCount.human(size)) block aligned to \(ByteCount.human(alignment)) below \(Hex.short(limit))")))
+      return []
+    }
+    log.append("cma: Reserved \(size >> 20) MiB at \(KernelFormat.pa(base)) on node -1")
+    kernelAllocations.append(
+      Reservation(
+        name: "cma", path: cmaCommandLineSize == nil ? "CONFIG_CMA_SIZE_MBYTES" : "cmdline", origin: .defaultCMA,
+        range: range, requestedSize: size, alignment: alignment, reusable: true, status: .estimated(reason: reason)))
+    return ["default CMA area \(range)"]
+  }
+}

@@ -1,0 +1,117 @@
+public import BootModel
+public import MemoryModel
+
+/// A memory map as x86 `memmap=` parameters: `memmap=exactmap` and one item per e820 entry, so
+/// an x86 kernel given the line ends with exactly that table after its sanitize.
+///
+/// | e820 type | item |
+/// |---|---|
+/// | usable (1) | `SIZE@START` |
+/// | reserved (2) | `SIZE$START` |
+/// | ACPI data (3) | `SIZE#START` |
+/// | persistent, legacy (12) | `SIZE!START` |
+/// | any other (ACPI NVS 4, unusable 5, PMEM 7, soft reserved, type N) | `SIZE%START+TYPE` |
+///
+/// Sizes use the most compact exact unit (`64M`, `1164K`, `4097`), never rounded; starts are hex.
+public struct MemmapLine: Hashable, Sendable {
+  /// The parameters, in order (`memmap=exactmap` first).
+  public var parameters: [String]
+  /// What the line cannot say, and assumptions made.
+  public var diagnostics: [Diagnostic]
+
+  /// The line as the kernel must receive it.
+  public var text: String { parameters.joined(separator: " ") }
+
+  public init(parameters: [String], diagnostics: [Diagnostic]) {
+    self.parameters = parameters
+    self.diagnostics = diagnostics
+  }
+
+  /// `COMMAND_LINE_SIZE` on x86: longer command lines are cut by the kernel.
+  public static let commandLineLimit = 2048
+
+  /// The items for a sanitized map.
+  public static func items(for map: MemoryMap) -> [String] {
+    // Grouped by kind (RAM first) for people; the kernel sanitizes the whole set at once, so
+    // the order of the items does not change the result.
+    let order: [RegionKind] = [.usable, .reserved, .acpiData, .persistentLegacy]
+    let sorted = map.regions.enumerated().sorted { a, b in
+      let ka = order.firstIndex(of: a.element.kind) ?? order.count
+      let kb = order.firstIndex(of: b.element.kind) ?? order.count
+      return ka != kb ? ka < kb : a.offset < b.offset
+    }.map(\.element)
+    return sorted.map { region in
+      let size = ByteCount.compact(region.range.size)
+      let start = Hex.short(region.range.start)
+      switch region.kind {
+      case .usable: return "memmap=\(size)@\(start)"
+      case .reserved: return "memmap=\(size)$\(start)"
+      case .acpiData: return "memmap=\(size)#\(start)"
+      case .persistentLegacy: return "memmap=\(size)!\(start)"
+      default: return "memmap=\(size)%\(start)+\(region.kind.rawValue)"
+      }
+    }
+  }
+
+  /// The line reproducing `map`, with what it cannot express noted.
+  public static func line(for map: MemoryMap, location: String) -> MemmapLine {
+    var parameters = ["memmap=exactmap"]
+    parameters.append(contentsOf: items(for: map))
+    var diagnostics: [Diagnostic] = []
+    if map.regions.count < 2 {
+      // e820__update_table() refuses tables of fewer than two entries and the kernel then
+      // panics ("Invalid user supplied memory map"); an empty entry counts but adds nothing.
+      parameters.append("memmap=0@0")
+      diagnostics.append(
+        Diagnostic(
+          .info, at: location,
+          "added memmap=0@0: x86 panics on an exactmap table of fewer than two entries; an empty entry counts and vanishes"))
+    }
+    let line = MemmapLine(parameters: parameters, diagnostics: diagnostics)
+    if line.text.utf8.count >= commandLineLimit {
+      return MemmapLine(
+        parameters: parameters,
+        diagnostics: diagnostics + [
+          Diagnostic(
+            .warning, at: location,
+            "the line is \(line.text.utf8.count) bytes; an x86 kernel keeps only \(commandLineLimit - 1) (COMMAND_LINE_SIZE) and would lose the rest")
+        ])
+    }
+    return line
+  }
+
+  /// The line for a simulated boot: its e820 view, plus what the view loses.
+  public static func line(for result: BootResult, location: String) -> MemmapLine {
+    var line = line(for: result.e820, location: location)
+    for reservation in result.reservations {
+      switch (reservation.status, reservation.origin) {
+      case (.reserved, _), (.allocated, _):
+        if reservation.reusable, let range = reservation.range {
+          line.diagnostics.append(
+            Diagnostic(
+              .warning, at: reservation.path,
+              "\(reservation.name) is reusable (CMA); memmap= has no such type, so it stays RAM here — on x86 use cma=\(ByteCount.compact(range.size))@\(Hex.short(range.start))"))
+        } else if reservation.origin == .dynamicRegion, let range = reservation.range {
+          line.diagnostics.append(
+            Diagnostic(
+              .info, at: reservation.path,
+              "\(reservation.name) is placed by the kernel; the line fixes it at its predicted address \(range)"))
+        }
+      case (.estimated, .reserveMemParameter):
+        line.diagnostics.append(
+          Diagnostic(.info, at: "cmdline", "reserve_mem= works on x86 too: keep the parameter itself rather than a fixed range"))
+      default: break
+      }
+    }
+    let nodes = Set(result.memory.map(\.node))
+    if nodes.count > 1 {
+      line.diagnostics.append(
+        Diagnostic(.warning, at: location, "NUMA nodes \(nodes.sorted()) cannot be expressed with memmap= (x86 takes them from ACPI SRAT)"))
+    }
+    if result.memory.contains(where: \.hotpluggable) {
+      line.diagnostics.append(
+        Diagnostic(.warning, at: location, "hot-pluggable memory cannot be marked with memmap= (x86 takes it from ACPI SRAT)"))
+    }
+    return line
+  }
+}

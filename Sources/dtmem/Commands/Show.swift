@@ -1,0 +1,37 @@
+import ArgumentParser
+import BootModel
+import Firmware
+
+struct Show: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "show",
+    abstract: "Show the input's memory map: banks, holes, reservations, /memreserve/, /chosen.",
+    discussion: """
+      For a device tree: the memory banks it states, the /chosen ranges (initrd, \
+      linux,usable-memory-range, linux,elfcorehdr), then what the arm64 boot model makes of them — \
+      the memory the kernel keeps (split where no-map regions or NUMA nodes split it), the holes, \
+      every reservation in the kernel's order with its status (reserved, allocated at its predicted \
+      address, failed with the reason, disabled, estimated), and the e820 view.
+
+      A blob whose memory node is missing or empty (the bootloader fills it in) needs its banks: \
+      --memory START:SIZE, repeatable.
+      """)
+
+  @Argument(help: ArgumentHelp("A .dtb/.dts, an e820 log, /proc/iomem, a /sys/firmware/memmap directory, dtmem JSON, or -.", valueName: "INPUT"))
+  var input: String
+
+  @OptionGroup var boot: BootOptions
+
+  @OptionGroup var json: JSONOption
+
+  func run() throws {
+    let loaded = try InputLoader.load(input)
+    let outcome = try Simulation.run(loaded, boot)
+    if let stop = Simulation.panicError(outcome, input: loaded.name) { throw stop }
+    if json.json {
+      FileIO.writeStandardOutput(ShowReport.json(loaded, outcome).rendered())
+    } else {
+      FileIO.writeStandardOutput(ShowReport.text(loaded, outcome, pageSize: try boot.pageSize()))
+    }
+  }
+}

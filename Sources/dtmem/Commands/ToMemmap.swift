@@ -1,0 +1,73 @@
+import ArgumentParser
+import BootModel
+import Firmware
+import MemoryModel
+import Translate
+
+struct ToMemmap: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "to-memmap",
+    abstract: "Print the x86 memmap= parameters that reproduce the input's memory map.",
+    discussion: """
+      One line: memmap=exactmap, then one item per entry of the map's e820 form. Given to an x86 \
+      kernel, it yields exactly that table (the kernel sanitizes all items at once, so their order \
+      does not matter).
+
+      How regions map (device tree inputs go through the arm64 boot model first, so dynamic \
+      regions appear at their predicted addresses):
+        memory                                   SIZE@START   (RAM)
+        no-map and other taken reservations,
+          /memreserve/, placed dynamic regions   SIZE$START   (reserved)
+        pmem-region nodes                        SIZE!START   (persistent, type 12)
+        e820 ACPI data                           SIZE#START
+        any other e820 type N (ACPI NVS, PMEM…)  SIZE%START+N
+
+      What memmap= cannot say is reported on stderr: CMA (reusable) regions stay RAM (use \
+      cma=SIZE@START), NUMA nodes and hot-pluggable memory (x86 takes them from ACPI SRAT), \
+      reserve_mem= (keep the parameter itself). x86 panics on an exactmap table of fewer than two \
+      entries, so a one-bank map gets an empty memmap=0@0 item.
+
+      Quoting: the '$' in reserved items must reach the kernel. A shell expands "$0x…" inside \
+      double quotes and GRUB expands it in grub.cfg, and an eaten '$' turns memmap=64M$0x90000000 \
+      into memmap=64M, which removes all RAM above 64 MiB. --quote shell prints one single-quoted \
+      word, --quote grub writes \\$ for a grub.cfg linux line, --quote grub-default writes \\\\\\$ \
+      for GRUB_CMDLINE_LINUX in /etc/default/grub. Sizes use the most compact exact unit (K M G …), \
+      never rounded; starts are hex.
+      """)
+
+  @Argument(help: ArgumentHelp("A .dtb/.dts, an e820 log, /proc/iomem, a /sys/firmware/memmap directory, dtmem JSON, or -.", valueName: "INPUT"))
+  var input: String
+
+  @OptionGroup var boot: BootOptions
+
+  @Option(name: .customLong("quote"), help: ArgumentHelp("none, shell, grub or grub-default.", valueName: "STYLE"))
+  var quote: String = "none"
+
+  @OptionGroup var json: JSONOption
+
+  func run() throws {
+    guard let quoting = CommandLineQuoting(rawValue: quote) else {
+      throw CLIError("--quote", "'\(quote)' is not one of none, shell, grub, grub-default")
+    }
+    let loaded = try InputLoader.load(input)
+    let outcome = try Simulation.run(loaded, boot)
+    if let stop = Simulation.panicError(outcome, input: loaded.name) { throw stop }
+    let line = MemmapLine.line(for: outcome.result, location: loaded.name)
+    if json.json {
+      let document = JSONValue.object([
+        ("input", .string(loaded.name)),
+        ("cmdline", .string(line.text)),
+        ("quoted", .string(quoting.apply(line.text))),
+        ("parameters", .array(line.parameters.map { .string($0) })),
+        ("e820", MapDocument.e820(outcome.result.e820)),
+        ("diagnostics", .array(line.diagnostics.map(MapDocument.diagnostic))),
+      ])
+      FileIO.writeStandardOutput(document.rendered())
+      return
+    }
+    for diagnostic in line.diagnostics {
+      FileIO.writeStandardError("dtmem: \(diagnostic.severity.rawValue): \(diagnostic.location): \(diagnostic.message)\n")
+    }
+    FileIO.writeStandardOutput(quoting.apply(line.text) + "\n")
+  }
+}

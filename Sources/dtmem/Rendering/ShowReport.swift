@@ -1,0 +1,177 @@
+import BootModel
+import Firmware
+import MemoryModel
+
+/// `dtmem show`: the input's memory facts next to what the boot model makes of them.
+enum ShowReport {
+  /// A memory bank as the input states it.
+  struct Bank {
+    var path: String
+    var range: PhysicalRange
+    var numaNode: UInt32?
+    var source: String
+  }
+
+  static func banks(_ board: BoardMemory) -> [Bank] {
+    var banks: [Bank] = []
+    for node in board.memoryNodes {
+      guard let list = node.bankSource else { continue }
+      let source = node.usableMemory != nil ? "linux,usable-memory" : "reg"
+      for tuple in list.tuples where tuple.size != 0 {
+        guard let range = PhysicalRange(start: tuple.address, size: min(tuple.size, UInt64.max - tuple.address)) else { continue }
+        banks.append(Bank(path: node.path, range: range, numaNode: node.numaNodeID, source: node.isAvailable ? source : "\(source), disabled"))
+      }
+    }
+    return banks
+  }
+
+  /// Gaps between the memory the kernel keeps, from its lowest to its highest address.
+  static func holes(_ memory: [MemoryBlock]) -> [PhysicalRange] {
+    var holes: [PhysicalRange] = []
+    let sorted = memory.map(\.range).sorted()
+    var end: UInt128? = nil
+    for range in sorted {
+      if let end, end < UInt128(range.start), let hole = PhysicalRange(start: UInt64(end), end: UInt128(range.start)) {
+        holes.append(hole)
+      }
+      end = max(end ?? 0, range.end)
+    }
+    return holes
+  }
+
+  static func text(_ input: LoadedInput, _ outcome: Simulation.Outcome, pageSize: PageSize) -> String {
+    let result = outcome.result
+    var out = ""
+    switch input {
+    case .deviceTree(let tree):
+      let board = tree.board
+      out += "\(tree.name): \(board.model ?? "device tree")\n"
+      out += "  \(result.architecture.rawValue) boot model, Linux 6.12, \(ByteCount.compact(pageSize.bytes)) pages; root cells <\(board.rootCells.address) \(board.rootCells.size)>\(board.rootStatesAddressCells && board.rootStatesSizeCells ? "" : " (kernel default)")\n"
+      out += "  command line (\(outcome.commandLineSource)): \(outcome.commandLine.isEmpty ? "(empty)" : outcome.commandLine)\n"
+      out += "\nMemory banks (device tree)\n"
+      out += Table.render(
+        header: ["START", "END", "SIZE", "NUMA", "SOURCE"],
+        rows: banks(board).map { bank in
+          [Hex.padded(bank.range.start), Hex.padded(bank.range.last), ByteCount.human(bank.range.size),
+           bank.numaNode.map(String.init) ?? "-", "\(bank.path) \(bank.source)"]
+        })
+      if let chosen = board.chosen {
+        var rows: [[String]] = []
+        if let initrd = chosen.initrd, let range = initrd.range {
+          rows.append(["initrd", "\(range) \(ByteCount.human(range.size))"])
+        }
+        for (index, tuple) in (chosen.usableMemoryRange?.tuples ?? []).enumerated() {
+          if let range = tuple.range {
+            rows.append(["linux,usable-memory-range[\(index)]", "\(range) \(ByteCount.human(range.size))"])
+          }
+        }
+        if let header = chosen.elfCoreHeader?.tuples.first, let range = header.range {
+          rows.append(["linux,elfcorehdr", "\(range) \(ByteCount.human(range.size))"])
+        }
+        if !rows.isEmpty {
+          out += "\n\(chosen.path)\n"
+          out += Table.render(header: ["PROPERTY", "RANGE"], rows: rows)
+        }
+      }
+    case .firmwareTable(let table):
+      out += "\(table.name): \(table.format.rawValue), \(table.entries.count) entries\n"
+      out += "  \(result.architecture.rawValue) boot model, Linux 6.12; command line (\(outcome.commandLineSource)): \(outcome.commandLine.isEmpty ? "(empty)" : outcome.commandLine)\n"
+      out += "\nFirmware table\n"
+      out += table.entries.map { entry in
+        let last = entry.start &+ entry.size &- 1
+        return "  [mem \(Hex.padded(entry.start))-\(Hex.padded(last))] \(entry.kind.dmesgName)\n"
+      }.joined()
+    }
+
+    out += "\nMemory the kernel keeps\n"
+    out += Table.render(
+      header: ["START", "END", "SIZE", "NODE", "FLAGS"],
+      rows: result.memory.map { block in
+        [Hex.padded(block.range.start), Hex.padded(block.range.last), ByteCount.human(block.range.size), String(block.node),
+         [block.noMap ? "nomap" : "", block.hotpluggable ? "hotplug" : ""].filter { !$0.isEmpty }.joined(separator: ",")]
+      })
+    let holes = holes(result.memory)
+    if !holes.isEmpty {
+      out += "\nHoles between memory\n"
+      out += Table.render(
+        header: ["START", "END", "SIZE"],
+        rows: holes.map { [Hex.padded($0.start), Hex.padded($0.last), ByteCount.human($0.size)] })
+    }
+    if !result.reservations.isEmpty {
+      out += "\nReservations (in the kernel's order)\n"
+      out += Table.render(
+        header: ["STATUS", "KIND", "START", "END", "SIZE", "FLAGS", "NAME"],
+        rows: result.reservations.map { r in
+          var row = BootReport.reservationRow(r)
+          row.insert(r.origin.rawValue, at: 1)
+          return row
+        })
+      var details = ""
+      for r in result.reservations {
+        if r.origin == .dynamicRegion, let size = r.requestedSize {
+          var request = "size \(ByteCount.human(size))"
+          if let alignment = r.alignment { request += ", align \(Hex.short(alignment))" }
+          if !r.allocRanges.isEmpty {
+            request += ", alloc-ranges " + r.allocRanges.map { "\(Hex.short($0.address))+\(Hex.short($0.size))" }.joined(separator: " ")
+          }
+          details += "  \(r.name): \(request)\n"
+        }
+        if let reason = r.status.reason { details += "  \(r.name): \(r.status.name): \(reason)\n" }
+      }
+      if !details.isEmpty { out += "\n" + details }
+    }
+    if !result.kernelAllocations.isEmpty {
+      out += "\nKernel allocations (predicted; the kernel places them after everything above)\n"
+      out += Table.render(
+        header: ["STATUS", "START", "END", "SIZE", "FLAGS", "NAME"],
+        rows: result.kernelAllocations.map(BootReport.reservationRow))
+    }
+    out += "\ne820 view\n"
+    out += E820Dmesg.render(result.e820, indent: "  ")
+    if !result.diagnostics.isEmpty {
+      out += "\n"
+      for d in result.diagnostics { out += "\(d.severity.rawValue): \(d.location): \(d.message)\n" }
+    }
+    return out
+  }
+
+  static func json(_ input: LoadedInput, _ outcome: Simulation.Outcome) -> JSONValue {
+    guard case .object(var members) = MapDocument.render(outcome.result, input: input.name, commandLine: outcome.commandLine, explain: false) else {
+      return .null
+    }
+    if case .deviceTree(let tree) = input {
+      let board = tree.board
+      if let model = board.model { members.insert(("model", .string(model)), at: 2) }
+      members.append(
+        ("banks",
+         .array(banks(board).map { bank in
+           var fields: [(String, JSONValue)] = [
+             ("path", .string(bank.path)), ("start", MapDocument.hex(bank.range.start)),
+             ("size", MapDocument.hex(bank.range.size)), ("source", .string(bank.source)),
+           ]
+           if let node = bank.numaNode { fields.append(("numa_node", .int(Int(node)))) }
+           return .object(fields)
+         })))
+      if let chosen = board.chosen {
+        var fields: [(String, JSONValue)] = [("path", .string(chosen.path))]
+        if let bootargs = chosen.bootargs { fields.append(("bootargs", .string(bootargs))) }
+        if let initrd = chosen.initrd {
+          fields.append(("initrd", .object([("start", MapDocument.hex(initrd.address)), ("size", MapDocument.hex(initrd.size))])))
+        }
+        if let ranges = chosen.usableMemoryRange {
+          fields.append(
+            ("usable_memory_range",
+             .array(ranges.tuples.map { .object([("start", MapDocument.hex($0.address)), ("size", MapDocument.hex($0.size))]) })))
+        }
+        if let header = chosen.elfCoreHeader?.tuples.first {
+          fields.append(("elfcorehdr", .object([("start", MapDocument.hex(header.address)), ("size", MapDocument.hex(header.size))])))
+        }
+        members.append(("chosen", .object(fields)))
+      }
+    }
+    members.append(
+      ("holes",
+       .array(holes(outcome.result.memory).map { .object([("start", MapDocument.hex($0.start)), ("size", MapDocument.hex($0.size))]) })))
+    return .object(members)
+  }
+}

@@ -1,0 +1,76 @@
+import MemoryModel
+import TestSupport
+import Testing
+
+@Suite struct PhysicalRangeTests {
+  @Test func constructionRefusesRangesPastTheAddressSpace() {
+    #expect(PhysicalRange(start: 0, size: UInt64.max) != nil)
+    #expect(PhysicalRange(start: 1, size: UInt64.max) != nil)  // ends exactly at 2^64
+    #expect(PhysicalRange(start: 2, size: UInt64.max) == nil)
+    #expect(PhysicalRange(start: UInt64.max, size: 1)?.end == PhysicalRange.addressSpaceEnd)
+    #expect(PhysicalRange(start: UInt64.max, size: 2) == nil)
+    #expect(PhysicalRange(start: 0, end: PhysicalRange.addressSpaceEnd) == nil)  // 2^64 bytes
+    #expect(PhysicalRange(start: 5, end: 4) == nil)
+    #expect(PhysicalRange(first: 0x1000, last: 0x1fff)?.size == 0x1000)
+    #expect(PhysicalRange(first: 0, last: UInt64.max) == nil)
+  }
+
+  @Test func theLastByteOfTheAddressSpace() {
+    let top = PhysicalRange(start: 0xffff_ffff_ffff_f000, size: 0x1000)!
+    #expect(top.last == UInt64.max)
+    #expect(top.endIfRepresentable == nil)
+    #expect(top.contains(UInt64.max))
+    #expect(top.description == "[mem 0xfffffffffffff000-0xffffffffffffffff]")
+  }
+
+  /// Range algebra against a byte-set oracle on an 8-bit address space scaled up.
+  @Test func algebraMatchesSetSemantics() {
+    var generator = SplitMix64(seed: 42)
+    for _ in 0..<20_000 {
+      let a = randomRange(&generator)
+      let b = randomRange(&generator)
+      let setA = Set(a.start..<UInt64(a.end))
+      let setB = Set(b.start..<UInt64(b.end))
+      #expect(a.overlaps(b) == !setA.isDisjoint(with: setB))
+      let intersection = a.intersection(b).map { Set($0.start..<UInt64($0.end)) } ?? []
+      #expect(intersection == setA.intersection(setB))
+      let difference = a.subtracting(b)
+      #expect(Set(difference.flatMap { $0.start..<UInt64($0.end) }) == setA.subtracting(setB))
+      #expect(difference.allSatisfy { !$0.isEmpty })
+      #expect(a.contains(b) == (setB.isSubset(of: setA) && (b.size > 0 || (b.start >= a.start && b.end <= a.end))))
+    }
+  }
+
+  /// Ranges touching 2^64 never trap and keep their meaning.
+  @Test func edgeOfTheAddressSpaceNeverTraps() {
+    var generator = SplitMix64(seed: 9)
+    for _ in 0..<20_000 {
+      let start = UInt64.max - (generator.next() % 4096)
+      let size = generator.next() % 8192
+      if let range = PhysicalRange(start: start, size: size) {
+        #expect(range.end <= PhysicalRange.addressSpaceEnd)
+        let other = PhysicalRange(start: UInt64.max - 100, size: 50)!
+        _ = range.intersection(other)
+        _ = range.subtracting(other)
+        _ = range.overlaps(other)
+      } else {
+        #expect(UInt128(start) + UInt128(size) > PhysicalRange.addressSpaceEnd)
+      }
+    }
+  }
+
+  @Test func alignmentHelpers() {
+    #expect(Alignment.down(0x1234, 0x1000) == 0x1000)
+    #expect(Alignment.up(0x1234, 0x1000) == 0x2000)
+    #expect(Alignment.up(0x2000, 0x1000) == 0x2000)
+    #expect(Alignment.up(UInt64.max, 0x1000) == nil)
+    #expect(Alignment.up(7, 3) == 9)
+    #expect(Alignment.isPowerOfTwo(64) && !Alignment.isPowerOfTwo(96) && !Alignment.isPowerOfTwo(0))
+  }
+
+  func randomRange(_ g: inout SplitMix64) -> PhysicalRange {
+    let start = g.next() % 200
+    let size = g.next() % 60
+    return PhysicalRange(start: start, size: size)!
+  }
+}
