@@ -1,0 +1,11 @@
+public import BootModel
+
+/// Runs the rules over one input.
+public enum Validator {
+  /// The findings of `rules` (default: the whole catalog) for `input`, in catalog order and,
+  /// within a rule, in DT order. Throws only when the model says the kernel panics.
+  public static func validate(_ input: ValidationInput, rules: [any Rule] = RuleCatalog.all) throws(BootModelError) -> [Finding] {
+    let context = try ValidationContext(input)
+    return rules.flatMap { $0.check(context) }
+  }
+}
