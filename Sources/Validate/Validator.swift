@@ -5,7 +5,11 @@ public enum Validator {
   /// The findings of `rules` (default: the whole catalog) for `input`, in catalog order and,
   /// within a rule, in DT order. Throws only when the model says the kernel panics.
   public static func validate(_ input: ValidationInput, rules: [any Rule] = RuleCatalog.all) throws(BootModelError) -> [Finding] {
-    let context = try ValidationContext(input)
-    return rules.flatMap { $0.check(context) }
+    findings(in: try ValidationContext(input), rules: rules)
+  }
+
+  /// The findings for an input whose boot has already been run.
+  public static func findings(in context: ValidationContext, rules: [any Rule] = RuleCatalog.all) -> [Finding] {
+    rules.flatMap { $0.check(context) }
   }
 }
