@@ -139,3 +139,32 @@ import Testing
     #expect(!a.isEmpty && a == b)
   }
 }
+
+/// `dtmem diff` exit statuses, like diff(1).
+@Suite struct DiffCommandTests {
+  static let rules = "dts/fixtures/rules/"
+
+  @Test func identicalIsZeroDifferentIsOneUnusableIsTwo() throws {
+    let same = try DTMemBinary.run(["diff", Self.rules + "reserved-overlap.good.dts", Self.rules + "reserved-overlap.good.dts"])
+    #expect(same.status == 0)
+    #expect(same.text.isEmpty)
+    let different = try DTMemBinary.run(["diff", Self.rules + "reserved-setup-failed.good.dts", Self.rules + "reserved-setup-failed.bad.dts"])
+    #expect(different.status == 1)
+    #expect(different.text.contains("cmdline: added cmdline: cma= added: cma=32M\n"))
+    #expect(different.text.contains("simulated: status /reserved-memory/linux,cma: "))
+    let unusable = try DTMemBinary.run(["diff", Self.rules + "reserved-overlap.good.dts", "/nonexistent.dtb"])
+    #expect(unusable.status == 2)
+    #expect(unusable.text.isEmpty)
+    #expect(unusable.errorText.hasPrefix("dtmem: error: /nonexistent.dtb: "))
+  }
+
+  @Test func jsonNamesEveryChange() throws {
+    let result = try DTMemBinary.run(["diff", "--json", Self.rules + "memory-overlap.good.dts", Self.rules + "memory-overlap.bad.dts"])
+    #expect(result.status == 1)
+    let document = try #require(JSONSerialization.jsonObject(with: Data(result.standardOutput)) as? [String: Any])
+    #expect(document["identical"] as? Bool == false)
+    let changes = try #require(document["changes"] as? [[String: Any]])
+    #expect(changes.map { $0["change"] as? String } == ["removed", "added"])
+    #expect(changes.allSatisfy { $0["category"] as? String == "memory" })
+  }
+}

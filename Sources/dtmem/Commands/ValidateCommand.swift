@@ -53,10 +53,7 @@ struct ValidateCommand: ParsableCommand {
       throw CLIError("--format", "'\(format)' is not one of text, json, sarif")
     }
     guard !inputs.isEmpty else { throw CLIError("validate", "no INPUT given (or use --list-rules)") }
-    guard try boot.architecture(default: .arm64) == .arm64 else {
-      throw CLIError("--arch", "validate checks arm64 device trees; x86 inputs are not supported yet")
-    }
-    let settings = try Settings(boot)
+    let settings = try CheckSettings(boot)
     var run = ValidationRun()
     var progress = Progress(total: inputs.count)
     for (index, path) in inputs.enumerated() {
@@ -81,33 +78,10 @@ struct ValidateCommand: ParsableCommand {
     if run.hasFindings(atLeast: warningsAreErrors ? .warning : .error) { throw ExitCode(1) }
   }
 
-  /// The options every input is checked with, parsed once.
-  struct Settings {
-    var loader: [LoaderReservation]
-    var pageSize: PageSize
-    var memory: [RangeArgument]
-
-    init(_ boot: BootOptions) throws(CLIError) {
-      loader = try boot.reservations().map { LoaderReservation(range: $0.range, label: $0.label) }
-      pageSize = try boot.pageSize()
-      memory = try boot.memoryBanks()
-    }
-  }
-
-  func check(_ path: String, _ settings: Settings) throws(CLIError) -> FileReport {
-    let loaded = try InputLoader.load(path)
-    guard case .deviceTree(let tree) = loaded else {
-      throw CLIError(loaded.name, "validate checks device trees; \(path) is not one")
-    }
-    let (commandLine, source) = Simulation.commandLine(boot, board: tree.board)
-    let input = ValidationInput(
-      board: tree.board, commandLine: commandLine, commandLineSource: source, loaderReservations: settings.loader,
-      pageSize: settings.pageSize, memoryOverride: settings.memory.isEmpty ? nil : settings.memory.map(\.range))
-    do {
-      return FileReport(file: tree.name, findings: try Validator.validate(input))
-    } catch {
-      throw CLIError(tree.name, error.description)
-    }
+  func check(_ path: String, _ settings: CheckSettings) throws(CLIError) -> FileReport {
+    let tree = try settings.load(path)
+    let context = try settings.context(tree)
+    return FileReport(file: tree.name, findings: Validator.findings(in: context))
   }
 
   func ruleList() throws(CLIError) -> String {
