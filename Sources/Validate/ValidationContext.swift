@@ -19,6 +19,8 @@ public struct ValidationContext: Sendable {
   public let statedMemory: [PhysicalRange]
   /// Every line the kernel would print during the modelled steps.
   public let kernelLog: [String]
+  /// Whether the kernel ignores `/reserved-memory` altogether (`unsupported node format`).
+  public let reservedMemoryIgnored: Bool
 
   /// Runs the boot model. Throws only when the model says the kernel panics or hits BUG().
   public init(_ input: ValidationInput) throws(BootModelError) {
@@ -50,6 +52,9 @@ public struct ValidationContext: Sendable {
       }
     }
     self.statedMemory = RangeSet.merged(statedBanks.map(\.range))
+    let unsupported = Array("Reserved memory: unsupported node format, ignoring".utf8)
+    self.reservedMemoryIgnored =
+      input.board.reservedMemory != nil && boot.kernelLog.contains { TextSearch.contains($0, unsupported) }
   }
 
   public var board: BoardMemory { input.board }
@@ -60,11 +65,6 @@ public struct ValidationContext: Sendable {
   /// The children of `/reserved-memory`, in DT order.
   public var reservedChildren: [ReservedRegionNode] { board.reservedMemory?.children ?? [] }
 
-  /// Whether the kernel ignores `/reserved-memory` altogether (`unsupported node format`).
-  public var reservedMemoryIgnored: Bool {
-    board.reservedMemory != nil && logContains("Reserved memory: unsupported node format, ignoring")
-  }
-
   /// The model's reservations for one node path, in kernel order.
   public func reservations(at path: String) -> [Reservation] {
     boot.reservations.filter { $0.path == path }
@@ -72,7 +72,8 @@ public struct ValidationContext: Sendable {
 
   /// Whether some kernel line contains `text`.
   public func logContains(_ text: String) -> Bool {
-    kernelLog.contains { $0.contains(text) }
+    let needle = Array(text.utf8)
+    return kernelLog.contains { TextSearch.contains($0, needle) }
   }
 
   /// A reservation that holds its memory at the end of the boot.
