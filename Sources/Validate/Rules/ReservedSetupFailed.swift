@@ -22,7 +22,8 @@ struct ReservedSetupFailed: Rule {
     for child in context.examinedChildren where !(child.noMap && child.reusable) {
       guard context.logContains("node \(child.name) compatible matching fail") else { continue }
       for reservation in context.reservations(at: child.path) {
-        guard case .failed(let reason) = reservation.status, let range = reservation.range else { continue }
+        // A zero-size region fails as a consequence of its size (reserved-size-zero).
+        guard case .failed(let reason) = reservation.status, let range = reservation.range, !range.isEmpty else { continue }
         let misalignedCMA = child.reusable && (range.start | range.size) & (minimum - 1) != 0
         guard !misalignedCMA else { continue }
         var message = "\(Describe.range(range)): setup fails (\"compatible matching fail\"): \(reason)"
