@@ -9,8 +9,11 @@ struct ElfcorehdrOverlapped: Rule {
   let documentation = """
     fdt_reserve_elfcorehdr() (drivers/of/fdt.c) reserves the crash-dump ELF header only if no part \
     of it is reserved yet; otherwise it prints "OF: fdt: elfcorehdr is overlapped" and leaves it \
-    unreserved, so the capture kernel may overwrite the header of the dump it is meant to save. In \
-    6.12 this runs after the dynamic /reserved-memory regions are placed.
+    unreserved, so the capture kernel may overwrite the header of the dump it is meant to save. \
+    Recorded 6.12.100 boots reserve it first in early_init_fdt_scan_reserved_mem(), before any \
+    /reserved-memory region (docs/kernel-findings-arm64.md §1.1), so it can only collide with what \
+    arm64_memblock_init() reserved before: the blob, the initrd, the kernel image; a \
+    /reserved-memory region on top of it is reserved anyway (reserved-overlap).
     """
 
   func check(_ context: ValidationContext) -> [Finding] {

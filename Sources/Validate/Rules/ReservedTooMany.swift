@@ -11,7 +11,9 @@ struct ReservedTooMany: Rule {
     (drivers/of/of_reserved_mem.c). Each region beyond that prints "OF: reserved mem: not enough \
     space for all defined regions." and is never initialised: it stays reserved, but its driver \
     cannot find it and no pool is created. In 6.12–7.1 the dynamic nodes are also collected into an \
-    unchecked 64-entry stack array, so more than 64 dynamic children corrupt the kernel stack.
+    unchecked 64-entry stack array, so more than 64 dynamic children corrupt the kernel stack: \
+    6.12.100 panics ("stack-protector: Kernel stack is corrupted in: fdt_scan_reserved_mem") \
+    before its console is up and prints nothing (recorded, docs/kernel-findings-arm64.md §1.3).
     """
 
   func check(_ context: ValidationContext) -> [Finding] {

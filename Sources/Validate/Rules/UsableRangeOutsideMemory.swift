@@ -11,8 +11,11 @@ struct UsableRangeOutsideMemory: Rule {
     the first caps memory (memblock_cap_memory_range(): every non-no-map bank outside it is \
     removed), the second is added as memory whether or not a bank covers it; more are ignored, and \
     a property whose length the kernel's check rejects is ignored whole. kexec-tools writes the \
-    crash kernel's ranges here; a first range outside memory leaves the kernel no RAM (an error), \
-    a second range outside memory creates RAM the DT never described.
+    crash kernel's ranges here. Errors: a first range outside memory leaves the kernel no RAM, and \
+    a first range that leaves out the kernel image (--reserve …:kernel) removes the kernel's own \
+    memory — 6.12.100 oopses before printing its memory ranges (recorded, \
+    docs/kernel-findings-arm64.md §2). A second range outside memory becomes RAM the DT never \
+    described; with nothing behind it the boot dies before the console is up (recorded, §1.4).
     """
 
   func check(_ context: ValidationContext) -> [Finding] {
@@ -26,6 +29,16 @@ struct UsableRangeOutsideMemory: Rule {
     if list.tuples.count > 2 {
       findings.append(finding(at: path, "\(list.tuples.count) ranges: the kernel uses the first two and ignores the rest"))
     }
+    if let first = list.tuples.first, let cap = first.clampedRange,
+      let kernel = context.input.loaderReservations.first(where: { $0.kind == .kernelImage })?.range,
+      !cap.contains(kernel)
+    {
+      findings.append(
+        finding(
+          at: path,
+          "the first range \(Describe.sized(cap)) leaves out the kernel image \(Describe.range(kernel)): capping memory to it removes the running kernel's memory (6.12.100 oopses before its memory ranges are printed)",
+          severity: .error))
+    }
     guard context.memoryIsKnown else { return findings }
     for (index, tuple) in list.tuples.prefix(2).enumerated() where tuple.size != 0 {
       guard let range = tuple.clampedRange else { continue }
@@ -38,7 +51,7 @@ struct UsableRangeOutsideMemory: Rule {
           findings.append(finding(at: path, "the first range \(Describe.sized(range)) is partly outside memory (\(Describe.bytes(RangeSet.bytes(outside))) from \(Describe.range(outside[0]))): that part is not RAM"))
         }
       } else {
-        findings.append(finding(at: path, "the second range \(Describe.sized(range)) has \(Describe.bytes(RangeSet.bytes(outside))) outside every memory bank: the kernel adds it as RAM anyway"))
+        findings.append(finding(at: path, "the second range \(Describe.sized(range)) has \(Describe.bytes(RangeSet.bytes(outside))) outside every memory bank: the kernel adds it as RAM anyway, and the boot dies if nothing is there"))
       }
     }
     return findings
