@@ -85,10 +85,18 @@ public struct ValidationContext: Sendable {
   }
 }
 
+extension Reservation {
+  /// The kernel refuses or fails it.
+  var isFailed: Bool {
+    if case .failed = status { return true }
+    return false
+  }
+}
+
 extension RegTuple {
   /// The range, cut at 2^64 when `address + size` runs past it.
   var clampedRange: PhysicalRange? {
-    PhysicalRange(start: address, size: min(size, UInt64.max - address)) ?? nil
+    PhysicalRange(start: address, size: min(size, UInt64.max - address))
   }
 }
 
@@ -100,7 +108,7 @@ extension ValidationContext {
 
   /// The first reservation at `path` the model failed, if any.
   func failure(at path: String) -> Reservation? {
-    boot.reservations.first { $0.path == path && $0.status.name == "failed" }
+    boot.reservations.first { $0.path == path && $0.isFailed }
   }
 
   /// A dynamic region the boot placed on (part of) `range` after it had been given back, which

@@ -30,8 +30,8 @@ enum SimulationDiff {
 
   static func status(_ r: Reservation) -> String {
     var text = r.status.name
-    if let range = r.range, r.status.name != "failed" { text += " at \(Describe.range(range))" }
-    if let reason = r.status.reason, r.status.name == "failed" { text += " (\(reason))" }
+    if let range = r.range, !r.isFailed { text += " at \(Describe.range(range))" }
+    if let reason = r.status.reason, r.isFailed { text += " (\(reason))" }
     return text
   }
 

@@ -16,7 +16,7 @@ struct ReservedAllocRangesMalformed: Rule {
 
   func check(_ context: ValidationContext) -> [Finding] {
     context.examinedChildren.compactMap { child in
-      guard child.reg == nil, child.size?.value != nil, child.alignment?.value != nil || child.alignment == nil,
+      guard child.reg == nil, child.size?.value != nil, child.alignment.map({ $0.value != nil }) ?? true,
         let ranges = child.allocRanges, !ranges.isWellFormed || ranges.tuples.isEmpty,
         let failure = context.failure(at: child.path)
       else { return nil }

@@ -20,7 +20,7 @@ struct ReservedNoMapReusable: Rule {
     context.examinedChildren.compactMap { child in
       guard child.noMap && child.reusable else { return nil }
       if let failure = context.reservations(at: child.path).first(where: {
-        $0.status.name == "failed" && context.logContains("node \(child.name) compatible matching fail")
+        $0.isFailed && context.logContains("node \(child.name) compatible matching fail")
       }), let reason = failure.status.reason {
         return finding(at: child.path, reason)
       }

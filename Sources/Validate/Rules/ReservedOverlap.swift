@@ -27,7 +27,7 @@ struct ReservedOverlap: Rule {
         let rangeB = b.range!
         guard UInt128(rangeB.start) < rangeA.end else { break }
         guard let shared = rangeA.intersection(rangeB), !Self.sameMemoryTwice(a, b) else { continue }
-        findings.append(Self.report(self, a, b, shared, order: context.boot.reservations))
+        findings.append(report(a, b, shared, order: context.boot.reservations))
       }
     }
     return findings
@@ -41,7 +41,7 @@ struct ReservedOverlap: Rule {
   }
 
   /// Reported at the /reserved-memory node when there is one, else at the later entry.
-  static func report(_ rule: ReservedOverlap, _ a: Reservation, _ b: Reservation, _ shared: PhysicalRange, order: [Reservation]) -> Finding {
+  func report(_ a: Reservation, _ b: Reservation, _ shared: PhysicalRange, order: [Reservation]) -> Finding {
     let (first, second) = (order.firstIndex(of: a) ?? 0) <= (order.firstIndex(of: b) ?? 0) ? (a, b) : (b, a)
     let isNode: (Reservation) -> Bool = { $0.origin == .staticRegion || $0.origin == .dynamicRegion }
     let (here, there) = isNode(second) || !isNode(first) ? (second, first) : (first, second)
@@ -53,6 +53,6 @@ struct ReservedOverlap: Rule {
       message += ": the dynamic region was placed before the other was reserved"
     }
     let path = here.origin == .memoryReservationBlock ? "/memreserve/" : here.path
-    return rule.finding(at: path, message)
+    return finding(at: path, message)
   }
 }
