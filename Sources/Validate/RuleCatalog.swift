@@ -3,6 +3,7 @@
 public enum RuleCatalog {
   public static let all: [any Rule] = [
     BlobTooLarge(),
+    KernelPanic(),
     RootCellsMissing(),
     MemoryMissing(),
     MemoryRegMalformed(),

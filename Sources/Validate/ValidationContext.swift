@@ -22,7 +22,8 @@ public struct ValidationContext: Sendable {
   /// Whether the kernel ignores `/reserved-memory` altogether (`unsupported node format`).
   public let reservedMemoryIgnored: Bool
 
-  /// Runs the boot model. Throws only when the model says the kernel panics or hits BUG().
+  /// Runs the boot model (a predicted panic is part of the result, `boot.panic`). Rethrows the
+  /// model's errors other than missing memory, which the arm64 model does not raise today.
   public init(_ input: ValidationInput) throws(BootModelError) {
     self.input = input
     var configuration = Arm64BootConfiguration(

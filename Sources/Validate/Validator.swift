@@ -3,7 +3,7 @@ public import BootModel
 /// Runs the rules over one input.
 public enum Validator {
   /// The findings of `rules` (default: the whole catalog) for `input`, in catalog order and,
-  /// within a rule, in DT order. Throws only when the model says the kernel panics.
+  /// within a rule, in DT order. Rethrows what `ValidationContext` rethrows.
   public static func validate(_ input: ValidationInput, rules: [any Rule] = RuleCatalog.all) throws(BootModelError) -> [Finding] {
     findings(in: try ValidationContext(input), rules: rules)
   }
