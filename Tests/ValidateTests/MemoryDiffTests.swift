@@ -79,7 +79,7 @@ import Validate
     #expect(kinds.contains("reserved changed /reserved-memory/pool"))
     // alloc-ranges below memory: the region now fails.
     #expect(kinds.contains("simulated status /reserved-memory/pool"))
-    #expect(kinds.contains("simulated memory memory"))
+    #expect(kinds.contains("simulated changed memory"))
   }
 
   @Test func missingMemoryIsANoteNotAChange() throws {

@@ -8,7 +8,7 @@ enum SimulationDiff {
     var changes: [MemoryChange] = []
     let (ma, mb) = (memory(a), memory(b))
     if ma != mb {
-      changes.append(MemoryChange(.simulated, "memory", at: "memory", before: ma, after: mb, "the memory the kernel keeps: \(ma) → \(mb)"))
+      changes.append(MemoryChange(.simulated, "changed", at: "memory", before: ma, after: mb, "the memory the kernel keeps: \(ma) → \(mb)"))
     }
     var remaining = b.reservations
     for old in a.reservations {
