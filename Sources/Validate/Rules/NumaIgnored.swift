@@ -10,10 +10,10 @@ struct NumaIgnored: Rule {
   let documentation = """
     arch_numa_init() → of_numa_init() (drivers/of/of_numa.c, drivers/base/arch_numa.c) assigns \
     each memory node's ranges to its numa-node-id. If a node id is not below MAX_NUMNODES (16 in \
-    Debian's build: "NUMA: Node id N exceeds maximum value"), or some memory belongs to no node \
-    ("NUMA: Warning: invalid memblk node"), the whole description is dropped and the kernel fakes \
-    a single node ("NUMA: Faking a node at …"): every CPU and device then sees uniform memory. \
-    Give every memory node a numa-node-id, or none.
+    Debian's build: "OF: NUMA: Node id N exceeds maximum value"), or some memory belongs to no \
+    node (the kernel reports the memory without node coverage), the whole description is dropped \
+    and the kernel fakes a single node ("NUMA: Faking a node at …"): every CPU and device then \
+    sees uniform memory. Give every memory node a numa-node-id, or none.
     """
 
   func check(_ context: ValidationContext) -> [Finding] {
