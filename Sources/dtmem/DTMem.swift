@@ -24,7 +24,7 @@ struct DTMem: ParsableCommand {
       used (one line on stderr: dtmem: error: WHAT: WHY).
       """,
     version: "0.1.0",
-    subcommands: [Show.self, ToMemmap.self, Simulate.self, ToE820.self]
+    subcommands: [Show.self, Simulate.self, ToMemmap.self, ToE820.self, ValidateCommand.self, DiffCommand.self]
   )
 
   /// Parses, runs, and maps every failure onto the contract's exit statuses.

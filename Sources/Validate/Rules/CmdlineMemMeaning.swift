@@ -1,0 +1,42 @@
+internal import BootModel
+internal import Firmware
+internal import MemoryModel
+
+/// `cmdline-mem-meaning`: mem= means different things on arm64 and x86.
+struct CmdlineMemMeaning: Rule {
+  let id = "cmdline-mem-meaning"
+  let severity = Severity.warning
+  let summary = "mem= keeps different memory on arm64 (an amount) than on x86 (an address limit)."
+  let documentation = """
+    arm64's early_mem() (arch/arm64/mm/init.c) records mem= as an amount: \
+    memblock_mem_limit_remove_map() keeps that many bytes counted from the lowest bank (no-map \
+    banks count too). x86's parse_memopt() (arch/x86/kernel/e820.c) removes all RAM above that \
+    address. They agree only when RAM starts at 0 without holes; on a board whose RAM starts at \
+    0x40000000, mem=1G keeps 1 GiB on arm64 and nothing on x86. Reported when the two readings keep \
+    different memory here (the arm64 one from the model; the x86 one cuts the same memory at the \
+    address).
+    """
+
+  func check(_ context: ValidationContext) -> [Finding] {
+    guard context.memoryIsKnown,
+      let parameter = context.commandLine.parameters(named: "mem").last(where: { $0.value != nil })
+    else { return [] }
+    var unlimited = context.configuration
+    unlimited.commandLine.parameters.removeAll { $0.isNamed("mem") }
+    guard let before = try? Arm64Boot.simulate(unlimited) else { return [] }
+    let limit = MemParse.memparse(Array(parameter.value!.utf8)).value
+    let arm64 = RangeSet.merged(context.boot.memory.filter { !$0.noMap }.map(\.range))
+    let below = PhysicalRange(start: 0, size: limit).map { [$0] } ?? []
+    let x86 = RangeSet.merged(before.memory.filter { !$0.noMap }.flatMap { block in RangeSet.covered(block.range, by: below) })
+    guard arm64 != x86 else { return [] }
+    func describe(_ ranges: [PhysicalRange]) -> String {
+      guard let first = ranges.first, let last = ranges.last else { return "no memory" }
+      return "\(Describe.bytes(RangeSet.bytes(ranges))) (\(Hex.short(first.start))-\(Hex.short(last.last)))"
+    }
+    return [
+      finding(
+        at: "cmdline",
+        "\(parameter.text): arm64 keeps \(describe(arm64)), counted from the lowest bank; x86 reads mem= as an address limit and would keep \(describe(x86)), the memory below \(Hex.short(limit))")
+    ]
+  }
+}

@@ -1,0 +1,35 @@
+internal import BootModel
+internal import MemoryModel
+
+/// `memory-out-of-reach`: memory the kernel removes because it cannot address or map it.
+struct MemoryOutOfReach: Rule {
+  let id = "memory-out-of-reach"
+  let severity = Severity.error
+  let summary = "Memory lies beyond the physical address size or the linear map; the kernel removes it."
+  let documentation = """
+    arm64_memblock_init() (arch/arm64/mm/init.c) removes memory at or above 1 << PHYS_MASK_SHIFT \
+    (52 bits in Debian's build) without a message, and memory that does not fit in the linear map \
+    with the span of the rest ("Memory doesn't fit in the linear mapping, VA_BITS too small"). \
+    The bank is usually a wrong address (a cell count mix-up shifts it by 32 bits) rather than \
+    memory that really exists there.
+    """
+
+  func check(_ context: ValidationContext) -> [Finding] {
+    guard context.memoryIsKnown,
+      let step = context.boot.steps.first(where: { $0.title == "Physical and linear-map limits" })
+    else { return [] }
+    let removed = step.changes.filter { $0.hasPrefix("memory") && $0.contains(" - ") }
+    guard !removed.isEmpty else { return [] }
+    let why = step.kernelMessages.first.map { " (\"\($0)\")" } ?? ""
+    let kept = RangeSet.merged(context.boot.memory.map(\.range))
+    let path = context.statedBanks.last { !RangeSet.uncovered($0.range, by: kept).isEmpty }?.path ?? "/"
+    return removed.map { line in
+      let range = line.split(separator: "-", maxSplits: 1).last.map { $0.trimmingLeadingSpaces } ?? Substring(line)
+      return finding(at: path, "the kernel removes memory it cannot address or map linearly\(why): \(range)")
+    }
+  }
+}
+
+extension Substring {
+  fileprivate var trimmingLeadingSpaces: Substring { drop { $0 == " " } }
+}

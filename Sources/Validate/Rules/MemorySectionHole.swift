@@ -1,0 +1,44 @@
+internal import BootModel
+internal import MemoryModel
+
+/// `memory-section-hole`: sparsemem sections that are only partly memory.
+struct MemorySectionHole: Rule {
+  let id = "memory-section-hole"
+  let severity = Severity.info
+  let summary = "A sparsemem section (memory block) is only partly memory."
+  let documentation = """
+    arm64 describes memory to the page allocator in sections of 128 MiB (4K and 16K pages) or \
+    512 MiB (64K pages) (SECTION_SIZE_BITS, arch/arm64/include/asm/sparsemem.h), and a memory block \
+    is one section. sparse_init() allocates the memory map (struct page array) for every present \
+    section whole, holes included, and offline_pages() (mm/memory_hotplug.c) refuses a block that \
+    contains holes ("memory holes"), so such a block can never be offlined or hot-removed and \
+    ZONE_DEVICE users cannot share the section. Checked on the memory the boot ends with (after \
+    mem= and linux,usable-memory-range; no-map regions still count as memory).
+    """
+
+  func check(_ context: ValidationContext) -> [Finding] {
+    guard context.memoryIsKnown else { return [] }
+    let section = context.pageSize.sectionSize
+    let memory = RangeSet.merged(context.boot.memory.map(\.range))
+    var candidates: [UInt64] = []
+    for block in memory {
+      candidates.append(Alignment.down(block.start, section))
+      candidates.append(Alignment.down(block.last, section))
+    }
+    var findings: [Finding] = []
+    var seen = Set<UInt64>()
+    for start in candidates where seen.insert(start).inserted {
+      guard let whole = PhysicalRange(start: start, size: section) else { continue }
+      let holes = RangeSet.uncovered(whole, by: memory)
+      guard !holes.isEmpty else { continue }
+      let missing = RangeSet.bytes(holes)
+      let where_ = holes.count == 1 ? "hole \(Describe.range(holes[0]))" : "\(holes.count) holes, the first \(Describe.range(holes[0]))"
+      let path = context.statedBanks.first { $0.range.overlaps(whole) }?.path ?? context.board.memoryNodes.first?.path ?? "/"
+      findings.append(
+        finding(
+          at: path,
+          "the \(ByteCount.human(section)) section \(Describe.range(whole)) is only partly memory (\(Describe.bytes(UInt128(section) - missing)) present; \(where_)): its memory map is allocated whole and its memory block can never be offlined or hot-removed"))
+    }
+    return findings
+  }
+}

@@ -1,0 +1,46 @@
+internal import BootModel
+internal import MemoryModel
+
+/// `memory-unaligned`: memory banks that do not start and end on page boundaries.
+struct MemoryUnaligned: Rule {
+  let id = "memory-unaligned"
+  let severity = Severity.warning
+  let summary = "A memory bank does not start or end on a page boundary; the kernel trims it."
+  let documentation = """
+    early_init_dt_add_memory_arch() (drivers/of/fdt.c) rounds each bank's base up and its size \
+    down to the kernel's page size (4K, 16K or 64K: --page-size), so the partial pages are never \
+    used; a bank that does not reach the next page boundary is dropped with "OF: fdt: Ignoring \
+    memory block 0x… - 0x…" (reported as an error). Usually the bank was computed from a size in \
+    the wrong unit, or a carve-out was subtracted from it instead of being reserved.
+    """
+
+  func check(_ context: ValidationContext) -> [Finding] {
+    guard context.input.memoryOverride == nil else { return [] }
+    let page = context.pageSize.bytes
+    var findings: [Finding] = []
+    for node in context.board.memoryNodes where node.isAvailable {
+      for tuple in node.bankSource?.tuples ?? [] where tuple.size != 0 {
+        guard let range = tuple.clampedRange else { continue }
+        let ignored = "OF: fdt: Ignoring memory block \(Hex.short(tuple.address)) - \(Hex.short(tuple.address &+ tuple.size))"
+        if context.kernelLog.contains(ignored) {
+          findings.append(
+            finding(
+              at: node.path,
+              "bank \(tuple) does not contain one whole \(Describe.page(context.pageSize)) page: the kernel ignores it (\"\(ignored)\")",
+              severity: .error))
+          continue
+        }
+        let first = Alignment.up(range.start, page) ?? range.start
+        let end = range.end - range.end % UInt128(page)
+        guard first != range.start || end != range.end, UInt128(first) < end,
+          let kept = PhysicalRange(start: first, end: end)
+        else { continue }
+        findings.append(
+          finding(
+            at: node.path,
+            "bank \(tuple) is not aligned to the \(Describe.page(context.pageSize)) page: the kernel keeps \(Describe.range(kept)) and never uses the other \(Describe.bytes(range.size - kept.size))"))
+      }
+    }
+    return findings
+  }
+}

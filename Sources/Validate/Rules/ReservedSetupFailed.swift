@@ -1,0 +1,36 @@
+internal import BootModel
+internal import MemoryModel
+
+/// `reserved-setup-failed`: a region whose driver setup fails, so the kernel gives it back.
+struct ReservedSetupFailed: Rule {
+  let id = "reserved-setup-failed"
+  let severity = Severity.error
+  let summary = "A reserved region's early setup fails and the kernel releases it."
+  let documentation = """
+    After recording a region, __reserved_mem_init_node() (drivers/of/of_reserved_mem.c) runs the \
+    early handler of its compatible (shared-dma-pool: CMA, then the coherent DMA pool). If the \
+    handler fails — a linux,cma-default region while cma= is on the command line ("bypass <name> \
+    node, using cmdline CMA params instead"), all CMA areas in use, … — it prints "node <name> \
+    compatible matching fail" and releases the region: a mapped one is freed (later dynamic \
+    regions may land on it; 6.12 then reports OVERLAP DETECTED), a no-map one is mapped again. \
+    CMA alignment and no-map with reusable have their own rules.
+    """
+
+  func check(_ context: ValidationContext) -> [Finding] {
+    let minimum = context.pageSize.cmaMinimumAlignment
+    var findings: [Finding] = []
+    for child in context.examinedChildren where !(child.noMap && child.reusable) {
+      guard context.logContains("node \(child.name) compatible matching fail") else { continue }
+      for reservation in context.reservations(at: child.path) {
+        // A zero-size region fails as a consequence of its size (reserved-size-zero).
+        guard case .failed(let reason) = reservation.status, let range = reservation.range, !range.isEmpty else { continue }
+        let misalignedCMA = child.reusable && (range.start | range.size) & (minimum - 1) != 0
+        guard !misalignedCMA else { continue }
+        var message = "\(Describe.range(range)): setup fails (\"compatible matching fail\"): \(reason)"
+        if let reuse = context.reuse(of: range, after: reservation) { message += "; \(reuse)" }
+        findings.append(finding(at: child.path, message))
+      }
+    }
+    return findings
+  }
+}

@@ -1,0 +1,23 @@
+internal import BootModel
+internal import MemoryModel
+
+/// `reserved-too-many`: more regions than the kernel's table holds.
+struct ReservedTooMany: Rule {
+  let id = "reserved-too-many"
+  let severity = Severity.error
+  let summary = "More reserved regions than the kernel's 64-entry table holds."
+  let documentation = """
+    Linux records reserved-memory regions in reserved_mem[MAX_RESERVED_REGIONS = 64] \
+    (drivers/of/of_reserved_mem.c). Each region beyond that prints "OF: reserved mem: not enough \
+    space for all defined regions." and is never initialised: it stays reserved, but its driver \
+    cannot find it and no pool is created. (More than 64 dynamic children also overflow an \
+    unchecked stack array and panic the kernel: kernel-panic.)
+    """
+
+  func check(_ context: ValidationContext) -> [Finding] {
+    context.boot.diagnostics.compactMap { diagnostic in
+      guard diagnostic.message.contains("table of reserved regions is full") else { return nil }
+      return finding(at: diagnostic.location, "\(diagnostic.message) (\"not enough space for all defined regions.\")")
+    }
+  }
+}

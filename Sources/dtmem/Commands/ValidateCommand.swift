@@ -1,0 +1,103 @@
+import ArgumentParser
+import BootModel
+import Firmware
+import MemoryModel
+import Validate
+
+struct ValidateCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "validate",
+    abstract: "Check bootloader output (device tree blobs) against what Linux 6.12 will do with it.",
+    discussion: """
+      Each INPUT is run once through the arm64 boot model; the rules then report what the kernel \
+      will refuse, ignore or fail (malformed /reserved-memory, no-map regions it refuses, dynamic \
+      regions it cannot place, CMA setups that fail and are released), and what is legal but \
+      probably wrong (overlapping reservations, reservations or the initrd outside memory, \
+      unaligned banks, sparsemem holes, memmap= and mem= on an arm64 command line). \
+      `dtmem validate --list-rules` lists them; docs/rules.md explains each.
+
+      Output: one finding per line, FILE: SEVERITY: [RULE-ID] PATH: MESSAGE (PATH is a node \
+      path, /memreserve/ or cmdline); --format json prints {"findings": [...], "unusable": [...]}; \
+      --format sarif writes SARIF 2.1.0 for code-scanning tools. -o writes the output to a file \
+      (atomically).
+
+      A blob whose memory the bootloader fills in gets a memory-missing warning and every check \
+      that does not need memory; give --memory START:SIZE to run the rest.
+
+      Exit status: 0 no errors (and no warnings with --werror); 1 errors found (or warnings with \
+      --werror); 2 an input or option could not be used. With several inputs, an unusable one is \
+      reported on stderr (dtmem: error: FILE: WHY), the others are still checked and printed, and \
+      the exit status is 2.
+      """)
+
+  @Argument(help: ArgumentHelp("Device tree blobs or sources (.dtb, .dts, /sys/firmware/fdt, -).", valueName: "INPUT"))
+  var inputs: [String] = []
+
+  @OptionGroup var boot: BootOptions
+
+  @Option(name: .customLong("format"), help: ArgumentHelp("text, json or sarif (--list-rules: text, json or markdown).", valueName: "FORMAT"))
+  var format: String = "text"
+
+  @Flag(name: .customLong("werror"), help: "Treat warnings as errors for the exit status.")
+  var warningsAreErrors = false
+
+  @Flag(name: .customLong("list-rules"), help: "List the rules (id, default severity, summary) and exit.")
+  var listRules = false
+
+  @Option(name: [.customShort("o"), .customLong("output")], help: ArgumentHelp("Write the output to FILE (atomically) instead of standard output.", valueName: "FILE"))
+  var output: String?
+
+  func run() throws {
+    if listRules { return try emit(ruleList()) }
+    guard ["text", "json", "sarif"].contains(format) else {
+      throw CLIError("--format", "'\(format)' is not one of text, json, sarif")
+    }
+    guard !inputs.isEmpty else { throw CLIError("validate", "no INPUT given (or use --list-rules)") }
+    let settings = try CheckSettings(boot)
+    var run = ValidationRun()
+    var progress = Progress(total: inputs.count)
+    for (index, path) in inputs.enumerated() {
+      progress.update(index, path)
+      do {
+        run.reports.append(try check(path, settings))
+      } catch {
+        progress.clear()
+        FileIO.writeStandardError("dtmem: error: \(error.description)\n")
+        run.unusable.append(UnusableInput(file: error.what, reason: error.why))
+      }
+    }
+    progress.clear()
+    if !run.reports.isEmpty {
+      switch format {
+      case "json": try emit(FindingJSON.render(run).rendered())
+      case "sarif": try emit(SARIF.render(run, toolVersion: DTMem.configuration.version).rendered())
+      default: try emit(FindingText.render(run))
+      }
+    }
+    if !run.unusable.isEmpty { Self.exit(withError: ExitCode(2)) }
+    if run.hasFindings(atLeast: warningsAreErrors ? .warning : .error) { throw ExitCode(1) }
+  }
+
+  func check(_ path: String, _ settings: CheckSettings) throws(CLIError) -> FileReport {
+    let tree = try settings.load(path)
+    let context = try settings.context(tree)
+    return FileReport(file: tree.name, findings: Validator.findings(in: context))
+  }
+
+  func ruleList() throws(CLIError) -> String {
+    switch format {
+    case "text": return RuleDocumentation.text()
+    case "json": return RuleDocumentation.json().rendered()
+    case "markdown": return RuleDocumentation.markdown()
+    default: throw CLIError("--format", "'\(format)' is not one of text, json, markdown for --list-rules")
+    }
+  }
+
+  func emit(_ text: String) throws(CLIError) {
+    if let output {
+      try FileIO.writeAtomically(Array(text.utf8), to: output)
+    } else {
+      FileIO.writeStandardOutput(text)
+    }
+  }
+}

@@ -1,0 +1,114 @@
+import BootModel
+import MemoryModel
+import TestSupport
+import Testing
+import Validate
+
+/// Rule paths a single bad fixture cannot show, because another finding of the same rule
+/// would hide them.
+@Suite struct RuleEdgeTests {
+  static func findings(_ source: String, commandLine: String = "") throws -> [Finding] {
+    let (_, board) = try DTC.board(source: source)
+    return try Validator.validate(ValidationInput(board: board, commandLine: commandLine, commandLineSource: "--cmdline"))
+  }
+
+  /// With 2/1 root cells a 16-byte property fails the kernel's length test (bytes modulo a
+  /// cell count) and the whole property is ignored.
+  @Test func usableMemoryRangeTheKernelRejects() throws {
+    let findings = try Self.findings(
+      """
+      /dts-v1/;
+      / { #address-cells = <2>; #size-cells = <1>;
+        memory@40000000 { device_type = "memory"; reg = <0x0 0x40000000 0x40000000>; };
+        chosen { linux,usable-memory-range = <0x0 0x60000000 0x10000000 0x0>; };
+      };
+      """)
+    let finding = try #require(findings.first { $0.rule == "usable-range-outside-memory" })
+    #expect(finding.severity == .error)
+    #expect(finding.message.contains("rejected"))
+  }
+
+  /// A crash-kernel range that leaves out the running kernel's image (recorded: an oops).
+  @Test func usableMemoryRangeWithoutTheKernelImage() throws {
+    let (_, board) = try DTC.board(
+      source: """
+        /dts-v1/;
+        / { #address-cells = <2>; #size-cells = <2>;
+          memory@40000000 { device_type = "memory"; reg = <0x0 0x40000000 0x0 0x80000000>; };
+          chosen { linux,usable-memory-range = <0x0 0x60000000 0x0 0x20000000>; };
+        };
+        """)
+    let kernel = LoaderReservation(range: PhysicalRange(start: 0x4020_0000, size: 0x2b2_0000)!, label: "kernel")
+    let findings = try Validator.validate(ValidationInput(board: board, loaderReservations: [kernel]))
+    #expect(findings.map(\.rule) == ["usable-range-outside-memory"])
+    #expect(findings.first?.severity == .error)
+    #expect(findings.first?.message.contains("leaves out the kernel image") == true)
+  }
+
+  /// More than 64 dynamic children overflow an unchecked array in 6.12: the kernel panics.
+  @Test func tooManyDynamicChildren() throws {
+    let children = (0..<65).map { "d\($0) { size = <0x0 0x1000>; };" }.joined(separator: "\n")
+    let findings = try Self.findings(
+      """
+      /dts-v1/;
+      / { #address-cells = <2>; #size-cells = <2>;
+        memory@40000000 { device_type = "memory"; reg = <0x0 0x40000000 0x0 0x40000000>; };
+        reserved-memory { #address-cells = <2>; #size-cells = <2>; ranges;
+      \(children)
+        };
+      };
+      """)
+    #expect(findings.contains { $0.rule == "kernel-panic" && $0.path == "/reserved-memory" && $0.message.contains("stack") })
+    #expect(findings.contains { $0.rule == "reserved-too-many" && $0.path == "/reserved-memory/d64" })
+  }
+
+  /// A static CMA region whose base is not aligned fails the same way as a dynamic one whose
+  /// size is not.
+  @Test func staticCMAWithAnUnalignedBase() throws {
+    let findings = try Self.findings(
+      """
+      /dts-v1/;
+      / { #address-cells = <2>; #size-cells = <2>;
+        memory@40000000 { device_type = "memory"; reg = <0x0 0x40000000 0x0 0x40000000>; };
+        reserved-memory { #address-cells = <2>; #size-cells = <2>; ranges;
+          cma@70100000 { compatible = "shared-dma-pool"; reusable; reg = <0x0 0x70100000 0x0 0x400000>; };
+        };
+      };
+      """)
+    #expect(findings.map(\.rule) == ["reserved-cma-alignment"])
+  }
+
+  /// The section size follows the page size: 768 MiB is six 128 MiB sections (4K pages) but
+  /// one and a half 512 MiB ones (64K pages).
+  @Test func sectionSizeFollowsThePageSize() throws {
+    let (_, board) = try DTC.board(
+      source: """
+        /dts-v1/;
+        / { #address-cells = <2>; #size-cells = <2>;
+          memory@40000000 { device_type = "memory"; reg = <0x0 0x40000000 0x0 0x30000000>; };
+        };
+        """)
+    let small = try Validator.validate(ValidationInput(board: board, pageSize: .size4K))
+    let large = try Validator.validate(ValidationInput(board: board, pageSize: .size64K))
+    #expect(small.isEmpty)
+    #expect(large.map(\.rule) == ["memory-section-hole"])
+  }
+
+  /// Recorded 6.12.100 (arm64-rec-0148): elfcorehdr is reserved before /reserved-memory, so a
+  /// map static region on top of it is reserved as well and "elfcorehdr is overlapped" is not
+  /// printed; the two share memory.
+  @Test func elfcorehdrUnderAStaticRegion() throws {
+    let findings = try Self.findings(
+      """
+      /dts-v1/;
+      / { #address-cells = <2>; #size-cells = <2>;
+        memory@40000000 { device_type = "memory"; reg = <0x0 0x40000000 0x0 0x80000000>; };
+        reserved-memory { #address-cells = <2>; #size-cells = <2>; ranges;
+          s@50000000 { reg = <0x0 0x50000000 0x0 0x100000>; };
+        };
+        chosen { linux,elfcorehdr = <0x0 0x50000000 0x0 0x10000>; };
+      };
+      """)
+    #expect(findings.map(\.rule) == ["reserved-overlap"])
+  }
+}
