@@ -90,29 +90,12 @@ struct Memblock: Sendable {
     memory = result
   }
 
-  /// `memblock_remove()`: drops every part of memory inside the range.
-  mutating func removeMemory(_ base: UInt64, _ size: UInt64) {
+  /// The kernel's `memblock_isolate_range()` followed by an edit of the isolated regions: every
+  /// region is split at the range's edges and each piece inside is replaced by `edit(piece)`
+  /// (nil removes it); regions are merged again afterwards.
+  private mutating func editMemory(_ base: UInt64, _ size: UInt64, _ edit: (Region) -> Region?) {
     let end = Self.cappedEnd(base, size)
     guard end > base else { return }
-    var result: [Region] = []
-    result.reserveCapacity(memory.count + 1)
-    for region in memory {
-      if region.end <= base || region.base >= end {
-        result.append(region)
-        continue
-      }
-      if region.base < base { result.append(Region(base: region.base, end: base, flags: region.flags, node: region.node)) }
-      if region.end > end { result.append(Region(base: end, end: region.end, flags: region.flags, node: region.node)) }
-    }
-    memory = result
-  }
-
-  /// `memblock_setclr_flag()` on memory: sets or clears `flag` on the part of memory inside the
-  /// range (`memblock_mark_nomap`, `memblock_clear_nomap`, `memblock_mark_hotplug`).
-  mutating func setFlag(_ flag: Flags, _ on: Bool, _ base: UInt64, _ size: UInt64) {
-    let end = Self.cappedEnd(base, size)
-    guard end > base else { return }
-    if !on || flag == .hotplug { searchCeilings.removeAll() }
     var result: [Region] = []
     result.reserveCapacity(memory.count + 2)
     for region in memory {
@@ -121,31 +104,37 @@ struct Memblock: Sendable {
         continue
       }
       if region.base < base { result.append(Region(base: region.base, end: base, flags: region.flags, node: region.node)) }
-      var inner = Region(base: max(region.base, base), end: min(region.end, end), flags: region.flags, node: region.node)
-      if on { inner.flags.insert(flag) } else { inner.flags.remove(flag) }
-      result.append(inner)
+      let inner = Region(base: max(region.base, base), end: min(region.end, end), flags: region.flags, node: region.node)
+      if let edited = edit(inner) { result.append(edited) }
       if region.end > end { result.append(Region(base: end, end: region.end, flags: region.flags, node: region.node)) }
     }
     memory = result
     mergeMemory()
   }
 
+  /// `memblock_remove()`: drops every part of memory inside the range.
+  mutating func removeMemory(_ base: UInt64, _ size: UInt64) {
+    editMemory(base, size) { _ in nil }
+  }
+
+  /// `memblock_setclr_flag()` on memory: sets or clears `flag` on the part of memory inside the
+  /// range (`memblock_mark_nomap`, `memblock_clear_nomap`, `memblock_mark_hotplug`).
+  mutating func setFlag(_ flag: Flags, _ on: Bool, _ base: UInt64, _ size: UInt64) {
+    if !on || flag == .hotplug { searchCeilings.removeAll() }
+    editMemory(base, size) { region in
+      var region = region
+      if on { region.flags.insert(flag) } else { region.flags.remove(flag) }
+      return region
+    }
+  }
+
   /// `memblock_set_node()`: gives the part of memory inside the range node `node`.
   mutating func setNode(_ node: Int, _ base: UInt64, _ size: UInt64) {
-    let end = Self.cappedEnd(base, size)
-    guard end > base else { return }
-    var result: [Region] = []
-    for region in memory {
-      if region.end <= base || region.base >= end {
-        result.append(region)
-        continue
-      }
-      if region.base < base { result.append(Region(base: region.base, end: base, flags: region.flags, node: region.node)) }
-      result.append(Region(base: max(region.base, base), end: min(region.end, end), flags: region.flags, node: node))
-      if region.end > end { result.append(Region(base: end, end: region.end, flags: region.flags, node: region.node)) }
+    editMemory(base, size) { region in
+      var region = region
+      region.node = node
+      return region
     }
-    memory = result
-    mergeMemory()
   }
 
   /// Gives every region the same node (the kernel's single faked node).
