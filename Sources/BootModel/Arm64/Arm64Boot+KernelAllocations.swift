@@ -33,40 +33,30 @@ extension Arm64BootState {
     return notes
   }
 
-  /// `crashkernel=SIZE` (`reserve_crashkernel_generic()`): 2 MiB aligned, top-down below the DMA
-  /// limit. The extended, `,high`, `,low` and `@offset` forms are reported, not placed.
+  /// `arch_reserve_crashkernel()` on arm64: `crashkernel=` in every form, 2 MiB aligned, the
+  /// low window ending at the DMA limit (4 GiB when RAM starts below it), the high one at the
+  /// physical address limit.
   mutating func reserveCrashKernel(_ log: inout [String]) -> [String] {
-    guard let parameter = configuration.commandLine.parameters.last(where: { $0.isNamed("crashkernel") }),
-      let value = parameter.value
+    let systemRAM = memblock.memory.reduce(UInt64(0)) { $0 + $1.size }
+    guard
+      let outcome = CrashKernelParameter.parse(
+        configuration.commandLine.text, systemRAM: systemRAM, defaultLowSize: CrashKernelParameter.arm64DefaultLowSize)
     else { return [] }
-    let bytes = Array(value.utf8)
-    let size = MemParse.memparse(bytes)
-    guard size.end == bytes.count, size.value != 0 else {
-      diagnostics.append(
-        Diagnostic(.info, at: configuration.commandLineSource, "crashkernel=\(value): only the plain crashkernel=SIZE form is placed by the model"))
-      return []
-    }
+    let placement = CrashKernelPlacement(
+      alignment: 0x20_0000, lowLimit: dmaLimit, highLimit: 1 << Self.physicalAddressBits, pageSize: page,
+      defaultLowSize: CrashKernelParameter.arm64DefaultLowSize,
+      estimateReason: "the crash kernel is placed after the kernel's early allocations; the address is a prediction")
+    let (allocations, notes) = placement.reserve(outcome, in: &memblock, log: &log)
+    kernelAllocations.append(contentsOf: allocations)
+    return notes
+  }
+
+  /// `arm64_dma_phys_limit` as 6.12 sets it without DT `dma-ranges`: 4 GiB when RAM starts below
+  /// it, else the end of RAM.
+  var dmaLimit: UInt64 {
     let dramStart = memblock.startOfDRAM ?? 0
     let dramEnd = memblock.endOfDRAM ?? 0
-    let limit = dramStart < (1 << 32) ? min(dramEnd, 1 << 32) : dramEnd
-    let alignment: UInt64 = 0x20_0000
-    let reason = "the crash kernel is placed after the kernel's early allocations; the address is a prediction"
-    guard let base = memblock.allocate(size: size.value, align: alignment, start: 0, end: limit, pageSize: page),
-      let range = PhysicalRange(start: base, size: size.value)
-    else {
-      log.append("cannot allocate crashkernel (size:\(Hex.short(size.value)))")
-      kernelAllocations.append(
-        Reservation(
-          name: "crashkernel", path: "cmdline", origin: .crashKernel, requestedSize: size.value, alignment: alignment,
-          status: .failed(reason: "no free \(ByteCount.human(size.value)) block aligned to 2 MiB below \(Hex.short(limit))")))
-      return []
-    }
-    log.append("crashkernel reserved: \(KernelFormat.pa(base)) - \(KernelFormat.pa(base + size.value)) (\(size.value >> 20) MB)")
-    kernelAllocations.append(
-      Reservation(
-        name: "crashkernel", path: "cmdline", origin: .crashKernel, range: range, requestedSize: size.value,
-        alignment: alignment, status: .estimated(reason: reason)))
-    return ["crash kernel \(range)"]
+    return dramStart < (1 << 32) ? min(dramEnd, 1 << 32) : dramEnd
   }
 
   /// Takes `bytes` in single pages from the top, as page-table allocations do (they fill holes).
@@ -91,9 +81,7 @@ extension Arm64BootState {
     let requested = cmaCommandLineSize ?? Self.defaultCMASize
     guard requested != 0 else { return ["cma=0: no default CMA area"] }
     let size = Alignment.up(requested, alignment) ?? requested
-    let dramStart = memblock.startOfDRAM ?? 0
-    let dramEnd = memblock.endOfDRAM ?? 0
-    var limit = dramStart < (1 << 32) ? min(dramEnd, 1 << 32) : dramEnd
+    var limit = dmaLimit
     if cmaCommandLineLimit != 0 { limit = min(limit, cmaCommandLineLimit) }
     let base: UInt64?
     if cmaCommandLineBase != 0 {

@@ -14,79 +14,12 @@ extension X86BootState {
   /// `arch_reserve_crashkernel()`: `parse_crashkernel()` on the raw command line, sized by
   /// `memblock_phys_mem_size()`, then `reserve_crashkernel_generic()`.
   mutating func reserveCrashKernel(_ log: inout [String]) -> [String] {
-    let systemRAM = memblockMemorySize
-    guard let outcome = CrashKernelParameter.parse(configuration.commandLine.text, systemRAM: systemRAM) else { return [] }
-    log.append(contentsOf: outcome.kernelMessages)
-    guard let request = outcome.request else {
-      let why = outcome.refusal ?? "nothing to reserve"
-      kernelAllocations.append(
-        Reservation(name: "crashkernel", path: "cmdline", origin: .crashKernel, status: .failed(reason: "the kernel reserves nothing: \(why)")))
-      return ["nothing reserved: \(why)"]
-    }
-    var notes = ["\(request.text): \(ByteCount.human(request.size))"]
-    var searchBase: UInt64 = 0
-    var searchEnd = Self.crashLowLimit
-    var lowSize = request.lowSize
-    let high = request.form == .high
-    if let base = request.base {
-      searchBase = base
-      searchEnd = base &+ request.size
-    } else if high {
-      searchBase = Self.crashLowLimit
-      searchEnd = Self.crashHighLimit
-    }
-    var placed: UInt64? = nil
-    while true {
-      placed = memblock.allocate(size: request.size, align: Self.crashAlignment, start: searchBase, end: searchEnd, pageSize: Self.pageSize)
-      if placed != nil { break }
-      if request.base != nil {
-        log.append("crashkernel reservation failed - memory is in use.")
-        kernelAllocations.append(
-          Reservation(
-            name: "crashkernel", path: "cmdline", origin: .crashKernel, requestedSize: request.size, alignment: Self.crashAlignment,
-            status: .failed(reason: "[\(Hex.short(searchBase)), \(Hex.short(searchEnd))) holds no free, 16 MiB-aligned \(ByteCount.human(request.size)) of memory")))
-        return notes + ["the fixed base cannot be used"]
-      }
-      if !high && searchEnd == Self.crashLowLimit {
-        searchBase = Self.crashLowLimit
-        searchEnd = Self.crashHighLimit
-        lowSize = CrashKernelParameter.defaultLowSize
-        continue
-      }
-      if high && searchEnd == Self.crashHighLimit {
-        searchBase = 0
-        searchEnd = Self.crashLowLimit
-        continue
-      }
-      log.append("cannot allocate crashkernel (size:\(Hex.short(request.size)))")
-      kernelAllocations.append(
-        Reservation(
-          name: "crashkernel", path: "cmdline", origin: .crashKernel, requestedSize: request.size, alignment: Self.crashAlignment,
-          status: .failed(reason: "no free, 16 MiB-aligned \(ByteCount.human(request.size)) of memory below 64 TiB")))
-      return notes + ["no room"]
-    }
-    let base = placed!
-    if base >= Self.crashLowLimit && lowSize != 0 {
-      guard let low = memblock.allocate(size: lowSize, align: Self.crashAlignment, start: 0, end: Self.crashLowLimit, pageSize: Self.pageSize) else {
-        log.append("cannot allocate crashkernel low memory (size:\(Hex.short(lowSize))).")
-        memblock.freeReserved(base, request.size)
-        kernelAllocations.append(
-          Reservation(
-            name: "crashkernel", path: "cmdline", origin: .crashKernel, requestedSize: request.size, alignment: Self.crashAlignment,
-            status: .failed(reason: "the \(ByteCount.human(lowSize)) of low memory it needs below 4 GiB do not fit")))
-        return notes + ["no room for the low part"]
-      }
-      kernelAllocations.append(
-        Reservation(
-          name: "crashkernel (low)", path: "cmdline", origin: .crashKernel, range: PhysicalRange(start: low, size: lowSize),
-          requestedSize: lowSize, alignment: Self.crashAlignment, status: .estimated(reason: Self.crashEstimate)))
-      notes.append("crashkernel low memory reserved: \(Hex.padded(low, width: 8)) - \(Hex.padded(low &+ lowSize, width: 8)) (\(lowSize >> 20) MB) (address estimated)")
-    }
-    kernelAllocations.append(
-      Reservation(
-        name: "crashkernel", path: "cmdline", origin: .crashKernel, range: PhysicalRange(start: base, size: request.size),
-        requestedSize: request.size, alignment: Self.crashAlignment, status: .estimated(reason: Self.crashEstimate)))
-    notes.append("crashkernel reserved: \(Hex.padded(base)) - \(Hex.padded(base &+ request.size)) (\(request.size >> 20) MB) (address estimated)")
+    guard let outcome = CrashKernelParameter.parse(configuration.commandLine.text, systemRAM: memblockMemorySize) else { return [] }
+    let placement = CrashKernelPlacement(
+      alignment: Self.crashAlignment, lowLimit: Self.crashLowLimit, highLimit: Self.crashHighLimit,
+      pageSize: Self.pageSize, defaultLowSize: CrashKernelParameter.defaultLowSize, estimateReason: Self.crashEstimate)
+    let (allocations, notes) = placement.reserve(outcome, in: &memblock, log: &log)
+    kernelAllocations.append(contentsOf: allocations)
     return notes
   }
 

@@ -38,6 +38,8 @@ public struct CrashKernelRequest: Hashable, Sendable {
 public enum CrashKernelParameter {
   /// x86-64 `DEFAULT_CRASH_KERNEL_LOW_SIZE`: max(swiotlb default 64 MiB + 8 MiB, 256 MiB).
   public static let defaultLowSize: UInt64 = 256 << 20
+  /// arm64 `DEFAULT_CRASH_KERNEL_LOW_SIZE`: 128 MiB.
+  public static let arm64DefaultLowSize: UInt64 = 128 << 20
 
   public struct Outcome: Hashable, Sendable {
     /// The request, or nil when the kernel reserves nothing (`parse_crashkernel()` failed, or
@@ -53,7 +55,9 @@ public enum CrashKernelParameter {
   static let suffixes = [Array(",high".utf8), Array(",low".utf8)]
 
   /// Parses the command line as the kernel keeps it. Nil when it holds no `crashkernel=` at all.
-  public static func parse(_ commandLine: String, systemRAM: UInt64) -> Outcome? {
+  /// `defaultLowSize` is the architecture's `DEFAULT_CRASH_KERNEL_LOW_SIZE`, used by `,high`
+  /// without `,low`.
+  public static func parse(_ commandLine: String, systemRAM: UInt64, defaultLowSize: UInt64 = CrashKernelParameter.defaultLowSize) -> Outcome? {
     let line = Array(commandLine.utf8)
     var messages: [String] = []
     let plain = parse(line, systemRAM: systemRAM, suffix: nil, messages: &messages)
