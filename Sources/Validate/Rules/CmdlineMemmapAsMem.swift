@@ -14,28 +14,24 @@ struct CmdlineMemmapAsMem: Rule {
     above SIZE, without any message. GRUB expands an unescaped $0x… as a variable, turning \
     memmap=64M$0x90000000 into memmap=64M (write \\$ in grub.cfg). arm64 ignores memmap= anyway \
     (cmdline-memmap-ignored), but a command line shared with x86 loses its memory there. \
-    (Recognised here with the kernel's memparse; the x86 model's memmap= grammar will own this.)
+    (Items are read with the x86 model's memmap= grammar, MemmapParameter.)
     """
 
   func check(_ context: ValidationContext) -> [Finding] {
     var findings: [Finding] = []
     for parameter in context.commandLine.parameters(named: "memmap") {
-      guard let value = parameter.value else { continue }
-      for item in value.split(separator: ",", omittingEmptySubsequences: true) where !item.hasPrefix("exactmap") {
-        let bytes = Array(item.utf8)
-        let size = MemParse.memparse(bytes)
-        guard size.end > 0 else { continue }
-        let next = MemParse.byte(bytes, size.end)
-        let separators: [UInt8] = Array("@#$!%".utf8)
-        guard !separators.contains(next) else { continue }
+      for item in MemmapParameter.parse(parameter.value) {
+        guard case .removeUsableAbove(let limit) = item.operation else { continue }
+        let bytes = Array(item.text.utf8)
+        let next = MemParse.byte(bytes, MemParse.memparse(bytes).end)
         let why =
           next == 0
-          ? "a bare size (if it was memmap=\(item)$START, GRUB expanded $START as a variable: write \\$ in grub.cfg)"
+          ? "a bare size (if it was memmap=\(item.text)$START, GRUB expanded $START as a variable: write \\$ in grub.cfg)"
           : "'\(Character(Unicode.Scalar(next)))' is not a memmap= separator (@ # $ ! %)"
         findings.append(
           finding(
             at: "cmdline",
-            "memmap=\(item): \(why); x86 then removes all RAM above \(ByteCount.human(size.value)) like mem=\(ByteCount.compact(size.value)) (ignored on arm64, but fatal to a command line shared with x86)"))
+            "memmap=\(item.text): \(why); x86 then removes all RAM above \(ByteCount.human(limit)) like mem=\(ByteCount.compact(limit)) (ignored on arm64, but fatal to a command line shared with x86)"))
       }
     }
     return findings
