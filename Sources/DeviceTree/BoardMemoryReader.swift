@@ -30,10 +30,10 @@ extension FlatDeviceTree {
       memoryReservations: memoryReservations, blobSize: totalSize)
 
     for child in children(of: root) {
-      if string("device_type", of: child) == "memory" {
+      if firstString("device_type", of: child, is: "memory") {
         board.memoryNodes.append(memoryNode(child, cells: cells))
       }
-      if strings("compatible", of: child).contains("pmem-region") {
+      if stringList("compatible", of: child, contains: "pmem-region") {
         board.persistentRegions.append(
           PersistentRegionNode(
             path: child.path, reg: property("reg", of: child).map { CellDecoder.tuples($0, cells: cells) },

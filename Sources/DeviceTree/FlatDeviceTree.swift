@@ -145,6 +145,45 @@ public struct FlatDeviceTree: Sendable {
     return Property(name: name, value: value).strings.first ?? ""
   }
 
+  /// Whether the first string of property `name` is `value` (the kernel's `strcmp`), read in
+  /// place without copying.
+  public func firstString(_ name: String, of node: Node, is value: String) -> Bool {
+    withFDT { fdt in
+      var length: Int32 = 0
+      guard let raw = fdt_getprop(fdt, node.offset, name, &length), length > 0 else { return false }
+      let bytes = UnsafeRawBufferPointer(start: raw, count: Int(length))
+      let first = bytes.prefix { $0 != 0 }
+      return first.elementsEqual(value.utf8)
+    }
+  }
+
+  /// Whether the string list `name` contains `value` exactly (case-insensitively when asked, as
+  /// `of_flat_dt_is_compatible` compares), read in place.
+  public func stringList(_ name: String, of node: Node, contains value: String, ignoringCase: Bool = false) -> Bool {
+    let wanted = Array(value.utf8)
+    return withFDT { fdt in
+      var length: Int32 = 0
+      guard let raw = fdt_getprop(fdt, node.offset, name, &length), length > 0 else { return false }
+      let bytes = UnsafeRawBufferPointer(start: raw, count: Int(length))
+      @inline(__always) func fold(_ c: UInt8) -> UInt8 { ignoringCase && c >= 0x41 && c <= 0x5a ? c | 0x20 : c }
+      var start = 0
+      while start <= bytes.count {
+        var end = start
+        while end < bytes.count && bytes[end] != 0 { end += 1 }
+        if end - start == wanted.count {
+          var same = true
+          for i in 0..<wanted.count where fold(bytes[start + i]) != fold(wanted[i]) {
+            same = false
+            break
+          }
+          if same { return true }
+        }
+        start = end + 1
+      }
+      return false
+    }
+  }
+
   /// All strings of a string-list property (`compatible`).
   public func strings(_ name: String, of node: Node) -> [String] {
     guard let value = property(name, of: node) else { return [] }

@@ -62,6 +62,22 @@ import Testing
     }
   }
 
+  /// Taking pages in bulk is the same as taking them one at a time.
+  @Test func bulkPagesMatchSinglePageAllocations() {
+    var generator = SplitMix64(seed: 33)
+    for _ in 0..<300 {
+      var m = Memblock()
+      m.addMemory(0x10_0000, 0x100_0000)
+      for _ in 0..<(generator.next() % 12) { m.reserve(0x10_0000 + generator.next() % 0x100_0000, 1 + generator.next() % 0x8000) }
+      if generator.next() % 2 == 0 { m.setFlag(.noMap, true, 0x80_0000, 0x1_0000) }
+      var single = m
+      let count = generator.next() % 5000
+      for _ in 0..<count { _ = single.allocate(size: 0x1000, align: 0x1000, start: 0, end: UInt64.max, pageSize: 0x1000) }
+      m.allocatePages(count, pageSize: 0x1000)
+      #expect(m.reserved.spans == single.reserved.spans)
+    }
+  }
+
   @Test func memoryRegionsMergeOnlyWithEqualFlagsAndNodes() {
     var m = Memblock()
     m.addMemory(0x4000_0000, 0x1000_0000)

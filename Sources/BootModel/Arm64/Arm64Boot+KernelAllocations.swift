@@ -61,11 +61,7 @@ extension Arm64BootState {
 
   /// Takes `bytes` in single pages from the top, as page-table allocations do (they fill holes).
   mutating func consumePages(_ bytes: UInt64) {
-    var remaining = bytes
-    while remaining > 0 {
-      guard memblock.allocate(size: page, align: page, start: 0, end: UInt64.max, pageSize: page) != nil else { return }
-      remaining -= min(remaining, page)
-    }
+    memblock.allocatePages((bytes + page - 1) / page, pageSize: page)
   }
 
   static func reservedBytes(_ after: Memblock, since before: Memblock) -> UInt64 {

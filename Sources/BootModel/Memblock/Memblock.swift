@@ -244,6 +244,29 @@ struct Memblock: Sendable {
     return found
   }
 
+  /// `count` single pages taken top-down one after another (what page-table allocations do),
+  /// computed a gap at a time: each page goes to the highest free page-aligned page, so the
+  /// pages fill the free gaps from the top. Returns how many pages were taken.
+  @discardableResult
+  mutating func allocatePages(_ count: UInt64, pageSize: UInt64) -> UInt64 {
+    var remaining = count
+    var taken: [Span] = []
+    for region in memory.reversed() where usableForAllocation(region) && remaining > 0 {
+      reserved.forEachGapReversed(in: Span(base: region.base, end: region.end), minimum: pageSize) { gap in
+        let low = max(gap.base, pageSize)
+        guard let firstPage = Alignment.up(low, pageSize) else { return true }
+        let top = Alignment.down(gap.end, pageSize)
+        guard top > firstPage else { return true }
+        let pages = min((top - firstPage) / pageSize, remaining)
+        taken.append(Span(base: top - pages * pageSize, end: top))
+        remaining -= pages
+        return remaining > 0
+      }
+    }
+    for span in taken { reserve(span.base, span.end - span.base) }
+    return count - remaining
+  }
+
   /// `memblock_find_in_range_node()` without reserving.
   func find(size: UInt64, align: UInt64, start: UInt64, end: UInt64, pageSize: UInt64) -> UInt64? {
     // Avoid allocating the first page.
