@@ -11,9 +11,7 @@ let strict: [SwiftSetting] = [
 let package = Package(
   name: "dtmem",
   products: [.executable(name: "dtmem", targets: ["dtmem"])],
-  dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
-  ],
+  dependencies: [],
   targets: [
     // The C boundary: Debian's libfdt-dev (no pkg-config file; the module map links `fdt`).
     .systemLibrary(name: "CLibFDT", providers: [.apt(["libfdt-dev"])]),
@@ -34,7 +32,6 @@ let package = Package(
       name: "dtmem",
       dependencies: [
         "MemoryModel", "DeviceTree", "Firmware", "BootModel", "Translate", "Validate",
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strict
     ),

@@ -70,7 +70,9 @@ public struct FlatDeviceTree: Sendable {
   public func node(atPath path: String) -> Node? {
     let offset = withFDT { fdt in fdt_path_offset(fdt, path) }
     guard offset >= 0 else { return nil }
-    let canonical = withFDT { fdt in Self.path(fdt, offset) } ?? path
+    // A root child's full path is its name; deeper nodes ask libfdt (which walks the tree).
+    let isRootChild = path.hasPrefix("/") && !path.dropFirst().contains("/")
+    let canonical = isRootChild ? "/" + name(of: Node(offset: offset, path: path)) : (withFDT { fdt in Self.path(fdt, offset) } ?? path)
     return Node(offset: offset, path: canonical)
   }
 

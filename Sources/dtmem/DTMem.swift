@@ -1,54 +1,94 @@
-import ArgumentParser
-
 #if canImport(Glibc)
   import Glibc
+#elseif canImport(Musl)
+  import Musl
 #endif
 
+/// `dtmem SUBCOMMAND …`: dispatches to the subcommand, prints help, and maps every failure onto
+/// the contract's exit statuses (0 success, 1 validate/diff findings, 2 unusable input or
+/// options, with one `dtmem: error: WHAT: WHY` line on stderr).
 @main
-struct DTMem: ParsableCommand {
-  static let configuration = CommandConfiguration(
-    commandName: "dtmem",
-    abstract: "Physical memory maps the way Linux 6.12 builds them: device tree, e820, memmap=.",
-    discussion: """
-      dtmem reads a device tree blob's /memory, /reserved-memory, /memreserve/ and /chosen facts \
-      (through libfdt), x86 e820 tables and the memmap=, mem= and reserve_mem= kernel parameters, \
-      and converts between them with the kernel's own semantics. Its arm64 model predicts where \
-      every dynamic reserved-memory region lands and what the kernel refuses; its x86 model \
-      replays memmap=/mem= edits on an e820 table exactly.
+enum DTMem {
+  static let version = "0.1.0"
 
-      INPUT is detected from its content: a .dtb, a .dts (compiled with dtc), a kernel log with \
-      BIOS-e820 lines, /proc/iomem, a /sys/firmware/memmap directory, dtmem's own JSON, or - for \
-      standard input.
+  static var commands: [any Command.Type] {
+    [Show.self, Simulate.self, ToMemmap.self, ToE820.self, ValidateCommand.self, DiffCommand.self]
+  }
 
-      Exit status: 0 success; 1 validate found problems; 2 the input or parameters could not be \
-      used (one line on stderr: dtmem: error: WHAT: WHY).
-      """,
-    version: "0.1.0",
-    subcommands: [Show.self, Simulate.self, ToMemmap.self, ToE820.self, ValidateCommand.self, DiffCommand.self]
-  )
+  static let abstract = "Physical memory maps the way Linux 6.12 builds them: device tree, e820, memmap=."
 
-  /// Parses, runs, and maps every failure onto the contract's exit statuses.
+  static let discussion = """
+    dtmem reads a device tree blob's /memory, /reserved-memory, /memreserve/ and /chosen facts \
+    (through libfdt), x86 e820 tables and the memmap=, mem= and reserve_mem= kernel parameters, \
+    and converts between them with the kernel's own semantics. Its arm64 model predicts where \
+    every dynamic reserved-memory region lands and what the kernel refuses; its x86 model \
+    replays memmap=/mem= edits on an e820 table exactly.
+
+    INPUT is detected from its content: a .dtb, a .dts (compiled with dtc), a kernel log with \
+    BIOS-e820 lines, /proc/iomem, a /sys/firmware/memmap directory, dtmem's own JSON, or - for \
+    standard input.
+
+    Exit status: 0 success; 1 validate found problems (or diff found differences); 2 the input or \
+    parameters could not be used (one line on stderr: dtmem: error: WHAT: WHY).
+    """
+
   static func main() {
-    var command: ParsableCommand
-    do {
-      command = try parseAsRoot()
-    } catch {
-      let code = exitCode(for: error)
-      if code == .success { exit(withError: error) }
-      FileIO.writeStandardError("dtmem: error: \(message(for: error))\n")
-      FileIO.writeStandardError("Run 'dtmem help' or 'dtmem help COMMAND' for usage.\n")
-      Glibc.exit(2)
+    let words = Array(CommandLine.arguments.dropFirst())
+    exit(run(words))
+  }
+
+  static func run(_ words: [String]) -> Int32 {
+    guard let first = words.first else {
+      FileIO.writeStandardOutput(rootHelp)
+      return 0
+    }
+    switch first {
+    case "-h", "--help":
+      FileIO.writeStandardOutput(rootHelp)
+      return 0
+    case "--version":
+      FileIO.writeStandardOutput(version + "\n")
+      return 0
+    case "help":
+      guard words.count > 1 else {
+        FileIO.writeStandardOutput(rootHelp)
+        return 0
+      }
+      guard let command = command(named: words[1]) else { return fail(CLIError("help", "no subcommand '\(words[1])'\(subcommandHint)")) }
+      FileIO.writeStandardOutput(HelpText.command(command.spec))
+      return 0
+    default:
+      break
+    }
+    guard let command = command(named: first) else {
+      return fail(CLIError(first.hasPrefix("-") ? "dtmem" : first, first.hasPrefix("-") ? "unknown option '\(first)'" : "no such subcommand\(subcommandHint)"))
     }
     do {
-      try command.run()
-    } catch let error as CLIError {
-      FileIO.writeStandardError("dtmem: error: \(error.description)\n")
-      Glibc.exit(2)
+      let arguments = try ParsedArguments(Array(words.dropFirst()), spec: command.spec)
+      if arguments.wantsHelp {
+        FileIO.writeStandardOutput(HelpText.command(command.spec))
+        return 0
+      }
+      return try command.init(arguments).run()
     } catch {
-      let code = exitCode(for: error)
-      if code == .success || code.rawValue == 1 { exit(withError: error) }
-      FileIO.writeStandardError("dtmem: error: \(message(for: error))\n")
-      Glibc.exit(2)
+      return fail(error)
     }
+  }
+
+  static func command(named name: String) -> (any Command.Type)? {
+    commands.first { $0.spec.name == name }
+  }
+
+  static var subcommandHint: String {
+    " (subcommands: " + commands.map { $0.spec.name }.joined(separator: ", ") + ")"
+  }
+
+  static var rootHelp: String {
+    HelpText.root(commands.map { $0.spec }, abstract: abstract, discussion: discussion, version: version)
+  }
+
+  static func fail(_ error: CLIError) -> Int32 {
+    FileIO.writeStandardError("dtmem: error: \(error.description)\n")
+    return 2
   }
 }

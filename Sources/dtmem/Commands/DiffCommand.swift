@@ -1,10 +1,9 @@
-import ArgumentParser
 import Firmware
 import Validate
 
-struct DiffCommand: ParsableCommand {
-  static let configuration = CommandConfiguration(
-    commandName: "diff",
+struct DiffCommand: Command {
+  static let spec = CommandSpec(
+    name: "diff",
     abstract: "Show what changed in the memory map between two device trees.",
     discussion: """
       Compares A and B — e.g. the blob you built and /sys/firmware/fdt of the running system, or \
@@ -22,27 +21,34 @@ struct DiffCommand: ParsableCommand {
       "message"}], "notes"}.
 
       Exit status (like diff(1)): 0 identical, 1 different, 2 an input could not be used.
-      """)
+      """,
+    arguments: [
+      ArgumentSpec(valueName: "A", help: "The old description (.dtb, .dts, /sys/firmware/fdt, -)."),
+      ArgumentSpec(valueName: "B", help: "The new description."),
+    ],
+    options: BootOptions.specs + [.json])
 
-  @Argument(help: ArgumentHelp("The old description (.dtb, .dts, /sys/firmware/fdt, -).", valueName: "A"))
   var a: String
-
-  @Argument(help: ArgumentHelp("The new description.", valueName: "B"))
   var b: String
+  var boot: BootOptions
+  var json: Bool
 
-  @OptionGroup var boot: BootOptions
+  init(_ arguments: ParsedArguments) {
+    a = arguments.positionals[0]
+    b = arguments.positionals[1]
+    boot = BootOptions(arguments)
+    json = arguments.flag("json")
+  }
 
-  @OptionGroup var json: JSONOption
-
-  func run() throws {
+  func run() throws(CLIError) -> Int32 {
     let settings = try CheckSettings(boot)
     let (treeA, treeB) = (try settings.load(a), try settings.load(b))
     let result = MemoryDiff.compare(try settings.context(treeA), try settings.context(treeB))
-    if json.json {
+    if json {
       FileIO.writeStandardOutput(DiffRendering.json(result, a: treeA.name, b: treeB.name).rendered())
     } else {
       FileIO.writeStandardOutput(DiffRendering.text(result))
     }
-    if !result.isIdentical { throw ExitCode(1) }
+    return result.isIdentical ? 0 : 1
   }
 }

@@ -1,10 +1,9 @@
-import ArgumentParser
 import BootModel
 import Firmware
 
-struct Show: ParsableCommand {
-  static let configuration = CommandConfiguration(
-    commandName: "show",
+struct Show: Command {
+  static let spec = CommandSpec(
+    name: "show",
     abstract: "Show the input's memory map: banks, holes, reservations, /memreserve/, /chosen.",
     discussion: """
       For a device tree: the memory banks it states, the /chosen ranges (initrd, \
@@ -15,23 +14,32 @@ struct Show: ParsableCommand {
 
       A blob whose memory node is missing or empty (the bootloader fills it in) needs its banks: \
       --memory START:SIZE, repeatable.
-      """)
+      """,
+    arguments: [inputArgument],
+    options: BootOptions.specs + [.json])
 
-  @Argument(help: ArgumentHelp("A .dtb/.dts, an e820 log, /proc/iomem, a /sys/firmware/memmap directory, dtmem JSON, or -.", valueName: "INPUT"))
+  static let inputArgument = ArgumentSpec(
+    valueName: "INPUT", help: "A .dtb/.dts, an e820 log, /proc/iomem, a /sys/firmware/memmap directory, dtmem JSON, or -.")
+
   var input: String
+  var boot: BootOptions
+  var json: Bool
 
-  @OptionGroup var boot: BootOptions
+  init(_ arguments: ParsedArguments) {
+    input = arguments.positionals[0]
+    boot = BootOptions(arguments)
+    json = arguments.flag("json")
+  }
 
-  @OptionGroup var json: JSONOption
-
-  func run() throws {
+  func run() throws(CLIError) -> Int32 {
     let loaded = try InputLoader.load(input)
     let outcome = try Simulation.run(loaded, boot)
     if let stop = Simulation.panicError(outcome, input: loaded.name) { throw stop }
-    if json.json {
+    if json {
       FileIO.writeStandardOutput(ShowReport.json(loaded, outcome).rendered())
     } else {
       FileIO.writeStandardOutput(ShowReport.text(loaded, outcome, pageSize: try boot.pageSize()))
     }
+    return 0
   }
 }

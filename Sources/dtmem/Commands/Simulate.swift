@@ -1,10 +1,9 @@
-import ArgumentParser
 import BootModel
 import Firmware
 
-struct Simulate: ParsableCommand {
-  static let configuration = CommandConfiguration(
-    commandName: "simulate",
+struct Simulate: Command {
+  static let spec = CommandSpec(
+    name: "simulate",
     abstract: "Run a kernel's boot model over the input and print the final memory map.",
     discussion: """
       arm64 (default for device trees), Linux 6.12 order: DT memory nodes → linux,usable-memory-range \
@@ -33,43 +32,44 @@ struct Simulate: ParsableCommand {
       e820 table, one [mem …] line per entry as the kernel prints it), --format kernel-log (the lines \
       the kernel prints while doing this). --explain shows every step, what it changed and what the \
       kernel prints.
-      """)
+      """,
+    arguments: [
+      ArgumentSpec(
+        valueName: "INPUT",
+        help: "A .dtb/.dts, an e820 log, /proc/iomem, a /sys/firmware/memmap directory, dtmem JSON, or - (optional with --e820).",
+        isOptional: true)
+    ],
+    options: [
+      .value(
+        "e820", "TABLE",
+        help: "The x86 firmware table: a kernel log with BIOS-e820 lines, /sys/firmware/memmap, /proc/iomem or dtmem JSON (instead of INPUT).")
+    ] + BootOptions.specs + [
+      .value("format", "FORMAT", help: "text, json, dmesg or kernel-log.", default: "text"), .json,
+      .flag("explain", help: "Show each boot step, what it changed, and the kernel message it corresponds to."),
+    ])
 
-  @Argument(
-    help: ArgumentHelp(
-      "A .dtb/.dts, an e820 log, /proc/iomem, a /sys/firmware/memmap directory, dtmem JSON, or - (optional with --e820).",
-      valueName: "INPUT"))
   var input: String?
-
-  @Option(
-    name: .customLong("e820"),
-    help: ArgumentHelp("The x86 firmware table: a kernel log with BIOS-e820 lines, /sys/firmware/memmap, /proc/iomem or dtmem JSON (instead of INPUT).", valueName: "TABLE"))
   var e820: String?
+  var boot: BootOptions
+  var format: String
+  var explain: Bool
 
-  @OptionGroup var boot: BootOptions
-
-  @Option(name: .customLong("format"), help: ArgumentHelp("text, json, dmesg or kernel-log.", valueName: "FORMAT"))
-  var format: String = "text"
-
-  @OptionGroup var json: JSONOption
-
-  @Flag(name: .customLong("explain"), help: "Show each boot step, what it changed, and the kernel message it corresponds to.")
-  var explain = false
-
-  func validate() throws {
+  init(_ arguments: ParsedArguments) throws(CLIError) {
+    input = arguments.positionals.first
+    e820 = arguments.value("e820")
+    boot = BootOptions(arguments)
+    format = arguments.flag("json") ? "json" : arguments.value("format") ?? "text"
+    explain = arguments.flag("explain")
     if input != nil && e820 != nil {
-      throw ValidationError("give the firmware table either as INPUT or with --e820, not both")
+      throw CLIError("simulate", "give the firmware table either as INPUT or with --e820, not both")
     }
-    if input == nil && e820 == nil {
-      throw ValidationError("missing INPUT (or --e820 TABLE)")
+    if input == nil && e820 == nil { throw CLIError("simulate", "missing INPUT (or --e820 TABLE)") }
+    guard ["json", "dmesg", "kernel-log", "text"].contains(format) else {
+      throw CLIError("--format", "'\(format)' is not one of text, json, dmesg, kernel-log")
     }
   }
 
-  func run() throws {
-    let chosenFormat = json.json ? "json" : format
-    guard ["json", "dmesg", "kernel-log", "text"].contains(chosenFormat) else {
-      throw CLIError("--format", "'\(format)' is not one of text, json, dmesg, kernel-log")
-    }
+  func run() throws(CLIError) -> Int32 {
     let loaded: LoadedInput
     if let e820 {
       loaded = try InputLoader.load(e820)
@@ -86,8 +86,8 @@ struct Simulate: ParsableCommand {
       )
     }
     for note in outcome.inputNotes { FileIO.writeStandardError("dtmem: note: \(loaded.name): \(note)\n") }
-    if chosenFormat != "kernel-log" && !explain, let stop = Simulation.panicError(outcome, input: loaded.name) { throw stop }
-    switch chosenFormat {
+    if format != "kernel-log" && !explain, let stop = Simulation.panicError(outcome, input: loaded.name) { throw stop }
+    switch format {
     case "json":
       FileIO.writeStandardOutput(
         MapDocument.render(outcome.result, input: loaded.name, commandLine: outcome.commandLine, explain: explain).rendered())
@@ -100,5 +100,6 @@ struct Simulate: ParsableCommand {
     }
     // The steps up to a predicted panic are shown (kernel-log, --explain); the run still fails.
     if let stop = Simulation.panicError(outcome, input: loaded.name) { throw stop }
+    return 0
   }
 }

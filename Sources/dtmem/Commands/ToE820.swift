@@ -1,10 +1,9 @@
-import ArgumentParser
 import Firmware
 import MemoryModel
 
-struct ToE820: ParsableCommand {
-  static let configuration = CommandConfiguration(
-    commandName: "to-e820",
+struct ToE820: Command {
+  static let spec = CommandSpec(
+    name: "to-e820",
     abstract: "Print the e820 table a memory map corresponds to.",
     discussion: """
       Any input: a device tree, a kernel log, /proc/iomem, /sys/firmware/memmap \
@@ -36,35 +35,38 @@ struct ToE820: ParsableCommand {
                not exist or be empty), to read back or diff with a live system.
         json   {"e820": [{"start": "0x…", "size": "0x…", "type": NAME}]}, the e820
                array of simulate --json.
-      """)
+      """,
+    arguments: [Show.inputArgument],
+    options: [
+      .value("format", "FORMAT", help: "dmesg, sysfs or json.", default: "dmesg"), .json,
+      .value("output", short: "o", "FILE", help: "Write here (atomically) instead of standard output; a directory for --format sysfs."),
+      .value("table", "WHICH", help: "For kernel logs: final (the user: table when printed) or firmware.", default: "final"),
+      .value(
+        "memory", "START:SIZE", help: "A RAM bank replacing a device tree's memory nodes (for blobs the bootloader fills in); repeatable.",
+        repeatable: true),
+    ])
 
-  @Argument(help: ArgumentHelp("A .dtb/.dts, an e820 log, /proc/iomem, a /sys/firmware/memmap directory, dtmem JSON, or -.", valueName: "INPUT"))
   var input: String
-
-  @Option(name: .customLong("format"), help: ArgumentHelp("dmesg (default), sysfs or json.", valueName: "FORMAT"))
-  var format: String = "dmesg"
-
-  @OptionGroup var json: JSONOption
-
-  @Option(name: [.customShort("o"), .customLong("output")], help: ArgumentHelp("Write here (atomically) instead of standard output; a directory for --format sysfs.", valueName: "FILE"))
+  var format: String
   var output: String?
+  var table: String
+  var memory: [String]
 
-  @Option(name: .customLong("table"), help: ArgumentHelp("For kernel logs: final (the user: table when printed, default) or firmware.", valueName: "WHICH"))
-  var table: String = "final"
-
-  @Option(
-    name: .customLong("memory"),
-    help: ArgumentHelp("A RAM bank replacing a device tree's memory nodes (for blobs the bootloader fills in); repeatable.", valueName: "START:SIZE"))
-  var memory: [String] = []
-
-  func run() throws {
-    let chosenFormat = json.json ? "json" : format
-    guard ["dmesg", "sysfs", "json"].contains(chosenFormat) else {
+  init(_ arguments: ParsedArguments) throws(CLIError) {
+    input = arguments.positionals[0]
+    format = arguments.flag("json") ? "json" : arguments.value("format") ?? "dmesg"
+    output = arguments.value("output")
+    table = arguments.value("table") ?? "final"
+    memory = arguments.values("memory")
+    guard ["dmesg", "sysfs", "json"].contains(format) else {
       throw CLIError("--format", "'\(format)' is not one of dmesg, sysfs, json")
     }
     guard table == "final" || table == "firmware" else {
       throw CLIError("--table", "'\(table)' is not final or firmware")
     }
+  }
+
+  func run() throws(CLIError) -> Int32 {
     let loaded = try InputLoader.load(input)
     let map: MemoryMap
     switch loaded {
@@ -81,7 +83,7 @@ struct ToE820: ParsableCommand {
       }
       for note in firmware.notes { FileIO.writeStandardError("dtmem: note: \(loaded.name): \(note)\n") }
     }
-    switch chosenFormat {
+    switch format {
     case "sysfs":
       if let output, output != "-" {
         try FileIO.writeDirectoryAtomically(E820Sysfs.files(map), to: output)
@@ -93,6 +95,7 @@ struct ToE820: ParsableCommand {
     default:
       try emit(E820Dmesg.render(map))
     }
+    return 0
   }
 
   func emit(_ text: String) throws(CLIError) {

@@ -1,12 +1,11 @@
-import ArgumentParser
 import BootModel
 import Firmware
 import MemoryModel
 import Translate
 
-struct ToMemmap: ParsableCommand {
-  static let configuration = CommandConfiguration(
-    commandName: "to-memmap",
+struct ToMemmap: Command {
+  static let spec = CommandSpec(
+    name: "to-memmap",
     abstract: "Print the x86 memmap= parameters that reproduce the input's memory map.",
     discussion: """
       One line: memmap=exactmap, then one item per entry of the map's e820 form. Given to an x86 \
@@ -33,27 +32,32 @@ struct ToMemmap: ParsableCommand {
       word, --quote grub writes \\$ for a grub.cfg linux line, --quote grub-default writes \\\\\\$ \
       for GRUB_CMDLINE_LINUX in /etc/default/grub. Sizes use the most compact exact unit (K M G …), \
       never rounded; starts are hex.
-      """)
+      """,
+    arguments: [Show.inputArgument],
+    options: BootOptions.specs + [.value("quote", "STYLE", help: "none, shell, grub or grub-default.", default: "none"), .json])
 
-  @Argument(help: ArgumentHelp("A .dtb/.dts, an e820 log, /proc/iomem, a /sys/firmware/memmap directory, dtmem JSON, or -.", valueName: "INPUT"))
   var input: String
+  var boot: BootOptions
+  var quoting: CommandLineQuoting
+  var json: Bool
 
-  @OptionGroup var boot: BootOptions
-
-  @Option(name: .customLong("quote"), help: ArgumentHelp("none, shell, grub or grub-default.", valueName: "STYLE"))
-  var quote: String = "none"
-
-  @OptionGroup var json: JSONOption
-
-  func run() throws {
+  init(_ arguments: ParsedArguments) throws(CLIError) {
+    input = arguments.positionals[0]
+    boot = BootOptions(arguments)
+    json = arguments.flag("json")
+    let quote = arguments.value("quote") ?? "none"
     guard let quoting = CommandLineQuoting(rawValue: quote) else {
       throw CLIError("--quote", "'\(quote)' is not one of none, shell, grub, grub-default")
     }
+    self.quoting = quoting
+  }
+
+  func run() throws(CLIError) -> Int32 {
     let loaded = try InputLoader.load(input)
     let outcome = try Simulation.run(loaded, boot)
     if let stop = Simulation.panicError(outcome, input: loaded.name) { throw stop }
     let line = MemmapLine.line(for: outcome.result, location: loaded.name)
-    if json.json {
+    if json {
       let document = JSONValue.object([
         ("input", .string(loaded.name)),
         ("cmdline", .string(line.text)),
@@ -63,11 +67,12 @@ struct ToMemmap: ParsableCommand {
         ("diagnostics", .array(line.diagnostics.map(MapDocument.diagnostic))),
       ])
       FileIO.writeStandardOutput(document.rendered())
-      return
+      return 0
     }
     for diagnostic in line.diagnostics {
       FileIO.writeStandardError("dtmem: \(diagnostic.severity.rawValue): \(diagnostic.location): \(diagnostic.message)\n")
     }
     FileIO.writeStandardOutput(quoting.apply(line.text) + "\n")
+    return 0
   }
 }

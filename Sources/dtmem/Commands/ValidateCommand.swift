@@ -1,12 +1,11 @@
-import ArgumentParser
 import BootModel
 import Firmware
 import MemoryModel
 import Validate
 
-struct ValidateCommand: ParsableCommand {
-  static let configuration = CommandConfiguration(
-    commandName: "validate",
+struct ValidateCommand: Command {
+  static let spec = CommandSpec(
+    name: "validate",
     abstract: "Check bootloader output (device tree blobs) against what Linux 6.12 will do with it.",
     discussion: """
       Each INPUT is run once through the arm64 boot model; the rules then report what the kernel \
@@ -28,27 +27,40 @@ struct ValidateCommand: ParsableCommand {
       --werror); 2 an input or option could not be used. With several inputs, an unusable one is \
       reported on stderr (dtmem: error: FILE: WHY), the others are still checked and printed, and \
       the exit status is 2.
-      """)
+      """,
+    arguments: [
+      ArgumentSpec(
+        valueName: "INPUT", help: "Device tree blobs or sources (.dtb, .dts, /sys/firmware/fdt, -).", isOptional: true,
+        isRepeating: true)
+    ],
+    options: BootOptions.specs + [
+      .value("format", "FORMAT", help: "text, json or sarif (--list-rules: text, json or markdown).", default: "text"),
+      .flag("werror", help: "Treat warnings as errors for the exit status."),
+      .flag("list-rules", help: "List the rules (id, default severity, summary) and exit."),
+      .value("output", short: "o", "FILE", help: "Write the output to FILE (atomically) instead of standard output."),
+    ])
 
-  @Argument(help: ArgumentHelp("Device tree blobs or sources (.dtb, .dts, /sys/firmware/fdt, -).", valueName: "INPUT"))
-  var inputs: [String] = []
-
-  @OptionGroup var boot: BootOptions
-
-  @Option(name: .customLong("format"), help: ArgumentHelp("text, json or sarif (--list-rules: text, json or markdown).", valueName: "FORMAT"))
-  var format: String = "text"
-
-  @Flag(name: .customLong("werror"), help: "Treat warnings as errors for the exit status.")
-  var warningsAreErrors = false
-
-  @Flag(name: .customLong("list-rules"), help: "List the rules (id, default severity, summary) and exit.")
-  var listRules = false
-
-  @Option(name: [.customShort("o"), .customLong("output")], help: ArgumentHelp("Write the output to FILE (atomically) instead of standard output.", valueName: "FILE"))
+  var inputs: [String]
+  var boot: BootOptions
+  var format: String
+  var warningsAreErrors: Bool
+  var listRules: Bool
   var output: String?
 
-  func run() throws {
-    if listRules { return try emit(ruleList()) }
+  init(_ arguments: ParsedArguments) {
+    inputs = arguments.positionals
+    boot = BootOptions(arguments)
+    format = arguments.value("format") ?? "text"
+    warningsAreErrors = arguments.flag("werror")
+    listRules = arguments.flag("list-rules")
+    output = arguments.value("output")
+  }
+
+  func run() throws(CLIError) -> Int32 {
+    if listRules {
+      try emit(ruleList())
+      return 0
+    }
     guard ["text", "json", "sarif"].contains(format) else {
       throw CLIError("--format", "'\(format)' is not one of text, json, sarif")
     }
@@ -70,12 +82,12 @@ struct ValidateCommand: ParsableCommand {
     if !run.reports.isEmpty {
       switch format {
       case "json": try emit(FindingJSON.render(run).rendered())
-      case "sarif": try emit(SARIF.render(run, toolVersion: DTMem.configuration.version).rendered())
+      case "sarif": try emit(SARIF.render(run, toolVersion: DTMem.version).rendered())
       default: try emit(FindingText.render(run))
       }
     }
-    if !run.unusable.isEmpty { Self.exit(withError: ExitCode(2)) }
-    if run.hasFindings(atLeast: warningsAreErrors ? .warning : .error) { throw ExitCode(1) }
+    if !run.unusable.isEmpty { return 2 }
+    return run.hasFindings(atLeast: warningsAreErrors ? .warning : .error) ? 1 : 0
   }
 
   func check(_ path: String, _ settings: CheckSettings) throws(CLIError) -> FileReport {

@@ -1,66 +1,53 @@
-import ArgumentParser
 import BootModel
 import MemoryModel
 
 /// What every boot-model command accepts besides its input.
-struct BootOptions: ParsableArguments {
-  @Option(
-    name: .customLong("cmdline"),
-    help: ArgumentHelp(
-      "Kernel parameters (a whole command line is fine; unrelated parameters are ignored).",
-      discussion: "Default: /chosen/bootargs of a device tree input.",
-      valueName: "STRING"))
+struct BootOptions {
   var commandLine: String?
-
-  @Option(
-    name: .customLong("cmdline-file"),
-    help: ArgumentHelp(
-      "Read the kernel parameters from a file (e.g. /proc/cmdline; - for standard input) instead of --cmdline.",
-      discussion: "One trailing newline is dropped. For command lines too long for one argument.",
-      valueName: "FILE"))
   var commandLineFile: String?
-
-  @Option(
-    name: .customLong("arch"),
-    help: ArgumentHelp(
-      "Boot model: x86 or arm64 (default: arm64 for device trees, x86 for e820 inputs).",
-      valueName: "ARCH"))
   var architectureName: String?
+  var reserve: [String]
+  var memory: [String]
+  var pageSizeName: String
+  var commandLineSizeText: String
+  var e820MaxEntriesText: String
 
-  @Option(
-    name: .customLong("reserve"),
-    help: ArgumentHelp(
-      "Memory occupied before the kernel looks at /reserved-memory (kernel image, initrd, the blob, firmware); repeatable.",
-      valueName: "START:SIZE[:LABEL]"))
-  var reserve: [String] = []
+  static let specs: [OptionSpec] = [
+    .value(
+      "cmdline", "STRING",
+      help: "Kernel parameters (a whole command line is fine; unrelated parameters are ignored). Default: /chosen/bootargs of a device tree input."),
+    .value(
+      "cmdline-file", "FILE",
+      help: "Read the kernel parameters from a file (e.g. /proc/cmdline; - for standard input) instead of --cmdline. One trailing newline is dropped."),
+    .value("arch", "ARCH", help: "Boot model: x86 or arm64 (default: arm64 for device trees, x86 for e820 inputs)."),
+    .value(
+      "reserve", "START:SIZE[:LABEL]",
+      help: "Memory occupied before the kernel looks at /reserved-memory (kernel image: label kernel; the blob: label dtb; initrd, firmware); repeatable.",
+      repeatable: true),
+    .value(
+      "memory", "START:SIZE", help: "A RAM bank, replacing the blob's memory nodes (for blobs the bootloader fills in); repeatable.",
+      repeatable: true),
+    .value("page-size", "SIZE", help: "The arm64 kernel's page size: 4K, 16K or 64K.", default: "4K"),
+    .value(
+      "cmdline-size", "BYTES",
+      help: "The kernel's COMMAND_LINE_SIZE: it keeps at most this many bytes minus one of the command line (0: keep everything); what falls past it is not applied, and dtmem warns.",
+      default: "2048"),
+    .value(
+      "e820-max-entries", "N",
+      help: "x86: the e820 table's capacity, E820_MAX_ENTRIES (0: unlimited); entries past it are dropped with 'too many entries'.",
+      default: "3200"),
+  ]
 
-  @Option(
-    name: .customLong("memory"),
-    help: ArgumentHelp(
-      "A RAM bank, replacing the blob's memory nodes (for blobs the bootloader fills in); repeatable.",
-      valueName: "START:SIZE"))
-  var memory: [String] = []
-
-  @Option(
-    name: .customLong("page-size"),
-    help: ArgumentHelp("The arm64 kernel's page size: 4K, 16K or 64K.", valueName: "SIZE"))
-  var pageSizeName: String = "4K"
-
-  @Option(
-    name: .customLong("cmdline-size"),
-    help: ArgumentHelp(
-      "The kernel's COMMAND_LINE_SIZE: it keeps at most this many bytes minus one of the command line (0: keep everything).",
-      discussion: "Default 2048, as in Linux 6.12 on x86-64 and arm64. What falls past the limit is not applied, and dtmem warns.",
-      valueName: "BYTES"))
-  var commandLineSizeText: String = "2048"
-
-  @Option(
-    name: .customLong("e820-max-entries"),
-    help: ArgumentHelp(
-      "x86: the e820 table's capacity, E820_MAX_ENTRIES (0: unlimited).",
-      discussion: "Default 3200, Debian's build (128 + 3 × MAX_NUMNODES with NODES_SHIFT 10). Entries past it are dropped with 'too many entries'.",
-      valueName: "N"))
-  var e820MaxEntriesText: String = "3200"
+  init(_ arguments: ParsedArguments) {
+    commandLine = arguments.value("cmdline")
+    commandLineFile = arguments.value("cmdline-file")
+    architectureName = arguments.value("arch")
+    reserve = arguments.values("reserve")
+    memory = arguments.values("memory")
+    pageSizeName = arguments.value("page-size") ?? "4K"
+    commandLineSizeText = arguments.value("cmdline-size") ?? "2048"
+    e820MaxEntriesText = arguments.value("e820-max-entries") ?? "3200"
+  }
 
   /// The command line given with `--cmdline` or `--cmdline-file`, and its source; nil if neither.
   func givenCommandLine() throws(CLIError) -> (text: String, source: String)? {

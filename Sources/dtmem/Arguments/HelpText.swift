@@ -1,0 +1,104 @@
+/// Help screens generated from the specs, wrapped for an 80-column terminal.
+enum HelpText {
+  static let width = 80
+  static let column = 28
+
+  static func command(_ spec: CommandSpec) -> String {
+    var out = "OVERVIEW: \(spec.abstract)\n\n"
+    for paragraph in paragraphs(spec.discussion) {
+      out += paragraph.isPreformatted ? paragraph.text + "\n\n" : wrap(paragraph.text, indent: 0) + "\n\n"
+    }
+    out += "USAGE: dtmem \(spec.name)\(usage(spec))\n\n"
+    if !spec.arguments.isEmpty {
+      out += "ARGUMENTS:\n"
+      for argument in spec.arguments {
+        out += entry("<\(argument.valueName.lowercased())>\(argument.isRepeating ? " ..." : "")", argument.help)
+      }
+      out += "\n"
+    }
+    out += "OPTIONS:\n"
+    for option in spec.options {
+      var label = option.short.map { "-\($0), " } ?? ""
+      label += "--\(option.name)"
+      if let value = option.valueName { label += " <\(value.lowercased())>" }
+      var help = option.help
+      if let value = option.defaultValue { help += " (default: \(value))" }
+      out += entry(label, help)
+    }
+    out += entry("-h, --help", "Show help information.")
+    return out
+  }
+
+  static func root(_ commands: [CommandSpec], abstract: String, discussion: String, version: String) -> String {
+    var out = "OVERVIEW: \(abstract)\n\n"
+    for paragraph in paragraphs(discussion) { out += wrap(paragraph.text, indent: 0) + "\n\n" }
+    out += "USAGE: dtmem <subcommand>\n\nOPTIONS:\n"
+    out += entry("--version", "Show the version (\(version)).")
+    out += entry("-h, --help", "Show help information.")
+    out += "\nSUBCOMMANDS:\n"
+    for command in commands { out += entry(command.name, command.abstract) }
+    out += "\n  See 'dtmem help <subcommand>' for detailed help.\n"
+    return out
+  }
+
+  static func usage(_ spec: CommandSpec) -> String {
+    var parts: [String] = []
+    for argument in spec.arguments {
+      let name = "<\(argument.valueName.lowercased())>\(argument.isRepeating ? " ..." : "")"
+      parts.append(argument.isOptional ? "[\(name)]" : name)
+    }
+    for option in spec.options {
+      var text = "--\(option.name)"
+      if let value = option.valueName { text += " <\(value.lowercased())>" }
+      parts.append("[\(text)]\(option.isRepeatable ? " ..." : "")")
+    }
+    return parts.isEmpty ? "" : " " + parts.joined(separator: " ")
+  }
+
+  static func entry(_ label: String, _ help: String) -> String {
+    let lead = "  " + label
+    if lead.count + 2 <= column {
+      let body = wrap(help, indent: column)
+      return lead + String(repeating: " ", count: column - lead.count) + body.dropFirst(column) + "\n"
+    }
+    return lead + "\n" + wrap(help, indent: column) + "\n"
+  }
+
+  struct Paragraph {
+    var text: String
+    var isPreformatted: Bool
+  }
+
+  /// Blank-line separated paragraphs; lines ending in `\` join, and a paragraph with lines
+  /// indented by two or more spaces (a table) is kept as written.
+  static func paragraphs(_ text: String) -> [Paragraph] {
+    var result: [Paragraph] = []
+    for block in text.split(separator: "\n\n", omittingEmptySubsequences: true) {
+      let lines = block.split(separator: "\n", omittingEmptySubsequences: false)
+      if lines.dropFirst().contains(where: { $0.hasPrefix("  ") }) {
+        result.append(Paragraph(text: lines.joined(separator: "\n"), isPreformatted: true))
+        continue
+      }
+      let joined = lines.map { $0.hasSuffix("\\") ? String($0.dropLast()) : String($0) + " " }.joined()
+      result.append(Paragraph(text: joined.split(separator: " ").joined(separator: " "), isPreformatted: false))
+    }
+    return result
+  }
+
+  /// Greedy word wrap; every line starts with `indent` spaces.
+  static func wrap(_ text: String, indent: Int) -> String {
+    let pad = String(repeating: " ", count: indent)
+    var lines: [String] = []
+    var line = ""
+    for word in text.split(separator: " ") {
+      if !line.isEmpty && indent + line.count + 1 + word.count > width {
+        lines.append(pad + line)
+        line = String(word)
+      } else {
+        line += (line.isEmpty ? "" : " ") + word
+      }
+    }
+    if !line.isEmpty || lines.isEmpty { lines.append(pad + line) }
+    return lines.joined(separator: "\n")
+  }
+}
