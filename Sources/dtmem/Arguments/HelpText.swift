@@ -6,7 +6,15 @@ enum HelpText {
   static func command(_ spec: CommandSpec) -> String {
     var out = "OVERVIEW: \(spec.abstract)\n\n"
     for paragraph in paragraphs(spec.discussion) {
-      out += paragraph.isPreformatted ? paragraph.text + "\n\n" : wrap(paragraph.text, indent: 0) + "\n\n"
+      if paragraph.isPreformatted {
+        // A table keeps its lines; the text before it (unindented lines) is wrapped.
+        let lines = paragraph.text.split(separator: "\n", omittingEmptySubsequences: false)
+        let lead = lines.prefix { !$0.hasPrefix(" ") }
+        if !lead.isEmpty { out += wrap(lead.joined(separator: " "), indent: 0) + "\n" }
+        out += lines.dropFirst(lead.count).joined(separator: "\n") + "\n\n"
+      } else {
+        out += wrap(paragraph.text, indent: 0) + "\n\n"
+      }
     }
     out += "USAGE: dtmem \(spec.name)\(usage(spec))\n\n"
     if !spec.arguments.isEmpty {
@@ -41,17 +49,14 @@ enum HelpText {
     return out
   }
 
+  /// `<input> [<options>]`: the arguments, and the options listed below.
   static func usage(_ spec: CommandSpec) -> String {
     var parts: [String] = []
     for argument in spec.arguments {
       let name = "<\(argument.valueName.lowercased())>\(argument.isRepeating ? " ..." : "")"
       parts.append(argument.isOptional ? "[\(name)]" : name)
     }
-    for option in spec.options {
-      var text = "--\(option.name)"
-      if let value = option.valueName { text += " <\(value.lowercased())>" }
-      parts.append("[\(text)]\(option.isRepeatable ? " ..." : "")")
-    }
+    if !spec.options.isEmpty { parts.append("[<options>]") }
     return parts.isEmpty ? "" : " " + parts.joined(separator: " ")
   }
 
