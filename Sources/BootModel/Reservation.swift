@@ -92,3 +92,25 @@ public struct Reservation: Hashable, Sendable {
     self.status = status
   }
 }
+
+extension Reservation {
+  /// One line for `--explain`: what became of the reservation.
+  public var outcome: String {
+    let place = range.map { "\($0)" } ?? requestedSize.map { "\(ByteCount.human($0))" } ?? ""
+    switch status {
+    case .reserved: return "\(name): reserved \(place)"
+    case .allocated: return "\(name): placed at \(place)"
+    case .estimated: return "\(name): predicted at \(place)"
+    case .disabled: return "\(name): disabled, skipped"
+    case .failed(let reason): return "\(name): failed — \(reason)"
+    }
+  }
+
+  /// The lines for reservations a step added, and for earlier ones whose status it changed.
+  static func outcomes(_ before: [Reservation], _ after: [Reservation]) -> [String] {
+    var lines: [String] = []
+    for (old, new) in zip(before, after) where old.status != new.status { lines.append(new.outcome) }
+    lines.append(contentsOf: after.dropFirst(before.count).map(\.outcome))
+    return lines
+  }
+}

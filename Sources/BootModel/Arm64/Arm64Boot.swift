@@ -92,8 +92,12 @@ struct Arm64BootState {
   mutating func step(_ title: String, _ function: String, _ body: (inout Arm64BootState, inout [String]) -> [String]) {
     guard panic == nil else { return }
     let before = memblock
+    let reservationsBefore = reservations
+    let allocationsBefore = kernelAllocations.count
     var messages: [String] = []
     var notes = body(&self, &messages)
+    notes.append(contentsOf: Reservation.outcomes(reservationsBefore, reservations))
+    notes.append(contentsOf: kernelAllocations.dropFirst(allocationsBefore).map(\.outcome))
     notes.append(contentsOf: memblock.changes(since: before))
     steps.append(BootStep(title: title, kernelFunction: function, changes: notes, kernelMessages: messages))
   }
