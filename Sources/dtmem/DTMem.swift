@@ -24,7 +24,10 @@ struct DTMem: ParsableCommand {
       used (one line on stderr: dtmem: error: WHAT: WHY).
       """,
     version: "0.1.0",
-    subcommands: [Show.self, Simulate.self, ToMemmap.self, ToE820.self, ValidateCommand.self, DiffCommand.self]
+    subcommands: [
+      Show.self, Simulate.self, ToMemmap.self, ToE820.self, ToDTS.self, ToOverlay.self, Apply.self, ValidateCommand.self,
+      DiffCommand.self,
+    ]
   )
 
   /// Parses, runs, and maps every failure onto the contract's exit statuses.
