@@ -1,4 +1,5 @@
 public import Firmware
+internal import MemoryModel
 
 /// One memory parameter of the command line, parsed with the kernel's own grammar (Firmware's
 /// `MemmapParameter`, `X86MemParameter`, `ReserveMemParameter`), in command-line order.
@@ -22,6 +23,14 @@ public struct ParameterEntry: Hashable, Sendable {
     self.parameter = parameter
     self.text = text
     self.request = request
+  }
+}
+
+extension ParameterEntry {
+  /// A `memmap=` item that adds RAM (`nn@ss`, `nn%ss+1`).
+  var addsRAM: Bool {
+    guard case .memmap(let item) = request, case .add(_, let size, let kind) = item.operation else { return false }
+    return kind == .usable && size != 0
   }
 }
 

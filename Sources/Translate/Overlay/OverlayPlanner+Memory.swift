@@ -128,6 +128,9 @@ extension PlannerState {
   /// away, as x86 throws it away.
   mutating func applyExactmap(_ index: Int) {
     sawExactmap = true
+    guard ramAddedLater else {
+      return refuse(index, "no memmap=…@… follows it, so no RAM would be left (x86 panics: Invalid user supplied memory map)")
+    }
     guard base != nil else {
       return refuse(
         index,

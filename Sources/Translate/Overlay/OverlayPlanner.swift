@@ -28,7 +28,10 @@ public enum OverlayPlanner {
 
   public static func plan(_ parameters: OverlayParameters, base: OverlayBase?) -> OverlayPlan {
     var planner = PlannerState(base: base)
-    for entry in parameters.entries { planner.apply(entry) }
+    for (index, entry) in parameters.entries.enumerated() {
+      planner.ramAddedLater = parameters.entries[(index + 1)...].contains { $0.addsRAM }
+      planner.apply(entry)
+    }
     planner.noteRamoops(parameters.ramoops)
     planner.noteCommandLine(parameters)
     return planner.finish()
@@ -58,6 +61,8 @@ struct PlannerState {
   /// RAM added above the limit after it was set: the second `linux,usable-memory-range` entry.
   var extra: (range: PhysicalRange, mapping: Int)? = nil
   var sawExactmap = false
+  /// Whether a later parameter adds RAM (an `exactmap` without one leaves no memory).
+  var ramAddedLater = false
   var reserveMemNames: [String] = []
   var notes: [Diagnostic] = []
 
@@ -132,7 +137,9 @@ struct PlannerState {
     case .limit(let address, let ignoredText):
       if let ignoredText { note(index, "the kernel ignores '\(ignoredText)' after the number") }
       applyLimit(address, index)
-      note(index, "x86 also stops memory hot-plug above the limit (max_mem_size); a device tree cannot say that")
+      if mappings[index].outcome == .translated {
+        note(index, "x86 also stops memory hot-plug above the limit (max_mem_size); a device tree cannot say that")
+      }
     }
   }
 
