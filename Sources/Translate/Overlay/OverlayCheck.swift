@@ -48,7 +48,9 @@ public struct OverlayCheck: Hashable, Sendable {
         default: break
         }
       case .persistentMemory(let range):
-        for other in collisions(range, excluding: node.path, in: applied) where other.path != "/reserved-memory/" + node.name {
+        // Its own no-map reservations come from the same parameter.
+        let own = Set(plan.nodes.filter { $0.sources == node.sources && $0.parent == .reservedMemory }.map(\.path))
+        for other in collisions(range, excluding: node.path, in: applied) where !own.contains(other.path) {
           add(.warning, "overlaps \(other.name) \(other.range!) (\(other.path))")
         }
       case .memory(let banks):

@@ -19,15 +19,17 @@ struct ToDTS: ParsableCommand {
       e820 INPUT's firmware table first, as simulate --arch x86 does.
 
       Type mapping (root #address-cells = <2>, #size-cells = <2>):
-        usable (1)              /memory@S { device_type = "memory"; reg; }
-        reserved (2)            /reserved-memory/reserved@S { reg; no-map; }
-        ACPI data (3)           /reserved-memory/acpi@S { reg; no-map; }        (type lost)
-        ACPI NVS (4)            /reserved-memory/acpi-nvs@S { reg; no-map; }    (type lost)
-        unusable (5)            /reserved-memory/unusable@S { reg; no-map; }    (type lost)
-        persistent (7)          /pmem@S { compatible = "pmem-region"; reg; }   (shown as 12)
-        persistent (12)         /pmem@S { compatible = "pmem-region"; reg; }
-        soft reserved           /reserved-memory/soft-reserved@S { reg; no-map; } (type lost)
-        other type N            /reserved-memory/reserved@S { reg; no-map; }    (type lost)
+        usable (1)       /memory@S { device_type = "memory"; reg; }
+        reserved (2)     /reserved-memory/reserved@S { reg; no-map; }
+        ACPI data (3)    /reserved-memory/acpi@S { reg; no-map; }      *
+        ACPI NVS (4)     /reserved-memory/acpi-nvs@S { reg; no-map; }  *
+        unusable (5)     /reserved-memory/unusable@S { reg; no-map; }  *
+        persistent (7)   /pmem@S { compatible = "pmem-region"; reg; }  *
+        persistent (12)  /pmem@S { compatible = "pmem-region"; reg; }
+        soft reserved    /reserved-memory/soft-reserved@S { reg; no-map; } *
+        other type N     /reserved-memory/reserved@S { reg; no-map; }  *
+      (* the device tree loses the type: reported; type 7 reads back as 12)
+
       Non-RAM types are no-map because x86 leaves them out of memblock. What the device tree \
       cannot say is listed on stderr (and in --json): the ACPI data/NVS, unusable and \
       soft-reserved distinctions, unknown types, type 7 versus 12, and RAM that arm64 trims to \

@@ -16,34 +16,46 @@ struct ToOverlay: ParsableCommand {
       command-line order (a later memmap=exactmap throws earlier items away; RAM added after a \
       mem= limit stays, as on x86).
 
-      Mapping (ss = start, nn = size):
-        memmap=nn$ss      /reserved-memory/memmap@ss { reg; no-map; }  (x86 makes it a memblock hole)
-        memmap=nn#ss      the same; ACPI data has no device tree meaning
-        memmap=nn!ss      /pmem@ss { compatible = "pmem-region"; reg; } (a /dev/pmem region),
-                          plus /reserved-memory/pmem@ss { reg; no-map; } when it lies in RAM
-        memmap=nn@ss      /memory@ss { device_type = "memory"; reg; } (a base node of that name
-                          gets the bank added to its reg)
-        memmap=exactmap   status = "disabled" on every base memory node (overlays cannot
-                          delete); needs BASE. Base reservations stay.
-        memmap=nn, mem=nn /chosen/linux,usable-memory-range = <0 nn> (the kernel caps memory to
-                          it), intersected with the base's; RAM added by a later memmap=…@… goes
-                          in its second entry
-        memmap=nn%ss+t    as the form of type t (1 @, 2 $, 3 #, 12 and 7 !, 4/5/other like $)
-        memmap=nn%ss-1+t  the same over the RAM parts of the range (needs BASE)
-        memmap=nn%ss-1    base memory nodes rewritten without the range (needs BASE);
-        memmap=nn%ss        refused over base reservations (an overlay cannot shrink them)
-        memmap=nn%ss-t…   t = 2 or 12: refused where the base has such memory; other types do
-                          not exist in a device tree: no effect
+      Mapping (ss = start, nn = size; one row per parameter form):
+        memmap=nn$ss     /reserved-memory/memmap@ss { reg; no-map; }
+                         (x86 leaves reserved ranges out of memblock)
+        memmap=nn#ss     the same: ACPI data has no device tree meaning
+        memmap=nn!ss     /pmem@ss { compatible = "pmem-region"; reg; }
+                         (a /dev/pmem region), plus
+                         /reserved-memory/pmem@ss { reg; no-map; } over
+                         its RAM part, so the kernel does not use it as RAM
+        memmap=nn@ss     /memory@ss { device_type = "memory"; reg; }
+                         (a base node of that name gets the bank added)
+        memmap=exactmap  status = "disabled" on every base memory node
+                         (overlays cannot delete); needs BASE and a later
+                         memmap=nn@ss; base reservations stay
+        memmap=nn        /chosen/linux,usable-memory-range = <lo nn-lo>:
+        mem=nn           the kernel caps memory to it (an address limit,
+                         as on x86); intersected with the base's; RAM a
+                         later memmap=nn@ss adds above it goes in its
+                         second entry (at most one such range)
+        memmap=nn%ss+t   as the form of type t: 1 @, 2 $, 3 #, 7 and 12 !,
+                         4, 5 and others like $
+        memmap=nn%ss-1+t the same over the RAM parts of the range (BASE)
+        memmap=nn%ss-1   the base's memory nodes rewritten without the
+        memmap=nn%ss     range (BASE); refused over base reservations
+        memmap=nn%ss-t…  t = 2 or 12: refused where the base has such
+                         memory; other types do not exist in a device
+                         tree: no effect
         reserve_mem=nn:align:name
-                          /reserved-memory/name { size; alignment; } (placed with
-                          /reserved-memory, earlier than reserve_mem=, and found by phandle,
-                          not by name)
-        … with ramoops.mem_name=name (and ramoops.record_size=, console_size=, ftrace_size=,
-                          pmsg_size=, ecc=, mem_type=, max_reason=)
-                          /reserved-memory/ramoops@a { compatible = "ramoops"; reg; record-size;
-                          … }: the driver needs reg, so the region is made static at the address
-                          a the arm64 model predicts for it on BASE (needs BASE); zone sizes
-                          default to the module's 4 KiB as with the parameters
+                         /reserved-memory/name { size; alignment; }: a
+                         dynamic region, placed with /reserved-memory
+                         (earlier than reserve_mem=), found by phandle
+        reserve_mem=nn:align:name ramoops.mem_name=name
+                         /reserved-memory/ramoops@a { compatible =
+                         "ramoops"; reg; record-size; console-size;
+                         ftrace-size; pmsg-size; flags; … }: the driver
+                         needs reg, so the region is static at the address
+                         a the arm64 model predicts for it on BASE; sizes
+                         from ramoops.record_size= etc., else the module's
+                         4 KiB defaults
+      Items the kernel ignores (malformed, mem=0, size 0) have no effect. \
+      Parameters arm64 understands itself (cma=, crashkernel=) are kept.
 
       Without BASE the root is assumed to have #address-cells = <2> and #size-cells = <2> (said \
       on stderr) and the overlay always states /reserved-memory's cells and ranges. With BASE its \
