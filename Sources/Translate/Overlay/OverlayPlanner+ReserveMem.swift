@@ -96,7 +96,9 @@ extension PlannerState {
     if sawExactmap, base != nil, let exactmap = mappings.firstIndex(where: { $0.form == "exactmap" && $0.outcome == .translated }),
       currentMemory.isEmpty
     {
-      // The whole line is unusable on x86 as well: a table without RAM.
+      // Later removals took all the RAM exactmap left (exactmap without any later RAM is refused
+      // up front): the whole line is unusable on x86 as well. Base memory is restored; what
+      // exactmap discarded stays discarded.
       refuse(exactmap, "no RAM would be left: the line adds no memory after exactmap (x86 panics: Invalid user supplied memory map)")
       for i in memoryNodes.indices where memoryNodes[i].base != nil {
         memoryNodes[i] = MemoryNodeState(base: memoryNodes[i].base!, cells: cells)

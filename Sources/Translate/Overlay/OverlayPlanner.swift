@@ -147,7 +147,8 @@ struct PlannerState {
   static func form(of item: MemmapItem) -> String {
     switch item.operation {
     case .exactmap: return "exactmap"
-    case .ignored, .nothing: return item.text.contains("%") ? "nn%ss" : "?"
+    case .ignored: return "memmap item"
+    case .nothing: return "nn%ss"
     case .removeUsableAbove: return "nn"
     case .remove(_, _, let kind): return kind == nil ? "nn%ss" : "nn%ss-t"
     case .retype: return "nn%ss-t+n"
