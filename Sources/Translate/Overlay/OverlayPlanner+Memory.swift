@@ -117,9 +117,9 @@ extension PlannerState {
       if base == nil {
         note(index, "without BASE: if the base already has a node named \(unique), the overlay replaces its reg")
       }
-    }
-    if let base, base.board.memoryNodes.contains(where: { $0.numaNodeID != nil }) {
-      note(index, "the base's memory nodes carry numa-node-id and this one has none")
+      if let base, base.board.memoryNodes.contains(where: { $0.numaNodeID != nil }) {
+        note(index, "the base's memory nodes carry numa-node-id and \(unique) has none")
+      }
     }
   }
 
