@@ -43,6 +43,9 @@ let package = Package(
     .testTarget(name: "BootModelTests", dependencies: ["BootModel", "Firmware", "MemoryModel", "TestSupport"]),
     .testTarget(name: "CLITests", dependencies: ["dtmem", "TestSupport"]),
     .testTarget(
+      name: "TranslateTests",
+      dependencies: ["Translate", "BootModel", "DeviceTree", "Firmware", "MemoryModel", "TestSupport"]),
+    .testTarget(
       name: "ValidateTests",
       dependencies: ["Validate", "BootModel", "DeviceTree", "Firmware", "MemoryModel", "TestSupport"]),
     .testTarget(

@@ -30,7 +30,7 @@ public enum FDTError: Error, Hashable, Sendable, CustomStringConvertible {
   }
 
   /// libfdt's symbolic name for a code (`FDT_ERR_TRUNCATED`).
-  static func name(of code: Int32) -> String {
+  public static func name(of code: Int32) -> String {
     guard let text = fdt_strerror(code) else { return "FDT_ERR_\(-code)" }
     return String(cString: text)
   }

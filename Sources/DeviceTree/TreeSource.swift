@@ -5,12 +5,23 @@ extension TreeNode {
   /// the nodes with tabs, cells in hex, strings quoted.
   public func source(plugin: Bool = false, memoryReservations: [RegTuple] = [], header: [String] = []) -> String {
     var out = ""
-    for line in header { out += "// \(line)\n" }
+    for line in header { out += line.isEmpty ? "//\n" : "// \(line)\n" }
     out += "/dts-v1/;\n"
     if plugin { out += "/plugin/;\n" }
     for entry in memoryReservations { out += "/memreserve/ \(Hex.short(entry.address)) \(Hex.short(entry.size));\n" }
     out += "\n"
     writeSource(into: &out, depth: 0, isRoot: true)
+    return out
+  }
+
+  /// The children only, as source at `depth` tabs, separated by blank lines (for pasting into
+  /// another tree's node).
+  public func childrenSource(depth: Int) -> String {
+    var out = ""
+    for (index, child) in children.enumerated() {
+      if index > 0 { out += "\n" }
+      child.writeSource(into: &out, depth: depth, isRoot: false)
+    }
     return out
   }
 

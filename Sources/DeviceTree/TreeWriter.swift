@@ -49,22 +49,29 @@ extension TreeNode {
 }
 
 extension FlatDeviceTree {
-  /// The base with `overlay` applied by libfdt (`fdt_overlay_apply`), in a buffer grown to fit
-  /// and packed afterwards. Neither input is modified (libfdt scribbles on both, so it works on
-  /// copies). Target-path fragments need no `__symbols__` in the base; label references do.
-  public func applying(_ overlay: FlatDeviceTree) throws(FDTError) -> FlatDeviceTree {
-    var overlayCopy = overlay.bytes
-    let room = bytes.count + overlay.bytes.count * 2 + 4096
-    var buffer = [UInt8](repeating: 0, count: room)
-    let status: Int32 = buffer.withUnsafeMutableBytes { target in
-      bytes.withUnsafeBytes { base in
-        let opened = fdt_open_into(base.baseAddress!, target.baseAddress!, Int32(target.count))
-        guard opened == 0 else { return opened }
-        let applied = overlayCopy.withUnsafeMutableBytes { fdt_overlay_apply(target.baseAddress!, $0.baseAddress!) }
-        guard applied == 0 else { return applied }
-        return fdt_pack(target.baseAddress!)
+  /// The base with `overlay` applied by libfdt (`fdt_open_into`, `fdt_overlay_apply`,
+  /// `fdt_pack`). The buffer starts at the base's size plus twice the overlay's and doubles while
+  /// libfdt reports `FDT_ERR_NOSPACE`, up to `maximumSize`. Neither input is modified (libfdt
+  /// scribbles on both, even on failure, so every attempt works on fresh copies). Target-path
+  /// fragments need no `__symbols__` in the base; label references do.
+  public func applying(_ overlay: FlatDeviceTree, maximumSize: Int = 64 << 20) throws(FDTError) -> FlatDeviceTree {
+    var room = bytes.count + overlay.bytes.count * 2 + 4096
+    var buffer: [UInt8] = []
+    var status: Int32 = 0
+    repeat {
+      var overlayCopy = overlay.bytes
+      buffer = [UInt8](repeating: 0, count: room)
+      status = buffer.withUnsafeMutableBytes { target in
+        bytes.withUnsafeBytes { base in
+          let opened = fdt_open_into(base.baseAddress!, target.baseAddress!, Int32(target.count))
+          guard opened == 0 else { return opened }
+          let applied = overlayCopy.withUnsafeMutableBytes { fdt_overlay_apply(target.baseAddress!, $0.baseAddress!) }
+          guard applied == 0 else { return applied }
+          return fdt_pack(target.baseAddress!)
+        }
       }
-    }
+      room *= 2
+    } while status == -FDT_ERR_NOSPACE && room <= maximumSize
     guard status == 0 else {
       throw .libfdt(code: status, operation: status == -FDT_ERR_NOTFOUND ? "applying the overlay (a target or a label it needs is missing from the base)" : "applying the overlay")
     }

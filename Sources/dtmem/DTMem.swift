@@ -12,7 +12,10 @@ enum DTMem {
   static let version = "0.1.0"
 
   static var commands: [any Command.Type] {
-    [Show.self, Simulate.self, ToMemmap.self, ToE820.self, ValidateCommand.self, DiffCommand.self]
+    [
+      Show.self, Simulate.self, ToMemmap.self, ToE820.self, ToDTS.self, ToOverlay.self, Apply.self, ValidateCommand.self,
+      DiffCommand.self,
+    ]
   }
 
   static let abstract = "Physical memory maps the way Linux 6.12 builds them: device tree, e820, memmap=."

@@ -8,7 +8,8 @@ extension X86BootState {
   mutating func loadFirmwareTable(_ log: inout [String]) -> [String] {
     var notes: [String] = []
     let firmware = configuration.firmware
-    if firmware.count < 2 {
+    // No table at all is `X86Boot.simulateWithoutFirmware`, not a firmware that handed over too few.
+    if firmware.count == 1 {
       diagnostics.append(
         Diagnostic(
           .warning, at: "firmware table",

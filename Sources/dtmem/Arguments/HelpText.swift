@@ -7,11 +7,19 @@ enum HelpText {
     var out = "OVERVIEW: \(spec.abstract)\n\n"
     for paragraph in paragraphs(spec.discussion) {
       if paragraph.isPreformatted {
-        // A table keeps its lines; the text before it (unindented lines) is wrapped.
-        let lines = paragraph.text.split(separator: "\n", omittingEmptySubsequences: false)
-        let lead = lines.prefix { !$0.hasPrefix(" ") }
-        if !lead.isEmpty { out += wrap(lead.joined(separator: " "), indent: 0) + "\n" }
-        out += lines.dropFirst(lead.count).joined(separator: "\n") + "\n\n"
+        // A table keeps its indented lines; runs of unindented text around it are wrapped.
+        var prose: [Substring] = []
+        for line in paragraph.text.split(separator: "\n", omittingEmptySubsequences: false) {
+          if line.hasPrefix(" ") {
+            if !prose.isEmpty { out += wrap(prose.joined(separator: " "), indent: 0) + "\n" }
+            prose = []
+            out += line + "\n"
+          } else {
+            prose.append(line)
+          }
+        }
+        if !prose.isEmpty { out += wrap(prose.joined(separator: " "), indent: 0) + "\n" }
+        out += "\n"
       } else {
         out += wrap(paragraph.text, indent: 0) + "\n\n"
       }

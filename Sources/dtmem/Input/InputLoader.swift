@@ -78,7 +78,9 @@ enum InputLoader {
 
 /// Compiles device tree source with the system's `dtc`.
 enum DeviceTreeCompiler {
-  static func compile(_ source: [UInt8], name: String, path: String?) throws(CLIError) -> [UInt8] {
+  /// `symbols`: `dtc -@`, so the blob has `/__symbols__` (labels an overlay can refer to) and an
+  /// overlay's own labels reach the base's `__symbols__` when applied.
+  static func compile(_ source: [UInt8], name: String, path: String?, symbols: Bool = false) throws(CLIError) -> [UInt8] {
     var file = path
     var temporary: String? = nil
     if file == nil {
@@ -86,7 +88,7 @@ enum DeviceTreeCompiler {
       file = temporary
     }
     defer { if let temporary { FileIO.remove(temporary) } }
-    guard let output = Subprocess.run(["dtc", "-q", "-I", "dts", "-O", "dtb", "-o", "-", file!]) else {
+    guard let output = Subprocess.run(["dtc", "-q"] + (symbols ? ["-@"] : []) + ["-I", "dts", "-O", "dtb", "-o", "-", file!]) else {
       throw CLIError(
         name,
         "is device tree source, and compiling it needs dtc, which is not installed "

@@ -1,0 +1,16 @@
+internal import Firmware
+internal import MemoryModel
+
+extension X86Boot {
+  /// The boot with no firmware table at all: what the command line builds by itself, as if it
+  /// began with `memmap=exactmap` (which empties the table the same way). For a `memmap=` line
+  /// that describes a whole map (`to-dts 'memmap=exactmap memmap=…'`). The kernel's own rules
+  /// still apply: a user-defined table of fewer than two entries panics.
+  public static func simulateWithoutFirmware(_ configuration: X86BootConfiguration) -> BootResult {
+    var empty = configuration
+    empty.firmware = []
+    var boot = X86BootState(empty)
+    boot.run()
+    return boot.result()
+  }
+}

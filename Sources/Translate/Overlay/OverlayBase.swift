@@ -1,0 +1,62 @@
+public import DeviceTree
+public import MemoryModel
+
+/// What the planner needs to know about the tree an overlay will be applied to.
+public struct OverlayBase: Hashable, Sendable {
+  public var board: BoardMemory
+  /// Names of the root's children (`memory@40000000`, `chosen`, …), for unique node names.
+  public var rootChildNames: Set<String>
+
+  public init(board: BoardMemory, rootChildNames: Set<String>) {
+    self.board = board
+    self.rootChildNames = rootChildNames
+  }
+
+  /// Reads a blob's memory facts and its root's children.
+  public init(tree: FlatDeviceTree) throws(FDTError) {
+    self.board = try tree.boardMemory()
+    self.rootChildNames = Set(tree.children(of: tree.root).map { tree.name(of: $0) })
+  }
+
+  /// Names of `/reserved-memory`'s children.
+  public var reservedChildNames: Set<String> { Set(board.reservedMemory?.children.map(\.name) ?? []) }
+
+  /// The memory the base states: available memory nodes' banks (`linux,usable-memory` over
+  /// `reg`), merged and sorted.
+  public var memory: [PhysicalRange] {
+    let ranges: [PhysicalRange] = board.memoryNodes.filter(\.isAvailable).flatMap { node in
+      (node.bankSource?.tuples ?? []).compactMap { tuple -> PhysicalRange? in
+        tuple.size == 0 ? nil : PhysicalRange(start: tuple.address, size: min(tuple.size, UInt64.max - tuple.address))
+      }
+    }
+    return RangeList.merged(ranges)
+  }
+}
+
+/// Sorted, merged lists of ranges.
+enum RangeList {
+  /// The union of `ranges`, sorted, touching ranges joined.
+  static func merged(_ ranges: [PhysicalRange]) -> [PhysicalRange] {
+    var result: [PhysicalRange] = []
+    for range in ranges.filter({ !$0.isEmpty }).sorted() {
+      if let last = result.last, UInt128(range.start) <= last.end {
+        if range.end > last.end, let joined = PhysicalRange(start: last.start, end: range.end) {
+          result[result.count - 1] = joined
+        }
+      } else {
+        result.append(range)
+      }
+    }
+    return result
+  }
+
+  /// `ranges` minus `cut`.
+  static func subtracting(_ ranges: [PhysicalRange], _ cut: PhysicalRange) -> [PhysicalRange] {
+    ranges.flatMap { $0.subtracting(cut) }
+  }
+
+  /// The parts of `range` that lie in `ranges`.
+  static func intersection(_ range: PhysicalRange, _ ranges: [PhysicalRange]) -> [PhysicalRange] {
+    ranges.compactMap { $0.intersection(range) }
+  }
+}

@@ -1,0 +1,156 @@
+import BootModel
+import DeviceTree
+import Firmware
+import MemoryModel
+import Translate
+
+struct ToDTS: Command {
+  static let spec = CommandSpec(
+    name: "to-dts",
+    abstract: "Print device tree source (/memory, /reserved-memory, pmem-region nodes) for a memory map.",
+    discussion: """
+      INPUT: a kernel log with BIOS-e820 lines (its final table: the user: lines when printed), \
+      /proc/iomem, /sys/firmware/memmap (a directory or `grep -r .` listing), dtmem JSON, a \
+      device tree (its e820 view), or a kernel command line with memmap= items — a file, or the \
+      text itself ('memmap=exactmap memmap=2G@0x40000000 memmap=64M$0x90000000'). A command \
+      line is applied by the x86 model to an empty table, as memmap=exactmap would; the kernel's \
+      rules hold (a table of fewer than two entries panics). --cmdline applies parameters to an \
+      e820 INPUT's firmware table first, as simulate --arch x86 does.
+
+      Type mapping (root #address-cells = <2>, #size-cells = <2>):
+        usable (1)       /memory@S { device_type = "memory"; reg; }
+        reserved (2)     /reserved-memory/reserved@S { reg; no-map; }
+        ACPI data (3)    /reserved-memory/acpi@S { reg; no-map; }      *
+        ACPI NVS (4)     /reserved-memory/acpi-nvs@S { reg; no-map; }  *
+        unusable (5)     /reserved-memory/unusable@S { reg; no-map; }  *
+        persistent (7)   /pmem@S { compatible = "pmem-region"; reg; }  *
+        persistent (12)  /pmem@S { compatible = "pmem-region"; reg; }
+        soft reserved    /reserved-memory/soft-reserved@S { reg; no-map; } *
+        other type N     /reserved-memory/reserved@S { reg; no-map; }  *
+      (* the device tree loses the type: reported; type 7 reads back as 12)
+
+      Non-RAM types are no-map because x86 leaves them out of memblock. What the device tree \
+      cannot say is listed on stderr (and in --json): the ACPI data/NVS, unusable and \
+      soft-reserved distinctions, unknown types, type 7 versus 12, and RAM that arm64 trims to \
+      whole pages. Reading the result back (to-e820) gives the same map up to exactly those.
+
+      Output: a whole .dts (compiles with dtc) on stdout, or -o FILE (source, or a blob for \
+      .dtb); --fragment prints only the nodes, indented, to paste into a board's root node (which \
+      must have #address-cells = <2> and #size-cells = <2>).
+      """,
+    arguments: [
+      ArgumentSpec(
+        valueName: "INPUT",
+        help: "An e820 log, /proc/iomem, /sys/firmware/memmap, dtmem JSON, a device tree, or memmap= text (file, text or -).")
+    ],
+    options: [
+      .value("cmdline", "STRING", help: "x86 memmap=/mem= parameters to apply to an e820 INPUT first."),
+      .flag("fragment", help: "Print only the nodes, for pasting into a board's root node."),
+      .value("output", short: "o", "FILE", help: "Write here (atomically): source, or a blob for .dtb."), .json,
+    ])
+
+  var input: String
+  var commandLine: String?
+  var fragment: Bool
+  var output: String?
+  var json: Bool
+
+  init(_ arguments: ParsedArguments) {
+    input = arguments.positionals[0]
+    commandLine = arguments.value("cmdline")
+    fragment = arguments.flag("fragment")
+    output = arguments.value("output")
+    json = arguments.flag("json")
+  }
+
+  func run() throws(CLIError) -> Int32 {
+    let (map, description) = try Self.map(input, commandLine: commandLine)
+    let tree = E820DeviceTree(map)
+    let header = [
+      "dtmem to-dts: the memory map of \(description).",
+      "usable -> /memory; reserved, ACPI, NVS, unusable, soft reserved, other types -> /reserved-memory (no-map);",
+      "persistent (7, 12) -> pmem-region. Root cells: #address-cells = <2>, #size-cells = <2>.",
+    ]
+    let text = fragment ? tree.fragment(header: header) : tree.source(header: header)
+    if let output {
+      if output.hasSuffix(".dtb") {
+        let blob: [UInt8]
+        do {
+          blob = try tree.root.blob()
+        } catch {
+          throw CLIError(output, error.description)
+        }
+        try FileIO.writeAtomically(blob, to: output)
+      } else {
+        try FileIO.writeAtomically(Array(text.utf8), to: output)
+      }
+    }
+    if json {
+      FileIO.writeStandardOutput(
+        JSONValue.object([
+          ("input", .string(description)), ("e820", MapDocument.e820(map)),
+          ("losses", .array(tree.losses.map(MapDocument.diagnostic))), ("dts", .string(text)),
+        ]).rendered())
+    } else if output == nil {
+      FileIO.writeStandardOutput(text)
+    }
+    for loss in tree.losses {
+      FileIO.writeStandardError("dtmem: \(loss.severity == .info ? "note" : loss.severity.rawValue): \(loss.location): \(loss.message)\n")
+    }
+    return 0
+  }
+
+  /// The map an input describes, and how to name it in the header.
+  static func map(_ input: String, commandLine: String?) throws(CLIError) -> (MemoryMap, String) {
+    if input != "-" && !FileIO.exists(input) && (input.contains("memmap=") || input.contains("mem=")) {
+      if commandLine != nil { throw CLIError("--cmdline", "INPUT is already a command line") }
+      return (try fromCommandLine(input, source: "the command line"), "'\(input)' applied to an empty e820 table")
+    }
+    let bytes: [UInt8]? = FileIO.isDirectory(input) ? nil : try FileIO.read(input)
+    if let bytes, InputFormat.detect(bytes) == .commandLine {
+      if commandLine != nil { throw CLIError("--cmdline", "INPUT is already a command line") }
+      let name = input == "-" ? "<stdin>" : input
+      var text = String(decoding: bytes, as: UTF8.self)
+      if text.hasSuffix("\n") { text.removeLast() }
+      return (try fromCommandLine(text, source: name), "\(name) applied to an empty e820 table")
+    }
+    let loaded = try InputLoader.load(input)
+    switch loaded {
+    case .deviceTree(let tree):
+      if commandLine != nil { throw CLIError("--cmdline", "applies to e820 inputs; a device tree's map is its own (see to-overlay)") }
+      return (try Simulation.e820View(tree, memory: []), "\(tree.name) (its e820 view)")
+    case .firmwareTable(let table):
+      guard let commandLine else {
+        let entries = table.finalEntries ?? table.entries
+        guard let map = try? MemoryMap.sanitized(entries) else {
+          throw CLIError(table.name, "an entry ends at or past 2^64; the kernel cannot sanitize such a table")
+        }
+        return (map, "\(table.name) (\(table.finalEntries != nil ? "its user: table" : table.format.rawValue))")
+      }
+      let configuration = X86BootConfiguration(
+        firmware: table.entries, firmwareLabel: table.label, commandLine: KernelCommandLine(commandLine), commandLineSource: "--cmdline")
+      let result: BootResult
+      do {
+        result = try X86Boot.simulate(configuration)
+      } catch {
+        throw CLIError(table.name, error.description)
+      }
+      if let panic = result.panic { throw CLIError("--cmdline", "the x86 kernel stops: \"\(panic)\"") }
+      return (result.e820, "\(table.name) with \(commandLine)")
+    }
+  }
+
+  static func fromCommandLine(_ text: String, source: String) throws(CLIError) -> MemoryMap {
+    let configuration = X86BootConfiguration(firmware: [], firmwareLabel: "none", commandLine: KernelCommandLine(text), commandLineSource: source)
+    let result = X86Boot.simulateWithoutFirmware(configuration)
+    if let panic = result.panic {
+      let why = result.diagnostics.last { $0.severity == .error }?.message
+      let hint = why?.contains("at least 2") == true ? " (a one-range map needs a second item: memmap=0@0 counts and vanishes)" : ""
+      throw CLIError(source, "the x86 kernel stops: \"\(panic)\"" + (why.map { " — \($0)" } ?? "") + hint)
+    }
+    guard !result.e820.regions.isEmpty else {
+      throw CLIError(source, "no memmap= item adds anything to an empty table")
+    }
+    return result.e820
+  }
+}
