@@ -52,7 +52,7 @@ public struct ValidationContext: Sendable {
         }
       }
     }
-    self.statedMemory = RangeSet.merged(statedBanks.map(\.range))
+    self.statedMemory = PhysicalRanges.merged(statedBanks.map(\.range))
     let unsupported = Array("Reserved memory: unsupported node format, ignoring".utf8)
     self.reservedMemoryIgnored =
       input.board.reservedMemory != nil && boot.kernelLog.contains { TextSearch.contains($0, unsupported) }

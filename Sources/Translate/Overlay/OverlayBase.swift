@@ -29,34 +29,6 @@ public struct OverlayBase: Hashable, Sendable {
         tuple.size == 0 ? nil : PhysicalRange(start: tuple.address, size: min(tuple.size, UInt64.max - tuple.address))
       }
     }
-    return RangeList.merged(ranges)
-  }
-}
-
-/// Sorted, merged lists of ranges.
-enum RangeList {
-  /// The union of `ranges`, sorted, touching ranges joined.
-  static func merged(_ ranges: [PhysicalRange]) -> [PhysicalRange] {
-    var result: [PhysicalRange] = []
-    for range in ranges.filter({ !$0.isEmpty }).sorted() {
-      if let last = result.last, UInt128(range.start) <= last.end {
-        if range.end > last.end, let joined = PhysicalRange(start: last.start, end: range.end) {
-          result[result.count - 1] = joined
-        }
-      } else {
-        result.append(range)
-      }
-    }
-    return result
-  }
-
-  /// `ranges` minus `cut`.
-  static func subtracting(_ ranges: [PhysicalRange], _ cut: PhysicalRange) -> [PhysicalRange] {
-    ranges.flatMap { $0.subtracting(cut) }
-  }
-
-  /// The parts of `range` that lie in `ranges`.
-  static func intersection(_ range: PhysicalRange, _ ranges: [PhysicalRange]) -> [PhysicalRange] {
-    ranges.compactMap { $0.intersection(range) }
+    return PhysicalRanges.merged(ranges)
   }
 }

@@ -75,17 +75,17 @@ extension PlannerState {
 
   /// The memory the kernel will have from the memory nodes and `/chosen` as planned so far.
   var currentMemory: [PhysicalRange] {
-    var banks = RangeList.merged(memoryNodes.filter(\.enabled).flatMap(\.banks))
-    if let window = capWindow { banks = RangeList.intersection(window, banks) }
+    var banks = PhysicalRanges.merged(memoryNodes.filter(\.enabled).flatMap(\.banks))
+    if let window = capWindow { banks = PhysicalRanges.covered(window, by: banks) }
     if let added = addedWindow { banks.append(added) }
-    return RangeList.merged(banks)
+    return PhysicalRanges.merged(banks)
   }
 
   /// `nn@ss`: RAM. A memory node (merged into a node of the same name); RAM added above an
   /// earlier limit also needs the second `linux,usable-memory-range` entry, because the kernel
   /// caps memory after reading every memory node, while x86 only removed what existed then.
   mutating func addMemory(_ range: PhysicalRange, _ index: Int) {
-    if base != nil, !RangeList.intersection(range, currentMemory).isEmpty {
+    if base != nil, !PhysicalRanges.covered(range, by: currentMemory).isEmpty {
       note(index, "overlaps memory the base already has (the kernel merges the two)")
     }
     if let limit, range.end > UInt128(limit) {
@@ -172,7 +172,7 @@ extension PlannerState {
     if base != nil {
       let window = PhysicalRange(start: 0, size: address)!
       let memory = currentMemory
-      guard !RangeList.intersection(window, memory).isEmpty else {
+      guard !PhysicalRanges.covered(window, by: memory).isEmpty else {
         return refuse(index, "no memory would be left below \(Hex.short(address))")
       }
       guard memory.contains(where: { $0.end > UInt128(address) }) else {
@@ -219,7 +219,7 @@ extension PlannerState {
     }
     var changed = false
     for i in memoryNodes.indices where memoryNodes[i].enabled {
-      let kept = RangeList.subtracting(memoryNodes[i].banks, range)
+      let kept = PhysicalRanges.subtracting(memoryNodes[i].banks, range)
       guard kept != memoryNodes[i].banks else { continue }
       memoryNodes[i].banks = kept
       memoryNodes[i].enabled = !kept.isEmpty
@@ -237,7 +237,7 @@ extension PlannerState {
     for state in memoryNodes where state.touched {
       let sources = state.mappings.map { mappings[$0].parameter }
       var written: [OverlayNode] = []
-      let banks = RangeList.merged(state.banks)
+      let banks = PhysicalRanges.merged(state.banks)
       if let node = state.base {
         if !state.enabled || banks.isEmpty {
           written.append(disabled(state.name, sources))

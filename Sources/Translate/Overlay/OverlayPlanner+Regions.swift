@@ -65,7 +65,7 @@ extension PlannerState {
         pieces = [range]
         note(item.mapping, "without BASE dtmem cannot tell whether it lies in RAM, so it also reserves it no-map (harmless outside RAM)")
       } else {
-        pieces = RangeList.intersection(range, memory)
+        pieces = PhysicalRanges.covered(range, by: memory)
       }
       for piece in pieces {
         let taken = (base?.reservedChildNames ?? []).union((planned + result).filter { $0.node.parent == .reservedMemory }.map(\.node.name))
@@ -88,7 +88,7 @@ extension PlannerState {
       guard base != nil else {
         return refuse(index, "retyping RAM needs BASE to know where its RAM is")
       }
-      let pieces = RangeList.intersection(range, currentMemory)
+      let pieces = PhysicalRanges.covered(range, by: currentMemory)
       guard !pieces.isEmpty else { return noEffect(index, "no RAM in \(range): nothing to retype") }
       if pieces != [range] {
         note(index, "applies to the RAM in the range: \(pieces.map(\.description).joined(separator: ", "))")

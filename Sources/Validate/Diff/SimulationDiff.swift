@@ -36,8 +36,8 @@ enum SimulationDiff {
   }
 
   static func memory(_ result: BootResult) -> String {
-    let ranges = RangeSet.merged(result.memory.map(\.range))
+    let ranges = PhysicalRanges.merged(result.memory.map(\.range))
     guard !ranges.isEmpty else { return "none" }
-    return ranges.map(Describe.range).joined(separator: " ") + " (\(Describe.bytes(RangeSet.bytes(ranges))))"
+    return ranges.map(Describe.range).joined(separator: " ") + " (\(Describe.bytes(PhysicalRanges.bytes(ranges))))"
   }
 }

@@ -25,13 +25,13 @@ struct CmdlineMemMeaning: Rule {
     unlimited.commandLine.parameters.removeAll { $0.isNamed("mem") }
     guard let before = try? Arm64Boot.simulate(unlimited) else { return [] }
     let limit = MemParse.memparse(Array(parameter.value!.utf8)).value
-    let arm64 = RangeSet.merged(context.boot.memory.filter { !$0.noMap }.map(\.range))
+    let arm64 = PhysicalRanges.merged(context.boot.memory.filter { !$0.noMap }.map(\.range))
     let below = PhysicalRange(start: 0, size: limit).map { [$0] } ?? []
-    let x86 = RangeSet.merged(before.memory.filter { !$0.noMap }.flatMap { block in RangeSet.covered(block.range, by: below) })
+    let x86 = PhysicalRanges.merged(before.memory.filter { !$0.noMap }.flatMap { block in PhysicalRanges.covered(block.range, by: below) })
     guard arm64 != x86 else { return [] }
     func describe(_ ranges: [PhysicalRange]) -> String {
       guard let first = ranges.first, let last = ranges.last else { return "no memory" }
-      return "\(Describe.bytes(RangeSet.bytes(ranges))) (\(Hex.short(first.start))-\(Hex.short(last.last)))"
+      return "\(Describe.bytes(PhysicalRanges.bytes(ranges))) (\(Hex.short(first.start))-\(Hex.short(last.last)))"
     }
     return [
       finding(

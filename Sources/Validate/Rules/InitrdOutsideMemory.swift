@@ -26,9 +26,9 @@ struct InitrdOutsideMemory: Rule {
         findings.append(finding(at: initrd.path, "initrd \(Describe.sized(range)): \(reason)", severity: .error))
         continue
       }
-      let outside = RangeSet.uncovered(range, by: context.statedMemory)
+      let outside = PhysicalRanges.uncovered(range, by: context.statedMemory)
       guard !outside.isEmpty else { continue }
-      let amount = outside == [range] ? "lies outside every memory bank" : "has \(Describe.bytes(RangeSet.bytes(outside))) outside memory (from \(Describe.range(outside[0])))"
+      let amount = outside == [range] ? "lies outside every memory bank" : "has \(Describe.bytes(PhysicalRanges.bytes(outside))) outside memory (from \(Describe.range(outside[0])))"
       findings.append(
         finding(
           at: initrd.path,

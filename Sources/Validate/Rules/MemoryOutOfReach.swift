@@ -21,8 +21,8 @@ struct MemoryOutOfReach: Rule {
     let removed = step.changes.filter { $0.hasPrefix("memory") && $0.contains(" - ") }
     guard !removed.isEmpty else { return [] }
     let why = step.kernelMessages.first.map { " (\"\($0)\")" } ?? ""
-    let kept = RangeSet.merged(context.boot.memory.map(\.range))
-    let path = context.statedBanks.last { !RangeSet.uncovered($0.range, by: kept).isEmpty }?.path ?? "/"
+    let kept = PhysicalRanges.merged(context.boot.memory.map(\.range))
+    let path = context.statedBanks.last { !PhysicalRanges.uncovered($0.range, by: kept).isEmpty }?.path ?? "/"
     return removed.map { line in
       let range = line.split(separator: "-", maxSplits: 1).last.map { $0.trimmingLeadingSpaces } ?? Substring(line)
       return finding(at: path, "the kernel removes memory it cannot address or map linearly\(why): \(range)")

@@ -19,7 +19,7 @@ struct MemorySectionHole: Rule {
   func check(_ context: ValidationContext) -> [Finding] {
     guard context.memoryIsKnown else { return [] }
     let section = context.pageSize.sectionSize
-    let memory = RangeSet.merged(context.boot.memory.map(\.range))
+    let memory = PhysicalRanges.merged(context.boot.memory.map(\.range))
     var candidates: [UInt64] = []
     for block in memory {
       candidates.append(Alignment.down(block.start, section))
@@ -29,9 +29,9 @@ struct MemorySectionHole: Rule {
     var seen = Set<UInt64>()
     for start in candidates where seen.insert(start).inserted {
       guard let whole = PhysicalRange(start: start, size: section) else { continue }
-      let holes = RangeSet.uncovered(whole, by: memory)
+      let holes = PhysicalRanges.uncovered(whole, by: memory)
       guard !holes.isEmpty else { continue }
-      let missing = RangeSet.bytes(holes)
+      let missing = PhysicalRanges.bytes(holes)
       let where_ = holes.count == 1 ? "hole \(Describe.range(holes[0]))" : "\(holes.count) holes, the first \(Describe.range(holes[0]))"
       let path = context.statedBanks.first { $0.range.overlaps(whole) }?.path ?? context.board.memoryNodes.first?.path ?? "/"
       findings.append(

@@ -25,7 +25,7 @@ struct ReservedOutsideMemory: Rule {
     var findings: [Finding] = []
     for reservation in context.boot.reservations where origins.contains(reservation.origin) && ValidationContext.isTaken(reservation) {
       let range = reservation.range!
-      let outside = RangeSet.uncovered(range, by: context.statedMemory)
+      let outside = PhysicalRanges.uncovered(range, by: context.statedMemory)
       guard !outside.isEmpty else { continue }
       let path = reservation.origin == .memoryReservationBlock ? "/memreserve/" : reservation.path
       let name = reservation.origin == .staticRegion ? "" : "\(Describe.reservation(reservation)) "
@@ -33,7 +33,7 @@ struct ReservedOutsideMemory: Rule {
         findings.append(
           finding(
             at: path,
-            "\(name)\(Describe.sized(range)) is partly outside memory: \(Describe.bytes(RangeSet.bytes(outside))) from \(Describe.range(outside[0])) is in no memory bank; wrong address or size?"))
+            "\(name)\(Describe.sized(range)) is partly outside memory: \(Describe.bytes(PhysicalRanges.bytes(outside))) from \(Describe.range(outside[0])) is in no memory bank; wrong address or size?"))
       } else if reservation.reusable {
         findings.append(
           finding(

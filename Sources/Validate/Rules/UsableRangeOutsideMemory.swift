@@ -42,16 +42,16 @@ struct UsableRangeOutsideMemory: Rule {
     guard context.memoryIsKnown else { return findings }
     for (index, tuple) in list.tuples.prefix(2).enumerated() where tuple.size != 0 {
       guard let range = tuple.clampedRange else { continue }
-      let outside = RangeSet.uncovered(range, by: context.statedMemory)
+      let outside = PhysicalRanges.uncovered(range, by: context.statedMemory)
       guard !outside.isEmpty else { continue }
       if index == 0 {
         if outside == [range] {
           findings.append(finding(at: path, "the first range \(Describe.sized(range)) lies outside every memory bank: capping memory to it leaves the kernel only no-map memory and the second range", severity: .error))
         } else {
-          findings.append(finding(at: path, "the first range \(Describe.sized(range)) is partly outside memory (\(Describe.bytes(RangeSet.bytes(outside))) from \(Describe.range(outside[0]))): that part is not RAM"))
+          findings.append(finding(at: path, "the first range \(Describe.sized(range)) is partly outside memory (\(Describe.bytes(PhysicalRanges.bytes(outside))) from \(Describe.range(outside[0]))): that part is not RAM"))
         }
       } else {
-        findings.append(finding(at: path, "the second range \(Describe.sized(range)) has \(Describe.bytes(RangeSet.bytes(outside))) outside every memory bank: the kernel adds it as RAM anyway, and the boot dies if nothing is there"))
+        findings.append(finding(at: path, "the second range \(Describe.sized(range)) has \(Describe.bytes(PhysicalRanges.bytes(outside))) outside every memory bank: the kernel adds it as RAM anyway, and the boot dies if nothing is there"))
       }
     }
     return findings

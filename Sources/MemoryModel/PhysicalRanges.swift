@@ -1,7 +1,6 @@
-public import MemoryModel
-
-/// Unions of ranges, as sorted disjoint lists.
-public enum RangeSet {
+/// Unions of physical ranges as sorted, disjoint lists: the set algebra the translators and the
+/// validator share.
+public enum PhysicalRanges {
   /// The union of `ranges`: sorted, disjoint, touching ranges joined, empty ones dropped.
   public static func merged(_ ranges: [PhysicalRange]) -> [PhysicalRange] {
     var result: [PhysicalRange] = []
@@ -17,7 +16,7 @@ public enum RangeSet {
     return result
   }
 
-  /// The parts of `range` that no range of `covering` (sorted, disjoint) contains.
+  /// The parts of `range` that no range of `covering` contains.
   public static func uncovered(_ range: PhysicalRange, by covering: [PhysicalRange]) -> [PhysicalRange] {
     var pieces = range.isEmpty ? [] : [range]
     for cover in covering where cover.overlaps(range) {
@@ -29,6 +28,11 @@ public enum RangeSet {
   /// The parts of `range` that some range of `covering` contains.
   public static func covered(_ range: PhysicalRange, by covering: [PhysicalRange]) -> [PhysicalRange] {
     covering.compactMap { $0.intersection(range) }
+  }
+
+  /// Every range of `ranges` minus `cut`.
+  public static func subtracting(_ ranges: [PhysicalRange], _ cut: PhysicalRange) -> [PhysicalRange] {
+    ranges.flatMap { $0.subtracting(cut) }
   }
 
   /// The total size of disjoint `ranges`.
