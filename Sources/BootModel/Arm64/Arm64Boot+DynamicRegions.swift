@@ -1,0 +1,117 @@
+internal import MemoryModel
+
+/// Dynamic (`size`) children: placement with `alignment`, `alloc-ranges` and the CMA minimum
+/// (`__reserved_mem_alloc_size()`), one by one in DT order.
+extension Arm64BootState {
+  /// Dynamic children in DT order: `__reserved_mem_alloc_size()`, each placed, recorded and
+  /// initialised before the next is tried.
+  mutating func allocateDynamicRegions(_ log: inout [String]) -> [String] {
+    guard let node = board.reservedMemory else { return [] }
+    for index in dynamicChildren {
+      allocateDynamic(node.children[index], childIndex: index, &log)
+    }
+    // The dynamic nodes sit in a 64-entry array on the stack, filled without a bound check:
+    // a 65th overwrites the stack canary and the function's return panics.
+    if dynamicChildren.count > Self.maximumRecords {
+      let message = "stack-protector: Kernel stack is corrupted in: fdt_scan_reserved_mem"
+      log.append("Kernel panic - not syncing: \(message)")
+      panic = message
+      diagnostics.append(
+        Diagnostic(
+          .error, at: node.path,
+          "\(dynamicChildren.count) dynamic children: Linux 6.12 keeps them in a \(Self.maximumRecords)-entry array on the stack without a bound check; the kernel panics (\(message)) before its console is up, so the boot just hangs"))
+      return ["\(dynamicChildren.count) dynamic children overflow the kernel's \(Self.maximumRecords)-entry array: panic"]
+    }
+    return []
+  }
+
+  mutating func allocateDynamic(_ child: ReservedRegionNode, childIndex: Int, _ log: inout [String]) {
+    let cells = board.rootCells
+    func fail(_ reason: String, size: UInt64? = nil, align: UInt64? = nil) {
+      reservations.append(
+        Reservation(
+          name: child.name, path: child.path, origin: .dynamicRegion, requestedSize: size, alignment: align,
+          allocRanges: child.allocRanges?.tuples ?? [], noMap: child.noMap, reusable: child.reusable,
+          compatible: child.compatible, status: .failed(reason: reason)))
+    }
+    guard let sizeProperty = child.size, let size = sizeProperty.value else {
+      log.append("OF: reserved mem: invalid size property in '\(child.name)' node.")
+      fail("size is \(child.size?.byteLength ?? 0) bytes; the kernel needs exactly #size-cells (\(cells.size)) cells")
+      return
+    }
+    var align: UInt64 = 0
+    if let alignment = child.alignment {
+      guard let value = alignment.value else {
+        log.append("OF: reserved mem: invalid alignment property in '\(child.name)' node.")
+        fail(
+          "alignment is \(alignment.byteLength) bytes; Linux 6.12 reads it with #address-cells (\(cells.address) cells)",
+          size: size)
+        return
+      }
+      align = value
+    }
+    let noMap = child.noMap
+    if child.isSharedDMAPool && child.reusable && !noMap {
+      align = max(align, configuration.pageSize.cmaMinimumAlignment)
+    }
+    var base: UInt64 = 0
+    if let ranges = child.allocRanges {
+      guard ranges.byteLength % tupleBytes == 0 else {
+        log.append("OF: reserved mem: invalid alloc-ranges property in '\(child.name)', skipping node.")
+        fail("alloc-ranges is \(ranges.byteLength) bytes, not a multiple of one (address, size) tuple", size: size, align: align)
+        return
+      }
+      for window in ranges.tuples {
+        base = 0
+        if let placed = allocateInRange(size: size, align: align, start: window.address, end: window.address &+ window.size, noMap: noMap) {
+          base = placed
+          break
+        }
+      }
+    } else if let placed = allocateArch(size: size, align: align, start: 0, end: 0, noMap: noMap) {
+      base = placed
+    }
+    let effectiveAlign = align == 0 ? arm64CacheLineBytes : align
+    guard base != 0 else {
+      log.append("OF: reserved mem: failed to allocate memory for node '\(child.name)': size \(KernelFormat.mib(size))")
+      let where_ = child.allocRanges == nil ? "in free memory" : "in any alloc-ranges window"
+      fail("no free \(ByteCount.human(size)) block aligned to \(Hex.short(effectiveAlign)) \(where_)", size: size, align: effectiveAlign)
+      return
+    }
+    let reservationIndex = reservations.count
+    reservations.append(
+      Reservation(
+        name: child.name, path: child.path, origin: .dynamicRegion,
+        range: PhysicalRange(start: base, size: min(size, UInt64.max - base)), requestedSize: size,
+        alignment: effectiveAlign, allocRanges: child.allocRanges?.tuples ?? [], noMap: noMap,
+        reusable: child.reusable, compatible: child.compatible, status: .allocated))
+    saveNode(child, childIndex: childIndex, base: base, size: size, reservationIndex: reservationIndex, &log)
+  }
+
+  /// `early_init_dt_alloc_reserved_memory_arch()`.
+  mutating func allocateArch(size: UInt64, align: UInt64, start: UInt64, end: UInt64, noMap: Bool) -> UInt64? {
+    let end = end == 0 ? UInt64.max : end
+    let align = align == 0 ? arm64CacheLineBytes : align
+    guard let base = memblock.allocate(size: size, align: align, start: start, end: end, pageSize: page) else {
+      return nil
+    }
+    if noMap { memblock.setFlag(.noMap, true, base, size) }
+    return base
+  }
+
+  /// `__reserved_mem_alloc_in_range()`: flips to bottom-up when the window starts at or inside an
+  /// already recorded region (and does not also end inside one), to keep regions together.
+  mutating func allocateInRange(size: UInt64, align: UInt64, start: UInt64, end: UInt64, noMap: Bool) -> UInt64? {
+    var bottomUp = false
+    var topDown = false
+    for record in records where record.size != 0 {
+      let recordEnd = record.base &+ record.size
+      if start >= record.base && start <= recordEnd { bottomUp = true }
+      if end >= record.base && end <= recordEnd { topDown = true }
+    }
+    let previous = memblock.bottomUp
+    if bottomUp != topDown { memblock.bottomUp = bottomUp }
+    defer { memblock.bottomUp = previous }
+    return allocateArch(size: size, align: align, start: start, end: end, noMap: noMap)
+  }
+}

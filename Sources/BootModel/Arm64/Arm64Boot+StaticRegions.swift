@@ -1,0 +1,102 @@
+internal import MemoryModel
+
+/// The early pass over `/reserved-memory`'s static (`reg`) children (`fdt_scan_reserved_mem()`).
+extension Arm64BootState {
+  /// The early pass over static children: `__reserved_mem_reserve_reg()` for each `reg` tuple;
+  /// children with `size` and no `reg` are set aside for dynamic placement.
+  mutating func reserveStaticRegions(_ log: inout [String]) -> [String] {
+    guard let node = board.reservedMemory else { return ["no /reserved-memory node"] }
+    guard reservedMemoryFormatIsSupported else {
+      log.append(Self.unsupportedFormatMessage)
+      let reason =
+        "\(node.path) is ignored: its #address-cells/#size-cells (\(node.addressCells.map(String.init) ?? "absent")/\(node.sizeCells.map(String.init) ?? "absent")) must equal the root's (\(board.rootCells.address)/\(board.rootCells.size)) and it needs a ranges property\(node.hasRanges ? "" : " (missing)")"
+      for child in node.children {
+        reservations.append(
+          Reservation(name: child.name, path: child.path, origin: child.reg != nil ? .staticRegion : .dynamicRegion, status: .failed(reason: reason)))
+      }
+      return ["whole node ignored"]
+    }
+    var notes: [String] = []
+    for (index, child) in node.children.enumerated() {
+      guard child.isAvailable else {
+        reservations.append(
+          Reservation(
+            name: child.name, path: child.path, origin: child.reg != nil ? .staticRegion : .dynamicRegion,
+            noMap: child.noMap, reusable: child.reusable, compatible: child.compatible, status: .disabled))
+        continue
+      }
+      guard let reg = child.reg else {
+        if child.size != nil {
+          dynamicChildren.append(index)
+        } else {
+          reservations.append(
+            Reservation(
+              name: child.name, path: child.path, origin: .staticRegion, compatible: child.compatible,
+              status: .failed(reason: "has neither reg nor size; the kernel ignores it")))
+        }
+        continue
+      }
+      if reg.byteLength != 0 && reg.byteLength % tupleBytes != 0 {
+        log.append("OF: reserved mem: Reserved memory: invalid reg property in '\(child.name)', skipping node.")
+        reservations.append(
+          Reservation(
+            name: child.name, path: child.path, origin: .staticRegion, noMap: child.noMap, reusable: child.reusable,
+            compatible: child.compatible,
+            status: .failed(reason: "reg is \(reg.byteLength) bytes, not a multiple of one (address, size) tuple (\(tupleBytes) bytes with the root's cells); the kernel skips the node")))
+        continue
+      }
+      if reg.tuples.isEmpty {
+        reservations.append(
+          Reservation(
+            name: child.name, path: child.path, origin: .staticRegion, noMap: child.noMap, compatible: child.compatible,
+            status: .failed(reason: "reg is empty; nothing is reserved")))
+        continue
+      }
+      for (tupleIndex, tuple) in reg.tuples.enumerated() {
+        var status = Reservation.Status.reserved
+        if tuple.size == 0 {
+          status = .failed(reason: "size 0")
+        } else if let refusal = earlyReserve(tuple, noMap: child.noMap) {
+          status = .failed(reason: refusal)
+        }
+        if case .failed = status {
+          log.append(
+            "OF: reserved mem: Reserved memory: failed to reserve memory for node '\(child.name)': base \(KernelFormat.pa(tuple.address)), size \(KernelFormat.mib(tuple.size))")
+        }
+        let range = PhysicalRange(start: tuple.address, size: min(tuple.size, UInt64.max - tuple.address))
+        staticReservationIndex[ChildTuple(child: index, tuple: tupleIndex)] = reservations.count
+        reservations.append(
+          Reservation(
+            name: child.name, path: child.path, origin: .staticRegion, range: range, noMap: child.noMap,
+            reusable: child.reusable, compatible: child.compatible, status: status))
+      }
+      if reg.tuples.count > 1 {
+        notes.append("\(child.name): \(reg.tuples.count) reg tuples, all reserved; the kernel records only the first")
+      }
+    }
+    return notes
+  }
+
+  /// `early_init_dt_reserve_memory()`: no-map regions are refused when they overlap memory that
+  /// is already reserved; otherwise marked no-map. Others are reserved. Returns why it failed.
+  mutating func earlyReserve(_ tuple: RegTuple, noMap: Bool) -> String? {
+    if noMap {
+      if memblock.overlapsMemory(tuple.address, tuple.size) && memblock.isReserved(tuple.address, tuple.size) {
+        let range = PhysicalRange(start: tuple.address, size: min(tuple.size, UInt64.max - tuple.address))
+        let culprits = reservations.filter { r in
+          guard let other = r.range, let range else { return false }
+          switch r.status {
+          case .reserved, .allocated: return other.overlaps(range)
+          default: return false
+          }
+        }.map { "\($0.name) \($0.range!)" }
+        let what = culprits.isEmpty ? "memory already reserved" : culprits.joined(separator: ", ")
+        return "no-map region overlaps \(what); the kernel refuses to unmap it (-EBUSY) and leaves it mapped and unreserved"
+      }
+      memblock.setFlag(.noMap, true, tuple.address, tuple.size)
+      return nil
+    }
+    memblock.reserve(tuple.address, tuple.size)
+    return nil
+  }
+}
