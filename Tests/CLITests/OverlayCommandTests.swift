@@ -138,6 +138,11 @@ import Testing
     try result.text.write(to: dts, atomically: true, encoding: .utf8)
     let compiled = try Command.run(["dtc", "-I", "dts", "-O", "dtb", "-o", "/dev/null", dts.path])
     #expect(compiled.status == 0 && compiled.errorText.isEmpty, "\(compiled.errorText)")
+    // Standard input is read once: a piped log gives the same source.
+    let log = try String(contentsOf: Repository.path("dts/fixtures/overlay/qemu-pc-5g.e820.log"), encoding: .utf8)
+    let piped = try DTMemBinary.run(["to-dts", "-"], input: Array(log.utf8))
+    #expect(piped.status == 0, "\(piped.errorText)")
+    #expect(piped.text.replacingOccurrences(of: "<stdin>", with: "dts/fixtures/overlay/qemu-pc-5g.e820.log") == result.text)
     // Back to e820: the same table, but RAM trimmed to pages.
     let back = try DTMemBinary.run(["to-e820", dts.path])
     #expect(back.text.hasPrefix("[mem 0x0000000000000000-0x000000000009efff] usable\n[mem 0x000000000009fc00-0x000000000009ffff] reserved\n"))

@@ -114,7 +114,12 @@ struct ToDTS: Command {
       if text.hasSuffix("\n") { text.removeLast() }
       return (try fromCommandLine(text, source: name), "\(name) applied to an empty e820 table")
     }
-    let loaded = try InputLoader.load(input)
+    let loaded: LoadedInput
+    if let bytes {
+      loaded = try InputLoader.decode(bytes, path: input)
+    } else {
+      loaded = try InputLoader.load(input)
+    }
     switch loaded {
     case .deviceTree(let tree):
       if commandLine != nil { throw CLIError("--cmdline", "applies to e820 inputs; a device tree's map is its own (see to-overlay)") }

@@ -43,11 +43,15 @@ enum LoadedInput {
 /// Reads an input path (or `-`), detects its format from the content and decodes it.
 enum InputLoader {
   static func load(_ path: String) throws(CLIError) -> LoadedInput {
-    let name = path == "-" ? "<stdin>" : path
     if path != "-" && FileIO.isDirectory(path) {
       return .firmwareTable(try FirmwareTableLoader.loadSysfsDirectory(path))
     }
-    let bytes = try FileIO.read(path)
+    return try decode(try FileIO.read(path), path: path)
+  }
+
+  /// Decodes content already read from `path` (standard input can be read only once).
+  static func decode(_ bytes: [UInt8], path: String) throws(CLIError) -> LoadedInput {
+    let name = path == "-" ? "<stdin>" : path
     guard !bytes.isEmpty else { throw CLIError(name, "empty input") }
     guard let format = InputFormat.detect(bytes) else {
       throw CLIError(
