@@ -87,6 +87,16 @@ public struct PhysicalRange: Hashable, Sendable, Comparable, CustomStringConvert
     return pieces
   }
 
+  /// The range shrunk inward to multiples of `alignment` — the start rounded up, the end down —
+  /// as the kernel trims memory to whole pages (`memblock_trim_memory`, PFN_UP/PFN_DOWN) or dax
+  /// trims persistent memory to memory blocks; nil when no whole aligned unit is left.
+  public func roundedInward(to alignment: UInt64) -> PhysicalRange? {
+    guard let first = Alignment.up(start, alignment) else { return nil }
+    let last = end - end % UInt128(alignment)
+    guard UInt128(first) < last else { return nil }
+    return PhysicalRange(start: first, end: last)
+  }
+
   public static func < (a: PhysicalRange, b: PhysicalRange) -> Bool {
     a.start != b.start ? a.start < b.start : a.size < b.size
   }

@@ -55,9 +55,7 @@ public struct E820DeviceTree: Hashable, Sendable {
       switch region.kind {
       case .usable:
         root.children.append(TreeNode(name, properties: [.string("device_type", "memory"), reg]))
-        let first = Alignment.up(region.range.start, pageSize) ?? UInt64.max
-        let end = Alignment.down(region.range.endIfRepresentable ?? UInt64.max, pageSize)
-        let kept = first < end ? end - first : 0
+        let kept = region.range.roundedInward(to: pageSize)?.size ?? 0
         if kept != region.range.size {
           losses.append(
             Diagnostic(

@@ -68,6 +68,24 @@ import Testing
     #expect(Alignment.isPowerOfTwo(64) && !Alignment.isPowerOfTwo(96) && !Alignment.isPowerOfTwo(0))
   }
 
+  /// Rounding inward keeps exactly the whole aligned units inside the range, up to 2^64.
+  @Test func roundingInwardKeepsTheWholeAlignedUnits() {
+    var generator = SplitMix64(seed: 7)
+    for _ in 0..<20_000 {
+      let a = randomRange(&generator)
+      let unit = [1, 2, 4, 8, 16][Int(generator.next() % 5)] as UInt64
+      let units = stride(from: Alignment.up(a.start, unit)!, to: UInt64(a.end), by: Int(unit))
+        .filter { UInt128($0) + UInt128(unit) <= a.end }
+      let kept = a.roundedInward(to: unit)
+      #expect(kept?.start == units.first)
+      #expect(kept.map { UInt64($0.end) } == units.last.map { $0 + unit })
+    }
+    let top = PhysicalRange(start: 0xffff_ffff_ffff_f001, size: 0xfff)!
+    #expect(top.roundedInward(to: 0x1000) == nil)
+    let whole = PhysicalRange(start: 0xffff_ffff_ffff_e800, size: 0x1800)!
+    #expect(whole.roundedInward(to: 0x1000) == PhysicalRange(start: 0xffff_ffff_ffff_f000, size: 0x1000))
+  }
+
   func randomRange(_ g: inout SplitMix64) -> PhysicalRange {
     let start = g.next() % 200
     let size = g.next() % 60

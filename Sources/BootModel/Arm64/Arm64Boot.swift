@@ -169,18 +169,8 @@ struct Arm64BootState {
       steps: steps, diagnostics: diagnostics, panic: panic)
   }
 
-  /// memblock.memory as the kernel prints "Early memory node ranges": one line per region,
-  /// PFN_UP(base) to PFN_DOWN(end), empty ones skipped.
-  func memoryBlocks() -> [MemoryBlock] {
-    memblock.memory.compactMap { region in
-      let first = Alignment.up(region.base, page) ?? region.end
-      let end = Alignment.down(region.end, page)
-      guard first < end, let range = PhysicalRange(start: first, end: UInt128(end)) else { return nil }
-      return MemoryBlock(
-        range: range, node: max(region.node, 0), noMap: region.flags.contains(.noMap),
-        hotpluggable: region.flags.contains(.hotplug))
-    }
-  }
+  /// memblock.memory as the kernel prints "Early memory node ranges".
+  func memoryBlocks() -> [MemoryBlock] { memblock.printedRanges(pageSize: page) }
 
   /// The final map in e820 terms: memory is usable, no-map memory and every taken, non-reusable
   /// reservation is reserved, `pmem-region` nodes are persistent (type 12).

@@ -90,6 +90,27 @@ struct Memblock: Sendable {
     memory = result
   }
 
+  /// `memblock_trim_memory(align)`: every memory region shrinks inward to whole multiples of
+  /// `align`; regions left empty go.
+  mutating func trimMemory(_ align: UInt64) {
+    memory = memory.compactMap { region in
+      guard let first = Alignment.up(region.base, align) else { return nil }
+      let end = Alignment.down(region.end, align)
+      guard first < end else { return nil }
+      return Region(base: first, end: end, flags: region.flags, node: region.node)
+    }
+  }
+
+  /// memblock.memory as the kernel prints "Early memory node ranges" (`free_area_init()`): one
+  /// line per region from PFN_UP(base) to PFN_DOWN(end), empty ones skipped.
+  func printedRanges(pageSize: UInt64) -> [MemoryBlock] {
+    memory.compactMap { region in
+      guard let range = PhysicalRange(start: region.base, size: region.size)?.roundedInward(to: pageSize) else { return nil }
+      return MemoryBlock(
+        range: range, node: max(region.node, 0), noMap: region.flags.contains(.noMap), hotpluggable: region.flags.contains(.hotplug))
+    }
+  }
+
   /// The kernel's `memblock_isolate_range()` followed by an edit of the isolated regions: every
   /// region is split at the range's edges and each piece inside is replaced by `edit(piece)`
   /// (nil removes it); regions are merged again afterwards.

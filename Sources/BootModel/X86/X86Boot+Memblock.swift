@@ -21,22 +21,10 @@ extension X86BootState {
     }
     // memblock_add() of every usable entry (their union), then memblock_trim_memory(): each
     // merged region shrinks inward to whole pages; empty ones go.
-    var union: [Span] = []
     let usable = entries.filter { $0.kind == .usable || $0.kind == .reservedKernel }
-      .map { Span(base: $0.start, end: Memblock.cappedEnd($0.start, $0.size)) }.sorted { $0.base < $1.base }
-    for span in usable where span.end > span.base {
-      if let last = union.last, span.base <= last.end {
-        union[union.count - 1].end = max(last.end, span.end)
-      } else {
-        union.append(span)
-      }
-    }
-    let trimmedSpans = union.compactMap { span -> Span? in
-      let first = Alignment.up(span.base, Self.pageSize) ?? span.end
-      let end = Alignment.down(span.end, Self.pageSize)
-      return first < end ? Span(base: first, end: end) : nil
-    }
-    memblock.addMemory(union: trimmedSpans)
+      .map { Span(base: $0.start, end: Memblock.cappedEnd($0.start, $0.size)) }
+    memblock.addMemory(union: usable)
+    memblock.trimMemory(Self.pageSize)
     memblock.reserve(0, 0x10_0000)
     let total = memblock.memory.reduce(UInt64(0)) { $0 &+ $1.size }
     return [

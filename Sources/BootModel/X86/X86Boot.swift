@@ -109,15 +109,8 @@ struct X86BootState {
   }
 
   /// memblock.memory as the kernel prints its "Early memory node ranges" (one node: NUMA is not
-  /// modelled): PFN_UP(base) to PFN_DOWN(end).
-  func memoryBlocks() -> [MemoryBlock] {
-    memblock.memory.compactMap { region in
-      let first = Alignment.up(region.base, Self.pageSize) ?? region.end
-      let end = Alignment.down(region.end, Self.pageSize)
-      guard first < end, let range = PhysicalRange(start: first, end: UInt128(end)) else { return nil }
-      return MemoryBlock(range: range)
-    }
-  }
+  /// modelled).
+  func memoryBlocks() -> [MemoryBlock] { memblock.printedRanges(pageSize: Self.pageSize) }
 
   /// A range for messages: `[mem 0x…-0x…]` with an inclusive end, wrapping like the kernel.
   static func describe(_ start: UInt64, _ size: UInt64) -> String {

@@ -30,11 +30,7 @@ struct MemoryUnaligned: Rule {
               severity: .error))
           continue
         }
-        let first = Alignment.up(range.start, page) ?? range.start
-        let end = range.end - range.end % UInt128(page)
-        guard first != range.start || end != range.end, UInt128(first) < end,
-          let kept = PhysicalRange(start: first, end: end)
-        else { continue }
+        guard let kept = range.roundedInward(to: page), kept != range else { continue }
         findings.append(
           finding(
             at: node.path,

@@ -22,9 +22,7 @@ struct PmemUnaligned: Rule {
     for region in context.board.persistentRegions where region.isAvailable {
       for tuple in region.reg?.tuples ?? [] where tuple.size != 0 {
         guard let range = tuple.clampedRange else { continue }
-        let first = Alignment.up(range.start, block)
-        let end = range.end - range.end % UInt128(block)
-        guard let first, UInt128(first) < end, let usable = PhysicalRange(start: first, end: end) else {
+        guard let usable = range.roundedInward(to: block) else {
           findings.append(
             finding(
               at: region.path,
