@@ -12,7 +12,6 @@ static inline uint32_t clibfdt_totalsize(const void *fdt) { return fdt_totalsize
 static inline uint32_t clibfdt_off_dt_struct(const void *fdt) { return fdt_off_dt_struct(fdt); }
 static inline uint32_t clibfdt_off_dt_strings(const void *fdt) { return fdt_off_dt_strings(fdt); }
 static inline uint32_t clibfdt_off_mem_rsvmap(const void *fdt) { return fdt_off_mem_rsvmap(fdt); }
-static inline uint32_t clibfdt_version(const void *fdt) { return fdt_version(fdt); }
 static inline uint32_t clibfdt_last_comp_version(const void *fdt) { return fdt_last_comp_version(fdt); }
 static inline uint32_t clibfdt_boot_cpuid_phys(const void *fdt) { return fdt_boot_cpuid_phys(fdt); }
 static inline uint32_t clibfdt_size_dt_strings(const void *fdt) { return fdt_size_dt_strings(fdt); }

@@ -41,9 +41,6 @@ public struct FlatDeviceTree: Sendable {
   /// The header's `totalsize`: what a loader copies and reserves.
   public var totalSize: UInt32 { UInt32(bytes.count) }
 
-  /// The header's version.
-  public var version: UInt32 { withFDT { clibfdt_version($0) } }
-
   /// The root node.
   public var root: Node { Node(offset: 0, path: "/") }
 

@@ -114,11 +114,6 @@ public struct E820KernelLog: Hashable, Sendable {
     return line[range.upperBound...]
   }
 
-  static func hasFirmwareLabel(_ line: Substring) -> Bool {
-    guard let (label, _) = labelled(line) else { return false }
-    return firmwareLabels.contains(label)
-  }
-
   /// `LABEL: REST` for a known label at a word start: the label and REST.
   static func labelled(_ line: Substring) -> (Substring, Substring)? {
     for label in ["BIOS-e820", "BIOS-e801", "BIOS-88", "Xen", "extended", "user"] {

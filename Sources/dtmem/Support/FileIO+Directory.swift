@@ -54,16 +54,10 @@ extension FileIO {
   static func writeNewFile(_ bytes: [UInt8], to path: String) throws(CLIError) {
     let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
     guard fd >= 0 else { throw CLIError(path, systemError()) }
-    var offset = 0
-    while offset < bytes.count {
-      let count = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-      if count < 0 {
-        if errno == EINTR { continue }
-        let why = systemError()
-        close(fd)
-        throw CLIError(path, why)
-      }
-      offset += count
+    guard writeAll(bytes, to: fd) else {
+      let why = systemError()
+      close(fd)
+      throw CLIError(path, why)
     }
     guard fsync(fd) == 0, close(fd) == 0 else { throw CLIError(path, systemError()) }
   }

@@ -74,17 +74,7 @@ enum FileIO {
     let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
     guard fd >= 0 else { throw CLIError(path, "cannot create a temporary file next to it: \(systemError())") }
     let temporary = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-    var failure: String? = nil
-    var offset = 0
-    while offset < bytes.count && failure == nil {
-      let written = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-      if written < 0 {
-        if errno == EINTR { continue }
-        failure = systemError()
-      } else {
-        offset += written
-      }
-    }
+    var failure: String? = writeAll(bytes, to: fd) ? nil : systemError()
     if failure == nil && fchmod(fd, 0o644) != 0 { failure = systemError() }
     if failure == nil && fsync(fd) != 0 { failure = systemError() }
     if close(fd) != 0 && failure == nil { failure = systemError() }
@@ -95,29 +85,27 @@ enum FileIO {
     }
   }
 
-  static func writeStandardOutput(_ bytes: [UInt8]) {
+  /// Writes all of `bytes` to `fd`, retrying short and interrupted writes; false (with `errno`
+  /// set) when the descriptor refuses them.
+  static func writeAll(_ bytes: [UInt8], to fd: Int32) -> Bool {
     var offset = 0
     while offset < bytes.count {
-      let written = bytes[offset...].withUnsafeBytes { Glibc.write(1, $0.baseAddress, $0.count) }
+      let written = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
       if written < 0 {
         if errno == EINTR { continue }
-        return
+        return false
       }
       offset += written
     }
+    return true
   }
+
+  /// A closed pipe (`dtmem … | head`) ends the process with SIGPIPE, as for any Unix filter.
+  static func writeStandardOutput(_ bytes: [UInt8]) { _ = writeAll(bytes, to: 1) }
 
   static func writeStandardOutput(_ text: String) { writeStandardOutput(Array(text.utf8)) }
 
-  static func writeStandardError(_ text: String) {
-    let bytes = Array(text.utf8)
-    var offset = 0
-    while offset < bytes.count {
-      let written = bytes[offset...].withUnsafeBytes { Glibc.write(2, $0.baseAddress, $0.count) }
-      if written <= 0 { return }
-      offset += written
-    }
-  }
+  static func writeStandardError(_ text: String) { _ = writeAll(Array(text.utf8), to: 2) }
 
   /// Whether standard error is a terminal (progress lines only go there).
   static var standardErrorIsTerminal: Bool { isatty(2) != 0 }
