@@ -102,6 +102,18 @@ public struct ReservedMemoryNode: Hashable, Sendable {
     self.hasRanges = hasRanges
     self.children = children
   }
+
+  /// Why the kernel ignores the whole node (`__reserved_mem_check_root()`: its cells must equal
+  /// the root's and a `ranges` property must exist), one phrase per problem; empty when the
+  /// format is supported.
+  public func formatProblems(rootCells root: CellCounts) -> [String] {
+    func cells(_ value: UInt32?) -> String { value.map(String.init) ?? "absent" }
+    var problems: [String] = []
+    if addressCells != root.address { problems.append("#address-cells is \(cells(addressCells)), the root's \(root.address)") }
+    if sizeCells != root.size { problems.append("#size-cells is \(cells(sizeCells)), the root's \(root.size)") }
+    if !hasRanges { problems.append("there is no ranges property") }
+    return problems
+  }
 }
 
 /// One child of `/reserved-memory`.

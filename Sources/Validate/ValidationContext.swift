@@ -53,9 +53,8 @@ public struct ValidationContext: Sendable {
       }
     }
     self.statedMemory = PhysicalRanges.merged(statedBanks.map(\.range))
-    let unsupported = Array("Reserved memory: unsupported node format, ignoring".utf8)
     self.reservedMemoryIgnored =
-      input.board.reservedMemory != nil && boot.kernelLog.contains { TextSearch.contains($0, unsupported) }
+      input.board.reservedMemory.map { !$0.formatProblems(rootCells: input.board.rootCells).isEmpty } ?? false
   }
 
   public var board: BoardMemory { input.board }

@@ -21,8 +21,7 @@ extension Arm64BootState {
   /// must exist, or the kernel ignores the whole node.
   var reservedMemoryFormatIsSupported: Bool {
     guard let node = board.reservedMemory else { return false }
-    return node.sizeCells == board.rootCells.size && node.addressCells == board.rootCells.address
-      && node.hasRanges
+    return node.formatProblems(rootCells: board.rootCells).isEmpty
   }
 
   var tupleBytes: Int { board.rootCells.tupleBytes }

@@ -8,8 +8,7 @@ extension Arm64BootState {
     guard let node = board.reservedMemory else { return ["no /reserved-memory node"] }
     guard reservedMemoryFormatIsSupported else {
       log.append(Self.unsupportedFormatMessage)
-      let reason =
-        "\(node.path) is ignored: its #address-cells/#size-cells (\(node.addressCells.map(String.init) ?? "absent")/\(node.sizeCells.map(String.init) ?? "absent")) must equal the root's (\(board.rootCells.address)/\(board.rootCells.size)) and it needs a ranges property\(node.hasRanges ? "" : " (missing)")"
+      let reason = "\(node.path) is ignored: " + node.formatProblems(rootCells: board.rootCells).joined(separator: "; ")
       for child in node.children {
         reservations.append(
           Reservation(name: child.name, path: child.path, origin: child.reg != nil ? .staticRegion : .dynamicRegion, status: .failed(reason: reason)))

@@ -16,13 +16,8 @@ struct ReservedMemoryUnsupported: Rule {
 
   func check(_ context: ValidationContext) -> [Finding] {
     guard context.reservedMemoryIgnored, let node = context.board.reservedMemory else { return [] }
-    let root = context.board.rootCells
-    var problems: [String] = []
-    func cells(_ value: UInt32?) -> String { value.map(String.init) ?? "absent" }
-    if node.addressCells != root.address { problems.append("#address-cells is \(cells(node.addressCells)), the root's \(root.address)") }
-    if node.sizeCells != root.size { problems.append("#size-cells is \(cells(node.sizeCells)), the root's \(root.size)") }
-    if !node.hasRanges { problems.append("there is no ranges property") }
-    let what = problems.isEmpty ? "its format is unsupported" : problems.joined(separator: "; ")
+    let problems = node.formatProblems(rootCells: context.board.rootCells)
+    let what = problems.joined(separator: "; ")
     return [
       finding(
         at: node.path,
