@@ -1,3 +1,5 @@
+public import MemoryModel
+
 /// One step of a boot model, for `--explain`: what the kernel does at this point, what changed,
 /// and what the kernel prints while doing it.
 public struct BootStep: Hashable, Sendable {
@@ -9,11 +11,18 @@ public struct BootStep: Hashable, Sendable {
   public var changes: [String]
   /// Lines the kernel prints during the step (without timestamps).
   public var kernelMessages: [String]
+  /// Memory (memblock.memory) the step removed, merged and sorted; for rules and tools that
+  /// need the fact rather than its `changes` line.
+  public var memoryRemoved: [PhysicalRange]
 
-  public init(title: String, kernelFunction: String, changes: [String] = [], kernelMessages: [String] = []) {
+  public init(
+    title: String, kernelFunction: String, changes: [String] = [], kernelMessages: [String] = [],
+    memoryRemoved: [PhysicalRange] = []
+  ) {
     self.title = title
     self.kernelFunction = kernelFunction
     self.changes = changes
     self.kernelMessages = kernelMessages
+    self.memoryRemoved = memoryRemoved
   }
 }

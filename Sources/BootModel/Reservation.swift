@@ -73,6 +73,9 @@ public struct Reservation: Hashable, Sendable {
   public var reusable: Bool
   public var compatible: [String]
   public var status: Status
+  /// False when the kernel's table of reserved regions (`reserved_mem[64]`) was full: the
+  /// memory stays reserved but is never initialised, so no driver finds it.
+  public var isRecorded: Bool = true
 
   public init(
     name: String, path: String, origin: Origin, range: PhysicalRange? = nil,

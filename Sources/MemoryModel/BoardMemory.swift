@@ -194,6 +194,16 @@ public struct ChosenNode: Hashable, Sendable {
     guard let start = initrdStart, let end = initrdEnd, start <= end else { return nil }
     return RegTuple(address: start, size: end - start)
   }
+
+  /// `linux,usable-memory-range` as Linux 6.12 takes it, or nil when absent or refused. The
+  /// kernel's length check (`early_init_dt_check_for_usable_mem_range()`, drivers/of/fdt.c)
+  /// takes the length in *bytes* modulo the tuple's *cell* count, so it refuses only lengths
+  /// that are not a multiple of that count, and lets some partial tuples through.
+  public func acceptedUsableMemoryRange(rootCells: CellCounts) -> RegList? {
+    guard let list = usableMemoryRange else { return nil }
+    let cellsPerTuple = Int(rootCells.address) + Int(rootCells.size)
+    return cellsPerTuple > 0 && list.byteLength % cellsPerTuple == 0 ? list : nil
+  }
 }
 
 /// A `compatible = "pmem-region"` node: persistent memory outside `/memory`.

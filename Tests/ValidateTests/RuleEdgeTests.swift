@@ -25,7 +25,7 @@ import Validate
       """)
     let finding = try #require(findings.first { $0.rule == "usable-range-outside-memory" })
     #expect(finding.severity == .error)
-    #expect(finding.message.contains("rejected"))
+    #expect(finding.message.contains("refuses its length of 16 bytes"))
   }
 
   /// A crash-kernel range that leaves out the running kernel's image (recorded: an oops).

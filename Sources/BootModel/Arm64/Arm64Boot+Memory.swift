@@ -77,10 +77,9 @@ extension Arm64BootState {
 
   /// `linux,usable-memory-range`: cap memory to the first range, add the second.
   mutating func applyUsableMemoryRange() -> [String] {
-    guard let chosen = board.chosen, let list = chosen.usableMemoryRange else { return [] }
-    // The kernel's length test compares bytes with a cell count (drivers/of/fdt.c, 6.12).
-    guard list.byteLength % Int(board.rootCells.address + board.rootCells.size) == 0 else {
-      return ["\(chosen.path)/linux,usable-memory-range: length \(list.byteLength) rejected, property ignored"]
+    guard let chosen = board.chosen, let stated = chosen.usableMemoryRange else { return [] }
+    guard let list = chosen.acceptedUsableMemoryRange(rootCells: board.rootCells) else {
+      return ["\(chosen.path)/linux,usable-memory-range: length \(stated.byteLength) rejected, property ignored"]
     }
     let ranges = Array(list.tuples.prefix(2))
     guard let first = ranges.first else { return [] }

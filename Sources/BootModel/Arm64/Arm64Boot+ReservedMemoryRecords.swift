@@ -9,6 +9,7 @@ extension Arm64BootState {
   ) {
     guard records.count < Self.maximumRecords else {
       log.append("OF: reserved mem: not enough space for all defined regions.")
+      reservations[reservationIndex].isRecorded = false
       diagnostics.append(
         Diagnostic(
           .warning, at: child.path,

@@ -99,7 +99,10 @@ struct Arm64BootState {
     notes.append(contentsOf: Reservation.outcomes(reservationsBefore, reservations))
     notes.append(contentsOf: kernelAllocations.dropFirst(allocationsBefore).map(\.outcome))
     notes.append(contentsOf: memblock.changes(since: before))
-    steps.append(BootStep(title: title, kernelFunction: function, changes: notes, kernelMessages: messages))
+    steps.append(
+      BootStep(
+        title: title, kernelFunction: function, changes: notes, kernelMessages: messages,
+        memoryRemoved: memblock.memoryRemoved(since: before)))
   }
 
   mutating func run() {

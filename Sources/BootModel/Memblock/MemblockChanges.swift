@@ -18,6 +18,13 @@ extension Memblock {
     for span in Span.subtract(before.reserved.spans, reserved.spans) { lines.append("reserved - \(span.text)") }
     return lines
   }
+
+  /// The memory `before` had that this memblock no longer has.
+  func memoryRemoved(since before: Memblock) -> [PhysicalRange] {
+    let memoryBefore = before.memory.map { Span(base: $0.base, end: $0.end) }
+    let memoryAfter = memory.map { Span(base: $0.base, end: $0.end) }
+    return Span.subtract(memoryBefore, memoryAfter).compactMap { PhysicalRange(start: $0.base, end: UInt128($0.end)) }
+  }
 }
 
 extension Span {

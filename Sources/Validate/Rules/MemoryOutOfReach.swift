@@ -18,18 +18,12 @@ struct MemoryOutOfReach: Rule {
     guard context.memoryIsKnown,
       let step = context.boot.steps.first(where: { $0.title == "Physical and linear-map limits" })
     else { return [] }
-    let removed = step.changes.filter { $0.hasPrefix("memory") && $0.contains(" - ") }
-    guard !removed.isEmpty else { return [] }
+    guard !step.memoryRemoved.isEmpty else { return [] }
     let why = step.kernelMessages.first.map { " (\"\($0)\")" } ?? ""
     let kept = PhysicalRanges.merged(context.boot.memory.map(\.range))
     let path = context.statedBanks.last { !PhysicalRanges.uncovered($0.range, by: kept).isEmpty }?.path ?? "/"
-    return removed.map { line in
-      let range = line.split(separator: "-", maxSplits: 1).last.map { $0.trimmingLeadingSpaces } ?? Substring(line)
-      return finding(at: path, "the kernel removes memory it cannot address or map linearly\(why): \(range)")
+    return step.memoryRemoved.map { range in
+      finding(at: path, "the kernel removes memory it cannot address or map linearly\(why): \(Describe.sized(range))")
     }
   }
-}
-
-extension Substring {
-  fileprivate var trimmingLeadingSpaces: Substring { drop { $0 == " " } }
 }

@@ -15,9 +15,10 @@ struct ReservedTooMany: Rule {
     """
 
   func check(_ context: ValidationContext) -> [Finding] {
-    context.boot.diagnostics.compactMap { diagnostic in
-      guard diagnostic.message.contains("table of reserved regions is full") else { return nil }
-      return finding(at: diagnostic.location, "\(diagnostic.message) (\"not enough space for all defined regions.\")")
+    context.boot.reservations.filter { !$0.isRecorded }.map { r in
+      finding(
+        at: r.path,
+        "the kernel's table of reserved regions is full (64): this region stays reserved but is never initialised (\"not enough space for all defined regions.\")")
     }
   }
 }

@@ -21,9 +21,13 @@ struct UsableRangeOutsideMemory: Rule {
   func check(_ context: ValidationContext) -> [Finding] {
     guard let chosen = context.board.chosen, let list = chosen.usableMemoryRange else { return [] }
     let path = chosen.path
-    let step = context.boot.steps.first { $0.title == "/chosen linux,usable-memory-range" }
-    if let rejected = step?.changes.first(where: { $0.contains("rejected") }) {
-      return [finding(at: path, "\(rejected): the kernel's length check fails, so no crash-kernel cap applies", severity: .error)]
+    guard chosen.acceptedUsableMemoryRange(rootCells: context.board.rootCells) != nil else {
+      return [
+        finding(
+          at: path,
+          "the kernel refuses its length of \(list.byteLength) bytes (Linux 6.12 wants a multiple of \(context.board.rootCells.address + context.board.rootCells.size), the cells per tuple): the property is ignored, so no crash-kernel cap applies",
+          severity: .error)
+      ]
     }
     var findings: [Finding] = []
     if list.tuples.count > 2 {
