@@ -95,7 +95,7 @@ struct ToDTS: Command {
       FileIO.writeStandardOutput(text)
     }
     for loss in tree.losses {
-      FileIO.writeStandardError("dtmem: \(loss.severity == .info ? "note" : loss.severity.rawValue): \(loss.location): \(loss.message)\n")
+      FileIO.writeStandardError(loss.standardErrorLine)
     }
     return 0
   }

@@ -70,7 +70,7 @@ struct ToMemmap: Command {
       return 0
     }
     for diagnostic in line.diagnostics {
-      FileIO.writeStandardError("dtmem: \(diagnostic.severity.rawValue): \(diagnostic.location): \(diagnostic.message)\n")
+      FileIO.writeStandardError(diagnostic.standardErrorLine)
     }
     FileIO.writeStandardOutput(quoting.apply(line.text) + "\n")
     return 0

@@ -19,12 +19,7 @@ enum BootReport {
       }
     }
     out += "\nMemory\n"
-    out += Table.render(
-      header: ["START", "END", "SIZE", "NODE", "FLAGS"],
-      rows: result.memory.map { block in
-        [Hex.padded(block.range.start), Hex.padded(block.range.last), ByteCount.human(block.range.size), String(block.node),
-         [block.noMap ? "nomap" : "", block.hotpluggable ? "hotplug" : ""].filter { !$0.isEmpty }.joined(separator: ",")]
-      })
+    out += Table.memory(result.memory)
     if !result.reservations.isEmpty {
       out += "\nReservations (kernel order)\n"
       out += Table.render(
@@ -75,5 +70,15 @@ enum Table {
       return text + "\n"
     }
     return line(header) + rows.map(line).joined()
+  }
+
+  /// Memory as the kernel keeps it: one row per memblock region, with its node and flags.
+  static func memory(_ blocks: [MemoryBlock]) -> String {
+    render(
+      header: ["START", "END", "SIZE", "NODE", "FLAGS"],
+      rows: blocks.map { block in
+        [Hex.padded(block.range.start), Hex.padded(block.range.last), ByteCount.human(block.range.size), String(block.node),
+         [block.noMap ? "nomap" : "", block.hotpluggable ? "hotplug" : ""].filter { !$0.isEmpty }.joined(separator: ",")]
+      })
   }
 }

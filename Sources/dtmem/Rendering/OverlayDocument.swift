@@ -81,7 +81,7 @@ enum OverlayDocument {
       }
     }
     for d in result.diagnostics {
-      out += "dtmem: \(d.severity == .info ? "note" : d.severity.rawValue): \(d.location): \(d.message)\n"
+      out += d.standardErrorLine
     }
     return out
   }

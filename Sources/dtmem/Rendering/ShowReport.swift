@@ -84,12 +84,7 @@ enum ShowReport {
     }
 
     out += "\nMemory the kernel keeps\n"
-    out += Table.render(
-      header: ["START", "END", "SIZE", "NODE", "FLAGS"],
-      rows: result.memory.map { block in
-        [Hex.padded(block.range.start), Hex.padded(block.range.last), ByteCount.human(block.range.size), String(block.node),
-         [block.noMap ? "nomap" : "", block.hotpluggable ? "hotplug" : ""].filter { !$0.isEmpty }.joined(separator: ",")]
-      })
+    out += Table.memory(result.memory)
     let holes = holes(result.memory)
     if !holes.isEmpty {
       out += "\nHoles between memory\n"
