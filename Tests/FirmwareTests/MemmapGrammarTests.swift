@@ -171,4 +171,13 @@ import Testing
     #expect(crash("crashkernel=64M,highx")?.request == nil)
     #expect(crash("crashkernel=0,high")?.request == nil)
   }
+
+  @Test func cmaForms() {
+    #expect(CMAParameter(parsing: "64M") == CMAParameter(size: 64 << 20))
+    #expect(CMAParameter(parsing: "64M@0x80000000") == CMAParameter(size: 64 << 20, base: 0x8000_0000, limit: 0x8400_0000))
+    #expect(CMAParameter(parsing: "64M@2G-3G") == CMAParameter(size: 64 << 20, base: 2 << 30, limit: 3 << 30))
+    #expect(CMAParameter(parsing: "64Mx@2G") == CMAParameter(size: 64 << 20))  // reading stops at 'x'
+    #expect(CMAParameter(parsing: "junk").size == 0)
+    #expect(CMAParameter(parsing: "16E@16E").limit == 0)  // base + size wraps like the kernel's
+  }
 }

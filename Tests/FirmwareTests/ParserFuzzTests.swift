@@ -100,6 +100,7 @@ import Testing
           }
           _ = X86MemParameter.parse(parameter.value)
           _ = ReserveMemParameter.parse(parameter.value)
+          _ = parameter.value.map(CMAParameter.init(parsing:))
         }
         for ram: UInt64 in [0, 1 << 30, UInt64.max] {
           if let outcome = CrashKernelParameter.parse(line.text, systemRAM: ram), let request = outcome.request {

@@ -33,16 +33,11 @@ extension Arm64BootState {
           log.append("Malformed early option 'cma'")
           continue
         }
-        // kernel/dma/contiguous.c early_cma(): SIZE[@BASE[-LIMIT]].
-        let bytes = Array(value.utf8)
-        let size = MemParse.memparse(bytes)
-        cmaCommandLineSize = size.value
-        if MemParse.byte(bytes, size.end) == 0x40 {
-          let base = MemParse.memparse(bytes, from: size.end + 1)
-          cmaCommandLineBase = base.value
-          cmaCommandLineLimit =
-            MemParse.byte(bytes, base.end) == 0x2d
-            ? MemParse.memparse(bytes, from: base.end + 1).value : base.value &+ size.value
+        let cma = CMAParameter(parsing: value)
+        cmaCommandLineSize = cma.size
+        if let base = cma.base, let limit = cma.limit {
+          cmaCommandLineBase = base
+          cmaCommandLineLimit = limit
         }
         notes.append("cma=\(value): default CMA area from the command line")
       } else if parameter.isNamed("numa") {
