@@ -23,6 +23,8 @@ import Testing
     try expectUsageError(["show", "/nonexistent/board.dtb"], mentioning: "/nonexistent/board.dtb: No such file")
     try expectUsageError(["show", "-"], input: Array("hello world\n".utf8), mentioning: "<stdin>: unrecognised input")
     try expectUsageError(["show", "-"], input: [], mentioning: "empty input")
+    // " : " before the first '-' once made the /proc/iomem check build a reversed range.
+    try expectUsageError(["show", "-"], input: Array("all : build-x\n".utf8), mentioning: "<stdin>: unrecognised input")
     try expectUsageError(["show", "-"], input: [0xd0, 0x0d, 0xfe, 0xed, 0, 0], mentioning: "shorter than the 40-byte header")
     try expectUsageError(["show", "-"], input: Array("/dts-v1/;\n/ { oops".utf8), mentioning: "dtc could not compile it")
     try expectUsageError(["show", "dts"], mentioning: "dts")

@@ -39,7 +39,7 @@ enum InputFormat: String, Equatable {
         return .kernelLog
       }
       if E820KernelLog.isTableLine(line) { return .kernelLog }
-      if isIomemLine(line) { sawIomemLine = true }
+      if E820Iomem.isLine(line) { sawIomemLine = true }
       if E820Sysfs.isTextLine(line) { sawSysfsLine = true }
       if line.contains("memmap=") || line.contains("mem=") || line.contains("reserve_mem=") {
         sawMemmapParameter = true
@@ -65,14 +65,5 @@ enum InputFormat: String, Equatable {
         return rest.hasPrefix("/dts-v1/")
       }
     }
-  }
-
-  /// `START-END : NAME`, hexadecimal, possibly indented: a `/proc/iomem` line.
-  static func isIomemLine(_ line: Substring) -> Bool {
-    let trimmed = line.drop { $0 == " " }
-    guard let dash = trimmed.firstIndex(of: "-"), let colon = trimmed.firstRange(of: " : ") else { return false }
-    let start = trimmed[..<dash]
-    let end = trimmed[trimmed.index(after: dash)..<colon.lowerBound]
-    return !start.isEmpty && !end.isEmpty && start.allSatisfy { $0.isHexDigit } && end.allSatisfy { $0.isHexDigit }
   }
 }
