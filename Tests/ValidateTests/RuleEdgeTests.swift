@@ -111,4 +111,20 @@ import Validate
       """)
     #expect(findings.map(\.rule) == ["reserved-overlap"])
   }
+
+  /// x86 rejects mem= values that read as 0 (nothing removed) and applies every mem=, so the
+  /// lowest limit decides.
+  @Test func memMeaningReadsEveryValueAsX86Does() throws {
+    let board = """
+      /dts-v1/;
+      / { #address-cells = <2>; #size-cells = <2>;
+        memory@40000000 { device_type = "memory"; reg = <0x0 0x40000000 0x0 0x80000000>; };
+      };
+      """
+    #expect(try Self.findings(board, commandLine: "mem=foo").isEmpty)
+    let two = try Self.findings(board, commandLine: "mem=1280M mem=3G")
+    let finding = try #require(two.first { $0.rule == "cmdline-mem-meaning" })
+    #expect(finding.message.hasPrefix("mem=3G: arm64 keeps 2 GiB"))
+    #expect(finding.message.hasSuffix("x86 reads mem= as an address limit and would keep 256 MiB (0x40000000-0x4fffffff), the memory below 0x50000000"))
+  }
 }

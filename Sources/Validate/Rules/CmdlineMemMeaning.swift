@@ -21,13 +21,20 @@ struct CmdlineMemMeaning: Rule {
     guard context.memoryIsKnown,
       let parameter = context.commandLine.parameters(named: "mem").last(where: { $0.value != nil })
     else { return [] }
+    // x86 applies every mem= (each removes RAM above its limit; values it rejects remove nothing).
+    let limits = context.commandLine.parameters(named: "mem").compactMap { occurrence -> UInt64? in
+      guard case .limit(let limit, _) = X86MemParameter.parse(occurrence.value) else { return nil }
+      return limit
+    }
+    // A value x86 rejects parses to 0, which arm64 ignores too: both keep everything.
+    guard let limit = limits.min() else { return [] }
     var unlimited = context.configuration
     unlimited.commandLine.parameters.removeAll { $0.isNamed("mem") }
     guard let before = try? Arm64Boot.simulate(unlimited) else { return [] }
-    let limit = MemParse.memparse(Array(parameter.value!.utf8)).value
     let arm64 = PhysicalRanges.merged(context.boot.memory.filter { !$0.noMap }.map(\.range))
+    let kept = before.memory.filter { !$0.noMap }.map(\.range)
     let below = PhysicalRange(start: 0, size: limit).map { [$0] } ?? []
-    let x86 = PhysicalRanges.merged(before.memory.filter { !$0.noMap }.flatMap { block in PhysicalRanges.covered(block.range, by: below) })
+    let x86 = PhysicalRanges.merged(kept.flatMap { PhysicalRanges.covered($0, by: below) })
     guard arm64 != x86 else { return [] }
     func describe(_ ranges: [PhysicalRange]) -> String {
       guard let first = ranges.first, let last = ranges.last else { return "no memory" }
