@@ -117,6 +117,10 @@ import Testing
       mentioning: "FDT_ERR_NOTFOUND: the overlay refers to labels (uart0) but the base has no /__symbols__ node (compile the base with dtc -@)")
     Self.expectOneLineError(try run("dts/qemu-virt-2g.dts", "dts/qemu-virt-2g.dts"), mentioning: "not an overlay: the source has no /plugin/;")
     Self.expectOneLineError(try run("dts/qemu-virt-2g.dts", "dts/fixtures/overlay/qemu-pc-5g.e820.log"), mentioning: "not a device tree blob (magic 5b202020")
+    // Bad boot options are refused before anything is written.
+    Self.expectOneLineError(
+      try DTMemBinary.run(["apply", "dts/qemu-virt-2g.dts", "dts/fixtures/overlay/reserved-overlap.dtso", "-o", out, "--page-size", "8K"]),
+      mentioning: "--page-size")
     #expect(!FileManager.default.fileExists(atPath: out))
     // A base source with the label, compiled with -@, resolves it.
     let labelled = directory.appendingPathComponent("labelled.dts")

@@ -158,6 +158,15 @@ import Testing
     #expect(unusable.errorText.hasPrefix("dtmem: error: /nonexistent.dtb: "))
   }
 
+  /// `--cmdline-file -` is read once and applies to both sides: the same blob twice is identical.
+  @Test func aCommandLineFromStandardInputAppliesToBothSides() throws {
+    let board = "dts/qemu-virt-2g.dts"
+    let result = try DTMemBinary.run(
+      ["diff", board, board, "--cmdline-file", "-"], input: Array("memmap=64M$0x90000000 mem=1G\n".utf8))
+    #expect(result.status == 0, "\(result.text)\(result.errorText)")
+    #expect(result.text.isEmpty)
+  }
+
   @Test func jsonNamesEveryChange() throws {
     let result = try DTMemBinary.run(["diff", "--json", Self.rules + "memory-overlap.good.dts", Self.rules + "memory-overlap.bad.dts"])
     #expect(result.status == 1)

@@ -48,26 +48,25 @@ struct Apply: Command {
     overlay = arguments.positionals[1]
     guard let output = arguments.value("output") else { throw CLIError("apply", "missing -o OUT (the result blob)") }
     self.output = output
-    boot = BootOptions(arguments)
+    boot = try BootOptions(arguments)
     warningsAreErrors = arguments.flag("werror")
     json = arguments.flag("json")
   }
 
   func run() throws(CLIError) -> Int32 {
+    let settings = try CheckSettings(boot)
     let baseTree = try Self.load(base, overlay: false)
     let overlayTree = try Self.load(overlay, overlay: true)
+    let before = try settings.context(baseTree)
     let result: FlatDeviceTree
     do {
       result = try baseTree.tree.applying(overlayTree.tree)
     } catch {
       throw Self.explain(error, base: baseTree, overlay: overlayTree)
     }
-    try FileIO.writeAtomically(result.bytes, to: output)
-
-    let settings = try CheckSettings(boot)
-    let applied = try InputLoader.deviceTree(result.bytes, name: output, format: .deviceTreeBlob)
-    let before = try settings.context(baseTree)
+    let applied = try InputLoader.deviceTree(result, name: output, format: .deviceTreeBlob)
     let after = try settings.context(applied)
+    try FileIO.writeAtomically(result.bytes, to: output)
     let changes = MemoryDiff.compare(before, after)
     let findings = Validator.findings(in: after)
     if json {

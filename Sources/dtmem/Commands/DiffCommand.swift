@@ -33,10 +33,10 @@ struct DiffCommand: Command {
   var boot: BootOptions
   var json: Bool
 
-  init(_ arguments: ParsedArguments) {
+  init(_ arguments: ParsedArguments) throws(CLIError) {
     a = arguments.positionals[0]
     b = arguments.positionals[1]
-    boot = BootOptions(arguments)
+    boot = try BootOptions(arguments)
     json = arguments.flag("json")
   }
 

@@ -25,9 +25,9 @@ struct Show: Command {
   var boot: BootOptions
   var json: Bool
 
-  init(_ arguments: ParsedArguments) {
+  init(_ arguments: ParsedArguments) throws(CLIError) {
     input = arguments.positionals[0]
-    boot = BootOptions(arguments)
+    boot = try BootOptions(arguments)
     json = arguments.flag("json")
   }
 

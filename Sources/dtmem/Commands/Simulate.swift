@@ -57,7 +57,7 @@ struct Simulate: Command {
   init(_ arguments: ParsedArguments) throws(CLIError) {
     input = arguments.positionals.first
     e820 = arguments.value("e820")
-    boot = BootOptions(arguments)
+    boot = try BootOptions(arguments)
     format = arguments.flag("json") ? "json" : arguments.value("format") ?? "text"
     explain = arguments.flag("explain")
     if input != nil && e820 != nil {

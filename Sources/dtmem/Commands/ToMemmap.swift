@@ -43,7 +43,7 @@ struct ToMemmap: Command {
 
   init(_ arguments: ParsedArguments) throws(CLIError) {
     input = arguments.positionals[0]
-    boot = BootOptions(arguments)
+    boot = try BootOptions(arguments)
     json = arguments.flag("json")
     let quote = arguments.value("quote") ?? "none"
     guard let quoting = CommandLineQuoting(rawValue: quote) else {

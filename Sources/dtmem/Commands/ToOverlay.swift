@@ -89,9 +89,9 @@ struct ToOverlay: Command {
   var output: String?
   var json: Bool
 
-  init(_ arguments: ParsedArguments) {
+  init(_ arguments: ParsedArguments) throws(CLIError) {
     base = arguments.positionals.first
-    boot = BootOptions(arguments)
+    boot = try BootOptions(arguments)
     bootCommandLine = arguments.value("boot-cmdline")
     output = arguments.value("output")
     json = arguments.flag("json")
@@ -101,7 +101,7 @@ struct ToOverlay: Command {
     guard try boot.architecture(default: .arm64) == .arm64 else {
       throw CLIError("--arch", "an overlay is for an arm64 device tree; the parameters are read with their x86 meaning anyway")
     }
-    guard let (text, source) = try boot.givenCommandLine() else {
+    guard let (text, source) = boot.givenCommandLine else {
       throw CLIError("--cmdline", "give the parameters to translate (e.g. --cmdline 'memmap=64M$0x90000000 reserve_mem=2M:4K:oops')")
     }
     let parameters = OverlayParameters(KernelCommandLine(text, limit: nil))

@@ -47,9 +47,9 @@ struct ValidateCommand: Command {
   var listRules: Bool
   var output: String?
 
-  init(_ arguments: ParsedArguments) {
+  init(_ arguments: ParsedArguments) throws(CLIError) {
     inputs = arguments.positionals
-    boot = BootOptions(arguments)
+    boot = try BootOptions(arguments)
     format = arguments.value("format") ?? "text"
     warningsAreErrors = arguments.flag("werror")
     listRules = arguments.flag("list-rules")

@@ -71,8 +71,18 @@ enum InputLoader {
   }
 
   static func deviceTree(_ bytes: [UInt8], name: String, format: InputFormat) throws(CLIError) -> DeviceTreeInput {
+    let tree: FlatDeviceTree
     do {
-      let tree = try FlatDeviceTree(bytes: bytes)
+      tree = try FlatDeviceTree(bytes: bytes)
+    } catch {
+      throw CLIError(name, error.description)
+    }
+    return try deviceTree(tree, name: name, format: format)
+  }
+
+  /// An already checked blob (the result of applying an overlay) with its memory facts.
+  static func deviceTree(_ tree: FlatDeviceTree, name: String, format: InputFormat) throws(CLIError) -> DeviceTreeInput {
+    do {
       return DeviceTreeInput(name: name, format: format, tree: tree, board: try tree.boardMemory())
     } catch {
       throw CLIError(name, error.description)

@@ -78,7 +78,7 @@ enum Simulation {
   static func x86(_ table: FirmwareTableInput, _ options: BootOptions) throws(CLIError) -> Outcome {
     try rejectArm64Options(options, memoryAllowed: false)
     var (text, source) = try commandLine(options, board: nil)
-    if try options.givenCommandLine() == nil, let logged = table.commandLine {
+    if options.givenCommandLine == nil, let logged = table.commandLine {
       (text, source) = (logged, "\(table.name): Command line")
     }
     return try x86(table.entries, label: table.label, name: table.name, text: text, source: source, options, notes: table.notes)
@@ -120,7 +120,7 @@ enum Simulation {
 
   /// `--cmdline` (or `--cmdline-file`), else `/chosen/bootargs`, else empty.
   static func commandLine(_ options: BootOptions, board: BoardMemory?) throws(CLIError) -> (String, String) {
-    if let given = try options.givenCommandLine() { return given }
+    if let given = options.givenCommandLine { return given }
     if let chosen = board?.chosen, let bootargs = chosen.bootargs { return (bootargs, "\(chosen.path)/bootargs") }
     return ("", "no command line")
   }

@@ -3,8 +3,10 @@ import MemoryModel
 
 /// What every boot-model command accepts besides its input.
 struct BootOptions {
-  var commandLine: String?
-  var commandLineFile: String?
+  /// `--cmdline` or the contents of `--cmdline-file`, with where it came from; read once, when
+  /// the options are parsed, so every input of a command sees the same text (a `-` file can only
+  /// be read once).
+  var givenCommandLine: (text: String, source: String)?
   var architectureName: String?
   var reserve: [String]
   var memory: [String]
@@ -38,9 +40,8 @@ struct BootOptions {
       default: "3200"),
   ]
 
-  init(_ arguments: ParsedArguments) {
-    commandLine = arguments.value("cmdline")
-    commandLineFile = arguments.value("cmdline-file")
+  init(_ arguments: ParsedArguments) throws(CLIError) {
+    givenCommandLine = try Self.commandLine(arguments.value("cmdline"), file: arguments.value("cmdline-file"))
     architectureName = arguments.value("arch")
     reserve = arguments.values("reserve")
     memory = arguments.values("memory")
@@ -50,15 +51,15 @@ struct BootOptions {
   }
 
   /// The command line given with `--cmdline` or `--cmdline-file`, and its source; nil if neither.
-  func givenCommandLine() throws(CLIError) -> (text: String, source: String)? {
-    if let commandLine {
-      guard commandLineFile == nil else { throw CLIError("--cmdline-file", "give either --cmdline or --cmdline-file, not both") }
-      return (commandLine, "--cmdline")
+  static func commandLine(_ text: String?, file: String?) throws(CLIError) -> (text: String, source: String)? {
+    if let text {
+      guard file == nil else { throw CLIError("--cmdline-file", "give either --cmdline or --cmdline-file, not both") }
+      return (text, "--cmdline")
     }
-    guard let commandLineFile else { return nil }
-    var bytes = try FileIO.read(commandLineFile)
+    guard let file else { return nil }
+    var bytes = try FileIO.read(file)
     if bytes.last == 0x0a { bytes.removeLast() }
-    return (String(decoding: bytes, as: UTF8.self), commandLineFile == "-" ? "<stdin>" : commandLineFile)
+    return (String(decoding: bytes, as: UTF8.self), file == "-" ? "<stdin>" : file)
   }
 
   /// The `KernelCommandLine` limit: nil keeps everything.
