@@ -48,6 +48,14 @@ public struct Reservation: Hashable, Sendable {
       }
     }
 
+    /// Whether the memory is taken: a static region reserved or a dynamic one placed.
+    public var holdsMemory: Bool {
+      switch self {
+      case .reserved, .allocated: true
+      default: false
+      }
+    }
+
     public var reason: String? {
       switch self {
       case .failed(let reason), .estimated(let reason): reason

@@ -79,6 +79,12 @@ public struct MemoryNode: Hashable, Sendable {
 
   /// The property the kernel takes the banks from: `linux,usable-memory` over `reg`.
   public var bankSource: RegList? { usableMemory ?? reg }
+
+  /// That property's name, for messages.
+  public var bankSourceName: String { usableMemory != nil ? "linux,usable-memory" : "reg" }
+
+  /// The banks the node states: its tuples with a size, capped at 2^64 - 1.
+  public var banks: [PhysicalRange] { bankSource?.nonEmptyRanges ?? [] }
 }
 
 /// `/reserved-memory` and its children.

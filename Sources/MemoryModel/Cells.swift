@@ -12,6 +12,9 @@ public struct RegTuple: Hashable, Sendable, CustomStringConvertible {
   /// The range, or nil when `address + size` runs past 2^64.
   public var range: PhysicalRange? { PhysicalRange(start: address, size: size) }
 
+  /// The range as the kernel takes it: cut to end at 2^64 - 1 (`memblock_cap_size()`).
+  public var cappedRange: PhysicalRange { PhysicalRange(start: address, cappedSize: size) }
+
   public var description: String { "<\(Hex.short(address)) \(Hex.short(size))>" }
 }
 
@@ -55,6 +58,9 @@ public struct RegList: Hashable, Sendable {
 
   /// The length is a whole number of tuples (an empty property is well formed and empty).
   public var isWellFormed: Bool { tupleBytes > 0 && byteLength % tupleBytes == 0 }
+
+  /// The ranges of the tuples with a size, capped like the kernel caps them.
+  public var nonEmptyRanges: [PhysicalRange] { tuples.compactMap { $0.size == 0 ? nil : $0.cappedRange } }
 }
 
 /// A single number decoded from a property that should hold exactly `expectedBytes` bytes.

@@ -20,6 +20,13 @@ public struct PhysicalRange: Hashable, Sendable, Comparable, CustomStringConvert
     self.size = size
   }
 
+  /// `size` bytes from `start`, cut so that the range ends at 2^64 - 1 at the latest: how the
+  /// kernel caps a (base, size) pair it reads (`memblock_cap_size()`, `__e820__range_update()`).
+  public init(start: UInt64, cappedSize size: UInt64) {
+    self.start = start
+    self.size = min(size, UInt64.max - start)
+  }
+
   /// The range `[start, end)`, or nil if `end < start` or `end > 2^64`.
   public init?(start: UInt64, end: UInt128) {
     // A range covering all 2^64 addresses from 0 has a size that does not fit in UInt64.

@@ -46,11 +46,7 @@ public struct ValidationContext: Sendable {
     if let banks = input.memoryOverride {
       self.statedBanks = banks.map { ("--memory", $0) }
     } else {
-      self.statedBanks = input.board.memoryNodes.filter(\.isAvailable).flatMap { node in
-        (node.bankSource?.tuples ?? []).compactMap { tuple in
-          tuple.size == 0 ? nil : tuple.clampedRange.map { (node.path, $0) }
-        }
-      }
+      self.statedBanks = input.board.memoryNodes.filter(\.isAvailable).flatMap { node in node.banks.map { (node.path, $0) } }
     }
     self.statedMemory = PhysicalRanges.merged(statedBanks.map(\.range))
     self.reservedMemoryIgnored =
@@ -78,10 +74,7 @@ public struct ValidationContext: Sendable {
 
   /// A reservation that holds its memory at the end of the boot.
   public static func isTaken(_ reservation: Reservation) -> Bool {
-    switch reservation.status {
-    case .reserved, .allocated: return reservation.range.map { !$0.isEmpty } ?? false
-    default: return false
-    }
+    reservation.status.holdsMemory && reservation.range.map { !$0.isEmpty } ?? false
   }
 }
 
@@ -90,13 +83,6 @@ extension Reservation {
   var isFailed: Bool {
     if case .failed = status { return true }
     return false
-  }
-}
-
-extension RegTuple {
-  /// The range, cut at 2^64 when `address + size` runs past it.
-  var clampedRange: PhysicalRange? {
-    PhysicalRange(start: address, size: min(size, UInt64.max - address))
   }
 }
 

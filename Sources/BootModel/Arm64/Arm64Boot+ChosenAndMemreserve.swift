@@ -5,7 +5,7 @@ extension Arm64BootState {
   /// `fdt_reserve_elfcorehdr()` (6.12.100: before `/reserved-memory`).
   mutating func reserveElfCoreHeader(_ log: inout [String]) -> [String] {
     guard let header = elfCoreHeader, header.size != 0 else { return [] }
-    let range = PhysicalRange(start: header.address, size: min(header.size, UInt64.max - header.address))
+    let range = header.cappedRange
     let path = board.chosen?.path ?? "/chosen"
     if memblock.isReserved(header.address, header.size) {
       log.append("OF: fdt: elfcorehdr is overlapped")
@@ -25,8 +25,8 @@ extension Arm64BootState {
   mutating func reserveHeaderEntries() -> [String] {
     var notes: [String] = []
     for (index, entry) in board.memoryReservations.enumerated() {
-      let range = PhysicalRange(start: entry.address, size: min(entry.size, UInt64.max - entry.address))
-      if let range, let clash = reservations.first(where: {
+      let range = entry.cappedRange
+      if let clash = reservations.first(where: {
         $0.origin == .dynamicRegion && $0.status == .allocated && ($0.range?.overlaps(range) ?? false)
       }) {
         notes.append("/memreserve/ #\(index) overlaps dynamic region \(clash.name), placed before it")

@@ -82,7 +82,7 @@ extension Arm64BootState {
     reservations.append(
       Reservation(
         name: child.name, path: child.path, origin: .dynamicRegion,
-        range: PhysicalRange(start: base, size: min(size, UInt64.max - base)), requestedSize: size,
+        range: PhysicalRange(start: base, cappedSize: size), requestedSize: size,
         alignment: effectiveAlign, allocRanges: child.allocRanges?.tuples ?? [], noMap: noMap,
         reusable: child.reusable, compatible: child.compatible, status: .allocated))
     saveNode(child, childIndex: childIndex, base: base, size: size, reservationIndex: reservationIndex, &log)

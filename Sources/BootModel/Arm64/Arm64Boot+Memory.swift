@@ -48,7 +48,7 @@ extension Arm64BootState {
         diagnostics.append(
           Diagnostic(
             .warning, at: node.path,
-            "\(node.usableMemory != nil ? "linux,usable-memory" : "reg") is \(source.byteLength) bytes, not a multiple of \(source.tupleBytes); the kernel reads the whole tuples and ignores the rest"))
+            "\(node.bankSourceName) is \(source.byteLength) bytes, not a multiple of \(source.tupleBytes); the kernel reads the whole tuples and ignores the rest"))
       }
       for tuple in source.tuples where tuple.size != 0 {
         addMemoryArch(tuple.address, tuple.size, &log)

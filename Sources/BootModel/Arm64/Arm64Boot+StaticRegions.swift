@@ -62,7 +62,7 @@ extension Arm64BootState {
           log.append(
             "OF: reserved mem: Reserved memory: failed to reserve memory for node '\(child.name)': base \(KernelFormat.pa(tuple.address)), size \(KernelFormat.mib(tuple.size))")
         }
-        let range = PhysicalRange(start: tuple.address, size: min(tuple.size, UInt64.max - tuple.address))
+        let range = tuple.cappedRange
         staticReservationIndex[ChildTuple(child: index, tuple: tupleIndex)] = reservations.count
         reservations.append(
           Reservation(
@@ -81,13 +81,9 @@ extension Arm64BootState {
   mutating func earlyReserve(_ tuple: RegTuple, noMap: Bool) -> String? {
     if noMap {
       if memblock.overlapsMemory(tuple.address, tuple.size) && memblock.isReserved(tuple.address, tuple.size) {
-        let range = PhysicalRange(start: tuple.address, size: min(tuple.size, UInt64.max - tuple.address))
+        let range = tuple.cappedRange
         let culprits = reservations.filter { r in
-          guard let other = r.range, let range else { return false }
-          switch r.status {
-          case .reserved, .allocated: return other.overlaps(range)
-          default: return false
-          }
+          r.status.holdsMemory && r.range?.overlaps(range) == true
         }.map { "\($0.name) \($0.range!)" }
         let what = culprits.isEmpty ? "memory already reserved" : culprits.joined(separator: ", ")
         return "no-map region overlaps \(what); the kernel refuses to unmap it (-EBUSY) and leaves it mapped and unreserved"

@@ -22,8 +22,7 @@ public enum Arm64Boot {
   /// memory node the bootloader fills in), since any map would then be a guess.
   public static func simulate(_ configuration: Arm64BootConfiguration) throws(BootModelError) -> BootResult {
     if configuration.memoryOverride == nil {
-      let banks = configuration.board.memoryNodes.filter(\.isAvailable).flatMap { $0.bankSource?.tuples ?? [] }
-      if !banks.contains(where: { $0.size != 0 }) {
+      if configuration.board.memoryNodes.filter(\.isAvailable).allSatisfy(\.banks.isEmpty) {
         let why =
           configuration.board.memoryNodes.isEmpty
           ? "the blob has no memory node (device_type = \"memory\")"
@@ -186,8 +185,8 @@ struct Arm64BootState {
       if let range = reservation.range { entries.append(MapEntry(start: range.start, size: range.size, kind: .reserved)) }
     }
     for region in board.persistentRegions where region.isAvailable {
-      for tuple in region.reg?.tuples ?? [] {
-        entries.append(MapEntry(start: tuple.address, size: min(tuple.size, UInt64.max - tuple.address), kind: .persistentLegacy))
+      for range in region.reg?.nonEmptyRanges ?? [] {
+        entries.append(MapEntry(start: range.start, size: range.size, kind: .persistentLegacy))
       }
     }
     return (try? MemoryMap.sanitized(entries)) ?? .empty
@@ -200,11 +199,7 @@ extension Reservation {
   /// (reusable: the kernel lends it to movable pages), not what the loader put there for this
   /// boot (kernel image, initrd), and not predictions.
   var holdsMemoryInE820View: Bool {
-    switch status {
-    case .reserved, .allocated: break
-    default: return false
-    }
-    if reusable { return false }
+    guard status.holdsMemory, !reusable else { return false }
     switch origin {
     case .staticRegion, .dynamicRegion, .memoryReservationBlock, .elfCoreHeader: return true
     case .loader, .initrd, .reserveMemParameter, .defaultCMA, .crashKernel: return false

@@ -20,15 +20,4 @@ public struct OverlayBase: Hashable, Sendable {
 
   /// Names of `/reserved-memory`'s children.
   public var reservedChildNames: Set<String> { Set(board.reservedMemory?.children.map(\.name) ?? []) }
-
-  /// The memory the base states: available memory nodes' banks (`linux,usable-memory` over
-  /// `reg`), merged and sorted.
-  public var memory: [PhysicalRange] {
-    let ranges: [PhysicalRange] = board.memoryNodes.filter(\.isAvailable).flatMap { node in
-      (node.bankSource?.tuples ?? []).compactMap { tuple -> PhysicalRange? in
-        tuple.size == 0 ? nil : PhysicalRange(start: tuple.address, size: min(tuple.size, UInt64.max - tuple.address))
-      }
-    }
-    return PhysicalRanges.merged(ranges)
-  }
 }

@@ -55,7 +55,7 @@ public struct OverlayCheck: Hashable, Sendable {
         }
       case .memory(let banks):
         // The kernel trims banks to whole pages: pieces smaller than a page are that, not a loss.
-        let missing = banks.flatMap { bank in memory.reduce([bank]) { pieces, block in pieces.flatMap { $0.subtracting(block) } } }
+        let missing = banks.flatMap { PhysicalRanges.uncovered($0, by: memory) }
         for piece in missing where piece.size >= 0x1000 {
           add(.warning, "\(piece) is not memory after the boot (a usable-memory-range cap or mem= removes it)")
         }
@@ -72,11 +72,7 @@ public struct OverlayCheck: Hashable, Sendable {
   /// Taken reservations of the applied boot (other than `path`'s) that overlap `range`.
   static func collisions(_ range: PhysicalRange, excluding path: String, in boot: BootResult) -> [Reservation] {
     boot.reservations.filter { other in
-      guard other.path != path, let otherRange = other.range, otherRange.overlaps(range) else { return false }
-      switch other.status {
-      case .reserved, .allocated: return true
-      default: return false
-      }
+      other.path != path && other.status.holdsMemory && other.range?.overlaps(range) == true
     }
   }
 

@@ -14,12 +14,10 @@ struct MemoryNodeState {
   /// Mappings that changed it.
   var mappings: [Int] = []
 
-  init(base node: MemoryNode, cells: CellCounts) {
+  init(base node: MemoryNode) {
     self.name = String(node.path.split(separator: "/").last ?? "memory")
     self.base = node
-    self.banks = (node.bankSource?.tuples ?? []).compactMap {
-      $0.size == 0 ? nil : PhysicalRange(start: $0.address, size: min($0.size, UInt64.max - $0.address))
-    }
+    self.banks = node.banks
     self.enabled = node.isAvailable
     self.touched = false
   }
@@ -47,7 +45,7 @@ extension PlannerState {
     let tuples = base?.board.chosen?.usableMemoryRange?.tuples ?? []
     func range(_ tuple: RegTuple?) -> PhysicalRange? {
       guard let tuple, tuple.size != 0 else { return nil }
-      return PhysicalRange(start: tuple.address, size: min(tuple.size, UInt64.max - tuple.address))
+      return tuple.cappedRange
     }
     return (range(tuples.first), range(tuples.dropFirst().first))
   }

@@ -141,16 +141,12 @@ extension OverlayBase {
   /// Static reservations of the base: available `/reserved-memory` children with `reg`, and
   /// `/memreserve/` entries.
   var reservedRanges: [PhysicalRange] {
-    let children = (board.reservedMemory?.children ?? []).filter(\.isAvailable).flatMap { $0.reg?.tuples ?? [] }
-    return (children + board.memoryReservations).compactMap {
-      $0.size == 0 ? nil : PhysicalRange(start: $0.address, size: min($0.size, UInt64.max - $0.address))
-    }
+    let children = (board.reservedMemory?.children ?? []).filter(\.isAvailable).flatMap { $0.reg?.nonEmptyRanges ?? [] }
+    return children + board.memoryReservations.compactMap { $0.size == 0 ? nil : $0.cappedRange }
   }
 
   /// The base's available `pmem-region` ranges.
   var persistentRanges: [PhysicalRange] {
-    board.persistentRegions.filter(\.isAvailable).flatMap { $0.reg?.tuples ?? [] }.compactMap {
-      $0.size == 0 ? nil : PhysicalRange(start: $0.address, size: min($0.size, UInt64.max - $0.address))
-    }
+    board.persistentRegions.filter(\.isAvailable).flatMap { $0.reg?.nonEmptyRanges ?? [] }
   }
 }

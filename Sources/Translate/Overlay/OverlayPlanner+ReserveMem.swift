@@ -101,7 +101,7 @@ extension PlannerState {
       // exactmap discarded stays discarded.
       refuse(exactmap, "no RAM would be left: the line adds no memory after exactmap (x86 panics: Invalid user supplied memory map)")
       for i in memoryNodes.indices where memoryNodes[i].base != nil {
-        memoryNodes[i] = MemoryNodeState(base: memoryNodes[i].base!, cells: cells)
+        memoryNodes[i] = MemoryNodeState(base: memoryNodes[i].base!)
       }
     }
     reservePersistentMemoryInRAM()

@@ -71,7 +71,7 @@ struct PlannerState {
     self.cells = base?.board.rootCells ?? OverlayPlanner.assumedCells
     if let base {
       for node in base.board.memoryNodes {
-        memoryNodes.append(MemoryNodeState(base: node, cells: cells))
+        memoryNodes.append(MemoryNodeState(base: node))
       }
     }
   }
@@ -184,9 +184,8 @@ struct PlannerState {
 
   /// Update and remove clamp their range to end at 2^64 - 1 (`__e820__range_update`).
   func clampedRange(_ start: UInt64, _ size: UInt64) -> PhysicalRange? {
-    let clamped = min(size, UInt64.max - start)
-    guard clamped != 0 else { return nil }
-    return PhysicalRange(start: start, size: clamped)
+    let range = PhysicalRange(start: start, cappedSize: size)
+    return range.isEmpty ? nil : range
   }
 
   func fits(_ range: PhysicalRange) -> Bool {

@@ -107,6 +107,6 @@ public enum MemoryDiff {
   }
 
   static func describe(_ tuple: RegTuple) -> String {
-    tuple.clampedRange.map(Describe.sized) ?? "\(tuple)"
+    Describe.sized(tuple.cappedRange)
   }
 }

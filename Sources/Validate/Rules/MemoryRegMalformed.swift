@@ -18,7 +18,7 @@ struct MemoryRegMalformed: Rule {
     guard context.input.memoryOverride == nil else { return [] }
     return context.board.memoryNodes.filter(\.isAvailable).compactMap { node in
       guard let source = node.bankSource, !source.isWellFormed else { return nil }
-      let name = node.usableMemory != nil ? "linux,usable-memory" : "reg"
+      let name = node.bankSourceName
       let kept = source.tuples.map { "\($0)" }.joined(separator: ", ")
       return finding(
         at: node.path,

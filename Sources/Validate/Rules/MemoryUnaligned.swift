@@ -20,7 +20,7 @@ struct MemoryUnaligned: Rule {
     var findings: [Finding] = []
     for node in context.board.memoryNodes where node.isAvailable {
       for tuple in node.bankSource?.tuples ?? [] where tuple.size != 0 {
-        guard let range = tuple.clampedRange else { continue }
+        let range = tuple.cappedRange
         let ignored = "OF: fdt: Ignoring memory block \(Hex.short(tuple.address)) - \(Hex.short(tuple.address &+ tuple.size))"
         if context.kernelLog.contains(ignored) {
           findings.append(

@@ -20,8 +20,7 @@ struct PmemUnaligned: Rule {
     let block = context.pageSize.memoryBlockSize
     var findings: [Finding] = []
     for region in context.board.persistentRegions where region.isAvailable {
-      for tuple in region.reg?.tuples ?? [] where tuple.size != 0 {
-        guard let range = tuple.clampedRange else { continue }
+      for range in region.reg?.nonEmptyRanges ?? [] {
         guard let usable = range.roundedInward(to: block) else {
           findings.append(
             finding(

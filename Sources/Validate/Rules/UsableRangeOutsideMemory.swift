@@ -33,7 +33,7 @@ struct UsableRangeOutsideMemory: Rule {
     if list.tuples.count > 2 {
       findings.append(finding(at: path, "\(list.tuples.count) ranges: the kernel uses the first two and ignores the rest"))
     }
-    if let first = list.tuples.first, let cap = first.clampedRange,
+    if let cap = list.tuples.first?.cappedRange,
       let kernel = context.input.loaderReservations.first(where: { $0.kind == .kernelImage })?.range,
       !cap.contains(kernel)
     {
@@ -45,7 +45,7 @@ struct UsableRangeOutsideMemory: Rule {
     }
     guard context.memoryIsKnown else { return findings }
     for (index, tuple) in list.tuples.prefix(2).enumerated() where tuple.size != 0 {
-      guard let range = tuple.clampedRange else { continue }
+      let range = tuple.cappedRange
       let outside = PhysicalRanges.uncovered(range, by: context.statedMemory)
       guard !outside.isEmpty else { continue }
       if index == 0 {

@@ -15,10 +15,8 @@ enum ShowReport {
   static func banks(_ board: BoardMemory) -> [Bank] {
     var banks: [Bank] = []
     for node in board.memoryNodes {
-      guard let list = node.bankSource else { continue }
-      let source = node.usableMemory != nil ? "linux,usable-memory" : "reg"
-      for tuple in list.tuples where tuple.size != 0 {
-        guard let range = PhysicalRange(start: tuple.address, size: min(tuple.size, UInt64.max - tuple.address)) else { continue }
+      let source = node.bankSourceName
+      for range in node.banks {
         banks.append(Bank(path: node.path, range: range, numaNode: node.numaNodeID, source: node.isAvailable ? source : "\(source), disabled"))
       }
     }
