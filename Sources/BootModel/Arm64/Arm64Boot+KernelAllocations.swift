@@ -37,7 +37,7 @@ extension Arm64BootState {
   /// low window ending at the DMA limit (4 GiB when RAM starts below it), the high one at the
   /// physical address limit.
   mutating func reserveCrashKernel(_ log: inout [String]) -> [String] {
-    let systemRAM = memblock.memory.reduce(UInt64(0)) { $0 + $1.size }
+    let systemRAM = memblock.memorySize
     guard
       let outcome = CrashKernelParameter.parse(
         configuration.commandLine.text, systemRAM: systemRAM, defaultLowSize: CrashKernelParameter.arm64DefaultLowSize)

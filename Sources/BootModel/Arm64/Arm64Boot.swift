@@ -97,11 +97,12 @@ struct Arm64BootState {
     var notes = body(&self, &messages)
     notes.append(contentsOf: Reservation.outcomes(reservationsBefore, reservations))
     notes.append(contentsOf: kernelAllocations.dropFirst(allocationsBefore).map(\.outcome))
-    notes.append(contentsOf: memblock.changes(since: before))
+    let changes = memblock.changes(since: before)
+    notes.append(contentsOf: changes.lines)
     steps.append(
       BootStep(
         title: title, kernelFunction: function, changes: notes, kernelMessages: messages,
-        memoryRemoved: memblock.memoryRemoved(since: before)))
+        memoryRemoved: changes.memoryRemoved))
   }
 
   mutating func run() {

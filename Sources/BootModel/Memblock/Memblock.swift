@@ -94,12 +94,13 @@ struct Memblock: Sendable {
   /// `align`; regions left empty go.
   mutating func trimMemory(_ align: UInt64) {
     memory = memory.compactMap { region in
-      guard let first = Alignment.up(region.base, align) else { return nil }
-      let end = Alignment.down(region.end, align)
-      guard first < end else { return nil }
-      return Region(base: first, end: end, flags: region.flags, node: region.node)
+      guard let kept = PhysicalRange(start: region.base, size: region.size)?.roundedInward(to: align) else { return nil }
+      return Region(base: kept.start, end: UInt64(kept.end), flags: region.flags, node: region.node)
     }
   }
+
+  /// `memblock_phys_mem_size()`: the bytes of memory.
+  var memorySize: UInt64 { memory.reduce(0) { $0 &+ $1.size } }
 
   /// memblock.memory as the kernel prints "Early memory node ranges" (`free_area_init()`): one
   /// line per region from PFN_UP(base) to PFN_DOWN(end), empty ones skipped.

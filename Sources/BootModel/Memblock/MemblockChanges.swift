@@ -3,27 +3,22 @@ internal import MemoryModel
 /// What a boot step did to memblock, computed by comparing the state before and after, so every
 /// step's `--explain` line is derived from the model rather than written by hand.
 extension Memblock {
-  /// Human lines: `memory +[mem …]`, `memory -[mem …]`, `no-map +[mem …]`, `reserved +[mem …]`.
-  func changes(since before: Memblock) -> [String] {
+  /// Human lines (`memory +[mem …]`, `memory -[mem …]`, `no-map +[mem …]`, `reserved +[mem …]`)
+  /// and, as a fact for the rules, the memory removed.
+  func changes(since before: Memblock) -> (lines: [String], memoryRemoved: [PhysicalRange]) {
     var lines: [String] = []
     let memoryBefore = before.memory.map { Span(base: $0.base, end: $0.end) }
     let memoryAfter = memory.map { Span(base: $0.base, end: $0.end) }
     let noMapBefore = before.memory.filter { $0.flags.contains(.noMap) }.map { Span(base: $0.base, end: $0.end) }
     let noMapAfter = memory.filter { $0.flags.contains(.noMap) }.map { Span(base: $0.base, end: $0.end) }
+    let removed = Span.subtract(memoryBefore, memoryAfter)
     for span in Span.subtract(memoryAfter, memoryBefore) { lines.append("memory   + \(span.text)") }
-    for span in Span.subtract(memoryBefore, memoryAfter) { lines.append("memory   - \(span.text)") }
+    for span in removed { lines.append("memory   - \(span.text)") }
     for span in Span.subtract(noMapAfter, noMapBefore) { lines.append("no-map   + \(span.text)") }
     for span in Span.subtract(noMapBefore, noMapAfter) { lines.append("no-map   - \(span.text)") }
     for span in Span.subtract(reserved.spans, before.reserved.spans) { lines.append("reserved + \(span.text)") }
     for span in Span.subtract(before.reserved.spans, reserved.spans) { lines.append("reserved - \(span.text)") }
-    return lines
-  }
-
-  /// The memory `before` had that this memblock no longer has.
-  func memoryRemoved(since before: Memblock) -> [PhysicalRange] {
-    let memoryBefore = before.memory.map { Span(base: $0.base, end: $0.end) }
-    let memoryAfter = memory.map { Span(base: $0.base, end: $0.end) }
-    return Span.subtract(memoryBefore, memoryAfter).compactMap { PhysicalRange(start: $0.base, end: UInt128($0.end)) }
+    return (lines, removed.compactMap { PhysicalRange(start: $0.base, end: UInt128($0.end)) })
   }
 }
 

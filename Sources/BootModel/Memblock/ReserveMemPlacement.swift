@@ -8,6 +8,11 @@ internal import MemoryModel
 /// `ReserveMemParameter`; this is the rest: at most 8 entries, unique names, and a top-down
 /// `memblock_phys_alloc()`. Every failure is silent in 6.12. The address is a prediction.
 enum ReserveMemPlacement {
+  /// The occurrences the kernel's `__setup` handler sees (it is not called without a value).
+  static func requests(in commandLine: KernelCommandLine) -> [KernelParameter] {
+    commandLine.parameters.filter { $0.isNamed("reserve_mem") && $0.value != nil }
+  }
+
   /// Places every `reserve_mem=` of the command line in `memblock`, appending one reservation per
   /// occurrence; returns the step's change lines.
   static func place(
@@ -15,7 +20,7 @@ enum ReserveMemPlacement {
   ) -> [String] {
     var notes: [String] = []
     var placed: [String] = []
-    for parameter in commandLine.parameters where parameter.isNamed("reserve_mem") && parameter.value != nil {
+    for parameter in requests(in: commandLine) {
       let label = parameter.text
       if placed.count >= ReserveMemParameter.maximumEntries {
         reservations.append(

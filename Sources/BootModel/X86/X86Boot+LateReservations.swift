@@ -11,10 +11,9 @@ extension X86BootState {
   static let crashEstimate =
     "placed top-down in the memory the model sees; the kernel image (placed by physical KASLR), the initrd and early page tables are not modelled, so the address is an estimate (the size is exact)"
 
-  /// `arch_reserve_crashkernel()`: `parse_crashkernel()` on the raw command line, sized by
-  /// `memblock_phys_mem_size()`, then `reserve_crashkernel_generic()`.
-  mutating func reserveCrashKernel(_ log: inout [String]) -> [String] {
-    guard let outcome = CrashKernelParameter.parse(configuration.commandLine.text, systemRAM: memblockMemorySize) else { return [] }
+  /// `arch_reserve_crashkernel()`: `reserve_crashkernel_generic()` for what `parse_crashkernel()`
+  /// read from the raw command line.
+  mutating func reserveCrashKernel(_ outcome: CrashKernelParameter.Outcome, _ log: inout [String]) -> [String] {
     let placement = CrashKernelPlacement(
       alignment: Self.crashAlignment, lowLimit: Self.crashLowLimit, highLimit: Self.crashHighLimit,
       pageSize: Self.pageSize, defaultLowSize: CrashKernelParameter.defaultLowSize, estimateReason: Self.crashEstimate)

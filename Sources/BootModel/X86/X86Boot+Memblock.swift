@@ -26,13 +26,10 @@ extension X86BootState {
     memblock.addMemory(union: usable)
     memblock.trimMemory(Self.pageSize)
     memblock.reserve(0, 0x10_0000)
-    let total = memblock.memory.reduce(UInt64(0)) { $0 &+ $1.size }
+    let total = memblock.memorySize
     return [
       "trim_bios_range(): page 0 reserved, usable RAM in [0xa0000, 0x100000) removed",
       "memblock: \(memblock.memory.count) range\(memblock.memory.count == 1 ? "" : "s"), \(ByteCount.human(total)) of memory",
     ]
   }
-
-  /// `memblock_phys_mem_size()`.
-  var memblockMemorySize: UInt64 { memblock.memory.reduce(UInt64(0)) { $0 &+ $1.size } }
 }

@@ -89,12 +89,13 @@ struct X86BootState {
     step("Memory handed to memblock", "trim_bios_range(), e820__memblock_setup() (arch/x86/kernel/setup.c, e820.c)") { boot, log in
       boot.setUpMemblock(&log)
     }
-    if CrashKernelParameter.parse(configuration.commandLine.text, systemRAM: 0) != nil {
+    // parse_crashkernel() sizes the ranges form by memblock_phys_mem_size().
+    if let crashKernel = CrashKernelParameter.parse(configuration.commandLine.text, systemRAM: memblock.memorySize) {
       step("crashkernel=", "arch_reserve_crashkernel() → reserve_crashkernel_generic() (kernel/crash_reserve.c)") { boot, log in
-        boot.reserveCrashKernel(&log)
+        boot.reserveCrashKernel(crashKernel, &log)
       }
     }
-    if configuration.commandLine.parameters.contains(where: { $0.isNamed("reserve_mem") && $0.value != nil }) {
+    if !ReserveMemPlacement.requests(in: configuration.commandLine).isEmpty {
       step("reserve_mem=", "reserve_mem() (mm/memblock.c), after setup_arch()") { boot, _ in
         ReserveMemPlacement.place(boot.configuration.commandLine, memblock: &boot.memblock, pageSize: X86BootState.pageSize, reservations: &boot.reservations)
       }
