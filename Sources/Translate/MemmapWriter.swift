@@ -1,4 +1,5 @@
 public import BootModel
+internal import Firmware
 public import MemoryModel
 
 /// A memory map as x86 `memmap=` parameters: `memmap=exactmap` and one item per e820 entry, so
@@ -28,13 +29,13 @@ public struct MemmapLine: Hashable, Sendable {
   }
 
   /// `COMMAND_LINE_SIZE` on x86: longer command lines are cut by the kernel.
-  public static let commandLineLimit = 2048
+  public static let commandLineLimit = KernelCommandLine.kernelLimit
 
   /// The items for a sanitized map.
   public static func items(for map: MemoryMap) -> [String] {
     // Grouped by kind (RAM first) for people; the kernel sanitizes the whole set at once, so
     // the order of the items does not change the result.
-    let order: [RegionKind] = [.usable, .reserved, .acpiData, .persistentLegacy]
+    let order: [RegionKind] = [.usable, .reserved, .acpiData, .persistentLegacy]  // then % items
     let sorted = map.regions.enumerated().sorted { a, b in
       let ka = order.firstIndex(of: a.element.kind) ?? order.count
       let kb = order.firstIndex(of: b.element.kind) ?? order.count
@@ -43,13 +44,8 @@ public struct MemmapLine: Hashable, Sendable {
     return sorted.map { region in
       let size = ByteCount.compact(region.range.size)
       let start = Hex.short(region.range.start)
-      switch region.kind {
-      case .usable: return "memmap=\(size)@\(start)"
-      case .reserved: return "memmap=\(size)$\(start)"
-      case .acpiData: return "memmap=\(size)#\(start)"
-      case .persistentLegacy: return "memmap=\(size)!\(start)"
-      default: return "memmap=\(size)%\(start)+\(region.kind.rawValue)"
-      }
+      guard let op = MemmapParameter.addOperator(for: region.kind) else { return "memmap=\(size)%\(start)+\(region.kind.rawValue)" }
+      return "memmap=\(size)\(op)\(start)"
     }
   }
 

@@ -50,6 +50,18 @@ public struct MemmapItem: Hashable, Sendable {
 
 /// An x86 `memmap=` parameter: the items of one occurrence, in order.
 public enum MemmapParameter {
+  /// The separators of `SIZE<op>START` that add a range, and the type each gives
+  /// (`parse_memmap_one()`); every other type needs `SIZE%START+TYPE`.
+  public static let addOperators: [(byte: UInt8, kind: RegionKind)] = [
+    (UInt8(ascii: "@"), .usable), (UInt8(ascii: "#"), .acpiData), (UInt8(ascii: "$"), .reserved),
+    (UInt8(ascii: "!"), .persistentLegacy),
+  ]
+
+  /// The separator that adds a range of `kind`, if there is one.
+  public static func addOperator(for kind: RegionKind) -> Character? {
+    addOperators.first { $0.kind == kind }.map { Character(Unicode.Scalar($0.byte)) }
+  }
+
   /// `parse_memmap_opt()`: a missing value does nothing; otherwise the value is split at every
   /// comma (empty items included, each ignored) and each item parsed.
   public static func parse(_ value: String?) -> [MemmapItem] {
@@ -87,9 +99,7 @@ public enum MemmapParameter {
     }
     describe(size, of: p, from: 0, as: "the size", into: &problems)
     let separator = MemParse.byte(p, size.end)
-    switch separator {
-    case 0x40, 0x23, 0x24, 0x21:  // @ # $ !
-      let kind: RegionKind = separator == 0x40 ? .usable : separator == 0x23 ? .acpiData : separator == 0x24 ? .reserved : .persistentLegacy
+    if let kind = addOperators.first(where: { $0.byte == separator })?.kind {
       let start = MemParse.memparse(p, from: size.end + 1)
       if start.end == size.end + 1 { problems.append("no start address after '\(Character(Unicode.Scalar(separator)))': the kernel uses 0") }
       describe(start, of: p, from: size.end + 1, as: "the start", into: &problems)
@@ -98,6 +108,8 @@ public enum MemmapParameter {
         problems.append("the kernel adds the range and ignores the trailing '\(String(decoding: p[start.end...], as: UTF8.self))'")
       }
       return result(.add(start: start.value, size: size.value, kind: kind), rejects: trailing)
+    }
+    switch separator {
     case 0x25:  // %
       let start = MemParse.memparse(p, from: size.end + 1)
       if start.end == size.end + 1 { problems.append("no start address after '%': the kernel uses 0") }

@@ -154,12 +154,7 @@ struct PlannerState {
     case .retype: return "nn%ss-t+n"
     case .add(_, _, let kind):
       if item.text.contains("%") { return "nn%ss+n" }
-      switch kind {
-      case .usable: return "nn@ss"
-      case .acpiData: return "nn#ss"
-      case .persistentLegacy: return "nn!ss"
-      default: return "nn$ss"
-      }
+      return "nn\(MemmapParameter.addOperator(for: kind) ?? "$")ss"
     }
   }
 

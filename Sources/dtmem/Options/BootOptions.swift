@@ -1,4 +1,5 @@
 import BootModel
+import Firmware
 import MemoryModel
 
 /// What every boot-model command accepts besides its input.
@@ -33,11 +34,11 @@ struct BootOptions {
     .value(
       "cmdline-size", "BYTES",
       help: "The kernel's COMMAND_LINE_SIZE: it keeps at most this many bytes minus one of the command line (0: keep everything); what falls past it is not applied, and dtmem warns.",
-      default: "2048"),
+      default: String(KernelCommandLine.kernelLimit)),
     .value(
       "e820-max-entries", "N",
       help: "x86: the e820 table's capacity, E820_MAX_ENTRIES (0: unlimited); entries past it are dropped with 'too many entries'.",
-      default: "3200"),
+      default: String(X86BootConfiguration.debianTableCapacity)),
   ]
 
   init(_ arguments: ParsedArguments) throws(CLIError) {
@@ -46,8 +47,8 @@ struct BootOptions {
     reserve = arguments.values("reserve")
     memory = arguments.values("memory")
     pageSizeName = arguments.value("page-size") ?? "4K"
-    commandLineSizeText = arguments.value("cmdline-size") ?? "2048"
-    e820MaxEntriesText = arguments.value("e820-max-entries") ?? "3200"
+    commandLineSizeText = arguments.value("cmdline-size") ?? String(KernelCommandLine.kernelLimit)
+    e820MaxEntriesText = arguments.value("e820-max-entries") ?? String(X86BootConfiguration.debianTableCapacity)
   }
 
   /// The command line given with `--cmdline` or `--cmdline-file`, and its source; nil if neither.
