@@ -69,7 +69,7 @@ public struct ValidationContext: Sendable {
   /// Whether some kernel line contains `text`.
   public func logContains(_ text: String) -> Bool {
     let needle = Array(text.utf8)
-    return kernelLog.contains { TextSearch.contains($0, needle) }
+    return kernelLog.contains { ByteSearch.contains(needle, in: $0[...]) }
   }
 
   /// A reservation that holds its memory at the end of the boot.

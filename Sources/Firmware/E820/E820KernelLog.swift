@@ -23,7 +23,8 @@ public struct E820KernelLog: Hashable, Sendable {
   public var user: E820Listing?
   /// `[mem …] TYPE` lines without a label (only when no labelled line exists).
   public var unlabelled: E820Listing?
-  /// `Command line: …` (or `Kernel command line: …`), the first one.
+  /// x86's own `Command line: …` line (the match is case-sensitive, so arm64's `Kernel command
+  /// line:` does not count), the first one.
   public var commandLine: String?
   /// How many boots the log holds; only the first is read.
   public var bootCount: Int
@@ -50,7 +51,7 @@ public struct E820KernelLog: Hashable, Sendable {
     for line in TextLines.split(bytes) {
       lineNumber += 1
       guard line.utf8.contains(0x3a) || line.utf8.contains(0x5b) else { continue }
-      let header = line.contains("BIOS-provided physical RAM map:")
+      let header = ByteSearch.contains("BIOS-provided physical RAM map:", in: line)
       let labelled = Self.labelled(line)
       let firmwareLine = labelled.map { Self.firmwareLabels.contains($0.0) } ?? false
       let laterTables = !user.isEmpty || sawUserHeader || !extended.isEmpty || sawExtendedHeader
@@ -59,11 +60,11 @@ public struct E820KernelLog: Hashable, Sendable {
         if log.bootCount > 1 { finished = true }
       }
       if finished || header { continue }
-      if line.contains("user-defined physical RAM map:") {
+      if ByteSearch.contains("user-defined physical RAM map:", in: line) {
         sawUserHeader = true
         continue
       }
-      if line.contains("extended physical RAM map:") {
+      if ByteSearch.contains("extended physical RAM map:", in: line) {
         sawExtendedHeader = true
         continue
       }
@@ -213,27 +214,5 @@ public enum E820Dmesg {
   /// One table line without label: `[mem 0x%016llx-0x%016llx] TYPE`.
   public static func line(_ range: PhysicalRange, _ kind: RegionKind) -> String {
     "[mem \(Hex.padded(range.start))-\(Hex.padded(range.last))] \(kind.dmesgName)"
-  }
-}
-
-/// Byte-wise substring search (no Foundation).
-enum ByteSearch {
-  static func firstRange(of needle: String, in text: Substring) -> Range<Substring.Index>? {
-    let target = Array(needle.utf8)
-    guard !target.isEmpty else { return nil }
-    let utf8 = text.utf8
-    var index = utf8.startIndex
-    while index != utf8.endIndex {
-      if utf8[index] == target[0] {
-        var a = index, b = 0
-        while b < target.count, a != utf8.endIndex, utf8[a] == target[b] {
-          a = utf8.index(after: a)
-          b += 1
-        }
-        if b == target.count { return index..<a }
-      }
-      index = utf8.index(after: index)
-    }
-    return nil
   }
 }

@@ -33,23 +33,21 @@ enum InputFormat: String, Equatable {
     var sawSysfsLine = false
     var sawMemmapParameter = false
     for line in head.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" }).prefix(4096) {
-      if line.contains("BIOS-e820:") || line.contains("user: [mem ") || line.contains("extended: [mem ")
-        || line.contains("BIOS-e801:") || line.contains("BIOS-88:")
-      {
-        return .kernelLog
-      }
+      if Self.kernelLogMarkers.contains(where: { ByteSearch.contains($0, in: line) }) { return .kernelLog }
       if E820KernelLog.isTableLine(line) { return .kernelLog }
       if E820Iomem.isLine(line) { sawIomemLine = true }
       if E820Sysfs.isTextLine(line) { sawSysfsLine = true }
-      if line.contains("memmap=") || line.contains("mem=") || line.contains("reserve_mem=") {
-        sawMemmapParameter = true
-      }
+      if Self.parameterMarkers.contains(where: { ByteSearch.contains($0, in: line) }) { sawMemmapParameter = true }
     }
     if sawIomemLine { return .iomem }
     if sawSysfsLine { return .sysfsListing }
     if sawMemmapParameter { return .commandLine }
     return nil
   }
+
+  static let kernelLogMarkers = ["BIOS-e820:", "user: [mem ", "extended: [mem ", "BIOS-e801:", "BIOS-88:"].map { Array($0.utf8) }
+  /// memmap=, and mem= (which reserve_mem= contains).
+  static let parameterMarkers = ["memmap=", "mem="].map { Array($0.utf8) }
 
   /// `/dts-v1/;` after optional comments and whitespace.
   static func isDeviceTreeSource(_ text: String) -> Bool {
@@ -59,7 +57,7 @@ enum InputFormat: String, Equatable {
       if rest.hasPrefix("//") {
         rest = rest.drop { $0 != "\n" }
       } else if rest.hasPrefix("/*") {
-        guard let end = rest.firstRange(of: "*/") else { return false }
+        guard let end = ByteSearch.firstRange(of: "*/", in: rest) else { return false }
         rest = rest[end.upperBound...]
       } else {
         return rest.hasPrefix("/dts-v1/")
