@@ -56,6 +56,11 @@ public struct TreeProperty: Hashable, Sendable {
     return TreeProperty(name, .cells(encoded))
   }
 
+  /// `ranges` as a `reg`-style property, one tuple each; nil when a value does not fit `cells`.
+  public static func reg(_ ranges: [PhysicalRange], named name: String = "reg", cells: CellCounts) -> TreeProperty? {
+    tuples(name, ranges.map { RegTuple(address: $0.start, size: $0.size) }, cells: cells)
+  }
+
   /// One number in `count` cells; nil when it does not fit.
   public static func number(_ name: String, _ value: UInt64, cells count: UInt32) -> TreeProperty? {
     encode(value, cells: count).map { TreeProperty(name, .cells($0)) }

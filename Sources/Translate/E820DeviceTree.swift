@@ -50,7 +50,7 @@ public struct E820DeviceTree: Hashable, Sendable {
     for region in map.regions {
       let (base, inReservedMemory, loss) = Self.placement(of: region.kind)
       let name = NodeNaming.withUnitAddress(base, region.range.start)
-      let reg = TreeProperty.tuples("reg", [RegTuple(address: region.range.start, size: region.range.size)], cells: Self.cells)!
+      let reg = TreeProperty.reg([region.range], cells: Self.cells)!  // 2/2 cells hold any range
       if let loss { losses.append(Diagnostic(.warning, at: "\(region.range)", loss)) }
       switch region.kind {
       case .usable:

@@ -140,6 +140,20 @@ import Translate
     try expectSameAsX86("memmap=256M%0x40000000", base: base)
   }
 
+  /// With 1/1 root cells, a rewritten bank can outgrow one size cell (split into tuples at
+  /// 64 KiB boundaries) or start past the address cell (refused); neither may trap.
+  @Test func rewrittenBanksThatOutgrowOneCell() throws {
+    let base = try H.base("\tmemory@0 { device_type = \"memory\"; reg = <0x0 0xffffffff 0xffffffff 0x10000>; };", cells: (1, 1))
+    let split = try H.build("memmap=4K%0x10000f000-1", base: base, loader: [])
+    #expect(split.plan.mappings[0].outcome == .translated)
+    let board = try #require(split.applied).boardMemory()
+    #expect(board.memoryNodes.first?.reg?.tuples == [RegTuple(address: 0, size: 0xffff_0000), RegTuple(address: 0xffff_0000, size: 0x1_f000)])
+    #expect(H.memory(split.appliedBoot) == [H.range(0, 0x1_0000_f000)])
+    let refused = try H.build("memmap=4K%0x100000000-1", base: base, loader: [])
+    #expect(refused.plan.mappings[0].outcome == .refused)
+    #expect(refused.plan.mappings[0].notes[0].hasSuffix("which the root's #address-cells/#size-cells <1 1> cannot express"))
+  }
+
   @Test func reservationsCannotBeRemovedOrRetyped() throws {
     let base = try H.base(
       Self.twoBanks + "\n\treserved-memory { #address-cells = <2>; #size-cells = <2>; ranges; fw@50000000 { reg = <0 0x50000000 0 0x100000>; no-map; }; };")

@@ -77,11 +77,11 @@ public enum OverlayBuilder {
     }
     let baseBoot = boot(base.board, simulation, &diagnostics)
     if let name = parameters.ramoops.memoryName, let index = plan.nodes.firstIndex(where: { $0.reserveMemName == name }) {
+      var isPlaced = false
       if baseBoot != nil, let placed = try placement(of: plan.nodes[index], plan: plan, tree: tree, simulation: simulation) {
-        plan.placeRamoops(at: index, range: placed, settings: parameters.ramoops, base: base)
-      } else {
-        diagnostics.append(ramoopsNeedsBase(parameters.ramoops, placed: false))
+        isPlaced = plan.placeRamoops(at: index, range: placed, settings: parameters.ramoops, base: base)
       }
+      if !isPlaced { diagnostics.append(ramoopsNeedsBase(parameters.ramoops, placed: false)) }
     }
     let overlayBlob = try blob(plan)
     let applied = try apply(overlayBlob, to: tree)
@@ -151,16 +151,15 @@ public enum OverlayBuilder {
 extension OverlayPlan {
   /// Turns the dynamic region `ramoops.mem_name=` names into a static `ramoops@…` node at
   /// `range`: the address the arm64 model predicts for the dynamic region on this base, so the
-  /// layout stays what the dynamic region would give, and the driver gets its `reg`.
-  mutating func placeRamoops(at index: Int, range: PhysicalRange, settings: RamoopsSettings, base: OverlayBase) {
+  /// layout stays what the dynamic region would give, and the driver gets its `reg`. False when
+  /// the root's cells cannot hold that address.
+  mutating func placeRamoops(at index: Int, range: PhysicalRange, settings: RamoopsSettings, base: OverlayBase) -> Bool {
+    guard let reg = TreeProperty.reg([range], cells: cells) else { return false }
     let old = nodes[index]
     var taken = base.reservedChildNames
     for (i, node) in nodes.enumerated() where i != index && node.parent == .reservedMemory { taken.insert(node.name) }
     let name = NodeNaming.unique("ramoops", address: range.start, taken: taken)
-    var properties: [TreeProperty] = [
-      .string("compatible", "ramoops"),
-      TreeProperty.tuples("reg", [RegTuple(address: range.start, size: range.size)], cells: cells)!,
-    ]
+    var properties: [TreeProperty] = [.string("compatible", "ramoops"), reg]
     for (property, value) in settings.properties { properties.append(.cells(property, [value])) }
     nodes[index] = OverlayNode(
       parent: .reservedMemory, name: name, properties: properties, effect: .staticReservation(range, noMap: false),
@@ -173,5 +172,6 @@ extension OverlayPlan {
           "with ramoops.mem_name=: a static ramoops node at \(range), where the arm64 model places the dynamic region on this base (the driver needs reg); zone sizes from ramoops.* or the module's 4 KiB defaults")
       }
     }
+    return true
   }
 }

@@ -236,30 +236,38 @@ extension PlannerState {
       let sources = state.mappings.map { mappings[$0].parameter }
       var written: [OverlayNode] = []
       let banks = PhysicalRanges.merged(state.banks)
+      // nil when the node goes (disabled, or nothing left).
+      let reg = state.enabled && !banks.isEmpty ? memoryReg(state.base?.bankSourceName ?? "reg", banks) : nil
+      if state.enabled && !banks.isEmpty && reg == nil {
+        // A piece left by a removal can start past what the root's cells address.
+        for mapping in Set(state.mappings).sorted() {
+          refuse(mapping, "\(state.name) would hold \(banks.map(\.description).joined(separator: ", ")), which the root's #address-cells/#size-cells \(cells) cannot express")
+        }
+        continue
+      }
       if let node = state.base {
-        if !state.enabled || banks.isEmpty {
-          written.append(disabled(state.name, sources))
-        } else if state.unitAddress == nil || state.unitAddress == banks[0].start {
-          var properties = [TreeProperty]()
-          properties.append(node.usableMemory != nil ? rename(reg(banks), "linux,usable-memory") : reg(banks))
+        if let reg, state.unitAddress == nil || state.unitAddress == banks[0].start {
+          var properties = [reg]
           if !node.isAvailable { properties.append(.string("status", "okay")) }
           written.append(OverlayNode(parent: .root, name: state.name, properties: properties, effect: .memory(banks), sources: sources))
-        } else {
+        } else if let reg {
           // The first bank moved: a node whose unit address matches it replaces the old one.
           written.append(disabled(state.name, sources))
           let name = NodeNaming.unique("memory", address: banks[0].start, taken: taken)
-          var properties: [TreeProperty] = [.string("device_type", "memory"), reg(banks)]
+          var properties: [TreeProperty] = [.string("device_type", "memory"), TreeProperty("reg", reg.value)]
           if let id = node.numaNodeID { properties.append(.cells("numa-node-id", [id])) }
           if node.hotpluggable { properties.append(.flag("hotpluggable")) }
           written.append(OverlayNode(parent: .root, name: name, properties: properties, effect: .memory(banks), sources: sources))
+        } else {
+          written.append(disabled(state.name, sources))
         }
       } else {
-        guard state.enabled, !banks.isEmpty else { continue }
+        guard let reg else { continue }
         let name = NodeNaming.withUnitAddress("memory", banks[0].start) == state.name
           ? state.name : NodeNaming.unique("memory", address: banks[0].start, taken: taken)
         written.append(
           OverlayNode(
-            parent: .root, name: name, properties: [.string("device_type", "memory"), reg(banks)], effect: .memory(banks),
+            parent: .root, name: name, properties: [.string("device_type", "memory"), reg], effect: .memory(banks),
             sources: sources))
       }
       for node in written {
@@ -277,16 +285,17 @@ extension PlannerState {
     OverlayNode(parent: .root, name: name, properties: [.string("status", "disabled")], effect: .memoryDisabled, sources: sources)
   }
 
-  func rename(_ property: TreeProperty, _ name: String) -> TreeProperty { TreeProperty(name, property.value) }
-
   /// `/chosen/linux,usable-memory-range` when a limit or RAM above it asks for one.
   mutating func finishChosen() -> OverlayNode? {
     guard limit != nil, let cap = capWindow else { return nil }
     var ranges = [cap]
     if let added = addedWindow { ranges.append(added) }
-    let property = TreeProperty(
-      "linux,usable-memory-range",
-      reg(ranges.map { $0.isEmpty ? PhysicalRange(start: 0, size: 0)! : $0 }).value)
+    // An empty cap (nothing left) is written as <0 0>.
+    let written = ranges.map { $0.isEmpty ? PhysicalRange(start: 0, size: 0)! : $0 }
+    guard let property = TreeProperty.reg(written, named: "linux,usable-memory-range", cells: cells) else {
+      for index in limitSources { refuse(index, "linux,usable-memory-range \(ranges.map(\.description).joined(separator: ", ")) does not fit the root's #address-cells/#size-cells \(cells)") }
+      return nil
+    }
     let sources = (limitSources + (extra.map { [$0.mapping] } ?? [])).map { mappings[$0].parameter }
     let node = OverlayNode(parent: .root, name: "chosen", properties: [property], effect: .usableMemoryRange(ranges), sources: sources)
     for index in limitSources + (extra.map { [$0.mapping] } ?? []) where mappings[index].outcome == .translated {

@@ -183,12 +183,27 @@ struct PlannerState {
     return range.isEmpty ? nil : range
   }
 
-  func fits(_ range: PhysicalRange) -> Bool {
-    TreeProperty.tuples("reg", [RegTuple(address: range.start, size: range.size)], cells: cells) != nil
-  }
+  func fits(_ range: PhysicalRange) -> Bool { TreeProperty.reg([range], cells: cells) != nil }
 
-  func reg(_ ranges: [PhysicalRange]) -> TreeProperty {
-    TreeProperty.tuples("reg", ranges.map { RegTuple(address: $0.start, size: $0.size) }, cells: cells)!
+  /// `ranges`, each checked with `fits`, as a `reg` property.
+  func reg(_ ranges: [PhysicalRange]) -> TreeProperty { TreeProperty.reg(ranges, cells: cells)! }
+
+  /// A memory node's banks: a bank too large for one size cell (two merged banks can be) is
+  /// written as consecutive tuples split at 64 KiB boundaries, so the kernel's per-tuple page
+  /// trim loses nothing at any page size; nil when a piece starts past the address cells.
+  func memoryReg(_ name: String, _ banks: [PhysicalRange]) -> TreeProperty? {
+    guard cells.size == 1 else { return TreeProperty.reg(banks, named: name, cells: cells) }
+    var pieces: [PhysicalRange] = []
+    for bank in banks {
+      var start = UInt128(bank.start)
+      while start < bank.end {
+        let limit = start + UInt128(UInt32.max)
+        let cut = bank.end <= limit ? bank.end : max(limit - limit % 0x10000, start + 1)
+        pieces.append(PhysicalRange(start: UInt64(start), end: cut)!)
+        start = cut
+      }
+    }
+    return TreeProperty.reg(pieces, named: name, cells: cells)
   }
 
   // MARK: Names
