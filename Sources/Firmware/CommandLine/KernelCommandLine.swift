@@ -14,15 +14,13 @@ public struct KernelParameter: Hashable, Sendable {
   }
 
   /// `parameq()` (kernel/params.c): names match when equal with `-` and `_` interchangeable.
-  public func isNamed(_ wanted: String) -> Bool {
-    let a = Array(name.utf8)
-    let b = Array(wanted.utf8)
-    guard a.count == b.count else { return false }
-    for (x, y) in zip(a, b) where x != y {
-      let dashOrUnderscore: (UInt8) -> Bool = { $0 == 0x2d || $0 == 0x5f }
-      if !(dashOrUnderscore(x) && dashOrUnderscore(y)) { return false }
-    }
-    return true
+  public func isNamed(_ wanted: String) -> Bool { canonicalName == Self.canonical(wanted) }
+
+  /// The name with every `-` written `_`: equal for exactly the names `parameq()` matches.
+  public var canonicalName: String { Self.canonical(name) }
+
+  static func canonical(_ name: String) -> String {
+    String(decoding: name.utf8.map { $0 == UInt8(ascii: "-") ? UInt8(ascii: "_") : $0 }, as: UTF8.self)
   }
 
   /// The token as the kernel reassembles it (`name=value`).

@@ -40,9 +40,11 @@ struct MemoryNodeState {
 
 /// Items that change memory itself: `@`, `exactmap`, the limits (`mem=`, bare `nn`), removals.
 extension PlannerState {
-  /// The base's `/chosen/linux,usable-memory-range`: the cap and the range it adds.
+  /// The base's `/chosen/linux,usable-memory-range` as the kernel takes it (a length its check
+  /// refuses means no property): the cap and the range it adds.
   var baseUsableRanges: (cap: PhysicalRange?, added: PhysicalRange?) {
-    let tuples = base?.board.chosen?.usableMemoryRange?.tuples ?? []
+    let board = base?.board
+    let tuples = board.flatMap { $0.chosen?.acceptedUsableMemoryRange(rootCells: $0.rootCells) }?.tuples ?? []
     func range(_ tuple: RegTuple?) -> PhysicalRange? {
       guard let tuple, tuple.size != 0 else { return nil }
       return tuple.cappedRange

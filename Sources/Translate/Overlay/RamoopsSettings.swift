@@ -36,7 +36,7 @@ public struct RamoopsSettings: Hashable, Sendable {
     var settings: [String: String] = [:]
     var parameters: [String] = []
     for parameter in commandLine.parameters {
-      let name = parameter.name.replacingDashes
+      let name = parameter.canonicalName
       guard name.hasPrefix("ramoops.") else { continue }
       settings[String(name.dropFirst("ramoops.".count))] = parameter.value ?? ""
       parameters.append(parameter.text)
@@ -83,9 +83,4 @@ public struct RamoopsSettings: Hashable, Sendable {
     [("record_size", recordSize), ("console_size", consoleSize), ("ftrace_size", ftraceSize), ("pmsg_size", pmsgSize)]
       .filter { $0.1 > UInt64(UInt32.max) }.map(\.0)
   }
-}
-
-extension String {
-  /// `parameq()` treats `-` and `_` alike; module parameter names are compared in `_` form.
-  var replacingDashes: String { String(unicodeScalars.map { $0 == "-" ? "_" : Character($0) }) }
 }
