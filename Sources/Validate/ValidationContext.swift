@@ -27,7 +27,7 @@ public struct ValidationContext: Sendable {
   public init(_ input: ValidationInput) throws(BootModelError) {
     self.input = input
     var configuration = Arm64BootConfiguration(
-      board: input.board, commandLine: KernelCommandLine(input.commandLine),
+      board: input.board, commandLine: KernelCommandLine(input.commandLine, limit: input.commandLineLimit),
       commandLineSource: input.commandLineSource, loaderReservations: input.loaderReservations,
       pageSize: input.pageSize, memoryOverride: input.memoryOverride)
     var missing: String? = nil

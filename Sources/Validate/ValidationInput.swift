@@ -1,4 +1,5 @@
 public import BootModel
+public import Firmware
 public import MemoryModel
 
 /// What one input is checked with: its memory facts and the boot it will get.
@@ -14,12 +15,15 @@ public struct ValidationInput: Sendable {
   public var pageSize: PageSize
   /// RAM banks replacing the blob's memory nodes (`--memory`).
   public var memoryOverride: [PhysicalRange]?
+  /// `COMMAND_LINE_SIZE` (`--cmdline-size`); nil keeps the whole command line.
+  public var commandLineLimit: Int?
 
   public init(
     board: BoardMemory, commandLine: String = "", commandLineSource: String = "no command line",
     loaderReservations: [LoaderReservation] = [], pageSize: PageSize = .size4K,
-    memoryOverride: [PhysicalRange]? = nil
+    memoryOverride: [PhysicalRange]? = nil, commandLineLimit: Int? = KernelCommandLine.kernelLimit
   ) {
+    self.commandLineLimit = commandLineLimit
     self.board = board
     self.commandLine = commandLine
     self.commandLineSource = commandLineSource

@@ -118,6 +118,16 @@ import Testing
     #expect(kernel.text.contains("[reserved-nomap-refused]"))
   }
 
+  @Test func commandLineSizeIsTheKernelsCut() throws {
+    let file = Self.rules + "reserved-nomap-refused.good.dts"
+    let long = String(repeating: "quiet ", count: 400) + "memmap=64M"
+    #expect(try DTMemBinary.run(["validate", file, "--cmdline", long]).text.contains("[cmdline-too-long]"))
+    let whole = try DTMemBinary.run(["validate", file, "--cmdline", long, "--cmdline-size", "0"])
+    #expect(!whole.text.contains("[cmdline-too-long]"))
+    #expect(whole.text.contains("[cmdline-memmap-as-mem] cmdline: memmap=64M"))
+    #expect(try DTMemBinary.run(["validate", file, "--cmdline-size", "1"]).status == 2)
+  }
+
   @Test func listRules() throws {
     let text = try DTMemBinary.run(["validate", "--list-rules"])
     #expect(text.status == 0)

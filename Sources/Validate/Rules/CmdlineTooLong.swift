@@ -15,8 +15,8 @@ struct CmdlineTooLong: Rule {
     """
 
   func check(_ context: ValidationContext) -> [Finding] {
-    guard context.commandLine.wasTruncated else { return [] }
-    let limit = KernelCommandLine.kernelLimit - 1
+    guard context.commandLine.wasTruncated, let size = context.input.commandLineLimit else { return [] }
+    let limit = size - 1
     let full = KernelCommandLine(context.input.commandLine, limit: nil)
     let lost = full.parameters.filter { $0.offset + $0.text.utf8.count > limit }.map(\.text)
     let shown = lost.prefix(4).joined(separator: " ") + (lost.count > 4 ? " …" : "")

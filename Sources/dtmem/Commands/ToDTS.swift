@@ -123,7 +123,7 @@ struct ToDTS: Command {
     switch loaded {
     case .deviceTree(let tree):
       if commandLine != nil { throw CLIError("--cmdline", "applies to e820 inputs; a device tree's map is its own (see to-overlay)") }
-      return (try Simulation.e820View(tree, memory: []), "\(tree.name) (its e820 view)")
+      return (try Simulation.e820View(tree, memory: nil), "\(tree.name) (its e820 view)")
     case .firmwareTable(let table):
       guard let commandLine else {
         let entries = table.finalEntries ?? table.entries

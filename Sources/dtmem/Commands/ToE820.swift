@@ -71,9 +71,7 @@ struct ToE820: Command {
     let map: MemoryMap
     switch loaded {
     case .deviceTree(let tree):
-      var banks: [RangeArgument] = []
-      for text in memory { banks.append(try RangeArgument.parse(text, option: "--memory")) }
-      map = try Simulation.e820View(tree, memory: banks)
+      map = try Simulation.e820View(tree, memory: try RangeArgument.memoryOverride(memory))
     case .firmwareTable(let firmware):
       let entries = table == "final" ? (firmware.finalEntries ?? firmware.entries) : firmware.entries
       do {

@@ -118,8 +118,8 @@ struct ToOverlay: Command {
     }
     let simulation = OverlaySimulation(
       commandLine: bootCommandLine,
-      loaderReservations: try boot.reservations().map { LoaderReservation(range: $0.range, label: $0.label) },
-      pageSize: try boot.pageSize(), memoryOverride: try boot.memoryBanks().map(\.range).nilIfEmpty)
+      loaderReservations: try boot.loaderReservations(), pageSize: try boot.pageSize(),
+      memoryOverride: try boot.memoryOverride())
     let result: OverlayResult
     do {
       result = try OverlayBuilder.build(parameters, base: tree?.tree, simulation: simulation)
@@ -145,8 +145,4 @@ struct ToOverlay: Command {
     FileIO.writeStandardError(OverlayDocument.messages(result))
     return 0
   }
-}
-
-extension Array {
-  var nilIfEmpty: Self? { isEmpty ? nil : self }
 }

@@ -9,16 +9,17 @@ struct CheckSettings {
   var loader: [LoaderReservation]
   var pageSize: PageSize
   var memory: [PhysicalRange]?
+  var commandLineLimit: Int?
 
   init(_ boot: BootOptions) throws(CLIError) {
     guard try boot.architecture(default: .arm64) == .arm64 else {
       throw CLIError("--arch", "only the arm64 model checks device trees; x86 inputs are not supported yet")
     }
     self.boot = boot
-    loader = try boot.reservations().map { LoaderReservation(range: $0.range, label: $0.label) }
+    loader = try boot.loaderReservations()
     pageSize = try boot.pageSize()
-    let banks = try boot.memoryBanks()
-    memory = banks.isEmpty ? nil : banks.map(\.range)
+    memory = try boot.memoryOverride()
+    commandLineLimit = try boot.commandLineLimit()
   }
 
   /// Loads `path`, which must be a device tree.
@@ -34,7 +35,7 @@ struct CheckSettings {
     let (commandLine, source) = try Simulation.commandLine(boot, board: tree.board)
     return ValidationInput(
       board: tree.board, commandLine: commandLine, commandLineSource: source, loaderReservations: loader,
-      pageSize: pageSize, memoryOverride: memory)
+      pageSize: pageSize, memoryOverride: memory, commandLineLimit: commandLineLimit)
   }
 
   /// The input with its boot run through the model.

@@ -38,11 +38,10 @@ enum Simulation {
   static func arm64(_ input: DeviceTreeInput, _ options: BootOptions) throws(CLIError) -> Outcome {
     let (text, source) = try commandLine(options, board: input.board)
     let commandLine = KernelCommandLine(text, limit: try options.commandLineLimit())
-    let banks = try options.memoryBanks()
     let configuration = Arm64BootConfiguration(
       board: input.board, commandLine: commandLine, commandLineSource: source,
-      loaderReservations: try options.reservations().map { LoaderReservation(range: $0.range, label: $0.label) },
-      pageSize: try options.pageSize(), memoryOverride: banks.isEmpty ? nil : banks.map(\.range))
+      loaderReservations: try options.loaderReservations(), pageSize: try options.pageSize(),
+      memoryOverride: try options.memoryOverride())
     do {
       return Outcome(
         result: try Arm64Boot.simulate(configuration), commandLine: commandLine.text, commandLineSource: source,
@@ -55,10 +54,9 @@ enum Simulation {
   /// The e820 view of a device tree's own description (memory usable, taken reservations
   /// reserved, CMA usable, pmem-region persistent), as the arm64 model computes it with no kernel
   /// parameters applied.
-  static func e820View(_ input: DeviceTreeInput, memory banks: [RangeArgument]) throws(CLIError) -> MemoryMap {
+  static func e820View(_ input: DeviceTreeInput, memory banks: [PhysicalRange]?) throws(CLIError) -> MemoryMap {
     let configuration = Arm64BootConfiguration(
-      board: input.board, commandLine: KernelCommandLine(""), commandLineSource: "none",
-      memoryOverride: banks.isEmpty ? nil : banks.map(\.range))
+      board: input.board, commandLine: KernelCommandLine(""), commandLineSource: "none", memoryOverride: banks)
     do {
       return try Arm64Boot.simulate(configuration).e820
     } catch {
@@ -69,7 +67,7 @@ enum Simulation {
   /// A device tree on x86: its e820 view is the firmware table, then the x86 boot.
   static func x86(deviceTree input: DeviceTreeInput, _ options: BootOptions) throws(CLIError) -> Outcome {
     try rejectArm64Options(options, memoryAllowed: true)
-    let view = try e820View(input, memory: try options.memoryBanks())
+    let view = try e820View(input, memory: try options.memoryOverride())
     let entries = view.regions.map { MapEntry(start: $0.range.start, size: $0.range.size, kind: $0.kind) }
     let (text, source) = try commandLine(options, board: input.board)
     return try x86(entries, label: "BIOS-e820", name: input.name, text: text, source: source, options, notes: [])

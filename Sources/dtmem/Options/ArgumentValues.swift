@@ -24,6 +24,17 @@ struct RangeArgument {
     let label = parts.count == 3 ? String(parts[2]) : nil
     return RangeArgument(range: range, label: label?.isEmpty == true ? nil : label)
   }
+
+  static func parseAll(_ texts: [String], option: String) throws(CLIError) -> [RangeArgument] {
+    var result: [RangeArgument] = []
+    for text in texts { result.append(try parse(text, option: option)) }
+    return result
+  }
+
+  /// `--memory` values as banks replacing a blob's memory nodes; nil when none are given.
+  static func memoryOverride(_ texts: [String]) throws(CLIError) -> [PhysicalRange]? {
+    texts.isEmpty ? nil : try parseAll(texts, option: "--memory").map(\.range)
+  }
 }
 
 extension Architecture {

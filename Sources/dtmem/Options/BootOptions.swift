@@ -90,15 +90,11 @@ struct BootOptions {
 
   func pageSize() throws(CLIError) -> PageSize { try PageSize.parse(pageSizeName) }
 
-  func reservations() throws(CLIError) -> [RangeArgument] {
-    var result: [RangeArgument] = []
-    for text in reserve { result.append(try RangeArgument.parse(text, option: "--reserve")) }
-    return result
+  /// `--reserve`: what the loader occupied.
+  func loaderReservations() throws(CLIError) -> [LoaderReservation] {
+    try RangeArgument.parseAll(reserve, option: "--reserve").map { LoaderReservation(range: $0.range, label: $0.label) }
   }
 
-  func memoryBanks() throws(CLIError) -> [RangeArgument] {
-    var result: [RangeArgument] = []
-    for text in memory { result.append(try RangeArgument.parse(text, option: "--memory")) }
-    return result
-  }
+  /// `--memory`: banks replacing the blob's memory nodes; nil when none are given.
+  func memoryOverride() throws(CLIError) -> [PhysicalRange]? { try RangeArgument.memoryOverride(memory) }
 }
