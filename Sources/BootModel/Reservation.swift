@@ -84,6 +84,22 @@ public struct Reservation: Hashable, Sendable {
   /// False when the kernel's table of reserved regions (`reserved_mem[64]`) was full: the
   /// memory stays reserved but is never initialised, so no driver finds it.
   public var isRecorded: Bool = true
+  /// Why its handler refused it ("compatible matching fail"); the status then says `.failed`.
+  public var setupFailure: SetupFailure? = nil
+
+  /// Why a `shared-dma-pool` region's setup fails (`rmem_cma_setup()`, `rmem_dma_setup()`).
+  public enum SetupFailure: Hashable, Sendable {
+    /// `linux,cma-default` while `cma=` is on the command line.
+    case cmaBypassed
+    /// `reusable` together with `no-map`: neither handler takes it.
+    case reusableWithNoMap
+    /// Base or size not a multiple of the CMA alignment.
+    case cmaMisaligned
+    /// Every `CONFIG_CMA_AREAS` slot is in use.
+    case cmaSlotsFull
+    /// The region is not reserved memory (size 0, or released).
+    case cmaNotReserved
+  }
 
   public init(
     name: String, path: String, origin: Origin, range: PhysicalRange? = nil,

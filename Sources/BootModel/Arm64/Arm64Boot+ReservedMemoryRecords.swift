@@ -23,8 +23,7 @@ extension Arm64BootState {
 
   /// `fdt_init_reserved_mem_node()`: run the handlers; on failure give the memory back.
   mutating func initialise(_ record: ReservedMemoryRecord, _ child: ReservedRegionNode, _ log: inout [String]) {
-    let outcome = initialiseHandlers(record, child, &log)
-    if let failure = outcome {
+    if let failure = initialiseHandlers(record, child, &log) {
       log.append("OF: reserved mem: node \(record.name) compatible matching fail")
       if child.noMap {
         memblock.setFlag(.noMap, false, record.base, record.size)
@@ -37,7 +36,8 @@ extension Arm64BootState {
       case (true, .dynamicRegion): consequence = "the kernel maps it again but it stays allocated and unused"
       case (true, _): consequence = "the kernel maps it again as ordinary memory"
       }
-      reservations[record.reservationIndex].status = .failed(reason: "\(failure); \(consequence)")
+      reservations[record.reservationIndex].status = .failed(reason: "\(failure.reason); \(consequence)")
+      reservations[record.reservationIndex].setupFailure = failure.cause
     } else {
       let end = record.base &+ record.size &- 1
       log.append(

@@ -9,52 +9,65 @@ extension Arm64BootState {
   /// `CONFIG_CMA_AREAS` in Debian's arm64 build.
   static let cmaAreaSlots = 20
 
+  /// Why a handler refused a region, and the reason in words.
+  typealias HandlerFailure = (cause: Reservation.SetupFailure, reason: String)
+
   /// `__reserved_mem_init_node()`: nil on success (or when no handler matches, which the kernel
-  /// also treats as success); otherwise what failed, for the reservation's reason.
-  mutating func initialiseHandlers(_ record: ReservedMemoryRecord, _ child: ReservedRegionNode, _ log: inout [String]) -> String? {
+  /// also treats as success); otherwise what failed.
+  mutating func initialiseHandlers(_ record: ReservedMemoryRecord, _ child: ReservedRegionNode, _ log: inout [String]) -> HandlerFailure? {
     guard child.isSharedDMAPool else { return nil }
-    // Handler 1: CMA.
-    let cma = setUpCMA(record, child, &log)
-    if cma.succeeded {
+    // Handler 1: CMA; a reusable region it refuses, handler 2 refuses too.
+    switch setUpCMA(record, child, &log) {
+    case .created:
       log.append("OF: reserved mem: initialized node \(record.name), compatible id shared-dma-pool")
       return nil
+    case .refused(let failure):
+      if child.reusable { return failure }
+    case .notCMA:
+      break
     }
     // Handler 2: coherent pool.
-    if child.reusable {
-      return cma.failure ?? "shared-dma-pool with reusable needs CMA, and CMA refused it"
-    }
     log.append("Reserved memory: created DMA memory pool at \(KernelFormat.pa(record.base)), size \(record.size / 0x10_0000) MiB")
     log.append("OF: reserved mem: initialized node \(record.name), compatible id shared-dma-pool")
     return nil
   }
 
+  enum CMASetup {
+    case created
+    case refused(HandlerFailure)
+    /// Not a CMA region (not `reusable`): the coherent-pool handler is next.
+    case notCMA
+  }
+
   /// `rmem_cma_setup()` (6.12).
-  mutating func setUpCMA(_ record: ReservedMemoryRecord, _ child: ReservedRegionNode, _ log: inout [String]) -> (succeeded: Bool, failure: String?) {
+  mutating func setUpCMA(_ record: ReservedMemoryRecord, _ child: ReservedRegionNode, _ log: inout [String]) -> CMASetup {
     if cmaCommandLineSize != nil && child.cmaDefault {
       log.append("Reserved memory: bypass \(record.name) node, using cmdline CMA params instead")
-      return (false, "linux,cma-default is bypassed because cma= is on the command line")
+      return .refused((.cmaBypassed, "linux,cma-default is bypassed because cma= is on the command line"))
     }
-    guard child.reusable, !child.noMap else {
-      return (false, child.noMap && child.reusable ? "reusable together with no-map: neither the CMA nor the DMA pool handler accepts it" : nil)
+    guard child.reusable else { return .notCMA }
+    guard !child.noMap else {
+      return .refused((.reusableWithNoMap, "reusable together with no-map: neither the CMA nor the DMA pool handler accepts it"))
     }
     let minimum = configuration.pageSize.cmaMinimumAlignment
     guard (record.base | record.size) & (minimum - 1) == 0 else {
       log.append("Reserved memory: incorrect alignment of CMA region")
-      return (false, "CMA needs base and size aligned to \(ByteCount.human(minimum)) (got base \(Hex.short(record.base)), size \(Hex.short(record.size)))")
+      return .refused(
+        (.cmaMisaligned, "CMA needs base and size aligned to \(ByteCount.human(minimum)) (got base \(Hex.short(record.base)), size \(Hex.short(record.size)))"))
     }
     // cma_init_reserved_mem(): slots, a non-empty reserved range.
     guard cmaAreas < Self.cmaAreaSlots else {
       log.append("cma: Not enough slots for CMA reserved regions!")
       log.append("Reserved memory: unable to setup CMA region")
-      return (false, "all \(Self.cmaAreaSlots) CMA areas are in use")
+      return .refused((.cmaSlotsFull, "all \(Self.cmaAreaSlots) CMA areas are in use"))
     }
     guard record.size != 0, memblock.isReserved(record.base, record.size) else {
       log.append("Reserved memory: unable to setup CMA region")
-      return (false, "the CMA region is not reserved memory")
+      return .refused((.cmaNotReserved, "the CMA region is not reserved memory"))
     }
     cmaAreas += 1
     if child.cmaDefault { hasDefaultCMAArea = true }
     log.append("Reserved memory: created CMA memory pool at \(KernelFormat.pa(record.base)), size \(record.size / 0x10_0000) MiB")
-    return (true, nil)
+    return .created
   }
 }

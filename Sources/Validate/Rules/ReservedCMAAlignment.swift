@@ -16,14 +16,10 @@ struct ReservedCMAAlignment: Rule {
     """
 
   func check(_ context: ValidationContext) -> [Finding] {
-    let minimum = context.pageSize.cmaMinimumAlignment
     var findings: [Finding] = []
-    for child in context.examinedChildren where child.reusable && !child.noMap {
-      for reservation in context.reservations(at: child.path) {
-        guard case .failed(let reason) = reservation.status, let range = reservation.range,
-          (range.start | range.size) & (minimum - 1) != 0,
-          context.logContains("node \(child.name) compatible matching fail")
-        else { continue }
+    for child in context.examinedChildren {
+      for reservation in context.reservations(at: child.path) where reservation.setupFailure == .cmaMisaligned {
+        guard let reason = reservation.status.reason, let range = reservation.range else { continue }
         var message = "\(Describe.sized(range)): \(reason)"
         if let reuse = context.reuse(of: range, after: reservation) { message += "; \(reuse)" }
         findings.append(finding(at: child.path, message))

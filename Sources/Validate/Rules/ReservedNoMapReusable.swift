@@ -19,9 +19,9 @@ struct ReservedNoMapReusable: Rule {
   func check(_ context: ValidationContext) -> [Finding] {
     context.examinedChildren.compactMap { child in
       guard child.noMap && child.reusable else { return nil }
-      if let failure = context.reservations(at: child.path).first(where: {
-        $0.isFailed && context.logContains("node \(child.name) compatible matching fail")
-      }), let reason = failure.status.reason {
+      if let failure = context.reservations(at: child.path).first(where: { $0.setupFailure == .reusableWithNoMap }),
+        let reason = failure.status.reason
+      {
         return finding(at: child.path, reason)
       }
       return finding(at: child.path, "no-map and reusable are mutually exclusive (reserved-memory binding): one of them is not what the driver gets")

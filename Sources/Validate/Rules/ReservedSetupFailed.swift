@@ -17,15 +17,14 @@ struct ReservedSetupFailed: Rule {
     """
 
   func check(_ context: ValidationContext) -> [Finding] {
-    let minimum = context.pageSize.cmaMinimumAlignment
     var findings: [Finding] = []
-    for child in context.examinedChildren where !(child.noMap && child.reusable) {
-      guard context.logContains("node \(child.name) compatible matching fail") else { continue }
+    for child in context.examinedChildren {
       for reservation in context.reservations(at: child.path) {
-        // A zero-size region fails as a consequence of its size (reserved-size-zero).
-        guard case .failed(let reason) = reservation.status, let range = reservation.range, !range.isEmpty else { continue }
-        let misalignedCMA = child.reusable && (range.start | range.size) & (minimum - 1) != 0
-        guard !misalignedCMA else { continue }
+        // CMA alignment and no-map with reusable have their own rules; a zero-size region fails
+        // as a consequence of its size (reserved-size-zero).
+        guard let cause = reservation.setupFailure, cause != .cmaMisaligned, cause != .reusableWithNoMap,
+          let reason = reservation.status.reason, let range = reservation.range, !range.isEmpty
+        else { continue }
         var message = "\(Describe.range(range)): setup fails (\"compatible matching fail\"): \(reason)"
         if let reuse = context.reuse(of: range, after: reservation) { message += "; \(reuse)" }
         findings.append(finding(at: child.path, message))
