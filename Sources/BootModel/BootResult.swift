@@ -59,4 +59,7 @@ public struct BootResult: Hashable, Sendable {
 
   /// Every line the kernel prints during the modelled steps, in order.
   public var kernelLog: [String] { steps.flatMap(\.kernelMessages) }
+
+  /// What made the kernel stop: the last error diagnostic of a boot that panics.
+  public var panicCause: Diagnostic? { panic == nil ? nil : diagnostics.last { $0.severity == .error } }
 }

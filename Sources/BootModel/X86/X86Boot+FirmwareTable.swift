@@ -40,7 +40,7 @@ extension X86BootState {
     let header = configuration.firmwareLabel == "extended" ? "extended physical RAM map:" : "BIOS-provided physical RAM map:"
     log.append(header)
     for entry in table.entries {
-      log.append("\(configuration.firmwareLabel): [mem \(Hex.padded(entry.start))-\(Hex.padded(entry.start &+ entry.size &- 1))] \(entry.kind.dmesgName)")
+      log.append("\(configuration.firmwareLabel): " + E820Dmesg.line(entry))
     }
     notes.append("\(table.count) entries: \(ByteCount.human(firmwareMap.totalSize(of: .usable))) usable")
     finalMap = firmwareMap

@@ -215,4 +215,10 @@ public enum E820Dmesg {
   public static func line(_ range: PhysicalRange, _ kind: RegionKind) -> String {
     "[mem \(Hex.padded(range.start))-\(Hex.padded(range.last))] \(kind.dmesgName)"
   }
+
+  /// A raw firmware entry as `e820__print_table()` prints it: the last address wraps like the
+  /// kernel's `start + size - 1` (a size-0 entry prints its start minus one).
+  public static func line(_ entry: MapEntry) -> String {
+    "[mem \(Hex.padded(entry.start))-\(Hex.padded(entry.start &+ entry.size &- 1))] \(entry.kind.dmesgName)"
+  }
 }

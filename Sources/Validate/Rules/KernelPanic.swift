@@ -18,7 +18,7 @@ struct KernelPanic: Rule {
 
   func check(_ context: ValidationContext) -> [Finding] {
     guard let panic = context.boot.panic else { return [] }
-    let cause = context.boot.diagnostics.last { $0.severity == .error }
+    let cause = context.boot.panicCause
     var message = "the kernel stops: \"Kernel panic - not syncing: \(panic)\""
     if let cause { message += " — \(cause.message)" }
     return [finding(at: cause?.location ?? "/", message)]

@@ -49,7 +49,4 @@ struct OptionSpec {
 
   /// `--json`, on every command.
   static let json = OptionSpec.flag("json", help: "Print one JSON object instead of text (addresses and sizes as \"0x…\" strings).")
-  /// `-o/--output FILE`, written atomically.
-  static let output = OptionSpec.value(
-    "output", short: "o", "FILE", help: "Write to FILE (atomically: a temporary file, then rename) instead of standard output.")
 }

@@ -86,7 +86,8 @@ struct Simulate: Command {
       )
     }
     for note in outcome.inputNotes { FileIO.writeStandardError("dtmem: note: \(loaded.name): \(note)\n") }
-    if format != "kernel-log" && !explain, let stop = Simulation.panicError(outcome, input: loaded.name) { throw stop }
+    let stop = Simulation.panicError(outcome, input: loaded.name)
+    if format != "kernel-log" && !explain, let stop { throw stop }
     switch format {
     case "json":
       FileIO.writeStandardOutput(
@@ -99,7 +100,7 @@ struct Simulate: Command {
       FileIO.writeStandardOutput(BootReport.text(outcome, input: loaded.name, explain: explain))
     }
     // The steps up to a predicted panic are shown (kernel-log, --explain); the run still fails.
-    if let stop = Simulation.panicError(outcome, input: loaded.name) { throw stop }
+    if let stop { throw stop }
     return 0
   }
 }

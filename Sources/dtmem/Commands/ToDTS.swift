@@ -126,11 +126,7 @@ struct ToDTS: Command {
       return (try Simulation.e820View(tree, memory: nil), "\(tree.name) (its e820 view)")
     case .firmwareTable(let table):
       guard let commandLine else {
-        let entries = table.finalEntries ?? table.entries
-        guard let map = try? MemoryMap.sanitized(entries) else {
-          throw CLIError(table.name, "an entry ends at or past 2^64; the kernel cannot sanitize such a table")
-        }
-        return (map, "\(table.name) (\(table.finalEntries != nil ? "its user: table" : table.format.rawValue))")
+        return (try table.sanitizedMap(final: true), "\(table.name) (\(table.finalEntries != nil ? "its user: table" : table.format.rawValue))")
       }
       let configuration = X86BootConfiguration(
         firmware: table.entries, firmwareLabel: table.label, commandLine: KernelCommandLine(commandLine), commandLineSource: "--cmdline")
@@ -149,7 +145,7 @@ struct ToDTS: Command {
     let configuration = X86BootConfiguration(firmware: [], firmwareLabel: "none", commandLine: KernelCommandLine(text), commandLineSource: source)
     let result = X86Boot.simulateWithoutFirmware(configuration)
     if let panic = result.panic {
-      let why = result.diagnostics.last { $0.severity == .error }?.message
+      let why = result.panicCause?.message
       let hint = why?.contains("at least 2") == true ? " (a one-range map needs a second item: memmap=0@0 counts and vanishes)" : ""
       throw CLIError(source, "the x86 kernel stops: \"\(panic)\"" + (why.map { " — \($0)" } ?? "") + hint)
     }

@@ -73,12 +73,7 @@ struct ToE820: Command {
     case .deviceTree(let tree):
       map = try Simulation.e820View(tree, memory: try RangeArgument.memoryOverride(memory))
     case .firmwareTable(let firmware):
-      let entries = table == "final" ? (firmware.finalEntries ?? firmware.entries) : firmware.entries
-      do {
-        map = try MemoryMap.sanitized(entries)
-      } catch {
-        throw CLIError(loaded.name, "an entry ends at or past 2^64; the kernel cannot sanitize such a table")
-      }
+      map = try firmware.sanitizedMap(final: table == "final")
       for note in firmware.notes { FileIO.writeStandardError("dtmem: note: \(loaded.name): \(note)\n") }
     }
     switch format {
@@ -96,11 +91,6 @@ struct ToE820: Command {
     return 0
   }
 
-  func emit(_ text: String) throws(CLIError) {
-    if let output {
-      try FileIO.writeAtomically(Array(text.utf8), to: output)
-    } else {
-      FileIO.writeStandardOutput(text)
-    }
-  }
+  /// To `-o FILE` atomically, else standard output.
+  func emit(_ text: String) throws(CLIError) { try FileIO.writeAtomically(Array(text.utf8), to: output ?? "-") }
 }

@@ -105,11 +105,6 @@ struct ValidateCommand: Command {
     }
   }
 
-  func emit(_ text: String) throws(CLIError) {
-    if let output {
-      try FileIO.writeAtomically(Array(text.utf8), to: output)
-    } else {
-      FileIO.writeStandardOutput(text)
-    }
-  }
+  /// To `-o FILE` atomically, else standard output.
+  func emit(_ text: String) throws(CLIError) { try FileIO.writeAtomically(Array(text.utf8), to: output ?? "-") }
 }

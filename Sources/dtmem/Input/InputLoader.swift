@@ -25,6 +25,16 @@ struct FirmwareTableInput {
   var commandLine: String? = nil
   /// Things to tell about the reading (several boots in one log, …).
   var notes: [String] = []
+
+  /// The table the kernel would hold, sanitized: the final one when `final` and shown, else the
+  /// firmware's.
+  func sanitizedMap(final: Bool) throws(CLIError) -> MemoryMap {
+    do {
+      return try MemoryMap.sanitized(final ? (finalEntries ?? entries) : entries)
+    } catch {
+      throw CLIError(name, "an entry ends at or past 2^64; the kernel cannot sanitize such a table")
+    }
+  }
 }
 
 /// Any input dtmem accepts.

@@ -15,6 +15,9 @@ enum Simulation {
     var keptBytes: Int = 0
     /// Things to tell about the input (several boots in one log, …).
     var inputNotes: [String] = []
+
+    /// `command line (SOURCE): TEXT` for reports.
+    var commandLineLine: String { "command line (\(commandLineSource)): \(commandLine.isEmpty ? "(empty)" : commandLine)" }
   }
 
   static func run(_ input: LoadedInput, _ options: BootOptions) throws(CLIError) -> Outcome {
@@ -102,7 +105,7 @@ enum Simulation {
   /// A predicted kernel stop as the one-line error every command reports (exit status 2).
   static func panicError(_ outcome: Outcome, input: String) -> CLIError? {
     guard let panic = outcome.result.panic else { return nil }
-    let why = outcome.result.diagnostics.last { $0.severity == .error }?.message
+    let why = outcome.result.panicCause?.message
     return CLIError(input, "the kernel stops: \"\(panic)\"" + (why.map { " — \($0)" } ?? ""))
   }
 

@@ -8,7 +8,7 @@ enum BootReport {
   static func text(_ outcome: Simulation.Outcome, input: String, explain: Bool) -> String {
     let result = outcome.result
     var out = "\(input): \(result.architecture.rawValue) boot model (Linux 6.12)\n"
-    out += "command line (\(outcome.commandLineSource)): \(outcome.commandLine.isEmpty ? "(empty)" : outcome.commandLine)\n"
+    out += outcome.commandLineLine + "\n"
     if explain {
       out += "\n"
       for (index, step) in result.steps.enumerated() {
@@ -22,9 +22,7 @@ enum BootReport {
     out += Table.memory(result.memory)
     if !result.reservations.isEmpty {
       out += "\nReservations (kernel order)\n"
-      out += Table.render(
-        header: ["STATUS", "START", "END", "SIZE", "FLAGS", "NAME"],
-        rows: result.reservations.map(reservationRow))
+      out += Table.reservations(result.reservations)
       let reasons = result.reservations.filter { $0.status.reason != nil }
       if !reasons.isEmpty {
         out += "\n"
@@ -33,15 +31,17 @@ enum BootReport {
     }
     if !result.kernelAllocations.isEmpty {
       out += "\nKernel allocations (predicted)\n"
-      out += Table.render(header: ["STATUS", "START", "END", "SIZE", "FLAGS", "NAME"], rows: result.kernelAllocations.map(reservationRow))
+      out += Table.reservations(result.kernelAllocations)
     }
     out += result.architecture == .x86 ? "\ne820 table\n" : "\ne820 view\n"
     out += E820Dmesg.render(result.e820, indent: "  ")
-    if !result.diagnostics.isEmpty {
-      out += "\n"
-      for d in result.diagnostics { out += "\(d.severity.rawValue): \(d.location): \(d.message)\n" }
-    }
+    out += diagnostics(result)
     return out
+  }
+
+  /// The model's diagnostics after a blank line, one per line; empty when there are none.
+  static func diagnostics(_ result: BootResult) -> String {
+    result.diagnostics.isEmpty ? "" : "\n" + result.diagnostics.map { "\($0.severity.rawValue): \($0.location): \($0.message)\n" }.joined()
   }
 
   static func reservationRow(_ r: Reservation) -> [String] {
@@ -70,6 +70,11 @@ enum Table {
       return text + "\n"
     }
     return line(header) + rows.map(line).joined()
+  }
+
+  /// Reservations (or kernel allocations): status, where, size, flags, name.
+  static func reservations(_ list: [Reservation]) -> String {
+    render(header: ["STATUS", "START", "END", "SIZE", "FLAGS", "NAME"], rows: list.map(BootReport.reservationRow))
   }
 
   /// Memory as the kernel keeps it: one row per memblock region, with its node and flags.

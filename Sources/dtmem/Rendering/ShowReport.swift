@@ -45,7 +45,7 @@ enum ShowReport {
       let board = tree.board
       out += "\(tree.name): \(board.model ?? "device tree")\n"
       out += "  \(result.architecture.rawValue) boot model, Linux 6.12, \(ByteCount.compact(pageSize.bytes)) pages; root cells <\(board.rootCells.address) \(board.rootCells.size)>\(board.rootStatesAddressCells && board.rootStatesSizeCells ? "" : " (kernel default)")\n"
-      out += "  command line (\(outcome.commandLineSource)): \(outcome.commandLine.isEmpty ? "(empty)" : outcome.commandLine)\n"
+      out += "  " + outcome.commandLineLine + "\n"
       out += "\nMemory banks (device tree)\n"
       out += Table.render(
         header: ["START", "END", "SIZE", "NUMA", "SOURCE"],
@@ -73,12 +73,9 @@ enum ShowReport {
       }
     case .firmwareTable(let table):
       out += "\(table.name): \(table.format.rawValue), \(table.entries.count) entries\n"
-      out += "  \(result.architecture.rawValue) boot model, Linux 6.12; command line (\(outcome.commandLineSource)): \(outcome.commandLine.isEmpty ? "(empty)" : outcome.commandLine)\n"
+      out += "  \(result.architecture.rawValue) boot model, Linux 6.12; \(outcome.commandLineLine)\n"
       out += "\nFirmware table\n"
-      out += table.entries.map { entry in
-        let last = entry.start &+ entry.size &- 1
-        return "  [mem \(Hex.padded(entry.start))-\(Hex.padded(last))] \(entry.kind.dmesgName)\n"
-      }.joined()
+      out += table.entries.map { "  " + E820Dmesg.line($0) + "\n" }.joined()
     }
 
     out += "\nMemory the kernel keeps\n"
@@ -115,16 +112,11 @@ enum ShowReport {
     }
     if !result.kernelAllocations.isEmpty {
       out += "\nKernel allocations (predicted; the kernel places them after everything above)\n"
-      out += Table.render(
-        header: ["STATUS", "START", "END", "SIZE", "FLAGS", "NAME"],
-        rows: result.kernelAllocations.map(BootReport.reservationRow))
+      out += Table.reservations(result.kernelAllocations)
     }
     out += "\ne820 view\n"
     out += E820Dmesg.render(result.e820, indent: "  ")
-    if !result.diagnostics.isEmpty {
-      out += "\n"
-      for d in result.diagnostics { out += "\(d.severity.rawValue): \(d.location): \(d.message)\n" }
-    }
+    out += BootReport.diagnostics(result)
     return out
   }
 

@@ -122,17 +122,11 @@ extension FileIO {
     let fd = template.withUnsafeMutableBufferPointer { mkstemps($0.baseAddress!, Int32(suffix.utf8.count)) }
     guard fd >= 0 else { throw CLIError(directory, "cannot create a temporary file: \(systemError())") }
     let path = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-    var offset = 0
-    while offset < bytes.count {
-      let written = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-      if written < 0 {
-        if errno == EINTR { continue }
-        let why = systemError()
-        close(fd)
-        unlink(path)
-        throw CLIError(path, why)
-      }
-      offset += written
+    guard writeAll(bytes, to: fd) else {
+      let why = systemError()
+      close(fd)
+      unlink(path)
+      throw CLIError(path, why)
     }
     close(fd)
     return path
