@@ -7,14 +7,14 @@ public struct OverlayBase: Hashable, Sendable {
   /// Names of the root's children (`memory@40000000`, `chosen`, …), for unique node names.
   public var rootChildNames: Set<String>
 
-  public init(board: BoardMemory, rootChildNames: Set<String>) {
-    self.board = board
-    self.rootChildNames = rootChildNames
-  }
-
   /// Reads a blob's memory facts and its root's children.
   public init(tree: FlatDeviceTree) throws(FDTError) {
-    self.board = try tree.boardMemory()
+    self.init(tree: tree, board: try tree.boardMemory())
+  }
+
+  /// A blob whose memory facts are already read.
+  public init(tree: FlatDeviceTree, board: BoardMemory) {
+    self.board = board
     self.rootChildNames = Set(tree.children(of: tree.root).map { tree.name(of: $0) })
   }
 

@@ -59,11 +59,15 @@ public enum OverlayError: Error, Hashable, Sendable, CustomStringConvertible {
 /// Plans the overlay, resolves what needs the base (the `ramoops` node's address), applies it
 /// with libfdt and checks every node against the arm64 boot model's boot of the result.
 public enum OverlayBuilder {
+  /// `board`: the base's memory facts when the caller has read them already.
   public static func build(
-    _ parameters: OverlayParameters, base tree: FlatDeviceTree?, simulation: OverlaySimulation = OverlaySimulation()
+    _ parameters: OverlayParameters, base tree: FlatDeviceTree?, board: BoardMemory? = nil,
+    simulation: OverlaySimulation = OverlaySimulation()
   ) throws(OverlayError) -> OverlayResult {
     var base: OverlayBase? = nil
-    if let tree {
+    if let tree, let board {
+      base = OverlayBase(tree: tree, board: board)
+    } else if let tree {
       do { base = try OverlayBase(tree: tree) } catch { throw .base(error) }
     }
     var plan = OverlayPlanner.plan(parameters, base: base)

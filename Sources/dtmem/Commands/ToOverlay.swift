@@ -122,7 +122,7 @@ struct ToOverlay: Command {
       memoryOverride: try boot.memoryOverride())
     let result: OverlayResult
     do {
-      result = try OverlayBuilder.build(parameters, base: tree?.tree, simulation: simulation)
+      result = try OverlayBuilder.build(parameters, base: tree?.tree, board: tree?.board, simulation: simulation)
     } catch {
       throw CLIError(tree?.name ?? source, error.description)
     }
