@@ -32,7 +32,11 @@ public struct E820Table: Sendable {
   public var isFull: Bool { entries.count >= capacity }
 
   /// `%#010Lx`: `0x` and at least 8 hex digits.
-  static func hex10(_ value: UInt64) -> String { Hex.padded(value, width: 8) }
+  /// `[mem %#010llx-%#010llx]`, as e820.c prints a range: the end inclusive and wrapping like
+  /// the kernel's `start + size - 1`.
+  static func describe(_ start: UInt64, _ size: UInt64) -> String {
+    "[mem \(Hex.padded(start, width: 8))-\(Hex.padded(start &+ size &- 1, width: 8))]"
+  }
 
   // MARK: The kernel's edits
 
@@ -41,7 +45,7 @@ public struct E820Table: Sendable {
   @discardableResult
   public mutating func add(_ start: UInt64, _ size: UInt64, _ kind: RegionKind, log: inout [String]) -> Bool {
     guard entries.count < capacity else {
-      log.append("too many entries; ignoring [mem \(Self.hex10(start))-\(Self.hex10(start &+ size &- 1))]")
+      log.append("too many entries; ignoring \(Self.describe(start, size))")
       return false
     }
     entries.append(MapEntry(start: start, size: size, kind: kind))
@@ -65,9 +69,9 @@ public struct E820Table: Sendable {
     _ start: UInt64, _ requestedSize: UInt64, from: RegionKind, to: RegionKind, log: inout [String]
   ) -> UInt64 {
     precondition(from != to, "__e820__range_update: BUG_ON(old_type == new_type)")
-    let size = min(requestedSize, UInt64.max - start)
+    let size = PhysicalRange(start: start, cappedSize: requestedSize).size
     let end = start + size
-    log.append("e820: update [mem \(Self.hex10(start))-\(Self.hex10(end &- 1))] \(from.dmesgName) ==> \(to.dmesgName)")
+    log.append("e820: update \(Self.describe(start, size)) \(from.dmesgName) ==> \(to.dmesgName)")
     var updated: UInt64 = 0
     for slot in candidates(start, end, kind: from) {
       let entry = entries[slot]
@@ -104,10 +108,10 @@ public struct E820Table: Sendable {
   /// (`real_removed_size`).
   @discardableResult
   public mutating func remove(_ start: UInt64, _ requestedSize: UInt64, only kind: RegionKind?, log: inout [String]) -> UInt64 {
-    let size = min(requestedSize, UInt64.max - start)
+    let size = PhysicalRange(start: start, cappedSize: requestedSize).size
     let end = start + size
     // With no type filter the line ends in the space before the (absent) type.
-    log.append("e820: remove [mem \(Self.hex10(start))-\(Self.hex10(end &- 1))] \(kind?.dmesgName ?? "")")
+    log.append("e820: remove \(Self.describe(start, size)) \(kind?.dmesgName ?? "")")
     var removed: UInt64 = 0
     for slot in candidates(start, end, kind: kind) {
       let entry = entries[slot]

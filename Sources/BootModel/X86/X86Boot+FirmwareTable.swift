@@ -33,7 +33,7 @@ extension X86BootState {
         diagnostics.append(
           Diagnostic(
             .warning, at: "firmware table",
-            "the entry \(Self.describe(entry.start, entry.size)) ends at or past 2^64, so e820__update_table() refuses the table and the kernel keeps it unsorted; a user-defined map then panics"
+            "the entry \(E820Table.describe(entry.start, entry.size)) ends at or past 2^64, so e820__update_table() refuses the table and the kernel keeps it unsorted; a user-defined map then panics"
           ))
       }
     }
@@ -60,7 +60,7 @@ extension X86BootState {
       case .fewerThanTwoEntries(let count):
         why = "the table holds \(count) entr\(count == 1 ? "y" : "ies") (e820__update_table() needs at least 2)"
       case .entryWraps(let entry):
-        why = "the entry \(Self.describe(entry.start, entry.size)) ends at or past 2^64"
+        why = "the entry \(E820Table.describe(entry.start, entry.size)) ends at or past 2^64"
       }
       diagnostics.append(Diagnostic(.error, at: configuration.commandLineSource, "Invalid user supplied memory map: \(why)"))
       // early_panic(): the message, then the panic (no user-defined map is printed).

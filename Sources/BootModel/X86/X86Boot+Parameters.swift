@@ -43,9 +43,9 @@ extension X86BootState {
         table.removeAll()
       case .add(let start, let size, let kind):
         if table.add(start, size, kind, log: &log) {
-          notes.append("add \(Self.describe(start, size)) \(kind.dmesgName)")
+          notes.append("add \(E820Table.describe(start, size)) \(kind.dmesgName)")
         } else {
-          notes.append("\(Self.describe(start, size)) \(kind.dmesgName) dropped: the table is full (\(table.capacity) entries)")
+          notes.append("\(E820Table.describe(start, size)) \(kind.dmesgName) dropped: the table is full (\(table.capacity) entries)")
         }
       case .retype(let start, let size, let from, let to):
         guard from != to else {
@@ -57,10 +57,10 @@ extension X86BootState {
           break
         }
         let changed = table.update(start, size, from: from, to: to, log: &log)
-        notes.append("retype \(from.dmesgName) → \(to.dmesgName) in \(Self.describe(start, min(size, UInt64.max - start))): \(ByteCount.human(changed))")
+        notes.append("retype \(from.dmesgName) → \(to.dmesgName) in \(E820Table.describe(start, PhysicalRange(start: start, cappedSize: size).size)): \(ByteCount.human(changed))")
       case .remove(let start, let size, let kind):
         let removed = table.remove(start, size, only: kind, log: &log)
-        notes.append("remove \(kind.map { $0.dmesgName + " " } ?? "everything ")in \(Self.describe(start, min(size, UInt64.max - start))): \(ByteCount.human(removed))")
+        notes.append("remove \(kind.map { $0.dmesgName + " " } ?? "everything ")in \(E820Table.describe(start, PhysicalRange(start: start, cappedSize: size).size)): \(ByteCount.human(removed))")
       case .removeUsableAbove(let limit):
         let removed = table.remove(limit, UInt64.max - limit, only: .usable, log: &log)
         notes.append("remove usable at and above \(Hex.short(limit)): \(ByteCount.human(removed))")

@@ -112,9 +112,4 @@ struct X86BootState {
   /// memblock.memory as the kernel prints its "Early memory node ranges" (one node: NUMA is not
   /// modelled).
   func memoryBlocks() -> [MemoryBlock] { memblock.printedRanges(pageSize: Self.pageSize) }
-
-  /// A range for messages: `[mem 0x…-0x…]` with an inclusive end, wrapping like the kernel.
-  static func describe(_ start: UInt64, _ size: UInt64) -> String {
-    "[mem \(Hex.padded(start, width: 8))-\(Hex.padded(start &+ size &- 1, width: 8))]"
-  }
 }
