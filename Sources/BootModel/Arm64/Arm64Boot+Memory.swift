@@ -125,11 +125,11 @@ extension Arm64BootState {
   /// memory (even outside every memory node) and reserved.
   mutating func reserveInitrd(_ log: inout [String]) -> [String] {
     guard let initrd, initrd.size != 0 else { return [] }
-    let base = initrd.start & ~(page - 1)
-    let endAddress = (initrd.start &+ initrd.size &+ page &- 1) & ~(page - 1)
+    let base = initrd.address & ~(page - 1)
+    let endAddress = (initrd.address &+ initrd.size &+ page &- 1) & ~(page - 1)
     let size = endAddress &- base
     let dramStart = memblock.startOfDRAM ?? 0
-    let range = PhysicalRange(start: initrd.start, size: initrd.size)
+    let range = initrd.range
     if base < dramStart || UInt128(base) + UInt128(size) > UInt128(dramStart) + UInt128(Self.linearRegionSize) {
       log.append("initrd not fully accessible via the linear mapping -- please check your bootloader ...")
       reservations.append(

@@ -29,12 +29,6 @@ extension Arm64BootState {
   static let unsupportedFormatMessage = "OF: reserved mem: Reserved memory: unsupported node format, ignoring"
 }
 
-/// A `reg` tuple of a `/reserved-memory` child.
-struct ChildTuple: Hashable, Sendable {
-  var child: Int
-  var tuple: Int
-}
-
 extension ReservedRegionNode {
   /// `of_flat_dt_is_compatible(node, "shared-dma-pool")` (case-insensitive, any entry).
   var isSharedDMAPool: Bool { compatible.contains { $0.lowercased() == "shared-dma-pool" } }

@@ -67,7 +67,7 @@ extension Arm64BootState {
           "OF: reserved mem: fdt_scan_reserved_mem_reg_nodes() ignores \(reg.byteLength / tupleBytes - 1) regions in node '\(child.name)'")
       }
       guard let first = reg.tuples.first, first.size != 0,
-        let reservationIndex = staticReservationIndex[ChildTuple(child: index, tuple: 0)]
+        let reservationIndex = staticReservationIndex[index]
       else { continue }
       saveNode(child, childIndex: index, base: first.address, size: first.size, reservationIndex: reservationIndex, &log)
     }

@@ -63,7 +63,7 @@ extension Arm64BootState {
             "OF: reserved mem: Reserved memory: failed to reserve memory for node '\(child.name)': base \(KernelFormat.pa(tuple.address)), size \(KernelFormat.mib(tuple.size))")
         }
         let range = tuple.cappedRange
-        staticReservationIndex[ChildTuple(child: index, tuple: tupleIndex)] = reservations.count
+        if tupleIndex == 0 { staticReservationIndex[index] = reservations.count }
         reservations.append(
           Reservation(
             name: child.name, path: child.path, origin: .staticRegion, range: range, noMap: child.noMap,

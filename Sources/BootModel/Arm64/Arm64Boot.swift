@@ -18,6 +18,9 @@ internal import Firmware
 /// 10. Estimated: the kernel's own early allocations and the default CMA area.
 /// 11. Late parameters: `reserve_mem=` (estimated).
 public enum Arm64Boot {
+  /// The title of the step that drops memory the CPU cannot address or map linearly.
+  public static let physicalLimitsStep = "Physical and linear-map limits"
+
   /// Runs the boot. Throws `.noMemory` when the description holds no memory at all (blobs whose
   /// memory node the bootloader fills in), since any map would then be a guess.
   public static func simulate(_ configuration: Arm64BootConfiguration) throws(BootModelError) -> BootResult {
@@ -55,14 +58,15 @@ struct Arm64BootState {
   var cmaCommandLineSize: UInt64? = nil
   var numaOff = false
 
-  // /chosen facts.
-  var initrd: (start: UInt64, size: UInt64)? = nil
-  var elfCoreHeader: RegTuple? = nil
+  /// `early_init_dt_scan_chosen()`: the initrd (start <= end) and the crash-dump header.
+  var initrd: RegTuple? { board.chosen?.initrd }
+  var elfCoreHeader: RegTuple? { board.chosen?.elfCoreHeader?.tuples.first }
 
   /// Children of `/reserved-memory` with `size` and no `reg`, in DT order.
   var dynamicChildren: [Int] = []
-  /// Where each static child's tuples sit in `reservations`.
-  var staticReservationIndex: [ChildTuple: Int] = [:]
+  /// Where each static child's first tuple sits in `reservations` (the late pass records only
+  /// that one), by child index.
+  var staticReservationIndex: [Int: Int] = [:]
 
   /// `reserved_mem[]`: the regions the reserved-memory code has recorded, in recording order.
   var records: [ReservedMemoryRecord] = []
@@ -80,11 +84,6 @@ struct Arm64BootState {
     self.configuration = configuration
     self.board = configuration.board
     self.page = configuration.pageSize.bytes
-    // early_init_dt_scan_chosen(): the initrd (start <= end) and the crash-dump header.
-    if let chosen = configuration.board.chosen {
-      if let initrd = chosen.initrd { self.initrd = (initrd.address, initrd.size) }
-      self.elfCoreHeader = chosen.elfCoreHeader?.tuples.first
-    }
   }
 
   /// Runs one step: records the kernel messages `body` emits and the memblock changes it makes.
@@ -118,7 +117,7 @@ struct Arm64BootState {
     step("Early parameters", "parse_early_param() (init/main.c)") { boot, log in
       boot.parseEarlyParameters(&log)
     }
-    step("Physical and linear-map limits", "arm64_memblock_init() (arch/arm64/mm/init.c)") { boot, log in
+    step(Arm64Boot.physicalLimitsStep, "arm64_memblock_init() (arch/arm64/mm/init.c)") { boot, log in
       boot.applyPhysicalLimits(&log)
     }
     step("mem= limit", "memblock_mem_limit_remove_map() (mm/memblock.c)") { boot, _ in

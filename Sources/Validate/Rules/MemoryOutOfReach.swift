@@ -16,7 +16,7 @@ struct MemoryOutOfReach: Rule {
 
   func check(_ context: ValidationContext) -> [Finding] {
     guard context.memoryIsKnown,
-      let step = context.boot.steps.first(where: { $0.title == "Physical and linear-map limits" })
+      let step = context.boot.steps.first(where: { $0.title == Arm64Boot.physicalLimitsStep })
     else { return [] }
     guard !step.memoryRemoved.isEmpty else { return [] }
     let why = step.kernelMessages.first.map { " (\"\($0)\")" } ?? ""
