@@ -21,28 +21,27 @@ enum ReserveMemPlacement {
     var notes: [String] = []
     var placed: [String] = []
     for parameter in requests(in: commandLine) {
-      let label = parameter.text
-      if placed.count >= ReserveMemParameter.maximumEntries {
+      let request: ReserveMemParameter
+      switch ReserveMemParameter.admit(ReserveMemParameter.parse(parameter.value), held: placed) {
+      case .success(let admitted):
+        request = admitted
+      case .failure(.tableFull):
         reservations.append(
           Reservation(
-            name: label, path: "cmdline", origin: .reserveMemParameter,
+            name: parameter.text, path: "cmdline", origin: .reserveMemParameter,
             status: .failed(reason: "only \(ReserveMemParameter.maximumEntries) reserve_mem= entries are kept")))
         continue
-      }
-      let request: ReserveMemParameter
-      switch ReserveMemParameter.parse(parameter.value) {
-      case .failure(let rejection):
-        reservations.append(
-          Reservation(name: label, path: "cmdline", origin: .reserveMemParameter, status: .failed(reason: "the kernel silently ignores it: \(rejection)")))
-        continue
-      case .success(let parsed):
-        request = parsed
-      }
-      if placed.contains(request.name) {
+      case .failure(.malformed(let rejection)):
         reservations.append(
           Reservation(
-            name: request.name, path: "cmdline", origin: .reserveMemParameter, requestedSize: request.size,
-            alignment: request.alignment, status: .failed(reason: "the name \(request.name) is already used")))
+            name: parameter.text, path: "cmdline", origin: .reserveMemParameter,
+            status: .failed(reason: "the kernel silently ignores it: \(rejection)")))
+        continue
+      case .failure(.nameInUse(let duplicate)):
+        reservations.append(
+          Reservation(
+            name: duplicate.name, path: "cmdline", origin: .reserveMemParameter, requestedSize: duplicate.size,
+            alignment: duplicate.alignment, status: .failed(reason: "the name \(duplicate.name) is already used")))
         continue
       }
       // memblock_phys_alloc(size, align): top-down below memblock.current_limit.

@@ -47,8 +47,30 @@ public struct ReserveMemParameter: Hashable, Sendable {
     self.name = name
   }
 
+  /// Why `reserve_mem()` refuses an occurrence, given the entries it already holds.
+  public enum Refusal: Error, Hashable, Sendable {
+    /// `RESERVE_MEM_MAX_ENTRIES` entries are held: checked before anything is parsed.
+    case tableFull
+    case malformed(Rejection)
+    /// An entry of that name is held.
+    case nameInUse(ReserveMemParameter)
+  }
+
+  /// `reserve_mem()`'s checks in its order — room for one more, the value, a new name — for an
+  /// occurrence parsed with `parse`, when entries named `held` are already kept.
+  public static func admit(
+    _ parsed: Result<ReserveMemParameter, Rejection>, held: [String]
+  ) -> Result<ReserveMemParameter, Refusal> {
+    guard held.count < maximumEntries else { return .failure(.tableFull) }
+    switch parsed {
+    case .failure(let rejection): return .failure(.malformed(rejection))
+    case .success(let request):
+      return held.contains(request.name) ? .failure(.nameInUse(request)) : .success(request)
+    }
+  }
+
   /// Parses one value exactly as `reserve_mem()` does, in the same order of checks (the entry
-  /// count and duplicate-name checks depend on earlier allocations and belong to the model).
+  /// count and duplicate-name checks depend on earlier entries: `admit`).
   public static func parse(_ value: String?) -> Result<ReserveMemParameter, Rejection> {
     guard let value else { return .failure(.missingValue) }
     let bytes = Array(value.utf8)

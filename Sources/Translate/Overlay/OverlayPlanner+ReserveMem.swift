@@ -12,15 +12,11 @@ extension PlannerState {
   mutating func applyReserveMem(_ parsed: Result<ReserveMemParameter, ReserveMemParameter.Rejection>, _ entry: ParameterEntry) {
     let index = begin(entry, form: "reserve_mem=nn:align:name")
     let request: ReserveMemParameter
-    switch parsed {
-    case .failure(let rejection): return noEffect(index, "the kernel ignores it: \(rejection)")
-    case .success(let value): request = value
-    }
-    guard !reserveMemNames.contains(request.name) else {
-      return noEffect(index, "the name \(request.name) is already used: the kernel ignores this one")
-    }
-    guard reserveMemNames.count < ReserveMemParameter.maximumEntries else {
-      return noEffect(index, "the kernel keeps only \(ReserveMemParameter.maximumEntries) reserve_mem= entries")
+    switch ReserveMemParameter.admit(parsed, held: reserveMemNames) {
+    case .success(let admitted): request = admitted
+    case .failure(.tableFull): return noEffect(index, "the kernel keeps only \(ReserveMemParameter.maximumEntries) reserve_mem= entries")
+    case .failure(.malformed(let rejection)): return noEffect(index, "the kernel ignores it: \(rejection)")
+    case .failure(.nameInUse(let duplicate)): return noEffect(index, "the name \(duplicate.name) is already used: the kernel ignores this one")
     }
     reserveMemNames.append(request.name)
     guard let size = TreeProperty.number("size", request.size, cells: cells.size),
