@@ -52,6 +52,20 @@ public func deviceTreeStatusIsAvailable(_ status: String?) -> Bool {
   return status == "okay" || status == "ok"
 }
 
+/// The number a node name's unit address spells (`memory@80000000`, `memory@1,80000000` =
+/// 0x180000000: hex cells separated by commas); nil without `@` or when it is not hexadecimal.
+public func deviceTreeUnitAddressValue(of name: some StringProtocol) -> UInt64? {
+  guard let at = name.firstIndex(of: "@") else { return nil }
+  let unit = name[name.index(after: at)...]
+  guard !unit.isEmpty else { return nil }
+  var result: UInt64 = 0
+  for (index, cell) in unit.split(separator: ",", omittingEmptySubsequences: false).enumerated() {
+    guard !cell.isEmpty, cell.count <= 16, let number = UInt64(cell, radix: 16) else { return nil }
+    result = index == 0 ? number : (result << 32) | number
+  }
+  return result
+}
+
 /// A root-level node with `device_type = "memory"`.
 public struct MemoryNode: Hashable, Sendable {
   public var path: String

@@ -32,10 +32,7 @@ struct MemoryNodeState {
   }
 
   /// The unit address in the node's name, if it has one.
-  var unitAddress: UInt64? {
-    guard let at = name.firstIndex(of: "@") else { return nil }
-    return UInt64(name[name.index(after: at)...], radix: 16)
-  }
+  var unitAddress: UInt64? { deviceTreeUnitAddressValue(of: name) }
 }
 
 /// Items that change memory itself: `@`, `exactmap`, the limits (`mem=`, bare `nn`), removals.

@@ -25,7 +25,7 @@ struct UnitAddressMismatch: Rule {
       let name = node.path.split(separator: "/").last ?? ""
       guard let at = name.firstIndex(of: "@") else { continue }
       let unit = name[name.index(after: at)...]
-      guard let value = Self.value(of: unit) else {
+      guard let value = deviceTreeUnitAddressValue(of: name) else {
         findings.append(
           finding(at: node.path, "unit address '\(unit)' is not hexadecimal; reg starts at \(Hex.short(first.address))"))
         continue
@@ -38,17 +38,5 @@ struct UnitAddressMismatch: Rule {
       }
     }
     return findings
-  }
-
-  /// A unit address as a number: hex cells separated by commas (`1,80000000` = 0x180000000).
-  static func value(of unit: Substring) -> UInt64? {
-    guard !unit.isEmpty else { return nil }
-    var result: UInt64 = 0
-    let cells = unit.split(separator: ",", omittingEmptySubsequences: false)
-    for (index, cell) in cells.enumerated() {
-      guard !cell.isEmpty, cell.count <= 16, let number = UInt64(cell, radix: 16) else { return nil }
-      result = index == 0 ? number : (result << 32) | number
-    }
-    return result
   }
 }
