@@ -64,8 +64,7 @@ extension FlatDeviceTree {
         path: child.path, name: name(of: child), status: string("status", of: child),
         reg: property("reg", of: child).map { CellDecoder.tuples($0, cells: cells) },
         size: property("size", of: child).map { CellDecoder.value($0, cells: cells.size) },
-        // Linux 6.12 reads `alignment` with #address-cells (the binding says #size-cells).
-        alignment: property("alignment", of: child).map { CellDecoder.value($0, cells: cells.address) },
+        alignment: property("alignment", of: child).map { CellDecoder.value($0, cells: cells.alignmentCells) },
         allocRanges: property("alloc-ranges", of: child).map { CellDecoder.tuples($0, cells: cells) },
         noMap: hasProperty("no-map", of: child), reusable: hasProperty("reusable", of: child),
         compatible: strings("compatible", of: child),

@@ -34,6 +34,10 @@ public struct CellCounts: Hashable, Sendable, CustomStringConvertible {
   /// that decides what memory Linux gets.
   public static let kernelRootDefault = CellCounts(address: 1, size: 1)
 
+  /// The cells of a reserved region's `alignment`: Linux 6.12 reads it with `#address-cells`
+  /// (`__reserved_mem_alloc_size()`), though the binding says `#size-cells`.
+  public var alignmentCells: UInt32 { address }
+
   /// Bytes of one `(address, size)` tuple.
   public var tupleBytes: Int { Int(address + size) * 4 }
 

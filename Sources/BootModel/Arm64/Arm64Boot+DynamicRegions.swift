@@ -44,7 +44,7 @@ extension Arm64BootState {
       guard let value = alignment.value else {
         log.append("OF: reserved mem: invalid alignment property in '\(child.name)' node.")
         fail(
-          "alignment is \(alignment.byteLength) bytes; Linux 6.12 reads it with #address-cells (\(cells.address) cells)",
+          "alignment is \(alignment.byteLength) bytes; Linux 6.12 reads it with #address-cells (\(cells.alignmentCells) cells)",
           size: size)
         return
       }

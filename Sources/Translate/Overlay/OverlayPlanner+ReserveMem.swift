@@ -20,8 +20,7 @@ extension PlannerState {
     }
     reserveMemNames.append(request.name)
     guard let size = TreeProperty.number("size", request.size, cells: cells.size),
-      // Linux 6.12 reads `alignment` with #address-cells (the binding says #size-cells).
-      let alignment = TreeProperty.number("alignment", request.alignment, cells: cells.address)
+      let alignment = TreeProperty.number("alignment", request.alignment, cells: cells.alignmentCells)
     else {
       return refuse(index, "the size or alignment does not fit the root's cells \(cells)")
     }
