@@ -11,6 +11,13 @@ public enum FDTError: Error, Hashable, Sendable, CustomStringConvertible {
   case truncated(totalSize: UInt32, available: Int)
   /// libfdt refused the blob or an operation on it (negative `FDT_ERR_*` code).
   case libfdt(code: Int32, operation: String)
+  /// A header field libfdt cannot be trusted with (a version it misreads, a block outside the
+  /// blob or misaligned).
+  case badHeader(field: String, value: UInt32, reason: String)
+  /// The structure block at `offset` (from its start) is not a tree libfdt reads safely.
+  case badStructure(offset: Int32, reason: String)
+  /// Nodes nested deeper than Linux unflattens.
+  case tooDeep(limit: Int32)
   /// A structural fact dtmem needs is unusable (e.g. `#address-cells = <3>` at the root).
   case unsupported(path: String, reason: String)
 
@@ -24,6 +31,13 @@ public enum FDTError: Error, Hashable, Sendable, CustomStringConvertible {
       return "truncated device tree blob: header says \(total) bytes, only \(available) present"
     case .libfdt(let code, let operation):
       return "\(operation): \(FDTError.name(of: code)) (\(FDTError.explanation(of: code)))"
+    case .badHeader(let field, let value, let reason):
+      let shown = field.hasSuffix("version") ? String(value) : Hex.short(UInt64(value))
+      return "unusable device tree header: \(field) = \(shown): \(reason)"
+    case .badStructure(let offset, let reason):
+      return "corrupt device tree structure block at offset \(Hex.short(UInt64(offset))): \(reason)"
+    case .tooDeep(let limit):
+      return "nodes nested more than \(limit) deep below the root: Linux (unflatten_dt_nodes, FDT_MAX_DEPTH 64) drops them, and no real tree comes close; refusing it"
     case .unsupported(let path, let reason):
       return "\(path): \(reason)"
     }

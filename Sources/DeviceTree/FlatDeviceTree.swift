@@ -1,35 +1,31 @@
 internal import CLibFDT
 public import MemoryModel
 
-/// A flattened device tree blob that libfdt has checked from end to end.
+/// A flattened device tree blob that has been checked from end to end.
 ///
-/// The only way to make one is `init(bytes:)`, which refuses anything libfdt's
-/// `fdt_check_full()` does not accept: short or truncated buffers, bad magic, bad versions,
-/// overlapping blocks, offsets into the middle of tags, names and strings that run off the end.
-/// After that every read goes through libfdt on the owned bytes, so no walk can run out of bounds
-/// or forever. Values, not handles: a `FlatDeviceTree` is immutable and `Sendable`.
+/// The only way to make one is `init(bytes:)`: the header is checked in Swift (`BlobHeader`),
+/// then one walk over the structure block (`TreeOutline`) refuses anything libfdt's
+/// `fdt_check_full()` refuses — short or truncated buffers, bad magic, bad versions, blocks
+/// outside the blob, offsets into the middle of tags, names and strings that run off the end —
+/// and what libfdt 1.6.1 lets through: properties that run past the structure block, trees
+/// deeper than Linux reads. After that every read goes through libfdt on the owned bytes, or
+/// through what the walk recorded, so no read can run out of bounds or forever. Values, not
+/// handles: a `FlatDeviceTree` is immutable and `Sendable`.
 public struct FlatDeviceTree: Sendable {
   /// The blob, exactly `totalSize` bytes.
   public let bytes: [UInt8]
+  /// The root, its children and grandchildren with their properties, from the checking walk.
+  let outline: TreeOutline
 
   /// Checks `bytes` and keeps the first `totalsize` of them.
   public init(bytes: [UInt8]) throws(FDTError) {
-    let headerSize = clibfdt_header_size()
-    guard bytes.count >= headerSize else { throw .tooShort(length: bytes.count) }
-    let header: (magic: UInt32, total: UInt32) = bytes.withUnsafeBytes { raw in
-      (clibfdt_magic(raw.baseAddress!), clibfdt_totalsize(raw.baseAddress!))
+    let header = try BlobHeader(bytes)
+    let blob = Int(header.totalSize) == bytes.count ? bytes : Array(bytes[0..<Int(header.totalSize)])
+    let walked: Result<TreeOutline, FDTError> = blob.withUnsafeBytes { raw in
+      Result { () throws(FDTError) in try TreeOutline(walking: raw.baseAddress!, header: header) }
     }
-    guard header.magic == FDT_MAGIC else { throw .badMagic(found: header.magic) }
-    guard header.total >= headerSize else {
-      throw .libfdt(code: -FDT_ERR_TRUNCATED, operation: "checking the header")
-    }
-    guard Int(header.total) <= bytes.count else {
-      throw .truncated(totalSize: header.total, available: bytes.count)
-    }
-    let blob = Int(header.total) == bytes.count ? bytes : Array(bytes[0..<Int(header.total)])
-    let status = blob.withUnsafeBytes { raw in fdt_check_full(raw.baseAddress!, raw.count) }
-    guard status == 0 else { throw .libfdt(code: status, operation: "checking the blob") }
     self.bytes = blob
+    self.outline = try walked.get()
   }
 
   /// Runs `body` with libfdt's view of the blob.
@@ -42,13 +38,13 @@ public struct FlatDeviceTree: Sendable {
   public var totalSize: UInt32 { UInt32(bytes.count) }
 
   /// The root node.
-  public var root: Node { Node(offset: 0, path: "/") }
+  public var root: Node { Node(offset: 0, path: "/", entry: 0) }
 
   /// The header's reservation block up to (not including) the first entry of size zero, which
   /// ends the list for libfdt and for Linux alike.
   public var memoryReservations: [RegTuple] {
     withFDT { fdt in
-      let count = fdt_num_mem_rsv(fdt)
+      let count = outline.reservationCount
       guard count > 0 else { return [] }
       var entries: [RegTuple] = []
       entries.reserveCapacity(Int(count))
@@ -62,27 +58,90 @@ public struct FlatDeviceTree: Sendable {
     }
   }
 
-  /// The node at `path`, resolved by libfdt the way the kernel resolves it: a component without
+  /// The node at `path`, resolved the way libfdt and the kernel resolve it: a component without
   /// a unit address also matches the first `name@…` sibling (`/chosen` finds `chosen@0`).
   public func node(atPath path: String) -> Node? {
+    if path.utf8.first == UInt8(ascii: "/"), !path.utf8.dropFirst().contains(UInt8(ascii: "/")), path.utf8.count > 1 {
+      return child(of: root, matching: path.utf8.dropFirst())
+    }
     let offset = withFDT { fdt in fdt_path_offset(fdt, path) }
     guard offset >= 0 else { return nil }
-    // A root child's full path is its name; deeper nodes ask libfdt (which walks the tree).
-    let isRootChild = path.hasPrefix("/") && !path.dropFirst().contains("/")
-    let canonical = isRootChild ? "/" + name(of: Node(offset: offset, path: path)) : (withFDT { fdt in Self.path(fdt, offset) } ?? path)
-    return Node(offset: offset, path: canonical)
+    if offset == 0 { return root }
+    return Node(offset: offset, path: withFDT { fdt in Self.path(fdt, offset) } ?? path, entry: -1)
+  }
+
+  /// The first child of `parent` whose name is `component`, or starts with it followed by `@`
+  /// when `component` has no unit address (libfdt's `fdt_nodename_eq_()`).
+  func child(of parent: Node, matching component: Substring.UTF8View) -> Node? {
+    let hasUnitAddress = component.contains(UInt8(ascii: "@"))
+    return children(of: parent).first { child in
+      withName(of: child) { name in
+        guard name.count >= component.count, name.prefix(component.count).elementsEqual(component) else { return false }
+        return name.count == component.count || (!hasUnitAddress && name[component.count] == UInt8(ascii: "@"))
+      }
+    }
+  }
+
+  /// Runs `body` on the node's name bytes, in place.
+  func withName<R>(of node: Node, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+    withFDT { fdt in
+      if node.entry >= 0 {
+        let entry = outline.entries[Int(node.entry)]
+        return body(UnsafeRawBufferPointer(start: fdt + Int(entry.name), count: Int(entry.nameLength)))
+      }
+      var length: Int32 = 0
+      guard let name = fdt_get_name(fdt, node.offset, &length), length >= 0 else {
+        return body(UnsafeRawBufferPointer(start: nil, count: 0))
+      }
+      return body(UnsafeRawBufferPointer(start: name, count: Int(length)))
+    }
+  }
+
+  /// Runs `body` on the value of property `name` of `node` in place, or on nil when absent.
+  func withValue<R>(_ name: String, of node: Node, _ body: (UnsafeRawBufferPointer?) -> R) -> R {
+    withFDT { fdt in
+      if node.entry >= 0 {
+        let entry = outline.entries[Int(node.entry)]
+        let wanted = name.utf8
+        let first = Int(entry.firstProperty)
+        for property in outline.properties[first..<(first + Int(entry.propertyCount))]
+        where Int(property.nameLength) == wanted.count
+          && UnsafeRawBufferPointer(start: fdt + Int(property.name), count: Int(property.nameLength)).elementsEqual(wanted)
+        {
+          return body(UnsafeRawBufferPointer(start: fdt + Int(property.value), count: Int(property.length)))
+        }
+        return body(nil)
+      }
+      var length: Int32 = 0
+      guard let value = fdt_getprop(fdt, node.offset, name, &length), length >= 0 else { return body(nil) }
+      return body(UnsafeRawBufferPointer(start: value, count: Int(length)))
+    }
   }
 
   /// The node's direct children in blob order.
   public func children(of node: Node) -> [Node] {
-    withFDT { fdt in
+    func childPath(_ name: UnsafeRawBufferPointer) -> String {
+      let text = String(decoding: name, as: UTF8.self)
+      return node.path == "/" ? "/" + text : node.path + "/" + text
+    }
+    return withFDT { fdt in
       var result: [Node] = []
+      if node.entry >= 0, outline.entries[Int(node.entry)].depth < TreeOutline.recordedDepth {
+        var child = outline.entries[Int(node.entry)].firstChild
+        while child >= 0 {
+          let entry = outline.entries[Int(child)]
+          let name = UnsafeRawBufferPointer(start: fdt + Int(entry.name), count: Int(entry.nameLength))
+          result.append(Node(offset: entry.offset, path: childPath(name), entry: child))
+          child = entry.nextSibling
+        }
+        return result
+      }
       var child = fdt_first_subnode(fdt, node.offset)
       while child >= 0 {
         var length: Int32 = 0
-        if let name = fdt_get_name(fdt, child, &length) {
-          let text = String(decoding: UnsafeRawBufferPointer(start: name, count: Int(length)), as: UTF8.self)
-          result.append(Node(offset: child, path: node.path == "/" ? "/" + text : node.path + "/" + text))
+        if let name = fdt_get_name(fdt, child, &length), length >= 0 {
+          let bytes = UnsafeRawBufferPointer(start: name, count: Int(length))
+          result.append(Node(offset: child, path: childPath(bytes), entry: -1))
         }
         child = fdt_next_subnode(fdt, child)
       }
@@ -92,36 +151,34 @@ public struct FlatDeviceTree: Sendable {
 
   /// The node's name with its unit address (`memory@40000000`; empty for the root).
   public func name(of node: Node) -> String {
-    withFDT { fdt in
-      var length: Int32 = 0
-      guard let name = fdt_get_name(fdt, node.offset, &length) else { return "" }
-      return String(decoding: UnsafeRawBufferPointer(start: name, count: Int(length)), as: UTF8.self)
-    }
+    withName(of: node) { String(decoding: $0, as: UTF8.self) }
   }
 
   /// The value of property `name` of `node`, or nil when absent.
   public func property(_ name: String, of node: Node) -> [UInt8]? {
-    withFDT { fdt in
-      var length: Int32 = 0
-      guard let value = fdt_getprop(fdt, node.offset, name, &length), length >= 0 else {
-        return nil
-      }
-      return Array(UnsafeRawBufferPointer(start: value, count: Int(length)))
-    }
+    withValue(name, of: node) { value in value.map { Array($0) } }
   }
 
   /// Whether `node` has property `name` (any length, including empty flags such as `no-map`).
   public func hasProperty(_ name: String, of node: Node) -> Bool {
-    withFDT { fdt in
-      var length: Int32 = 0
-      return fdt_getprop(fdt, node.offset, name, &length) != nil
-    }
+    withValue(name, of: node) { $0 != nil }
   }
 
   /// Every property of `node`, in blob order.
   public func properties(of node: Node) -> [Property] {
     withFDT { fdt in
       var result: [Property] = []
+      if node.entry >= 0 {
+        let entry = outline.entries[Int(node.entry)]
+        let first = Int(entry.firstProperty)
+        for property in outline.properties[first..<(first + Int(entry.propertyCount))] {
+          result.append(
+            Property(
+              name: String(decoding: UnsafeRawBufferPointer(start: fdt + Int(property.name), count: Int(property.nameLength)), as: UTF8.self),
+              value: Array(UnsafeRawBufferPointer(start: fdt + Int(property.value), count: Int(property.length)))))
+        }
+        return result
+      }
       var offset = fdt_first_property_offset(fdt, node.offset)
       while offset >= 0 {
         var length: Int32 = 0
@@ -140,19 +197,15 @@ public struct FlatDeviceTree: Sendable {
 
   /// The first string of a string or string-list property (what the kernel's `strcmp` sees).
   public func string(_ name: String, of node: Node) -> String? {
-    guard let value = property(name, of: node) else { return nil }
-    return Property(name: name, value: value).strings.first ?? ""
+    withValue(name, of: node) { value in value.map { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) } }
   }
 
   /// Whether the first string of property `name` is `value` (the kernel's `strcmp`), read in
   /// place without copying.
   public func firstString(_ name: String, of node: Node, is value: String) -> Bool {
-    withFDT { fdt in
-      var length: Int32 = 0
-      guard let raw = fdt_getprop(fdt, node.offset, name, &length), length > 0 else { return false }
-      let bytes = UnsafeRawBufferPointer(start: raw, count: Int(length))
-      let first = bytes.prefix { $0 != 0 }
-      return first.elementsEqual(value.utf8)
+    withValue(name, of: node) { bytes in
+      guard let bytes, !bytes.isEmpty else { return false }
+      return bytes.prefix { $0 != 0 }.elementsEqual(value.utf8)
     }
   }
 
@@ -160,10 +213,8 @@ public struct FlatDeviceTree: Sendable {
   /// `of_flat_dt_is_compatible` compares), read in place.
   public func stringList(_ name: String, of node: Node, contains value: String, ignoringCase: Bool = false) -> Bool {
     let wanted = Array(value.utf8)
-    return withFDT { fdt in
-      var length: Int32 = 0
-      guard let raw = fdt_getprop(fdt, node.offset, name, &length), length > 0 else { return false }
-      let bytes = UnsafeRawBufferPointer(start: raw, count: Int(length))
+    return withValue(name, of: node) { bytes in
+      guard let bytes, !bytes.isEmpty else { return false }
       @inline(__always) func fold(_ c: UInt8) -> UInt8 { ignoringCase && c >= 0x41 && c <= 0x5a ? c | 0x20 : c }
       var start = 0
       while start <= bytes.count {
@@ -191,8 +242,10 @@ public struct FlatDeviceTree: Sendable {
 
   /// A 32-bit cell property's first cell, or nil when absent or shorter than a cell.
   public func cell(_ name: String, of node: Node) -> UInt32? {
-    guard let value = property(name, of: node), value.count >= 4 else { return nil }
-    return UInt32(CellDecoder.number(value, at: 0, cells: 1))
+    withValue(name, of: node) { value in
+      guard let value, value.count >= 4 else { return nil }
+      return UInt32(bigEndian: value.loadUnaligned(as: UInt32.self))
+    }
   }
 
   static func path(_ fdt: UnsafeRawPointer, _ offset: Int32) -> String? {
@@ -207,6 +260,8 @@ public struct FlatDeviceTree: Sendable {
 public struct Node: Hashable, Sendable {
   let offset: Int32
   public let path: String
+  /// Its place in the tree's outline, or -1 when the walk did not record it.
+  let entry: Int32
 }
 
 /// A property: its name and raw bytes.
