@@ -6,7 +6,8 @@ public struct JSONParseError: Error, Hashable, Sendable, CustomStringConvertible
 }
 
 extension JSONValue {
-  /// Parses a whole document. Nesting deeper than 512 levels is refused rather than recursed.
+  /// Parses a whole document. Nesting deeper than 512 levels is refused rather than recursed, and
+  /// so is a key that appears twice in one object.
   public static func parse(_ bytes: [UInt8]) throws(JSONParseError) -> JSONValue {
     var parser = Parser(bytes: bytes)
     parser.skipWhitespace()
@@ -61,10 +62,17 @@ extension JSONValue {
         index += 1
         return .object(members)
       }
+      var keys: Set<String> = []
       while true {
         skipWhitespace()
         guard index < bytes.count, bytes[index] == 0x22 else { throw error("expected a key") }
+        let keyOffset = index
         let key = try string()
+        // RFC 8259 leaves duplicate names to the reader; dtmem's documents never repeat one, so a
+        // repeated key is a hand edit whose meaning would be a guess.
+        guard keys.insert(key).inserted else {
+          throw JSONParseError(offset: keyOffset, message: "duplicate key \"\(key)\" in one object")
+        }
         skipWhitespace()
         try expect(":")
         skipWhitespace()
