@@ -39,11 +39,10 @@ public enum NodeNaming {
 
   /// Whether libfdt's lookup of `name` among `siblings` finds one of them
   /// (`fdt_nodename_eq_()`: equal, or `name` has no `@` and a sibling is `name@…`).
-  public static func libfdtFinds(_ name: String, among siblings: some Sequence<String>) -> Bool {
-    siblings.contains { sibling in
-      if sibling == name { return true }
-      return !name.contains("@") && sibling.hasPrefix(name + "@")
-    }
+  public static func libfdtFinds(_ name: String, among siblings: Set<String>) -> Bool {
+    if siblings.contains(name) { return true }
+    guard !name.contains("@") else { return false }
+    return siblings.contains { $0.hasPrefix(name + "@") }
   }
 
   /// `base@address` (or `base` when `address` is nil), with `-1`, `-2`, … added to the base

@@ -17,8 +17,12 @@ public struct OverlayCheck: Hashable, Sendable {
 
   static func checks(_ plan: OverlayPlan, base: BootResult, applied: BootResult) -> [OverlayCheck] {
     let memory = applied.memory.map(\.range)
+    let byPath = Dictionary(grouping: applied.reservations, by: \.path)
+    let holders = Holders(applied)
+    // A pmem node's own no-map reservations come from the same parameter.
+    let reservationNodes = Dictionary(grouping: plan.nodes.filter { $0.parent == .reservedMemory }, by: \.sources)
     return plan.nodes.map { node in
-      let reservations = applied.reservations.filter { $0.path == node.path }
+      let reservations = byPath[node.path] ?? []
       var diagnostics: [Diagnostic] = []
       func add(_ severity: Diagnostic.Severity, _ message: String) {
         diagnostics.append(Diagnostic(severity, at: node.path, message))
@@ -30,9 +34,7 @@ public struct OverlayCheck: Hashable, Sendable {
           break
         }
         if case .failed(let reason) = taken.status { add(.error, "the kernel fails it: \(reason)") }
-        for other in collisions(range, excluding: node.path, in: applied) {
-          add(.warning, "overlaps \(other.name) \(other.range!) (\(other.path))")
-        }
+        if let collision = holders.collision(range, excluding: [node.path]) { add(.warning, collision) }
         if !memory.contains(where: { $0.overlaps(range) }) {
           add(.info, "lies outside memory: the kernel accepts it and nothing needs reserving")
         }
@@ -48,11 +50,8 @@ public struct OverlayCheck: Hashable, Sendable {
         default: break
         }
       case .persistentMemory(let range):
-        // Its own no-map reservations come from the same parameter.
-        let own = Set(plan.nodes.filter { $0.sources == node.sources && $0.parent == .reservedMemory }.map(\.path))
-        for other in collisions(range, excluding: node.path, in: applied) where !own.contains(other.path) {
-          add(.warning, "overlaps \(other.name) \(other.range!) (\(other.path))")
-        }
+        let own = Set((reservationNodes[node.sources] ?? []).map(\.path)).union([node.path])
+        if let collision = holders.collision(range, excluding: own) { add(.warning, collision) }
       case .memory(let banks):
         // The kernel trims banks to whole pages: pieces smaller than a page are that, not a loss.
         let missing = banks.flatMap { PhysicalRanges.uncovered($0, by: memory) }
@@ -69,10 +68,29 @@ public struct OverlayCheck: Hashable, Sendable {
     }
   }
 
-  /// Taken reservations of the applied boot (other than `path`'s) that overlap `range`.
-  static func collisions(_ range: PhysicalRange, excluding path: String, in boot: BootResult) -> [Reservation] {
-    boot.reservations.filter { other in
-      other.path != path && other.status.holdsMemory && other.range?.overlaps(range) == true
+  /// The reservations of a boot that hold memory, indexed by range.
+  struct Holders {
+    var reservations: [Reservation]
+    var index: RangeIndex
+    var byPath: [String: [Int]]
+
+    init(_ boot: BootResult) {
+      let holding = boot.reservations.filter { $0.status.holdsMemory && $0.range != nil }
+      reservations = holding
+      index = RangeIndex(holding.map { $0.range! })
+      byPath = Dictionary(grouping: holding.indices, by: { holding[$0].path })
+    }
+
+    /// What `range` collides with among them, apart from the reservations of `excluded` paths,
+    /// as one message: one of them, and how many more (once per node, however many there are).
+    func collision(_ range: PhysicalRange, excluding excluded: Set<String>) -> String? {
+      guard let found = index.last(overlapping: range, where: { !excluded.contains(reservations[$0].path) }) else { return nil }
+      let own = excluded.reduce(0) { count, path in
+        count + (byPath[path] ?? []).filter { reservations[$0].range!.overlaps(range) }.count
+      }
+      let more = index.count(overlapping: range) - own - 1
+      let other = reservations[found]
+      return "overlaps \(other.name) \(other.range!) (\(other.path))" + (more > 0 ? " and \(more) more reservation\(more == 1 ? "" : "s")" : "")
     }
   }
 
@@ -81,8 +99,10 @@ public struct OverlayCheck: Hashable, Sendable {
   static func sideEffects(_ plan: OverlayPlan, base: BootResult, applied: BootResult) -> [Diagnostic] {
     var diagnostics: [Diagnostic] = []
     let ours = Set(plan.nodes.map(\.path))
+    var afterByNode: [String: [Reservation]] = [:]
+    for after in applied.reservations { afterByNode[after.path, default: []].append(after) }
     for before in base.reservations where !ours.contains(before.path) {
-      guard let after = applied.reservations.first(where: { $0.path == before.path && $0.name == before.name }) else { continue }
+      guard let after = afterByNode[before.path]?.first(where: { $0.name == before.name }) else { continue }
       if case .failed(let reason) = after.status, before.status != after.status {
         diagnostics.append(Diagnostic(.error, at: before.path, "the base's region fails with the overlay: \(reason)"))
       } else if before.origin == .dynamicRegion, let old = before.range, let new = after.range, old != new {

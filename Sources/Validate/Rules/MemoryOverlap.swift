@@ -17,17 +17,16 @@ struct MemoryOverlap: Rule {
   func check(_ context: ValidationContext) -> [Finding] {
     guard context.input.memoryOverride == nil else { return [] }
     let banks = context.statedBanks
-    var findings: [Finding] = []
-    for (i, later) in banks.enumerated() {
-      for earlier in banks[..<i] {
-        guard let shared = earlier.range.intersection(later.range) else { continue }
-        let other = earlier.path == later.path ? "another bank of the same node" : earlier.path
-        findings.append(
-          finding(
-            at: later.path,
-            "bank \(Describe.range(later.range)) overlaps \(Describe.range(earlier.range)) of \(other) by \(Describe.bytes(shared.size)) \(Describe.range(shared)): Linux uses the union, but one of the two is probably stale"))
-      }
+    // Each bank that overlaps another once, reported at the later of the two (in blob order).
+    return OverlapSweep.overlaps(banks.map(\.range)).map { overlap in
+      let (earlier, later) = (banks[min(overlap.index, overlap.partner)], banks[max(overlap.index, overlap.partner)])
+      let shared = earlier.range.intersection(later.range)!
+      let other = earlier.path == later.path ? "another bank of the same node" : earlier.path
+      let more = overlap.count - 1
+      let others = more > 0 ? "; \(more) more bank\(more == 1 ? "" : "s") overlap \(Describe.range(banks[overlap.index].range))" : ""
+      return finding(
+        at: later.path,
+        "bank \(Describe.range(later.range)) overlaps \(Describe.range(earlier.range)) of \(other) by \(Describe.bytes(shared.size)) \(Describe.range(shared)): Linux uses the union, but one of the two is probably stale\(others)")
     }
-    return findings
   }
 }
