@@ -36,7 +36,10 @@ enum DTMem {
     """
 
   static func main() {
-    let words = Array(CommandLine.arguments.dropFirst())
+    // The words as bytes (PathBytes), not CommandLine.arguments' lossy UTF-8.
+    let words = (1..<Int(CommandLine.argc)).compactMap { index in
+      CommandLine.unsafeArgv[index].map { PathBytes.decode(cString: $0) }
+    }
     exit(run(words))
   }
 
@@ -72,7 +75,9 @@ enum DTMem {
         FileIO.writeStandardOutput(HelpText.command(command.spec))
         return 0
       }
-      return try command.init(arguments).run()
+      let status = try command.init(arguments).run()
+      Messages.flush()
+      return status
     } catch {
       return fail(error)
     }
@@ -91,7 +96,7 @@ enum DTMem {
   }
 
   static func fail(_ error: CLIError) -> Int32 {
-    FileIO.writeStandardError("dtmem: error: \(error.description)\n")
+    Messages.fail(error)
     return 2
   }
 }

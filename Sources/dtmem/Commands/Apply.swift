@@ -32,7 +32,10 @@ struct Apply: Command {
       ArgumentSpec(valueName: "BASE", help: "The base device tree (.dtb or .dts)."),
       ArgumentSpec(valueName: "OVERLAY", help: "The overlay (.dtbo, or .dtso source with /plugin/;)."),
     ],
-    options: [.value("output", short: "o", "OUT", help: "The result blob (written atomically); required.")] + BootOptions.specs + [
+    options: [
+      .value("output", short: "o", "OUT", help: "The result blob (written atomically); required. Never BASE or OVERLAY unless --in-place."),
+      .flag("in-place", help: "Let OUT be BASE (replaced atomically once the result is checked): dtmem apply b.dtb o.dtbo -o b.dtb --in-place."),
+    ] + BootOptions.specs + [
       .flag("werror", help: "Exit 1 on warnings too."), .json,
     ])
 
@@ -40,6 +43,7 @@ struct Apply: Command {
   var overlay: String
   var output: String
   var boot: BootOptions
+  var inPlace: Bool
   var warningsAreErrors: Bool
   var json: Bool
 
@@ -49,6 +53,7 @@ struct Apply: Command {
     guard let output = arguments.value("output") else { throw CLIError("apply", "missing -o OUT (the result blob)") }
     self.output = output
     boot = try BootOptions(arguments)
+    inPlace = arguments.flag("in-place")
     warningsAreErrors = arguments.flag("werror")
     json = arguments.flag("json")
   }
@@ -66,7 +71,9 @@ struct Apply: Command {
     }
     let applied = try InputLoader.deviceTree(result, name: output, format: .deviceTreeBlob)
     let after = try settings.context(applied)
-    try FileIO.writeAtomically(result.bytes, to: output)
+    try FileIO.write(
+      result.bytes, to: output, inputs: (inPlace ? [] : [base]) + [overlay] + boot.inputFiles,
+      hint: inPlace ? "" : " (--in-place lets OUT be BASE)")
     let changes = MemoryDiff.compare(before, after)
     let findings = Validator.findings(in: after)
     if json {

@@ -81,11 +81,11 @@ struct Simulate: Command {
     }
     let outcome = try Simulation.run(loaded, boot)
     if let length = outcome.truncatedFrom {
-      FileIO.writeStandardError(
-        "dtmem: warning: \(outcome.commandLineSource): the command line is \(length) bytes; the kernel keeps only the first \(outcome.keptBytes) (COMMAND_LINE_SIZE \(outcome.keptBytes + 1)), so parameters past that are not applied (--cmdline-size 0 keeps everything)\n"
+      Messages.say(
+        "dtmem: warning: \(outcome.commandLineSource): the command line is \(length) bytes; the kernel keeps only the first \(outcome.keptBytes) (COMMAND_LINE_SIZE \(outcome.keptBytes + 1)), so parameters past that are not applied (--cmdline-size 0 keeps everything)"
       )
     }
-    for note in outcome.inputNotes { FileIO.writeStandardError("dtmem: note: \(loaded.name): \(note)\n") }
+    for note in outcome.inputNotes { Messages.say("dtmem: note: \(loaded.name): \(note)") }
     let stop = Simulation.panicError(outcome, input: loaded.name)
     if format != "kernel-log" && !explain, let stop { throw stop }
     switch format {

@@ -80,9 +80,9 @@ struct ToDTS: Command {
         } catch {
           throw CLIError(output, error.description)
         }
-        try FileIO.writeAtomically(blob, to: output)
+        try FileIO.write(blob, to: output, inputs: [input])
       } else {
-        try FileIO.writeAtomically(Array(text.utf8), to: output)
+        try FileIO.write(Array(text.utf8), to: output, inputs: [input])
       }
     }
     if json {
@@ -95,7 +95,7 @@ struct ToDTS: Command {
       FileIO.writeStandardOutput(text)
     }
     for loss in tree.losses {
-      FileIO.writeStandardError(loss.standardErrorLine)
+      Messages.say(loss.messageLine)
     }
     return 0
   }

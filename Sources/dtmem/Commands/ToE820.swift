@@ -74,7 +74,7 @@ struct ToE820: Command {
       map = try Simulation.e820View(tree, memory: try RangeArgument.memoryOverride(memory))
     case .firmwareTable(let firmware):
       map = try firmware.sanitizedMap(final: table == "final")
-      for note in firmware.notes { FileIO.writeStandardError("dtmem: note: \(loaded.name): \(note)\n") }
+      for note in firmware.notes { Messages.say("dtmem: note: \(loaded.name): \(note)") }
     }
     switch format {
     case "sysfs":
@@ -91,6 +91,9 @@ struct ToE820: Command {
     return 0
   }
 
-  /// To `-o FILE` atomically, else standard output.
-  func emit(_ text: String) throws(CLIError) { try FileIO.writeAtomically(Array(text.utf8), to: output ?? "-") }
+  /// To `-o FILE` (never the input), else standard output.
+  func emit(_ text: String) throws(CLIError) {
+    guard let output, output != "-" else { return FileIO.writeStandardOutput(text) }
+    try FileIO.write(Array(text.utf8), to: output, inputs: [input])
+  }
 }

@@ -70,7 +70,7 @@ struct ToMemmap: Command {
       return 0
     }
     for diagnostic in line.diagnostics {
-      FileIO.writeStandardError(diagnostic.standardErrorLine)
+      Messages.say(diagnostic.messageLine)
     }
     FileIO.writeStandardOutput(quoting.apply(line.text) + "\n")
     return 0

@@ -134,7 +134,7 @@ struct ToOverlay: Command {
     }
     if let output {
       let blobOutput = output.hasSuffix(".dtbo") || output.hasSuffix(".dtb")
-      try FileIO.writeAtomically(blobOutput ? result.blob : Array(sourceText.utf8), to: output)
+      try FileIO.write(blobOutput ? result.blob : Array(sourceText.utf8), to: output, inputs: (base.map { [$0] } ?? []) + boot.inputFiles)
     }
     if json {
       let document = OverlayDocument.render(result, source: sourceText, base: tree?.name, output: output)
@@ -142,7 +142,7 @@ struct ToOverlay: Command {
     } else if output == nil {
       FileIO.writeStandardOutput(sourceText)
     }
-    FileIO.writeStandardError(OverlayDocument.messages(result))
+    for line in OverlayDocument.messages(result) { Messages.say(line) }
     return 0
   }
 }

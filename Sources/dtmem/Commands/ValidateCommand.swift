@@ -74,7 +74,7 @@ struct ValidateCommand: Command {
         run.reports.append(try check(path, settings))
       } catch {
         progress.clear()
-        FileIO.writeStandardError("dtmem: error: \(error.description)\n")
+        Messages.say("dtmem: error: \(error.description)")
         run.unusable.append(UnusableInput(file: error.what, reason: error.why))
       }
     }
@@ -105,6 +105,9 @@ struct ValidateCommand: Command {
     }
   }
 
-  /// To `-o FILE` atomically, else standard output.
-  func emit(_ text: String) throws(CLIError) { try FileIO.writeAtomically(Array(text.utf8), to: output ?? "-") }
+  /// To `-o FILE` (never an input), else standard output.
+  func emit(_ text: String) throws(CLIError) {
+    guard let output, output != "-" else { return FileIO.writeStandardOutput(text) }
+    try FileIO.write(Array(text.utf8), to: output, inputs: inputs + boot.inputFiles)
+  }
 }

@@ -100,8 +100,12 @@ enum InputLoader {
   }
 }
 
-/// Compiles device tree source with the system's `dtc`.
+/// Compiles device tree source with the system's `dtc`, within limits: source is input too, and
+/// `/incbin/("/dev/zero")` would make dtc read forever (`/incbin/` can name any file dtmem can
+/// read). A run past a limit is stopped and said to be.
 enum DeviceTreeCompiler {
+  static let limits = Subprocess.Limits(seconds: 20, outputBytes: 64 << 20, memoryBytes: 1 << 30)
+
   /// `symbols`: `dtc -@`, so the blob has `/__symbols__` (labels an overlay can refer to) and an
   /// overlay's own labels reach the base's `__symbols__` when applied.
   static func compile(_ source: [UInt8], name: String, path: String?, symbols: Bool = false) throws(CLIError) -> [UInt8] {
@@ -112,16 +116,29 @@ enum DeviceTreeCompiler {
       file = temporary
     }
     defer { if let temporary { FileIO.remove(temporary) } }
-    guard let output = Subprocess.run(["dtc", "-q"] + (symbols ? ["-@"] : []) + ["-I", "dts", "-O", "dtb", "-o", "-", file!]) else {
+    let arguments = ["dtc", "-q"] + (symbols ? ["-@"] : []) + ["-I", "dts", "-O", "dtb", "-o", "-", file!]
+    guard let output = Subprocess.run(arguments, limits: limits) else {
       throw CLIError(
         name,
         "is device tree source, and compiling it needs dtc, which is not installed "
           + "(apt-get install device-tree-compiler), or give a .dtb")
     }
+    switch output.stopped {
+    case .timeLimit:
+      throw CLIError(
+        name, "dtc did not finish within \(limits.seconds) s (dtmem's time limit for dtc; an /incbin/ of a device or an endless file?); stopped it")
+    case .outputLimit:
+      throw CLIError(
+        name, "dtc wrote more than \(limits.outputBytes >> 20) MiB (dtmem's size limit for a compiled blob; an /incbin/ of a large file?); stopped it")
+    case nil:
+      break
+    }
     guard output.status == 0, !output.standardOutput.isEmpty else {
       let message = String(decoding: output.standardError, as: UTF8.self)
-        .split(separator: "\n").first { $0.contains("rror") } ?? "exit status \(output.status)"
-      throw CLIError(name, "dtc could not compile it: \(message)")
+        .split(separator: "\n").first { $0.lowercased().contains("error") } ?? "exit status \(output.status)"
+      // dtc reports a failed allocation as "FATAL ERROR: realloc() failed …".
+      let memory = message.contains("alloc") ? " (dtmem's \(limits.memoryBytes >> 30) GiB memory limit for dtc; an /incbin/ of a large or endless file?)" : ""
+      throw CLIError(name, "dtc could not compile it: \(message)\(memory)")
     }
     return output.standardOutput
   }

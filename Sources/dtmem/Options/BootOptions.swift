@@ -8,6 +8,8 @@ struct BootOptions {
   /// the options are parsed, so every input of a command sees the same text (a `-` file can only
   /// be read once).
   var givenCommandLine: (text: String, source: String)?
+  /// `--cmdline-file`, which `-o` must not overwrite.
+  var inputFiles: [String]
   var architectureName: String?
   var reserve: [String]
   var memory: [String]
@@ -43,6 +45,7 @@ struct BootOptions {
 
   init(_ arguments: ParsedArguments) throws(CLIError) {
     givenCommandLine = try Self.commandLine(arguments.value("cmdline"), file: arguments.value("cmdline-file"))
+    inputFiles = arguments.value("cmdline-file").map { [$0] } ?? []
     architectureName = arguments.value("arch")
     reserve = arguments.values("reserve")
     memory = arguments.values("memory")

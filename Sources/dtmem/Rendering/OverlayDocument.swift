@@ -7,13 +7,14 @@ import Translate
 enum OverlayDocument {
   static func render(_ result: OverlayResult, source: String, base: String?, output: String?) -> JSONValue {
     let plan = result.plan
+    let checks = Dictionary(result.checks.map { ($0.node.path, $0) }, uniquingKeysWith: { first, _ in first })
     return .object([
       ("base", base.map { .string($0) } ?? .null),
       ("cells", .object([("address", .int(Int(plan.cells.address))), ("size", .int(Int(plan.cells.size))), ("assumed", .bool(plan.cellsAssumed))])),
       ("creates_reserved_memory", .bool(plan.createsReservedMemory)),
       ("output", output.map { .string($0) } ?? .null),
       ("mappings", .array(plan.mappings.map(mapping))),
-      ("nodes", .array(plan.nodes.map { node(for: $0, result) })),
+      ("nodes", .array(plan.nodes.map { node(for: $0, check: checks[$0.path], result) })),
       ("diagnostics", .array(result.diagnostics.map(MapDocument.diagnostic))),
       ("overlay", .string(source)),
     ])
@@ -28,7 +29,7 @@ enum OverlayDocument {
   }
 
   /// One node: what the parameters meant, and what the model made of it.
-  static func node(for node: OverlayNode, _ result: OverlayResult) -> JSONValue {
+  static func node(for node: OverlayNode, check: OverlayCheck?, _ result: OverlayResult) -> JSONValue {
     var members: [(String, JSONValue)] = [("path", .string(node.path))]
     func range(_ r: PhysicalRange) {
       members.append(("start", MapDocument.hex(r.start)))
@@ -57,31 +58,35 @@ enum OverlayDocument {
       members.append(("ranges", .array(ranges.map { .object([("start", MapDocument.hex($0.start)), ("size", MapDocument.hex($0.size))]) })))
     }
     members.append(("sources", .array(node.sources.map { .string($0) })))
-    if let check = result.checks.first(where: { $0.node.path == node.path }) {
+    if let check {
       members.append(("simulated", .array(check.reservations.map(MapDocument.reservation))))
       members.append(("holds", .bool(check.holds)))
     }
     return .object(members)
   }
 
-  /// Refusals, per-parameter notes and diagnostics, one per line, for stderr.
-  static func messages(_ result: OverlayResult) -> String {
-    var out = ""
+  /// Refusals, per-parameter notes and diagnostics, one message each, for stderr. The model's
+  /// verdicts on nodes (a region the kernel would fail) are warnings here: the overlay was
+  /// written, and `dtmem: error:` is kept for runs that fail (exit 2).
+  static func messages(_ result: OverlayResult) -> [String] {
+    var out: [String] = []
     for m in result.plan.mappings {
       let what = m.label
       switch m.outcome {
       case .refused:
-        out += "dtmem: refused: \(what): \(m.notes.first ?? "")\n"
-        for note in m.notes.dropFirst() { out += "dtmem: note: \(what): \(note)\n" }
+        out.append("dtmem: refused: \(what): \(m.notes.first ?? "")")
+        for note in m.notes.dropFirst() { out.append("dtmem: note: \(what): \(note)") }
       case .noEffect, .discarded:
-        out += "dtmem: note: \(what): \(m.outcome.rawValue): \(m.notes.first ?? "")\n"
-        for note in m.notes.dropFirst() { out += "dtmem: note: \(what): \(note)\n" }
+        out.append("dtmem: note: \(what): \(m.outcome.rawValue): \(m.notes.first ?? "")")
+        for note in m.notes.dropFirst() { out.append("dtmem: note: \(what): \(note)") }
       case .translated:
-        for note in m.notes { out += "dtmem: note: \(what): \(note)\n" }
+        for note in m.notes { out.append("dtmem: note: \(what): \(note)") }
       }
     }
     for d in result.diagnostics {
-      out += d.standardErrorLine
+      var verdict = d
+      if verdict.severity == .error { verdict.severity = .warning }
+      out.append(verdict.messageLine)
     }
     return out
   }

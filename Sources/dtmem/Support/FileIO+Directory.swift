@@ -11,21 +11,21 @@ extension FileIO {
   /// failure everything written is removed. `files` holds relative paths (`0/start`) and contents.
   static func writeDirectoryAtomically(_ files: [(path: String, contents: String)], to path: String) throws(CLIError) {
     var info = stat()
-    if lstat(path, &info) == 0 {
+    if lstat(PathBytes.cString(path), &info) == 0 {
       guard (info.st_mode & S_IFMT) == S_IFDIR else { throw CLIError(path, "exists and is not a directory") }
       guard (try directoryEntries(path)).isEmpty else { throw CLIError(path, "exists and is not empty; refusing to replace it") }
     }
-    var template = Array((path + ".dtmem-XXXXXX").utf8CString)
-    guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else {
+    var template = PathBytes.cString(path + ".dtmem-XXXXXX")
+    guard mkdtemp(&template) != nil else {
       throw CLIError(path, "cannot create a temporary directory next to it: \(systemError())")
     }
-    let temporary = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+    let temporary = PathBytes.decode(cString: template)
     var created: [String] = []  // directories, in creation order
     var written: [String] = []
     func cleanUp() {
-      for file in written.reversed() { unlink(file) }
-      for directory in created.reversed() { rmdir(directory) }
-      rmdir(temporary)
+      for file in written.reversed() { unlink(PathBytes.cString(file)) }
+      for directory in created.reversed() { rmdir(PathBytes.cString(directory)) }
+      rmdir(PathBytes.cString(temporary))
     }
     do throws(CLIError) {
       for (relative, contents) in files {
@@ -34,7 +34,7 @@ extension FileIO {
         for component in components.dropLast() {
           directory += "/" + component
           if !created.contains(directory) {
-            guard mkdir(directory, 0o755) == 0 || errno == EEXIST else { throw CLIError(directory, systemError()) }
+            guard mkdir(PathBytes.cString(directory), 0o755) == 0 || errno == EEXIST else { throw CLIError(directory, systemError()) }
             created.append(directory)
           }
         }
@@ -42,8 +42,8 @@ extension FileIO {
         try writeNewFile(Array(contents.utf8), to: file)
         written.append(file)
       }
-      guard chmod(temporary, 0o755) == 0 else { throw CLIError(temporary, systemError()) }
-      guard rename(temporary, path) == 0 else { throw CLIError(path, systemError()) }
+      guard chmod(PathBytes.cString(temporary), 0o755) == 0 else { throw CLIError(temporary, systemError()) }
+      guard rename(PathBytes.cString(temporary), PathBytes.cString(path)) == 0 else { throw CLIError(path, systemError()) }
     } catch {
       cleanUp()
       throw error
@@ -52,7 +52,7 @@ extension FileIO {
 
   /// Creates `path` (which must not exist) with `bytes`.
   static func writeNewFile(_ bytes: [UInt8], to path: String) throws(CLIError) {
-    let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+    let fd = open(PathBytes.cString(path), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
     guard fd >= 0 else { throw CLIError(path, systemError()) }
     guard writeAll(bytes, to: fd) else {
       let why = systemError()

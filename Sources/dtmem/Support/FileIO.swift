@@ -4,21 +4,32 @@
   import Musl
 #endif
 
-/// Files, standard streams and atomic output, straight on the C library (no Foundation on the
-/// start-up path).
+/// Files, standard streams and output, straight on the C library (no Foundation on the
+/// start-up path). Paths are `PathBytes` strings: every system call gets the argument's bytes.
 enum FileIO {
   /// Inputs larger than this are refused rather than read into memory.
   static let maximumInputSize = 512 << 20
 
-  /// The whole content of `path`; `-` reads standard input.
+  /// The whole content of the regular file `path`; `-` reads standard input. Anything else — a
+  /// FIFO (whose `open()` would wait for a writer), a device (`/dev/zero` never ends), a socket —
+  /// is refused without waiting: it is opened non-blocking and checked before a byte is read.
   static func read(_ path: String) throws(CLIError) -> [UInt8] {
     if path == "-" { return try readAll(fd: 0, name: "<stdin>") }
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    let fd = open(PathBytes.cString(path), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
     guard fd >= 0 else { throw CLIError(path, systemError()) }
     defer { close(fd) }
     var info = stat()
-    if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
+    guard fstat(fd, &info) == 0 else { throw CLIError(path, systemError()) }
+    switch info.st_mode & S_IFMT {
+    case S_IFREG:
+      break
+    case S_IFDIR:
       throw CLIError(path, "is a directory")
+    default:
+      throw CLIError(
+        path,
+        "is a \(kind(of: info.st_mode)), not a regular file: dtmem reads regular files, /sys/firmware/memmap directories and - (standard input: dtmem … - < \(path))"
+      )
     }
     return try readAll(fd: fd, name: path)
   }
@@ -43,46 +54,113 @@ enum FileIO {
 
   static func isDirectory(_ path: String) -> Bool {
     var info = stat()
-    return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+    return stat(PathBytes.cString(path), &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
   }
 
-  static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+  static func exists(_ path: String) -> Bool { access(PathBytes.cString(path), F_OK) == 0 }
 
   /// The names in a directory (without `.` and `..`), unsorted.
   static func directoryEntries(_ path: String) throws(CLIError) -> [String] {
-    guard let dir = opendir(path) else { throw CLIError(path, systemError()) }
+    guard let dir = opendir(PathBytes.cString(path)) else { throw CLIError(path, systemError()) }
     defer { closedir(dir) }
     var names: [String] = []
     while let entry = readdir(dir) {
       let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-        String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
+        PathBytes.decode(cString: raw.bindMemory(to: CChar.self).baseAddress!)
       }
       if name != "." && name != ".." { names.append(name) }
     }
     return names
   }
 
-  /// Writes `bytes` to `path` so that readers see either the old file or the whole new one:
-  /// a temporary file in the same directory, fsync, rename. On any failure the temporary file
-  /// is removed and nothing is left behind. `-` writes standard output.
-  static func writeAtomically(_ bytes: [UInt8], to path: String) throws(CLIError) {
+  /// What a file mode is, in words.
+  static func kind(of mode: mode_t) -> String {
+    switch mode & S_IFMT {
+    case S_IFREG: "regular file"
+    case S_IFDIR: "directory"
+    case S_IFLNK: "symbolic link"
+    case S_IFIFO: "FIFO"
+    case S_IFCHR: "character device"
+    case S_IFBLK: "block device"
+    case S_IFSOCK: "socket"
+    default: "special file"
+    }
+  }
+
+  /// Writes `bytes` to `-o path`. `-` is standard output. A regular file (or one a symbolic link
+  /// leads to; the link stays) is replaced so that readers see either the old file or the whole
+  /// new one: a temporary file in its directory, fsync, rename, its permissions kept. A FIFO or a
+  /// character device (`/dev/null`, `/dev/stdout`, a pipe) is written into, never replaced. A
+  /// directory, block device, socket or dangling link is refused, and so is any of `inputs` (by
+  /// identity, so a hard link or a symbolic link to one counts; `hint` ends that message). On any
+  /// failure the temporary file is removed and nothing is left behind.
+  static func write(_ bytes: [UInt8], to path: String, inputs: [String] = [], hint: String = "") throws(CLIError) {
     if path == "-" {
       writeStandardOutput(bytes)
       return
     }
-    var template = Array((path + ".dtmem-XXXXXX").utf8CString)
-    let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-    guard fd >= 0 else { throw CLIError(path, "cannot create a temporary file next to it: \(systemError())") }
-    let temporary = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+    var info = stat()
+    guard stat(PathBytes.cString(path), &info) == 0 else {
+      let why = errno
+      var link = stat()
+      if why == ENOENT && lstat(PathBytes.cString(path), &link) == 0 {
+        throw CLIError(path, "is a symbolic link to nothing; refusing to write through it")
+      }
+      guard why == ENOENT else { throw CLIError(path, String(cString: strerror(why))) }
+      return try replace(bytes, at: path, mode: 0o644)
+    }
+    switch info.st_mode & S_IFMT {
+    case S_IFREG:
+      for input in inputs where input != "-" {
+        var other = stat()
+        if stat(PathBytes.cString(input), &other) == 0, other.st_dev == info.st_dev, other.st_ino == info.st_ino {
+          throw CLIError(path, "is the input \(input); refusing to overwrite it\(hint)")
+        }
+      }
+      var real = path
+      var link = stat()
+      if lstat(PathBytes.cString(path), &link) == 0, (link.st_mode & S_IFMT) == S_IFLNK {
+        guard let resolved = realpath(PathBytes.cString(path), nil) else { throw CLIError(path, systemError()) }
+        real = PathBytes.decode(cString: resolved)
+        free(resolved)
+      }
+      try replace(bytes, at: real, mode: info.st_mode & 0o7777, shownAs: path)
+    case S_IFIFO, S_IFCHR:
+      try writeThrough(bytes, to: path)
+    default:
+      throw CLIError(path, "is a \(kind(of: info.st_mode)); refusing to write over it")
+    }
+  }
+
+  /// A new file with `bytes` renamed onto `path` (created or replaced), with `mode`.
+  static func replace(_ bytes: [UInt8], at path: String, mode: mode_t, shownAs name: String? = nil) throws(CLIError) {
+    let shown = name ?? path
+    var template = PathBytes.cString(path + ".dtmem-XXXXXX")
+    let fd = mkstemp(&template)
+    guard fd >= 0 else { throw CLIError(shown, "cannot create a temporary file next to it: \(systemError())") }
     var failure: String? = writeAll(bytes, to: fd) ? nil : systemError()
-    if failure == nil && fchmod(fd, 0o644) != 0 { failure = systemError() }
+    if failure == nil && fchmod(fd, mode) != 0 { failure = systemError() }
     if failure == nil && fsync(fd) != 0 { failure = systemError() }
     if close(fd) != 0 && failure == nil { failure = systemError() }
-    if failure == nil && rename(temporary, path) != 0 { failure = systemError() }
+    if failure == nil && rename(template, PathBytes.cString(path)) != 0 { failure = systemError() }
     if let failure {
-      unlink(temporary)
-      throw CLIError(path, failure)
+      unlink(template)
+      throw CLIError(shown, failure)
     }
+  }
+
+  /// Into a FIFO or character device, as `cat > path` would.
+  static func writeThrough(_ bytes: [UInt8], to path: String) throws(CLIError) {
+    let fd = open(PathBytes.cString(path), O_WRONLY | O_CLOEXEC | O_NOCTTY)
+    guard fd >= 0 else { throw CLIError(path, systemError()) }
+    var info = stat()
+    guard fstat(fd, &info) == 0, [S_IFIFO, S_IFCHR].contains(info.st_mode & S_IFMT) else {
+      close(fd)
+      throw CLIError(path, "changed into a \(kind(of: info.st_mode)) while dtmem was writing; nothing written")
+    }
+    let failure: String? = writeAll(bytes, to: fd) ? nil : systemError()
+    close(fd)
+    if let failure { throw CLIError(path, failure) }
   }
 
   /// Writes all of `bytes` to `fd`, retrying short and interrupted writes; false (with `errno`
@@ -103,8 +181,10 @@ enum FileIO {
   /// A closed pipe (`dtmem … | head`) ends the process with SIGPIPE, as for any Unix filter.
   static func writeStandardOutput(_ bytes: [UInt8]) { _ = writeAll(bytes, to: 1) }
 
-  static func writeStandardOutput(_ text: String) { writeStandardOutput(Array(text.utf8)) }
+  /// Text output, with control characters from the input escaped (`MessageText.output`).
+  static func writeStandardOutput(_ text: String) { writeStandardOutput(Array(MessageText.output(text).utf8)) }
 
+  /// Raw: messages go through `Messages`, which escapes them.
   static func writeStandardError(_ text: String) { _ = writeAll(Array(text.utf8), to: 2) }
 
   /// Whether standard error is a terminal (progress lines only go there).
@@ -117,20 +197,20 @@ extension FileIO {
   /// Writes `bytes` to a new private file under `$TMPDIR` (or /tmp) and returns its path; the
   /// caller removes it.
   static func temporaryFile(_ bytes: [UInt8], suffix: String) throws(CLIError) -> String {
-    let directory = getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"
-    var template = Array((directory + "/dtmem-XXXXXX" + suffix).utf8CString)
-    let fd = template.withUnsafeMutableBufferPointer { mkstemps($0.baseAddress!, Int32(suffix.utf8.count)) }
+    let directory = getenv("TMPDIR").map { PathBytes.decode(cString: $0) } ?? "/tmp"
+    var template = PathBytes.cString(directory + "/dtmem-XXXXXX" + suffix)
+    let fd = mkstemps(&template, Int32(suffix.utf8.count))
     guard fd >= 0 else { throw CLIError(directory, "cannot create a temporary file: \(systemError())") }
-    let path = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+    let path = PathBytes.decode(cString: template)
     guard writeAll(bytes, to: fd) else {
       let why = systemError()
       close(fd)
-      unlink(path)
+      unlink(template)
       throw CLIError(path, why)
     }
     close(fd)
     return path
   }
 
-  static func remove(_ path: String) { unlink(path) }
+  static func remove(_ path: String) { unlink(PathBytes.cString(path)) }
 }

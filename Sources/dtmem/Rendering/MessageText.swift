@@ -1,0 +1,46 @@
+/// Text from untrusted input made safe to print: control characters never reach the terminal.
+///
+/// A node name, a JSON string or an e820 type name can hold a newline (which would turn one
+/// message into two), NUL or ESC (which a terminal obeys). Messages escape them all; text output
+/// keeps its line breaks and tabs and escapes the rest.
+enum MessageText {
+  /// One message line: every control character escaped (`\n`, `\t`, `\r`, else `\xNN` or
+  /// `\u{NNNN}`), and raw bytes of a non-UTF-8 argument as `\xNN`.
+  static func line(_ text: String) -> String { escaped(text, keepingLayout: false) }
+
+  /// Text output: as `line`, except that line breaks and tabs stay.
+  static func output(_ text: String) -> String { escaped(text, keepingLayout: true) }
+
+  static func escaped(_ text: String, keepingLayout: Bool) -> String {
+    func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
+      let value = scalar.value
+      if keepingLayout && (value == 0x0a || value == 0x09) { return false }
+      return value < 0x20 || (0x7f...0x9f).contains(value) || PathBytes.escapedByte(scalar) != nil
+    }
+    guard text.unicodeScalars.contains(where: needsEscape) else { return text }
+    var out = String.UnicodeScalarView()
+    func append(_ string: String) { out.append(contentsOf: string.unicodeScalars) }
+    func hex(_ value: UInt32, digits: Int) -> String {
+      let text = String(value, radix: 16)
+      return String(repeating: "0", count: max(0, digits - text.count)) + text
+    }
+    for scalar in text.unicodeScalars {
+      guard needsEscape(scalar) else {
+        out.append(scalar)
+        continue
+      }
+      if let byte = PathBytes.escapedByte(scalar) {
+        append("\\x" + hex(UInt32(byte), digits: 2))
+        continue
+      }
+      switch scalar.value {
+      case 0x0a: append("\\n")
+      case 0x09: append("\\t")
+      case 0x0d: append("\\r")
+      case 0..<0x80: append("\\x" + hex(scalar.value, digits: 2))
+      default: append("\\u{" + hex(scalar.value, digits: 4) + "}")
+      }
+    }
+    return String(out)
+  }
+}
