@@ -39,7 +39,7 @@ let package = Package(
     .target(name: "TestSupport", dependencies: ["DeviceTree", "MemoryModel"], path: "Tests/TestSupport"),
     .testTarget(name: "MemoryModelTests", dependencies: ["MemoryModel", "TestSupport"]),
     .testTarget(name: "FirmwareTests", dependencies: ["Firmware", "MemoryModel", "TestSupport"]),
-    .testTarget(name: "DeviceTreeTests", dependencies: ["DeviceTree", "MemoryModel", "TestSupport"]),
+    .testTarget(name: "DeviceTreeTests", dependencies: ["CLibFDT", "DeviceTree", "MemoryModel", "TestSupport"]),
     .testTarget(name: "BootModelTests", dependencies: ["BootModel", "Firmware", "MemoryModel", "TestSupport"]),
     .testTarget(name: "CLITests", dependencies: ["dtmem", "TestSupport"]),
     .testTarget(
@@ -54,3 +54,19 @@ let package = Package(
   ],
   swiftLanguageModes: [.v6]
 )
+
+// Coverage-guided fuzzing (tools/fuzz): libFuzzer targets, only when DTMEM_FUZZ is set, built with
+// the sanitizers into .build-fuzz. The normal build and CI never see them.
+if Context.environment["DTMEM_FUZZ"] != nil {
+  let fuzz: [(String, [Target.Dependency])] = [
+    ("FuzzBlob", ["CLibFDT", "DeviceTree", "Firmware", "MemoryModel", "Validate"]),
+    ("FuzzE820", ["BootModel", "Firmware", "MemoryModel"]),
+    ("FuzzCommandLine", ["BootModel", "Firmware", "MemoryModel", "Translate"]),
+  ]
+  for (name, dependencies) in fuzz {
+    package.targets.append(
+      .executableTarget(
+        name: name, dependencies: dependencies, path: "Tests/Fuzz/\(name)",
+        swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
+  }
+}

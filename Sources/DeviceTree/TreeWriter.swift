@@ -4,8 +4,14 @@ public import MemoryModel
 extension TreeNode {
   /// The tree as a blob, written with libfdt's sequential-write API (`fdt_create` …
   /// `fdt_finish`), with the given `/memreserve/` entries. Property names go into the strings
-  /// block once each, as dtc does.
+  /// block once each, as dtc does. The blob is read back before it is returned: dtmem never
+  /// writes a blob it would refuse as input (a tree nested deeper than Linux reads, say).
   public func blob(memoryReservations: [RegTuple] = []) throws(FDTError) -> [UInt8] {
+    let written = try unchecked(memoryReservations: memoryReservations)
+    return try FlatDeviceTree(bytes: written).bytes
+  }
+
+  func unchecked(memoryReservations: [RegTuple]) throws(FDTError) -> [UInt8] {
     var capacity = max(4096, estimatedSize + 40 + 16 * (memoryReservations.count + 1))
     while true {
       var buffer = [UInt8](repeating: 0, count: capacity)

@@ -256,3 +256,18 @@ import Testing
     #expect(RegionKind(resourceName: "PCI Bus 0000:00") == nil)
   }
 }
+
+/// Issue 14: a key twice in one object was resolved silently (the last one won).
+@Suite struct JSONDuplicateKeyTests {
+  @Test func aRepeatedKeyIsRefusedWhereItRepeats() throws {
+    let text = #"{"e820": [], "e820": [{"start": "0x0", "size": "0x1000", "type": "usable"}]}"#
+    let error = try #require(throws: JSONParseError.self) { try JSONValue.parse(Array(text.utf8)) }
+    #expect(error.offset == 13 && error.message == #"duplicate key "e820" in one object"#)
+    // Nested objects have their own keys; the same key in two objects is fine.
+    _ = try JSONValue.parse(Array(#"{"a": {"k": 1}, "b": {"k": 2}}"#.utf8))
+    #expect(throws: JSONParseError.self) { try JSONValue.parse(Array(#"[{"k": 1, "k": 1}]"#.utf8)) }
+    let reproducer = Array(try Data(contentsOf: Repository.fixture("fuzz/e820/issue14-duplicate-keys.json")))
+    let decodeError = try #require(throws: E820DecodeError.self) { try E820JSON.decode(reproducer) }
+    #expect(decodeError.description.contains("duplicate key \"e820\""))
+  }
+}

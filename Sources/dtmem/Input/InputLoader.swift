@@ -104,11 +104,13 @@ enum InputLoader {
 /// `/incbin/("/dev/zero")` would make dtc read forever (`/incbin/` can name any file dtmem can
 /// read). A run past a limit is stopped and said to be.
 enum DeviceTreeCompiler {
-  static let limits = Subprocess.Limits(seconds: 20, outputBytes: 64 << 20, memoryBytes: 1 << 30)
+  static let standardLimits = Subprocess.Limits(seconds: 20, outputBytes: 64 << 20, memoryBytes: 1 << 30)
 
   /// `symbols`: `dtc -@`, so the blob has `/__symbols__` (labels an overlay can refer to) and an
   /// overlay's own labels reach the base's `__symbols__` when applied.
-  static func compile(_ source: [UInt8], name: String, path: String?, symbols: Bool = false) throws(CLIError) -> [UInt8] {
+  static func compile(
+    _ source: [UInt8], name: String, path: String?, symbols: Bool = false, limits: Subprocess.Limits = standardLimits
+  ) throws(CLIError) -> [UInt8] {
     var file = path
     var temporary: String? = nil
     if file == nil {
@@ -129,7 +131,7 @@ enum DeviceTreeCompiler {
         name, "dtc did not finish within \(limits.seconds) s (dtmem's time limit for dtc; an /incbin/ of a device or an endless file?); stopped it")
     case .outputLimit:
       throw CLIError(
-        name, "dtc wrote more than \(limits.outputBytes >> 20) MiB (dtmem's size limit for a compiled blob; an /incbin/ of a large file?); stopped it")
+        name, "dtc wrote more than \(ByteCount.human(UInt64(limits.outputBytes))) (dtmem's size limit for a compiled blob; an /incbin/ of a large file?); stopped it")
     case nil:
       break
     }
@@ -137,7 +139,7 @@ enum DeviceTreeCompiler {
       let message = String(decoding: output.standardError, as: UTF8.self)
         .split(separator: "\n").first { $0.lowercased().contains("error") } ?? "exit status \(output.status)"
       // dtc reports a failed allocation as "FATAL ERROR: realloc() failed …".
-      let memory = message.contains("alloc") ? " (dtmem's \(limits.memoryBytes >> 30) GiB memory limit for dtc; an /incbin/ of a large or endless file?)" : ""
+      let memory = message.contains("alloc") ? " (dtmem's \(ByteCount.human(UInt64(limits.memoryBytes))) memory limit for dtc; an /incbin/ of a large or endless file?)" : ""
       throw CLIError(name, "dtc could not compile it: \(message)\(memory)")
     }
     return output.standardOutput

@@ -1,0 +1,49 @@
+// libFuzzer target: the kernel command-line grammars — the parameter splitter, memparse,
+// memmap=, mem=, reserve_mem=, crashkernel=, cma= — then the x86 model on an empty and on a
+// fixed table, and the overlay planner without a base (tools/fuzz builds and runs it).
+import BootModel
+import Firmware
+import MemoryModel
+import Translate
+
+let firmware = [
+  MapEntry(start: 0, size: 0x9fc00, kind: .usable), MapEntry(start: 0xf0000, size: 0x10000, kind: .reserved),
+  MapEntry(start: 0x10_0000, size: 0x7fee_0000, kind: .usable), MapEntry(start: 0x1_0000_0000, size: 0x8000_0000, kind: .usable),
+]
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+  let text = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
+  let commandLine = KernelCommandLine(text)
+  for parameter in commandLine.parameters {
+    let value = Array((parameter.value ?? "").utf8)
+    _ = MemParse.memparse(value)
+    _ = MemParse.strtoull(value)
+    _ = MemParse.wholeNumber(Substring(parameter.value ?? ""))
+    _ = MemmapParameter.parse(parameter.value)
+    _ = X86MemParameter.parse(parameter.value)
+    _ = ReserveMemParameter.parse(parameter.value)
+    _ = CMAParameter(parsing: parameter.value ?? "")
+  }
+  _ = CrashKernelParameter.parse(commandLine.text, systemRAM: 0x1_0000_0000)
+  _ = X86Boot.simulateWithoutFirmware(X86BootConfiguration(firmware: [], commandLine: commandLine))
+  _ = try? X86Boot.simulate(X86BootConfiguration(firmware: firmware, commandLine: commandLine))
+  let parameters = OverlayParameters(KernelCommandLine(text, limit: nil))
+  if !parameters.entries.isEmpty { _ = try? OverlayBuilder.build(parameters, base: nil) }
+  return 0
+}
+
+// SwiftPM links an executable's entry point as `MODULE_main` (so tests can import it) and
+// defines `main` from it; libFuzzer's driver is started from there instead of from its own main.
+@_silgen_name("LLVMFuzzerRunDriver")
+func runDriver(
+  _ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
+  _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
+) -> CInt
+
+@_cdecl("FuzzCommandLine_main")
+public func entry(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
+  var count = argc
+  var words = argv
+  return runDriver(&count, &words, fuzz)
+}
