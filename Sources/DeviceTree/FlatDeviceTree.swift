@@ -74,11 +74,25 @@ public struct FlatDeviceTree: Sendable {
   /// when `component` has no unit address (libfdt's `fdt_nodename_eq_()`).
   func child(of parent: Node, matching component: Substring.UTF8View) -> Node? {
     let hasUnitAddress = component.contains(UInt8(ascii: "@"))
-    return children(of: parent).first { child in
-      withName(of: child) { name in
-        guard name.count >= component.count, name.prefix(component.count).elementsEqual(component) else { return false }
-        return name.count == component.count || (!hasUnitAddress && name[component.count] == UInt8(ascii: "@"))
+    func matches(_ name: UnsafeRawBufferPointer) -> Bool {
+      guard name.count >= component.count, name.prefix(component.count).elementsEqual(component) else { return false }
+      return name.count == component.count || (!hasUnitAddress && name[component.count] == UInt8(ascii: "@"))
+    }
+    guard parent.entry >= 0, outline.entries[Int(parent.entry)].depth < TreeOutline.recordedDepth else {
+      return children(of: parent).first { withName(of: $0, matches) }
+    }
+    return withFDT { fdt in
+      var child = outline.entries[Int(parent.entry)].firstChild
+      while child >= 0 {
+        let entry = outline.entries[Int(child)]
+        let name = UnsafeRawBufferPointer(start: fdt + Int(entry.name), count: Int(entry.nameLength))
+        if matches(name) {
+          let text = String(decoding: name, as: UTF8.self)
+          return Node(offset: entry.offset, path: parent.path == "/" ? "/" + text : parent.path + "/" + text, entry: child)
+        }
+        child = entry.nextSibling
       }
+      return nil
     }
   }
 

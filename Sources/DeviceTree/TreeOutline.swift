@@ -9,8 +9,8 @@ internal import MemoryModel
 
 /// The one walk over a blob's structure block, and what it keeps.
 ///
-/// The walk checks everything libfdt's `fdt_check_full()` checks — every tag through
-/// `fdt_next_tag()` (which bounds each read with `fdt_offset_ptr()`), nodes balanced, one root
+/// The walk checks everything libfdt's `fdt_check_full()` checks — every tag as `fdt_next_tag()`
+/// reads it, each read bounded by libfdt's `fdt_offset_ptr()`, nodes balanced, one root
 /// with an empty name, every property name a NUL-terminated string inside the strings block
 /// (`fdt_get_string()`), the reservation block terminated (`fdt_num_mem_rsv()`) — and what it
 /// does not: a property whose length runs past the structure block (libfdt 1.6.1 wraps its offset
@@ -66,9 +66,20 @@ struct TreeOutline: Sendable {
     var sawRoot = false
     var offset: Int32 = 0
     while true {
-      var next: Int32 = 0
-      let tag = fdt_next_tag(fdt, offset, &next)
-      guard next >= 0 else { throw Self.failure(next, at: offset) }
+      // fdt_next_tag()'s grammar, with every read bounded by fdt_offset_ptr() against the
+      // structure block: a BEGIN_NODE name is found in one bounded range rather than a call per
+      // byte, which was half the cost of reading a large blob.
+      guard let word = fdt_offset_ptr(fdt, offset, 4) else { throw Self.failure(-FDT_ERR_TRUNCATED, at: offset) }
+      let tag = UInt32(bigEndian: word.loadUnaligned(as: UInt32.self))
+      var next = offset + 4
+      if tag == UInt32(FDT_BEGIN_NODE) {
+        guard UInt64(offset) + 4 <= structureSize else { throw Self.failure(-FDT_ERR_TRUNCATED, at: offset) }
+        let rest = UInt32(structureSize - UInt64(offset) - 4)
+        guard let name = fdt_offset_ptr(fdt, offset + 4, rest), let end = memchr(name, 0, Int(rest)) else {
+          throw Self.failure(-FDT_ERR_TRUNCATED, at: offset)
+        }
+        next = Self.aligned(offset + 5 + Int32(UnsafeRawPointer(end) - name))
+      }
       if sawRoot && open.isEmpty && tag != UInt32(FDT_END) {
         throw .badStructure(offset: offset, reason: "a tag after the root node ends")
       }
@@ -77,7 +88,7 @@ struct TreeOutline: Sendable {
         let depth = Int32(open.count)
         guard depth <= Self.maximumDepth else { throw .tooDeep(limit: Self.maximumDepth) }
         let name = structure + Int(offset) + 4
-        let nameLength = Int32(strnlen(fdt.advanced(by: name).assumingMemoryBound(to: CChar.self), Int(next - offset - 4)))
+        let nameLength = Int32(strlen(fdt.advanced(by: name).assumingMemoryBound(to: CChar.self)))
         if depth == 0 {
           guard !sawRoot else { throw .badStructure(offset: offset, reason: "a second root node") }
           guard nameLength == 0 else { throw .badStructure(offset: offset, reason: "the root node has a name") }
@@ -112,6 +123,7 @@ struct TreeOutline: Sendable {
           throw .badStructure(
             offset: offset, reason: "a property of length \(Hex.short(UInt64(length))) runs past the end of the structure block")
         }
+        next = Self.aligned(offset + 12 + Int32(length))
         var nameLength: Int32 = -1
         let word = Int(nameOffset / 64)
         let bit = UInt64(1) << (nameOffset % 64)
@@ -148,6 +160,10 @@ struct TreeOutline: Sendable {
       offset = next
     }
   }
+
+  /// `FDT_TAGALIGN`: the next tag starts on a 4-byte boundary.
+  @inline(__always)
+  static func aligned(_ offset: Int32) -> Int32 { Int32(truncatingIfNeeded: (Int64(offset) + 3) & ~3) }
 
   static func failure(_ code: Int32, at offset: Int32) -> FDTError {
     .libfdt(code: code, operation: "reading the structure block at offset \(Hex.short(UInt64(offset)))")

@@ -31,11 +31,27 @@ enum FileIO {
         "is a \(kind(of: info.st_mode)), not a regular file: dtmem reads regular files, /sys/firmware/memmap directories and - (standard input: dtmem … - < \(path))"
       )
     }
-    return try readAll(fd: fd, name: path)
+    return try readAll(fd: fd, name: path, sizeHint: Int(info.st_size))
   }
 
-  static func readAll(fd: Int32, name: String) throws(CLIError) -> [UInt8] {
+  /// Everything `fd` gives until end of file. With the file's size as `sizeHint` the bytes are
+  /// read straight into the result (a blob is read once, not copied chunk by chunk).
+  static func readAll(fd: Int32, name: String, sizeHint: Int = 0) throws(CLIError) -> [UInt8] {
     var result: [UInt8] = []
+    if sizeHint > 0 && sizeHint <= maximumInputSize {
+      var failure: Int32 = 0
+      result = [UInt8](unsafeUninitializedCapacity: sizeHint) { buffer, count in
+        while count < buffer.count {
+          let got = Glibc.read(fd, buffer.baseAddress! + count, buffer.count - count)
+          if got < 0 && errno == EINTR { continue }
+          if got < 0 { failure = errno }
+          if got <= 0 { break }
+          count += got
+        }
+      }
+      if failure != 0 { throw CLIError(name, String(cString: strerror(failure))) }
+      if result.count < sizeHint { return result }
+    }
     var chunk = [UInt8](repeating: 0, count: 1 << 16)
     while true {
       let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
