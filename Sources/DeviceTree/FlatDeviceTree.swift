@@ -14,7 +14,7 @@ public import MemoryModel
 public struct FlatDeviceTree: Sendable {
   /// The blob, exactly `totalSize` bytes.
   public let bytes: [UInt8]
-  /// The root, its children and grandchildren with their properties, from the checking walk.
+  /// The root, its children and /reserved-memory's with their properties, from the checking walk.
   let outline: TreeOutline
 
   /// Checks `bytes` and keeps the first `totalsize` of them.
@@ -78,7 +78,7 @@ public struct FlatDeviceTree: Sendable {
       guard name.count >= component.count, name.prefix(component.count).elementsEqual(component) else { return false }
       return name.count == component.count || (!hasUnitAddress && name[component.count] == UInt8(ascii: "@"))
     }
-    guard parent.entry >= 0, outline.entries[Int(parent.entry)].depth < TreeOutline.recordedDepth else {
+    guard parent.entry >= 0, outline.entries[Int(parent.entry)].childrenRecorded else {
       return children(of: parent).first { withName(of: $0, matches) }
     }
     return withFDT { fdt in
@@ -140,7 +140,7 @@ public struct FlatDeviceTree: Sendable {
     }
     return withFDT { fdt in
       var result: [Node] = []
-      if node.entry >= 0, outline.entries[Int(node.entry)].depth < TreeOutline.recordedDepth {
+      if node.entry >= 0, outline.entries[Int(node.entry)].childrenRecorded {
         var child = outline.entries[Int(node.entry)].firstChild
         while child >= 0 {
           let entry = outline.entries[Int(child)]

@@ -15,9 +15,9 @@ internal import MemoryModel
 /// (`fdt_get_string()`), the reservation block terminated (`fdt_num_mem_rsv()`) — and what it
 /// does not: a property whose length runs past the structure block (libfdt 1.6.1 wraps its offset
 /// arithmetic on a length of 0xffffffff and walks on), a property outside the root, and nodes
-/// nested deeper than Linux unflattens. On the way it records the nodes down to the root's
-/// grandchildren with libfdt's view of their properties (those before the first subnode), which
-/// is where every memory fact lives, so reading them needs no second walk.
+/// nested deeper than Linux unflattens. On the way it records the root, its children and the
+/// children of `/reserved-memory` with libfdt's view of their properties (those before the first
+/// subnode), which is where every memory fact lives, so reading them needs no second walk.
 struct TreeOutline: Sendable {
   /// A recorded node. Offsets into the blob are absolute; `offset` is libfdt's node offset.
   struct Entry: Sendable {
@@ -29,6 +29,9 @@ struct TreeOutline: Sendable {
     var propertyCount: Int32 = 0
     var firstChild: Int32 = -1
     var nextSibling: Int32 = -1
+    /// Whether its children are recorded (the root's, and those of the node libfdt finds for
+    /// `/reserved-memory`).
+    var childrenRecorded = false
   }
 
   /// A recorded property: where its name and value are in the blob.
@@ -48,8 +51,13 @@ struct TreeOutline: Sendable {
   /// The root is depth 0. Linux's `unflatten_dt_nodes()` (drivers/of/fdt.c, FDT_MAX_DEPTH 64)
   /// skips nodes at depth 63 and deeper; no real tree comes near (Debian's 1023 arm64 blobs: 6).
   static let maximumDepth: Int32 = 62
-  /// Nodes recorded: the root, its children and grandchildren (`/reserved-memory/*`).
-  static let recordedDepth: Int32 = 2
+  /// The root child whose children are recorded: the first that libfdt's `/reserved-memory`
+  /// lookup matches (`reserved-memory`, or `reserved-memory@…`).
+  static func isReservedMemory(_ name: UnsafeRawBufferPointer) -> Bool {
+    let wanted = "reserved-memory".utf8
+    guard name.count >= wanted.count, name.prefix(wanted.count).elementsEqual(wanted) else { return false }
+    return name.count == wanted.count || name[wanted.count] == UInt8(ascii: "@")
+  }
 
   /// Walks `fdt` (a blob whose `header` is checked and whose `totalsize` bytes are readable).
   init(walking fdt: UnsafeRawPointer, header: BlobHeader) throws(FDTError) {
@@ -64,6 +72,7 @@ struct TreeOutline: Sendable {
     // subnode yet (libfdt reads no property after one).
     var open: [(entry: Int32, lastChild: Int32, hasChild: Bool)] = []
     var sawRoot = false
+    var sawReservedMemory = false
     var offset: Int32 = 0
     while true {
       // fdt_next_tag()'s grammar, with every read bounded by fdt_offset_ptr() against the
@@ -95,10 +104,14 @@ struct TreeOutline: Sendable {
           sawRoot = true
         }
         var recorded: Int32 = -1
-        if depth <= Self.recordedDepth && (depth == 0 || open[open.count - 1].entry >= 0) {
+        if depth == 0 || (open[open.count - 1].entry >= 0 && entries[Int(open[open.count - 1].entry)].childrenRecorded) {
           recorded = Int32(entries.count)
-          entries.append(
-            Entry(offset: offset, depth: depth, name: Int32(name), nameLength: nameLength, firstProperty: Int32(properties.count)))
+          var entry = Entry(offset: offset, depth: depth, name: Int32(name), nameLength: nameLength, firstProperty: Int32(properties.count))
+          entry.childrenRecorded =
+            depth == 0
+            || (depth == 1 && !sawReservedMemory && Self.isReservedMemory(UnsafeRawBufferPointer(start: fdt + name, count: Int(nameLength))))
+          if depth == 1 && entry.childrenRecorded { sawReservedMemory = true }
+          entries.append(entry)
           if depth > 0 {
             let parent = open[open.count - 1]
             if parent.lastChild >= 0 {
