@@ -39,7 +39,9 @@ CMDLINE_PREFIX = "console=ttyAMA0 earlycon panic=-1 efi=debug "
 UBOOT_DTB_ADDR = 0x48000000      # where -device loader puts the blob for bootefi
 MAX_FDT_SIZE = 0x200000          # libstub/fdt.c: the stub's copy of the tree
 MIN_KIMG_ALIGN = 0x200000        # arm64 stub without EFI_RNG_PROTOCOL (efi_nokaslr)
-BOOT = {"edk2": "uefi (EDK2, acpi=off)", "uboot": "uefi (U-Boot bootefi)"}
+BOOT = {"edk2": "uefi (EDK2, acpi=off)", "uboot": "uefi (U-Boot bootefi)",
+        "edk2-shell": "uefi (EDK2 Shell, acpi=off, -net none, kernel from a virtio FAT disk)"}
+HERE = os.path.dirname(os.path.abspath(__file__))
 LOADER_WHAT = "kernel image (placed by the EFI stub: the Loader Code region of its size)"
 
 EFI_LINE_RE = re.compile(r"^efi:   0x([0-9a-f]+)-0x([0-9a-f]+) \[([^|\]]*)\|")
@@ -78,13 +80,21 @@ class UefiRecorder:
         self.lock = threading.Lock()
 
     # ------------------------------------------------------------ qemu
-    def qemu_args(self, config, dtb, append, initrd, monitor):
-        machine = "virt,acpi=off" if self.firmware == "edk2" else "virt"
+    def qemu_args(self, fw, config, dtb, append, initrd, monitor, fat=None):
+        machine = "virt" if fw == "uboot" else "virt,acpi=off"
         cpu = "max" if self.page_size == "16K" else "cortex-a57"
         a = [self.qemu, "-M", machine, "-cpu", cpu] + self.ra.CONFIGS[config] + [
-            "-nographic", "-no-reboot", "-kernel", self.kernel, "-append", append]
-        if self.firmware == "edk2":
+            "-nographic", "-no-reboot"]
+        if fw != "edk2-shell":
+            a += ["-kernel", self.kernel, "-append", append]
+        if fw == "edk2":
             a += ["-bios", EDK2_FD, "-dtb", dtb]
+        elif fw == "edk2-shell":
+            # no network: EDK2 would try PXE first; the kernel, efialloc.efi and
+            # startup.nsh are on a read-only FAT disk QEMU makes from a directory
+            a += ["-bios", EDK2_FD, "-dtb", dtb, "-net", "none", "-drive",
+                  "if=none,id=d0,format=raw,file=fat:%s,readonly=on" % fat,
+                  "-device", "virtio-blk-device,drive=d0"]
         else:
             a += ["-bios", UBOOT_BIN, "-device",
                   "loader,file=%s,addr=0x%x,force-raw=on" % (dtb, UBOOT_DTB_ADDR)]
@@ -93,6 +103,34 @@ class UefiRecorder:
         if monitor:
             a += ["-monitor", "unix:%s,server=on,wait=off" % monitor]
         return a
+
+    def script(self, fw, append, initrd):
+        if fw == "uboot":
+            return self.uboot_script(append, initrd)
+        if fw == "edk2-shell":
+            return [("to skip", "\r")]      # run startup.nsh now
+        return []
+
+    def shell_disk(self, tmp, append, efi_alloc):
+        """The FAT directory for the EDK2 Shell path: startup.nsh runs efialloc.efi (regions
+        of chosen types), `memmap` and `memmap -sfo` (the Shell's own formats of the map the
+        kernel is about to get, less the stub's allocations), then the kernel."""
+        fat = os.path.join(tmp, "fat")
+        os.makedirs(fat)
+        try:
+            os.link(self.kernel, os.path.join(fat, "Image.efi"))
+        except OSError:
+            shutil.copy(self.kernel, os.path.join(fat, "Image.efi"))
+        cmds = ["fs0:"]
+        if efi_alloc:
+            subprocess.run([os.path.join(HERE, "efialloc", "build"),
+                            os.path.join(fat, "efialloc.efi")], check=True,
+                           stdout=subprocess.DEVNULL)
+            cmds.append("efialloc.efi " + " ".join(efi_alloc))
+        cmds += ["memmap", "memmap -sfo", "Image.efi " + append]
+        with open(os.path.join(fat, "startup.nsh"), "w") as f:
+            f.write("\r\n".join(cmds) + "\r\n")
+        return fat
 
     def uboot_script(self, append, initrd):
         bootargs = append.replace("'", "")
@@ -170,9 +208,14 @@ class UefiRecorder:
 
     # ------------------------------------------------------------ one case
     def record(self, case_id, config, cmdline, dts_text=None, dtb_file=None, initrd=None,
-               debug_boot=None):
+               debug_boot=None, firmware=None, efi_alloc=None):
+        fw = firmware or self.firmware
         if config not in self.ra.CONFIGS:
             raise ValueError("unknown config %r" % config)
+        if fw not in BOOT:
+            raise ValueError("unknown firmware %r" % fw)
+        if fw == "edk2-shell" and initrd:
+            raise ValueError("the EDK2 Shell path takes no initrd")
         with tempfile.TemporaryDirectory(prefix="armefi-") as tmp:
             given = os.path.join(tmp, "given.dtb")
             if dts_text is not None:
@@ -190,20 +233,25 @@ class UefiRecorder:
                 if self.fdt_dump:
                     state["stub_dts"] = self.dump_stub_fdt(mon, console, fdt_out)
 
-            script = self.uboot_script(append, initrd) if self.firmware == "uboot" else []
+            fat = self.shell_disk(tmp, append, efi_alloc) if fw == "edk2-shell" else None
             console, raw, secs, why = self.boot(
-                self.qemu_args(config, given, append, initrd, mon), script, dump)
+                self.qemu_args(fw, config, given, append, initrd, mon, fat),
+                self.script(fw, append, initrd), dump)
             efi_map = efi_memmap(console)
             out = {
                 "id": case_id, "arch": "arm64", "qemu_config": config, "dts": dts,
                 "cmdline": cmdline,
-                "loader_reserved": self.loader_reserved(efi_map),
-                "boot": BOOT[self.firmware],
+                "loader_reserved": self.loader_reserved(efi_map, initrd),
+                "boot": BOOT[fw],
                 "efi_memmap": efi_map,
                 "lines": self.select(console),
                 "stub": [l for l in console if "EFI stub: " in l],
                 "reached_end": self.ra.node_list_complete(console),
             }
+            if fw == "edk2-shell":
+                out["efi_alloc"] = list(efi_alloc or [])
+                out["shell_memmap"] = section(console, "Type       Start", "Total Memory:")
+                out["shell_memmap_sfo"] = section(console, 'ShellCommand,"memmap"', "MemoryMapSummary,")
             if self.kernel_version and self.kernel_version != "6.12":
                 out["kernel"] = self.kernel_version
             if self.page_size:
@@ -219,9 +267,11 @@ class UefiRecorder:
                 # the log buffer (plain `earlycon` waits for the tree's stdout-path)
                 dappend = append.replace("earlycon ", "earlycon=pl011,0x9000000 ", 1) + \
                     " memblock=debug" + (" rodata=on" if self.kernel_version == "6.1" else "")
-                script = self.uboot_script(dappend, initrd) if self.firmware == "uboot" else []
-                dbg, _, dsecs, _ = self.boot(self.qemu_args(config, given, dappend, initrd, None),
-                                             script, None)
+                if fw == "edk2-shell":
+                    fat = self.shell_disk(os.path.join(tmp, "debug"), dappend, efi_alloc)
+                dbg, _, dsecs, _ = self.boot(
+                    self.qemu_args(fw, config, given, dappend, initrd, None, fat),
+                    self.script(fw, dappend, initrd), None)
                 out.update(memblock_trace(dbg))
                 kr = [r for r in out.get("early_reserves", []) if r["by"] == "arm64_memblock_init"]
                 if kr and out["loader_reserved"]:
@@ -250,7 +300,7 @@ class UefiRecorder:
                 out.append(line)
         return out
 
-    def loader_reserved(self, efi_map):
+    def loader_reserved(self, efi_map, initrd=None):
         """The kernel image where the stub ran it. Without EFI_RNG_PROTOCOL the arm64 stub
         sets efi_nokaslr, so the image needs 2 MiB alignment (efi_kaslr_relocate_kernel):
         the firmware's PE load is used in place when aligned, otherwise the stub copies it
@@ -264,7 +314,16 @@ class UefiRecorder:
         pick = exact or fit
         if not pick:
             return []
-        return [{"start": "0x%x" % pick[0][0], "size": "0x%x" % size, "what": LOADER_WHAT}]
+        out = [{"start": "0x%x" % pick[0][0], "size": "0x%x" % size, "what": LOADER_WHAT}]
+        if initrd:
+            # the stub loads the initrd (EDK2's LoadFile2 for QEMU -initrd) into Loader Data
+            isz = os.path.getsize(initrd)
+            data = [r for r in parse_efi_lines(efi_map)
+                    if r[2] == "Loader Data" and r[1] - r[0] + 1 == (isz + 0xfff) & ~0xfff]
+            if data:
+                out.append({"start": "0x%x" % data[0][0], "size": "0x%x" % isz,
+                            "what": "initrd (loaded by the EFI stub: the Loader Data region of its size)"})
+        return out
 
     def dump_stub_fdt(self, mon, console, out):
         """The stub's tree: the first 2 MiB Loader Data region holding an FDT header."""
@@ -295,6 +354,19 @@ class UefiRecorder:
         except (OSError, RuntimeError) as e:
             self.ra.log("record-arm64: stub FDT dump failed: %s" % e)
         return None
+
+
+def section(console, first, last):
+    """Console lines from the first starting with `first` to the next starting with `last`."""
+    out = None
+    for line in console:
+        if out is None and line.startswith(first):
+            out = []
+        if out is not None:
+            out.append(line)
+            if line.startswith(last):
+                return out
+    return out or []
 
 
 def monitor_cmd(s, cmd):
@@ -393,6 +465,7 @@ def memblock_trace(console):
 
 
 # ---------------------------------------------------------------- modes
+FIRMWARE_OF_BOOT = {v: k for k, v in BOOT.items()}
 SHARED_KEYS = ("qemu_config", "cmdline", "loader_reserved", "boot", "efi_memmap", "lines",
                "stub", "reached_end")
 
@@ -405,7 +478,8 @@ def verify(rec, ra, args):
 
     def one(c):
         new, _ = rec.record(c["id"], c["qemu_config"], c["cmdline"], dts_text=c["dts"],
-                            debug_boot=True if "early_reserves" in c else None)
+                            debug_boot=True if "early_reserves" in c else None,
+                            firmware=FIRMWARE_OF_BOOT.get(c.get("boot")), efi_alloc=c.get("efi_alloc"))
         return new
     t0 = time.time()
     res = ra.run_many(rec, args.jobs, cases, one)
@@ -448,7 +522,7 @@ def batch(rec, ra, args):
 
     def one(s):
         kw = ra.spec_to_args(s, base_dir)
-        out, _ = rec.record(s["id"], **kw)
+        out, _ = rec.record(s["id"], firmware=s.get("firmware"), efi_alloc=s.get("efi_alloc"), **kw)
         return out
     t0 = time.time()
     res = ra.run_many(rec, args.jobs, specs, one)
@@ -498,7 +572,8 @@ def main(ra, args):
     dts_text = open(args.dts).read() if args.dts else None
     out, info = rec.record(args.id, args.config, args.cmdline, dts_text=dts_text,
                            dtb_file=args.dtb, initrd=args.initrd,
-                           debug_boot=True if args.debug_boot else None)
+                           debug_boot=True if args.debug_boot else None,
+                           efi_alloc=args.efi_alloc.split() if args.efi_alloc else None)
     line = json.dumps(out) + "\n"
     if args.output:
         with open(args.output, "a" if args.append else "w") as f:
