@@ -273,12 +273,18 @@ class UefiRecorder:
                     self.qemu_args(fw, config, given, dappend, initrd, None, fat),
                     self.script(fw, dappend, initrd), None)
                 out.update(memblock_trace(dbg))
-                kr = [r for r in out.get("early_reserves", []) if r["by"] == "arm64_memblock_init"]
-                if kr and out["loader_reserved"]:
-                    # the image reservation (_text.._end) confirms the Loader Code guess
-                    start = int(kr[0]["start"], 16)
-                    if start != int(out["loader_reserved"][0]["start"], 16):
-                        out["loader_reserved"][0]["start"] = "0x%x" % start
+                # arm64_memblock_init reserves the initrd, then the image (_text.._end):
+                # they confirm what was read from the map
+                for r in out.get("early_reserves", []):
+                    start, end = int(r["start"], 16), int(r["end"], 16)
+                    if r["by"] != "arm64_memblock_init":
+                        continue
+                    for e in out["loader_reserved"]:
+                        if e["what"].startswith("kernel") and end - start + 1 == self.isize:
+                            e["start"] = "0x%x" % start
+                        elif e["what"].startswith("initrd") and end - start + 1 == \
+                                (int(e["size"], 16) + 0xfff) & ~0xfff:
+                            e["start"] = "0x%x" % start
             if self.keep_logs:
                 os.makedirs(self.keep_logs, exist_ok=True)
                 with open(os.path.join(self.keep_logs, case_id + ".log"), "w") as f:
@@ -317,18 +323,25 @@ class UefiRecorder:
         out = [{"start": "0x%x" % pick[0][0], "size": "0x%x" % size, "what": LOADER_WHAT}]
         if initrd:
             # the stub loads the initrd (EDK2's LoadFile2 for QEMU -initrd) into Loader Data
+            # (allocated before the FDT copy, both top-down: alone, or the top of a Loader
+            # Data block [FDT][initrd])
             isz = os.path.getsize(initrd)
+            rounded = (isz + 0xfff) & ~0xfff
             data = [r for r in parse_efi_lines(efi_map)
-                    if r[2] == "Loader Data" and r[1] - r[0] + 1 == (isz + 0xfff) & ~0xfff]
-            if data:
-                out.append({"start": "0x%x" % data[0][0], "size": "0x%x" % isz,
-                            "what": "initrd (loaded by the EFI stub: the Loader Data region of its size)"})
+                    if r[2] == "Loader Data" and r[1] - r[0] + 1 >= rounded]
+            exact = [r for r in data if r[1] - r[0] + 1 == rounded]
+            merged = [r for r in data if r[1] - r[0] + 1 == rounded + MAX_FDT_SIZE]
+            pick = exact or merged
+            if pick:
+                out.append({"start": "0x%x" % (pick[0][1] + 1 - rounded), "size": "0x%x" % isz,
+                            "what": "initrd (loaded by the EFI stub: the top of its Loader Data block)"})
         return out
 
     def dump_stub_fdt(self, mon, console, out):
         """The stub's tree: the first 2 MiB Loader Data region holding an FDT header."""
+        # (a Loader Data block can hold more than the FDT: the initrd sits right above it)
         cands = [r for r in parse_efi_lines(efi_memmap(console))
-                 if r[2] == "Loader Data" and r[1] - r[0] + 1 == MAX_FDT_SIZE]
+                 if r[2] == "Loader Data" and r[1] - r[0] + 1 >= MAX_FDT_SIZE]
         try:
             s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
             s.settimeout(5)
