@@ -36,10 +36,10 @@ let package = Package(
       swiftSettings: strict
     ),
     // Tests: one target per module, the kernel-recorded conformance replays, and the CLI end to end.
-    .target(name: "TestSupport", dependencies: ["DeviceTree", "MemoryModel"], path: "Tests/TestSupport"),
+    .target(name: "TestSupport", dependencies: ["CLibFDT", "DeviceTree", "MemoryModel"], path: "Tests/TestSupport"),
     .testTarget(name: "MemoryModelTests", dependencies: ["MemoryModel", "TestSupport"]),
     .testTarget(name: "FirmwareTests", dependencies: ["Firmware", "MemoryModel", "TestSupport"]),
-    .testTarget(name: "DeviceTreeTests", dependencies: ["CLibFDT", "DeviceTree", "MemoryModel", "TestSupport"]),
+    .testTarget(name: "DeviceTreeTests", dependencies: ["DeviceTree", "MemoryModel", "TestSupport"]),
     .testTarget(name: "BootModelTests", dependencies: ["BootModel", "Firmware", "MemoryModel", "TestSupport"]),
     .testTarget(name: "CLITests", dependencies: ["dtmem", "TestSupport"]),
     .testTarget(
@@ -59,14 +59,15 @@ let package = Package(
 // the sanitizers into .build-fuzz. The normal build and CI never see them.
 if Context.environment["DTMEM_FUZZ"] != nil {
   let fuzz: [(String, [Target.Dependency])] = [
-    ("FuzzBlob", ["CLibFDT", "DeviceTree", "Firmware", "MemoryModel", "Validate"]),
+    ("FuzzBlob", ["DeviceTree", "Firmware", "MemoryModel", "TestSupport", "Validate"]),
     ("FuzzE820", ["BootModel", "Firmware", "MemoryModel"]),
     ("FuzzCommandLine", ["BootModel", "Firmware", "MemoryModel", "Translate"]),
   ]
+  package.targets.append(.target(name: "FuzzSupport", path: "Tests/Fuzz/FuzzSupport"))
   for (name, dependencies) in fuzz {
     package.targets.append(
       .executableTarget(
-        name: name, dependencies: dependencies, path: "Tests/Fuzz/\(name)",
+        name: name, dependencies: dependencies + ["FuzzSupport"], path: "Tests/Fuzz/\(name)",
         swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
   }
 }

@@ -2,10 +2,11 @@
 // Besides not crashing under ASan/UBSan, a blob that FlatDeviceTree accepts must be one libfdt
 // reads within its bounds: fdt_check_full accepts it, and every property of every node libfdt
 // walks to lies inside the blob. An overlay is also applied to a small base, as `apply` does.
-import CLibFDT
 import DeviceTree
 import Firmware
+import FuzzSupport
 import MemoryModel
+import TestSupport
 import Validate
 
 let base: FlatDeviceTree = {
@@ -20,26 +21,9 @@ let base: FlatDeviceTree = {
   return try! FlatDeviceTree(bytes: root.blob())
 }()
 
-/// The invariant the reader promises: libfdt agrees, and no value runs off the blob.
+/// The invariant the reader promises (TestSupport.LibfdtAgreement).
 func checkWithLibfdt(_ tree: FlatDeviceTree) {
-  tree.bytes.withUnsafeBytes { raw in
-    let fdt = raw.baseAddress!
-    precondition(fdt_check_full(fdt, raw.count) == 0, "accepted a blob fdt_check_full refuses")
-    let end = fdt + raw.count
-    var depth: Int32 = 0
-    var node: Int32 = 0
-    while node >= 0 {
-      var property = fdt_first_property_offset(fdt, node)
-      while property >= 0 {
-        var length: Int32 = 0
-        var name: UnsafePointer<CChar>? = nil
-        guard let value = fdt_getprop_by_offset(fdt, property, &name, &length) else { preconditionFailure("unreadable property") }
-        precondition(length >= 0 && UnsafeRawPointer(value) + Int(length) <= end, "a property value runs past the blob")
-        property = fdt_next_property_offset(fdt, property)
-      }
-      node = fdt_next_node(fdt, node, &depth)
-    }
-  }
+  if let problem = LibfdtAgreement.problem(in: tree) { preconditionFailure(problem) }
 }
 
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -60,17 +44,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
   return 0
 }
 
-// SwiftPM links an executable's entry point as `MODULE_main` (so tests can import it) and
-// defines `main` from it; libFuzzer's driver is started from there instead of from its own main.
-@_silgen_name("LLVMFuzzerRunDriver")
-func runDriver(
-  _ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-  _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
-) -> CInt
-
 @_cdecl("FuzzBlob_main")
 public func entry(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
-  var count = argc
-  var words = argv
-  return runDriver(&count, &words, fuzz)
+  runLibFuzzer(argc, argv, fuzz)
 }

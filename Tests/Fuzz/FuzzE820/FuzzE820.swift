@@ -4,6 +4,7 @@
 // same sanitized map.
 import BootModel
 import Firmware
+import FuzzSupport
 import MemoryModel
 
 /// The sysfs directory reader over the input cut into entries (blank lines) of start/end/type.
@@ -44,17 +45,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
   return 0
 }
 
-// SwiftPM links an executable's entry point as `MODULE_main` (so tests can import it) and
-// defines `main` from it; libFuzzer's driver is started from there instead of from its own main.
-@_silgen_name("LLVMFuzzerRunDriver")
-func runDriver(
-  _ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-  _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
-) -> CInt
-
 @_cdecl("FuzzE820_main")
 public func entry(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
-  var count = argc
-  var words = argv
-  return runDriver(&count, &words, fuzz)
+  runLibFuzzer(argc, argv, fuzz)
 }
