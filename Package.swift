@@ -24,7 +24,8 @@ let package = Package(
     // Per-architecture boot sequences over the model, memblock, and the event log.
     .target(name: "BootModel", dependencies: ["MemoryModel", "Firmware"], swiftSettings: strict),
     // Conversions between representations.
-    .target(name: "Translate", dependencies: ["MemoryModel", "Firmware", "BootModel", "DeviceTree"], swiftSettings: strict),
+    .target(
+      name: "Translate", dependencies: ["MemoryModel", "Firmware", "BootModel", "DeviceTree"], swiftSettings: strict),
     // One type per rule, a catalog, and renderers.
     .target(name: "Validate", dependencies: ["MemoryModel", "Firmware", "BootModel"], swiftSettings: strict),
     // The executable: commands, input detection, output. No semantics.

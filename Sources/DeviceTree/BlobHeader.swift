@@ -70,7 +70,9 @@ struct BlobHeader: Hashable, Sendable {
     guard version >= Self.oldestVersion else {
       throw .badHeader(
         field: "version", value: version,
-        reason: "blobs older than version 16 name nodes by full path, which libfdt does not read safely; dtc -I dtb -O dtb rewrites one as version 17")
+        reason:
+          "blobs older than version 16 name nodes by full path, which libfdt does not read safely; dtc -I dtb -O dtb rewrites one as version 17"
+      )
     }
     guard lastCompatibleVersion <= Self.newestCompatibleVersion else {
       throw .badHeader(
@@ -85,7 +87,9 @@ struct BlobHeader: Hashable, Sendable {
   }
 
   /// A block of `size` bytes at `offset`: after the header, inside `totalsize`, aligned.
-  func checkBlock(_ field: String, offset: UInt32, size: UInt32, alignment: UInt32, after headerSize: UInt32) throws(FDTError) {
+  func checkBlock(_ field: String, offset: UInt32, size: UInt32, alignment: UInt32, after headerSize: UInt32)
+    throws(FDTError)
+  {
     guard offset >= headerSize else {
       throw .badHeader(field: field, value: offset, reason: "points into the \(headerSize)-byte header")
     }

@@ -88,7 +88,8 @@ public struct FlatDeviceTree: Sendable {
         let name = UnsafeRawBufferPointer(start: fdt + Int(entry.name), count: Int(entry.nameLength))
         if matches(name) {
           let text = String(decoding: name, as: UTF8.self)
-          return Node(offset: entry.offset, path: parent.path == "/" ? "/" + text : parent.path + "/" + text, entry: child)
+          return Node(
+            offset: entry.offset, path: parent.path == "/" ? "/" + text : parent.path + "/" + text, entry: child)
         }
         child = entry.nextSibling
       }
@@ -120,7 +121,8 @@ public struct FlatDeviceTree: Sendable {
         let first = Int(entry.firstProperty)
         for property in outline.properties[first..<(first + Int(entry.propertyCount))]
         where Int(property.nameLength) == wanted.count
-          && UnsafeRawBufferPointer(start: fdt + Int(property.name), count: Int(property.nameLength)).elementsEqual(wanted)
+          && UnsafeRawBufferPointer(start: fdt + Int(property.name), count: Int(property.nameLength)).elementsEqual(
+            wanted)
         {
           return body(UnsafeRawBufferPointer(start: fdt + Int(property.value), count: Int(property.length)))
         }
@@ -188,7 +190,9 @@ public struct FlatDeviceTree: Sendable {
         for property in outline.properties[first..<(first + Int(entry.propertyCount))] {
           result.append(
             Property(
-              name: String(decoding: UnsafeRawBufferPointer(start: fdt + Int(property.name), count: Int(property.nameLength)), as: UTF8.self),
+              name: String(
+                decoding: UnsafeRawBufferPointer(start: fdt + Int(property.name), count: Int(property.nameLength)),
+                as: UTF8.self),
               value: Array(UnsafeRawBufferPointer(start: fdt + Int(property.value), count: Int(property.length)))))
         }
         return result

@@ -104,12 +104,16 @@ struct TreeOutline: Sendable {
           sawRoot = true
         }
         var recorded: Int32 = -1
-        if depth == 0 || (open[open.count - 1].entry >= 0 && entries[Int(open[open.count - 1].entry)].childrenRecorded) {
+        if depth == 0 || (open[open.count - 1].entry >= 0 && entries[Int(open[open.count - 1].entry)].childrenRecorded)
+        {
           recorded = Int32(entries.count)
-          var entry = Entry(offset: offset, depth: depth, name: Int32(name), nameLength: nameLength, firstProperty: Int32(properties.count))
+          var entry = Entry(
+            offset: offset, depth: depth, name: Int32(name), nameLength: nameLength,
+            firstProperty: Int32(properties.count))
           entry.childrenRecorded =
             depth == 0
-            || (depth == 1 && !sawReservedMemory && Self.isReservedMemory(UnsafeRawBufferPointer(start: fdt + name, count: Int(nameLength))))
+            || (depth == 1 && !sawReservedMemory
+              && Self.isReservedMemory(UnsafeRawBufferPointer(start: fdt + name, count: Int(nameLength))))
           if depth == 1 && entry.childrenRecorded { sawReservedMemory = true }
           entries.append(entry)
           if depth > 0 {
@@ -128,13 +132,16 @@ struct TreeOutline: Sendable {
         guard !open.isEmpty else { throw .badStructure(offset: offset, reason: "an FDT_END_NODE outside any node") }
         open.removeLast()
       case UInt32(FDT_PROP):
-        guard let owner = open.last else { throw .badStructure(offset: offset, reason: "a property outside the root node") }
+        guard let owner = open.last else {
+          throw .badStructure(offset: offset, reason: "a property outside the root node")
+        }
         guard let raw = fdt_offset_ptr(fdt, offset, 12) else { throw Self.failure(-FDT_ERR_TRUNCATED, at: offset) }
         let length = UInt32(bigEndian: raw.loadUnaligned(fromByteOffset: 4, as: UInt32.self))
         let nameOffset = UInt32(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt32.self))
         guard UInt64(offset) + 12 + UInt64(length) <= structureSize else {
           throw .badStructure(
-            offset: offset, reason: "a property of length \(Hex.short(UInt64(length))) runs past the end of the structure block")
+            offset: offset,
+            reason: "a property of length \(Hex.short(UInt64(length))) runs past the end of the structure block")
         }
         next = Self.aligned(offset + 12 + Int32(length))
         var nameLength: Int32 = -1
@@ -145,7 +152,9 @@ struct TreeOutline: Sendable {
         } else {
           // libfdt bounds a version-16 name by totalsize only: keep it inside the strings block.
           let inside = nameOffset < header.stringsSize
-          let end = inside ? memchr(fdt + Int(header.stringsOffset) + Int(nameOffset), 0, Int(header.stringsSize - nameOffset)) : nil
+          let end =
+            inside
+            ? memchr(fdt + Int(header.stringsOffset) + Int(nameOffset), 0, Int(header.stringsSize - nameOffset)) : nil
           guard end != nil, fdt_get_string(fdt, Int32(nameOffset), &nameLength) != nil else {
             throw .badStructure(offset: offset, reason: "a property name outside the strings block or without its NUL")
           }

@@ -46,7 +46,9 @@ public struct ValidationContext: Sendable {
     if let banks = input.memoryOverride {
       self.statedBanks = banks.map { ("--memory", $0) }
     } else {
-      self.statedBanks = input.board.memoryNodes.filter(\.isAvailable).flatMap { node in node.banks.map { (node.path, $0) } }
+      self.statedBanks = input.board.memoryNodes.filter(\.isAvailable).flatMap { node in
+        node.banks.map { (node.path, $0) }
+      }
     }
     self.statedMemory = PhysicalRanges.merged(statedBanks.map(\.range))
     self.reservedMemoryIgnored =
@@ -101,9 +103,11 @@ extension ValidationContext {
   /// the kernel then reports as an overlap.
   func reuse(of range: PhysicalRange?, after failed: Reservation) -> String? {
     guard let range, let index = boot.reservations.firstIndex(of: failed) else { return nil }
-    guard let later = boot.reservations[(index + 1)...].first(where: {
-      $0.origin == .dynamicRegion && Self.isTaken($0) && ($0.range?.overlaps(range) ?? false)
-    }) else { return nil }
+    guard
+      let later = boot.reservations[(index + 1)...].first(where: {
+        $0.origin == .dynamicRegion && Self.isTaken($0) && ($0.range?.overlaps(range) ?? false)
+      })
+    else { return nil }
     return "\(later.path) was then placed on the freed range (the kernel prints OVERLAP DETECTED for the two)"
   }
 }

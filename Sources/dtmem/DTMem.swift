@@ -13,7 +13,8 @@ enum DTMem {
 
   static var commands: [any Command.Type] {
     [
-      Show.self, Simulate.self, ToMemmap.self, ToE820.self, ToDTS.self, ToOverlay.self, Apply.self, ValidateCommand.self,
+      Show.self, Simulate.self, ToMemmap.self, ToE820.self, ToDTS.self, ToOverlay.self, Apply.self,
+      ValidateCommand.self,
       DiffCommand.self,
     ]
   }
@@ -60,14 +61,19 @@ enum DTMem {
         FileIO.writeStandardOutput(rootHelp)
         return 0
       }
-      guard let command = command(named: words[1]) else { return fail(CLIError("help", "no subcommand '\(words[1])'\(subcommandHint)")) }
+      guard let command = command(named: words[1]) else {
+        return fail(CLIError("help", "no subcommand '\(words[1])'\(subcommandHint)"))
+      }
       FileIO.writeStandardOutput(HelpText.command(command.spec))
       return 0
     default:
       break
     }
     guard let command = command(named: first) else {
-      return fail(CLIError(first.hasPrefix("-") ? "dtmem" : first, first.hasPrefix("-") ? "unknown option '\(first)'" : "no such subcommand\(subcommandHint)"))
+      return fail(
+        CLIError(
+          first.hasPrefix("-") ? "dtmem" : first,
+          first.hasPrefix("-") ? "unknown option '\(first)'" : "no such subcommand\(subcommandHint)"))
     }
     do {
       let arguments = try ParsedArguments(Array(words.dropFirst()), spec: command.spec)

@@ -19,10 +19,13 @@ import Testing
     return directory
   }
 
-  static func expectOneLineError(_ result: TestSupport.Command.Result, mentioning text: String, sourceLocation: SourceLocation = #_sourceLocation) {
+  static func expectOneLineError(
+    _ result: TestSupport.Command.Result, mentioning text: String, sourceLocation: SourceLocation = #_sourceLocation
+  ) {
     #expect(result.status == 2, "status \(result.status): \(result.errorText)", sourceLocation: sourceLocation)
     #expect(
-      result.errorText.hasPrefix("dtmem: error: ") && result.errorText.split(separator: "\n").count == 1, "\(result.errorText)",
+      result.errorText.hasPrefix("dtmem: error: ") && result.errorText.split(separator: "\n").count == 1,
+      "\(result.errorText)",
       sourceLocation: sourceLocation)
     #expect(result.errorText.contains(text), "\(result.errorText)", sourceLocation: sourceLocation)
   }
@@ -46,13 +49,20 @@ import Testing
     defer { try? FileManager.default.removeItem(at: directory) }
     let out = directory.appendingPathComponent("out.dtb").path
     Self.expectOneLineError(
-      try DTMemBinary.run(["apply", "dts/qemu-virt-2g.dts", Self.fuzz("blob/issue14-overlay-nested-100-deep.dtbo"), "-o", out]),
+      try DTMemBinary.run([
+        "apply", "dts/qemu-virt-2g.dts", Self.fuzz("blob/issue14-overlay-nested-100-deep.dtbo"), "-o", out,
+      ]),
       mentioning: "nodes nested more than 62 deep below the root")
     Self.expectOneLineError(
-      try DTMemBinary.run(["apply", "dts/qemu-virt-2g.dts", Self.fuzz("blob/issue14-property-length-wraps.dtb"), "-o", out]),
+      try DTMemBinary.run([
+        "apply", "dts/qemu-virt-2g.dts", Self.fuzz("blob/issue14-property-length-wraps.dtb"), "-o", out,
+      ]),
       mentioning: "runs past the end of the structure block")
     Self.expectOneLineError(
-      try DTMemBinary.run(["apply", Self.fuzz("blob/issue14-header-version-2.dtb"), "dts/fixtures/overlay/reserved-overlap.dtso", "-o", out]),
+      try DTMemBinary.run([
+        "apply", Self.fuzz("blob/issue14-header-version-2.dtb"), "dts/fixtures/overlay/reserved-overlap.dtso", "-o",
+        out,
+      ]),
       mentioning: "version = 2")
     #expect(!FileManager.default.fileExists(atPath: out))
   }
@@ -82,18 +92,22 @@ import Testing
   /// The model's verdicts are warnings: the overlay is written and the run succeeds.
   @Test func toOverlayVerdictsAreNotErrorLines() throws {
     let result = try DTMemBinary.run([
-      "to-overlay", "dts/qemu-virt-2g.dts", "--cmdline", "memmap=1M$0x40200000", "--reserve", "0x40200000:0x2b20000:kernel",
+      "to-overlay", "dts/qemu-virt-2g.dts", "--cmdline", "memmap=1M$0x40200000", "--reserve",
+      "0x40200000:0x2b20000:kernel",
     ])
     #expect(result.status == 0)
     #expect(!result.errorText.contains("dtmem: error:"))
-    #expect(result.errorText.contains("dtmem: warning: /reserved-memory/memmap@40200000: the kernel fails it: no-map region overlaps kernel"))
+    #expect(
+      result.errorText.contains(
+        "dtmem: warning: /reserved-memory/memmap@40200000: the kernel fails it: no-map region overlaps kernel"))
   }
 
   // MARK: Text inputs
 
   @Test func duplicateJSONKeysAreRefused() throws {
     Self.expectOneLineError(
-      try DTMemBinary.run(["show", Self.fuzz("e820/issue14-duplicate-keys.json")]), mentioning: "duplicate key \"e820\" in one object")
+      try DTMemBinary.run(["show", Self.fuzz("e820/issue14-duplicate-keys.json")]),
+      mentioning: "duplicate key \"e820\" in one object")
   }
 
   /// A JSON string with \n made a two-line error; NUL and ESC reached the terminal.
@@ -102,7 +116,8 @@ import Testing
     Self.expectOneLineError(result, mentioning: #"'usa\x1b[2Jble\nsecond line\x00' is not an e820 type name"#)
     #expect(!result.standardError.contains(0x1b) && !result.standardError.contains(0))
     // Text output keeps its layout but escapes the rest: a model string with ESC.
-    let source = "/dts-v1/;\n/ { model = \"evil\\x1b]0;title\\x07board\"; #address-cells = <1>; #size-cells = <1>;\n"
+    let source =
+      "/dts-v1/;\n/ { model = \"evil\\x1b]0;title\\x07board\"; #address-cells = <1>; #size-cells = <1>;\n"
       + "memory@40000000 { device_type = \"memory\"; reg = <0x40000000 0x10000000>; }; };\n"
     let shown = try DTMemBinary.run(["show", "-"], input: Array(source.utf8))
     #expect(shown.status == 0, "\(shown.errorText)")
@@ -114,12 +129,17 @@ import Testing
   @Test func exitTwoPrintsExactlyOneLine() throws {
     let padding = String(repeating: "x", count: 2100)
     let result = try DTMemBinary.run([
-      "simulate", "--e820", "dts/fixtures/overlay/qemu-pc-5g.e820.log", "--cmdline", "memmap=exactmap memmap=1M@0 \(padding)",
+      "simulate", "--e820", "dts/fixtures/overlay/qemu-pc-5g.e820.log", "--cmdline",
+      "memmap=exactmap memmap=1M@0 \(padding)",
     ])
     Self.expectOneLineError(result, mentioning: "Invalid user supplied memory map")
     // The same warning on a run that completes is still printed.
-    let completes = try DTMemBinary.run(["simulate", "--e820", "dts/fixtures/overlay/qemu-pc-5g.e820.log", "--cmdline", "mem=3G \(padding)"])
-    #expect(completes.status == 0 && completes.errorText.contains("dtmem: warning: --cmdline: the command line is 2107 bytes"))
+    let completes = try DTMemBinary.run([
+      "simulate", "--e820", "dts/fixtures/overlay/qemu-pc-5g.e820.log", "--cmdline", "mem=3G \(padding)",
+    ])
+    #expect(
+      completes.status == 0 && completes.errorText.contains("dtmem: warning: --cmdline: the command line is 2107 bytes")
+    )
   }
 
   // MARK: Inputs that hang
@@ -131,11 +151,14 @@ import Testing
     #expect(mkfifo(fifo, 0o600) == 0)
     // open() of a FIFO without a writer used to block for ever.
     Self.expectOneLineError(try DTMemBinary.run(["show", fifo]), mentioning: "is a FIFO, not a regular file")
-    Self.expectOneLineError(try DTMemBinary.run(["show", "/dev/zero"]), mentioning: "is a character device, not a regular file")
     Self.expectOneLineError(
-      try DTMemBinary.run(["simulate", "dts/qemu-virt-2g.dts", "--cmdline-file", "/dev/zero"]), mentioning: "is a character device")
+      try DTMemBinary.run(["show", "/dev/zero"]), mentioning: "is a character device, not a regular file")
+    Self.expectOneLineError(
+      try DTMemBinary.run(["simulate", "dts/qemu-virt-2g.dts", "--cmdline-file", "/dev/zero"]),
+      mentioning: "is a character device")
     // Standard input and sysfs directories still work.
-    let piped = try DTMemBinary.run(["show", "-"], input: Array(try Data(contentsOf: Repository.path("dts/qemu-virt-2g.dts"))))
+    let piped = try DTMemBinary.run(
+      ["show", "-"], input: Array(try Data(contentsOf: Repository.path("dts/qemu-virt-2g.dts"))))
     #expect(piped.status == 0)
   }
 
@@ -164,7 +187,8 @@ import Testing
     } throws: { error in
       (error as? CLIError)?.why.hasPrefix("dtc wrote more than 512 bytes (dtmem's size limit") == true
     }
-    #expect(try DeviceTreeCompiler.compile(source, name: "board.dts", path: nil).starts(with: [0xd0, 0x0d, 0xfe, 0xed]))
+    #expect(
+      try DeviceTreeCompiler.compile(source, name: "board.dts", path: nil).starts(with: [0xd0, 0x0d, 0xfe, 0xed]))
   }
 
   // MARK: Output
@@ -189,20 +213,24 @@ import Testing
     #expect(stat("/dev/null", &info) == 0 && (info.st_mode & S_IFMT) == S_IFCHR)
     // Refused: a directory, a dangling link.
     Self.expectOneLineError(
-      try DTMemBinary.run(["validate", "dts/qemu-virt-2g.dts", "-o", directory.path]), mentioning: "is a directory; refusing to write over it")
+      try DTMemBinary.run(["validate", "dts/qemu-virt-2g.dts", "-o", directory.path]),
+      mentioning: "is a directory; refusing to write over it")
     let dangling = directory.appendingPathComponent("dangling").path
     #expect(symlink(directory.appendingPathComponent("nowhere").path, dangling) == 0)
     Self.expectOneLineError(
-      try DTMemBinary.run(["to-e820", "dts/qemu-virt-2g.dts", "-o", dangling]), mentioning: "is a symbolic link to nothing")
+      try DTMemBinary.run(["to-e820", "dts/qemu-virt-2g.dts", "-o", dangling]),
+      mentioning: "is a symbolic link to nothing")
   }
 
   @Test func outputNeverOverwritesAnInputUnlessInPlace() throws {
     let directory = try Self.scratch()
     defer { try? FileManager.default.removeItem(at: directory) }
     let log = directory.appendingPathComponent("boot.log").path
-    try FileManager.default.copyItem(atPath: Repository.path("dts/fixtures/overlay/qemu-pc-5g.e820.log").path, toPath: log)
+    try FileManager.default.copyItem(
+      atPath: Repository.path("dts/fixtures/overlay/qemu-pc-5g.e820.log").path, toPath: log)
     let before = try Data(contentsOf: URL(fileURLWithPath: log))
-    Self.expectOneLineError(try DTMemBinary.run(["to-e820", log, "-o", log]), mentioning: "is the input \(log); refusing to overwrite it")
+    Self.expectOneLineError(
+      try DTMemBinary.run(["to-e820", log, "-o", log]), mentioning: "is the input \(log); refusing to overwrite it")
     // A hard link to the input is the input.
     let hard = directory.appendingPathComponent("hard.log").path
     #expect(link(log, hard) == 0)
@@ -213,7 +241,8 @@ import Testing
     try Data(try DTC.compile(file: Repository.path("dts/qemu-virt-2g.dts"))).write(to: URL(fileURLWithPath: base))
     let overlay = "dts/fixtures/overlay/reserved-overlap.dtso"
     Self.expectOneLineError(
-      try DTMemBinary.run(["apply", base, overlay, "-o", base]), mentioning: "refusing to overwrite it (--in-place lets OUT be BASE)")
+      try DTMemBinary.run(["apply", base, overlay, "-o", base]),
+      mentioning: "refusing to overwrite it (--in-place lets OUT be BASE)")
     let inPlace = try DTMemBinary.run(["apply", base, overlay, "-o", base, "--in-place"])
     #expect(inPlace.status <= 1, "\(inPlace.errorText)")
     #expect(try DTMemBinary.run(["show", base]).text.contains("fw@7e000000"))
@@ -223,11 +252,15 @@ import Testing
   @Test func fileNamesAreKeptAsBytes() throws {
     let directory = try Self.scratch()
     defer { try? FileManager.default.removeItem(at: directory) }
-    let script = "cd '\(directory.path)' && '\(DTMemBinary.url.path)' to-overlay --cmdline 'memmap=64M$0x90000000' -o \"$(printf 'out\\377.dtbo')\""
+    let script =
+      "cd '\(directory.path)' && '\(DTMemBinary.url.path)' to-overlay --cmdline 'memmap=64M$0x90000000' -o \"$(printf 'out\\377.dtbo')\""
     let result = try TestSupport.Command.run(["sh", "-c", script], directory: Repository.root)
     #expect(result.status == 0, "\(result.errorText)")
     let listing = try TestSupport.Command.run(["sh", "-c", "cd '\(directory.path)' && ls | od -An -tx1"])
-    #expect(listing.text.split(whereSeparator: \.isWhitespace) == ["6f", "75", "74", "ff", "2e", "64", "74", "62", "6f", "0a"])
+    #expect(
+      listing.text.split(whereSeparator: \.isWhitespace) == [
+        "6f", "75", "74", "ff", "2e", "64", "74", "62", "6f", "0a",
+      ])
   }
 
   @Test func argumentBytesRoundTrip() {
@@ -236,7 +269,9 @@ import Testing
       let bytes = (0..<Int(generator.next() % 24)).map { _ in UInt8(1 + generator.next() % 255) }
       let text = PathBytes.decode(bytes)
       #expect(PathBytes.bytes(text) == bytes)
-      if let valid = String(validating: bytes, as: UTF8.self), !valid.unicodeScalars.contains(where: { $0.value >= 0x10_FF80 }) {
+      if let valid = String(validating: bytes, as: UTF8.self),
+        !valid.unicodeScalars.contains(where: { $0.value >= 0x10_FF80 })
+      {
         #expect(text == valid)
       }
     }

@@ -42,7 +42,9 @@ import Testing
     let (_, board) = try DTC.board(source: recorded["dts"] as! String)
     let loader = (recorded["loader_reserved"] as? [[String: String]] ?? []).map { entry in
       LoaderReservation(
-        range: PhysicalRange(start: UInt64(entry["start"]!.dropFirst(2), radix: 16)!, size: UInt64(entry["size"]!.dropFirst(2), radix: 16)!)!,
+        range: PhysicalRange(
+          start: UInt64(entry["start"]!.dropFirst(2), radix: 16)!, size: UInt64(entry["size"]!.dropFirst(2), radix: 16)!
+        )!,
         label: entry["what"])
     }
     let configuration = Arm64BootConfiguration(
@@ -52,7 +54,9 @@ import Testing
       !unmodelled.contains { line.trimmingCharacters(in: .whitespaces).hasPrefix($0) }
         && !line.trimmingCharacters(in: .whitespaces).hasPrefix("x")
     }
-    return Replay(id: recorded["id"] as? String ?? "?", recorded: recorded, result: try Arm64Boot.simulate(configuration), expected: expected)
+    return Replay(
+      id: recorded["id"] as? String ?? "?", recorded: recorded, result: try Arm64Boot.simulate(configuration),
+      expected: expected)
   }
 
   static func cases() throws -> [[String: Any]] { try files.flatMap { try Repository.jsonLines($0) } }
@@ -63,7 +67,9 @@ import Testing
     var mismatches: [String] = []
     for recorded in cases {
       let replay = try Self.replay(recorded)
-      let exact = { (lines: [String]) in lines.filter { l in !Self.estimated.contains { l.hasPrefix($0) } && !l.hasPrefix("Kernel panic") } }
+      let exact = { (lines: [String]) in
+        lines.filter { l in !Self.estimated.contains { l.hasPrefix($0) } && !l.hasPrefix("Kernel panic") }
+      }
       var got = exact(replay.result.kernelLog)
       let want = exact(replay.expected)
       if recorded["reached_end"] as? Bool == false {
@@ -72,10 +78,13 @@ import Testing
         got = Array(got.prefix(want.count))
       }
       if got != want {
-        mismatches.append("\(replay.id):\n  kernel: \(want.joined(separator: "\n          "))\n  dtmem:  \(got.joined(separator: "\n          "))")
+        mismatches.append(
+          "\(replay.id):\n  kernel: \(want.joined(separator: "\n          "))\n  dtmem:  \(got.joined(separator: "\n          "))"
+        )
       }
       if let panic = replay.expected.first(where: { $0.hasPrefix("Kernel panic - not syncing: stack-protector") }) {
-        #expect(replay.result.panic.map { panic.contains($0) } == true, "\(replay.id): the model should predict \(panic)")
+        #expect(
+          replay.result.panic.map { panic.contains($0) } == true, "\(replay.id): the model should predict \(panic)")
       }
       // Every region the kernel printed is in the result at that address with those flags.
       for line in replay.expected where line.hasPrefix("OF: reserved mem: 0x") {
@@ -90,10 +99,14 @@ import Testing
       // Exactly the failed nodes fail.
       for line in replay.expected where line.contains("failed to allocate memory for node") {
         let name = line.split(separator: "'")[1]
-        #expect(replay.result.reservations.contains { $0.name == name && $0.status.name == "failed" }, "\(replay.id): \(name) should fail")
+        #expect(
+          replay.result.reservations.contains { $0.name == name && $0.status.name == "failed" },
+          "\(replay.id): \(name) should fail")
       }
     }
-    #expect(mismatches.isEmpty, "\(mismatches.count) of \(cases.count) boots differ:\n\(mismatches.prefix(5).joined(separator: "\n"))")
+    #expect(
+      mismatches.isEmpty,
+      "\(mismatches.count) of \(cases.count) boots differ:\n\(mismatches.prefix(5).joined(separator: "\n"))")
   }
 
   /// The default CMA area and reserve_mem= are placed after allocations the model estimates;
@@ -116,6 +129,8 @@ import Testing
       }
     }
     #expect(cma.total >= 40 && cma.hits * 100 >= cma.total * 98, "default CMA base exact in \(cma.hits)/\(cma.total)")
-    #expect(reserveMem.total >= 8 && reserveMem.hits * 100 >= reserveMem.total * 85, "reserve_mem exact in \(reserveMem.hits)/\(reserveMem.total)")
+    #expect(
+      reserveMem.total >= 8 && reserveMem.hits * 100 >= reserveMem.total * 85,
+      "reserve_mem exact in \(reserveMem.hits)/\(reserveMem.total)")
   }
 }

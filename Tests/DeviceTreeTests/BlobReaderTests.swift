@@ -32,7 +32,10 @@ import Testing
     #expect(board.model == "test")
     #expect(board.memoryReservations == [RegTuple(address: 0x8000_0000, size: 0x1000)])
     #expect(board.memoryNodes.count == 2)
-    #expect(board.memoryNodes[0].reg?.tuples == [RegTuple(address: 0x8000_0000, size: 0x4000_0000), RegTuple(address: 0x1_0000_0000, size: 0x1000_0000)])
+    #expect(
+      board.memoryNodes[0].reg?.tuples == [
+        RegTuple(address: 0x8000_0000, size: 0x4000_0000), RegTuple(address: 0x1_0000_0000, size: 0x1000_0000),
+      ])
     #expect(board.memoryNodes[0].numaNodeID == 1)
     #expect(!board.memoryNodes[1].isAvailable)
     let reserved = try #require(board.reservedMemory)
@@ -55,7 +58,8 @@ import Testing
   }
 
   @Test func rootCellDefaultsAreTheKernels() throws {
-    let (_, board) = try DTC.board(source: "/dts-v1/;\n/ { memory { device_type = \"memory\"; reg = <0x40000000 0x10000000>; }; };")
+    let (_, board) = try DTC.board(
+      source: "/dts-v1/;\n/ { memory { device_type = \"memory\"; reg = <0x40000000 0x10000000>; }; };")
     #expect(board.rootCells == CellCounts.kernelRootDefault)
     #expect(!board.rootStatesAddressCells && !board.rootStatesSizeCells)
     #expect(board.memoryNodes[0].reg?.tuples == [RegTuple(address: 0x4000_0000, size: 0x1000_0000)])

@@ -1,8 +1,9 @@
-@testable import DeviceTree
 import Foundation
 import MemoryModel
 import TestSupport
 import Testing
+
+@testable import DeviceTree
 
 /// Blobs built to break the reader (issue 14, the fuzz corpus in Tests/Fixtures/fuzz/blob): every
 /// header field at its edges, properties that run off the structure block, trees too deep.
@@ -40,7 +41,9 @@ import Testing
     for version: UInt32 in 2...15 {
       let old = Self.with(Self.with(Self.sample, field: 5, version), field: 6, min(version, 2))
       let refusal = try #require(throws: FDTError.self) { try FlatDeviceTree(bytes: old) }
-      guard case .badHeader("version", version, _) = refusal else { throw TestFailure("version \(version): \(refusal)") }
+      guard case .badHeader("version", version, _) = refusal else {
+        throw TestFailure("version \(version): \(refusal)")
+      }
     }
   }
 
@@ -95,13 +98,17 @@ import Testing
   @Test func headerFieldEdgesMeanWhatTheySay() throws {
     let good = Self.sample
     let total = UInt32(good.count)
-    func field(_ index: Int, _ value: UInt32, _ refusedBecause: String?, sourceLocation: SourceLocation = #_sourceLocation) {
+    func field(
+      _ index: Int, _ value: UInt32, _ refusedBecause: String?, sourceLocation: SourceLocation = #_sourceLocation
+    ) {
       let bytes = Self.with(good, field: index, value)
       do {
         _ = try FlatDeviceTree(bytes: bytes)
         #expect(refusedBecause == nil, "field \(index) = \(value) accepted", sourceLocation: sourceLocation)
       } catch {
-        #expect(refusedBecause.map { error.description.contains($0) } == true, "field \(index) = \(value): \(error)", sourceLocation: sourceLocation)
+        #expect(
+          refusedBecause.map { error.description.contains($0) } == true, "field \(index) = \(value): \(error)",
+          sourceLocation: sourceLocation)
       }
     }
     field(0, 0xd00d_feee, "magic")
@@ -109,7 +116,8 @@ import Testing
     field(1, total + 1, "truncated")
     field(1, 0x8000_0000, "larger than libfdt's limit")
     field(2, 36, "off_dt_struct = 0x24: points into the 40-byte header")
-    field(2, Self.word(good, 2) + 1, "off_dt_struct = \(Hex.short(UInt64(Self.word(good, 2) + 1))): not aligned to 4 bytes")
+    field(
+      2, Self.word(good, 2) + 1, "off_dt_struct = \(Hex.short(UInt64(Self.word(good, 2) + 1))): not aligned to 4 bytes")
     field(2, total, "off_dt_struct")
     field(3, 0, "off_dt_strings = 0x0: points into the 40-byte header")
     field(3, total, "off_dt_strings")

@@ -15,11 +15,16 @@ import Testing
     "memmap=exactmap,640K@0,64M$0x10000000,1M%0x2000-1+12,512MB$1,0x10E#0x20 mem=4G@1G crashkernel=512M-2G:64M,2G-:128M@16M reserve_mem=64M:4096:trace",
   ]
   static let tokens: [[UInt8]] = [
-    Array("0x".utf8), Array("ffffffffffffffffffff".utf8), Array("18446744073709551616".utf8), Array("-".utf8), Array(",".utf8),
-    Array("[".utf8), Array("]".utf8), Array(":".utf8), Array(" : ".utf8), Array("%".utf8), Array("$".utf8), Array("@".utf8),
-    Array("!".utf8), Array("#".utf8), Array("+".utf8), Array("\n".utf8), Array("\r\n".utf8), [0], [0xff], [0xc3], Array("é".utf8),
-    Array("\"".utf8), Array("=".utf8), Array("16E".utf8), Array("K".utf8), Array("user: [mem ".utf8), Array("/start:".utf8),
-    Array("{".utf8), Array("}".utf8), Array("\\u0000".utf8), Array("exactmap".utf8), Array(" ".utf8), Array("-0x100000000".utf8),
+    Array("0x".utf8), Array("ffffffffffffffffffff".utf8), Array("18446744073709551616".utf8), Array("-".utf8),
+    Array(",".utf8),
+    Array("[".utf8), Array("]".utf8), Array(":".utf8), Array(" : ".utf8), Array("%".utf8), Array("$".utf8),
+    Array("@".utf8),
+    Array("!".utf8), Array("#".utf8), Array("+".utf8), Array("\n".utf8), Array("\r\n".utf8), [0], [0xff], [0xc3],
+    Array("é".utf8),
+    Array("\"".utf8), Array("=".utf8), Array("16E".utf8), Array("K".utf8), Array("user: [mem ".utf8),
+    Array("/start:".utf8),
+    Array("{".utf8), Array("}".utf8), Array("\\u0000".utf8), Array("exactmap".utf8), Array(" ".utf8),
+    Array("-0x100000000".utf8),
   ]
 
   static func mutate(_ input: [UInt8], _ random: inout SplitMix64) -> [UInt8] {
@@ -115,8 +120,10 @@ import Testing
 
   @Test func memmapItemsFromRandomPieces() {
     var random = SplitMix64(seed: 3)
-    let pieces = ["0", "1", "64", "0x", "ff", "K", "M", "G", "e", "E", "@", "#", "$", "!", "%", "-", "+", "1", "2", "12",
-      "0x100000000", "18446744073709551616", "exactmap", "junk", ",", ""]
+    let pieces = [
+      "0", "1", "64", "0x", "ff", "K", "M", "G", "e", "E", "@", "#", "$", "!", "%", "-", "+", "1", "2", "12",
+      "0x100000000", "18446744073709551616", "exactmap", "junk", ",", "",
+    ]
     for _ in 0..<50_000 {
       let text = (0..<Int(random.below(8))).map { _ in random.pick(pieces) }.joined()
       for item in MemmapParameter.parse(text) {

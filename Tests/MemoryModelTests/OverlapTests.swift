@@ -33,13 +33,20 @@ import Testing
       let ranges = Self.ranges(&generator, count: Int(generator.next() % 40))
       let overlaps = OverlapSweep.overlaps(ranges)
       // Before, in start order (equal starts: by index).
-      func before(_ a: Int, _ b: Int) -> Bool { ranges[a].start != ranges[b].start ? ranges[a].start < ranges[b].start : a < b }
-      let expected = Set(ranges.indices.filter { i in ranges.indices.contains { j in j != i && before(j, i) && ranges[j].overlaps(ranges[i]) } })
+      func before(_ a: Int, _ b: Int) -> Bool {
+        ranges[a].start != ranges[b].start ? ranges[a].start < ranges[b].start : a < b
+      }
+      let expected = Set(
+        ranges.indices.filter { i in
+          ranges.indices.contains { j in j != i && before(j, i) && ranges[j].overlaps(ranges[i]) }
+        })
       #expect(Set(overlaps.map(\.index)) == expected)
       #expect(overlaps.count == expected.count)
       for overlap in overlaps {
         #expect(before(overlap.partner, overlap.index) && ranges[overlap.partner].overlaps(ranges[overlap.index]))
-        #expect(overlap.count == ranges.indices.filter { $0 != overlap.index && ranges[$0].overlaps(ranges[overlap.index]) }.count)
+        #expect(
+          overlap.count
+            == ranges.indices.filter { $0 != overlap.index && ranges[$0].overlaps(ranges[overlap.index]) }.count)
       }
       // Every overlapping pair shows up: one of its two is reported.
       let reported = Set(overlaps.map(\.index))

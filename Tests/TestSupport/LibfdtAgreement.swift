@@ -17,7 +17,9 @@ public enum LibfdtAgreement {
         var property = fdt_first_property_offset(fdt, node)
         while property >= 0 {
           var length: Int32 = 0
-          guard let value = fdt_getprop_by_offset(fdt, property, nil, &length) else { return "unreadable property at \(property)" }
+          guard let value = fdt_getprop_by_offset(fdt, property, nil, &length) else {
+            return "unreadable property at \(property)"
+          }
           guard length >= 0, UnsafeRawPointer(value) + Int(length) <= fdt + raw.count else {
             return "the property at \(property) runs past the blob (length \(length))"
           }

@@ -21,11 +21,14 @@ enum OverlayHarness {
 
   /// A 2/2 base from a root body (`memory@…`, `reserved-memory { … }`).
   static func base(_ body: String, cells: (Int, Int) = (2, 2)) throws -> FlatDeviceTree {
-    let source = "/dts-v1/;\n/ {\n\t#address-cells = <\(cells.0)>;\n\t#size-cells = <\(cells.1)>;\n\tchosen { };\n\(body)\n};\n"
+    let source =
+      "/dts-v1/;\n/ {\n\t#address-cells = <\(cells.0)>;\n\t#size-cells = <\(cells.1)>;\n\tchosen { };\n\(body)\n};\n"
     return try FlatDeviceTree(bytes: DTC.compile(source: source))
   }
 
-  static func build(_ cmdline: String, base: FlatDeviceTree? = qemuVirt, loader: [LoaderReservation] = qemuLoader) throws -> OverlayResult {
+  static func build(_ cmdline: String, base: FlatDeviceTree? = qemuVirt, loader: [LoaderReservation] = qemuLoader)
+    throws -> OverlayResult
+  {
     try OverlayBuilder.build(
       OverlayParameters(KernelCommandLine(cmdline, limit: nil)), base: base,
       simulation: OverlaySimulation(loaderReservations: base == nil ? [] : loader))
@@ -34,7 +37,9 @@ enum OverlayHarness {
   /// The arm64 boot of a tree (no command line, QEMU's loader).
   static func boot(_ tree: FlatDeviceTree, loader: [LoaderReservation] = qemuLoader) throws -> BootResult {
     try Arm64Boot.simulate(
-      Arm64BootConfiguration(board: tree.boardMemory(), commandLine: KernelCommandLine(""), commandLineSource: "none", loaderReservations: loader))
+      Arm64BootConfiguration(
+        board: tree.boardMemory(), commandLine: KernelCommandLine(""), commandLineSource: "none",
+        loaderReservations: loader))
   }
 
   /// What x86 makes of `cmdline` on the e820 view of `base`: the map the parameters mean.
@@ -48,7 +53,9 @@ enum OverlayHarness {
 
   /// A map with some kinds replaced (the losses a device tree has), re-sanitized.
   static func replacing(_ map: MemoryMap, _ replacements: [RegionKind: RegionKind]) -> MemoryMap {
-    let entries = map.regions.map { MapEntry(start: $0.range.start, size: $0.range.size, kind: replacements[$0.kind] ?? $0.kind) }
+    let entries = map.regions.map {
+      MapEntry(start: $0.range.start, size: $0.range.size, kind: replacements[$0.kind] ?? $0.kind)
+    }
     return try! MemoryMap.sanitized(entries)
   }
 

@@ -6,7 +6,10 @@ import Validate
 
 @Suite struct MemoryDiffTests {
   /// A board: 2/2 cells, `memory` banks, `/reserved-memory` children, `/memreserve/` lines, bootargs.
-  static func board(memory: String = "<0x0 0x40000000 0x0 0x40000000>", children: String = "", memreserve: String = "", bootargs: String = "") throws -> ValidationContext {
+  static func board(
+    memory: String = "<0x0 0x40000000 0x0 0x40000000>", children: String = "", memreserve: String = "",
+    bootargs: String = ""
+  ) throws -> ValidationContext {
     let source = """
       /dts-v1/;
       \(memreserve)
@@ -18,7 +21,8 @@ import Validate
       };
       """
     let (_, board) = try DTC.board(source: source)
-    return try ValidationContext(ValidationInput(board: board, commandLine: bootargs, commandLineSource: "/chosen/bootargs"))
+    return try ValidationContext(
+      ValidationInput(board: board, commandLine: bootargs, commandLineSource: "/chosen/bootargs"))
   }
 
   static func kinds(_ a: ValidationContext, _ b: ValidationContext) -> [String] {
@@ -69,9 +73,11 @@ import Validate
   }
 
   @Test func memreserveCmdlineAndFailures() throws {
-    let a = try Self.board(children: "pool { compatible = \"shared-dma-pool\"; size = <0x0 0x400000>; };", bootargs: "console=ttyS0")
+    let a = try Self.board(
+      children: "pool { compatible = \"shared-dma-pool\"; size = <0x0 0x400000>; };", bootargs: "console=ttyS0")
     let b = try Self.board(
-      children: "pool { compatible = \"shared-dma-pool\"; size = <0x0 0x400000>; alloc-ranges = <0x0 0x10000000 0x0 0x1000000>; };",
+      children:
+        "pool { compatible = \"shared-dma-pool\"; size = <0x0 0x400000>; alloc-ranges = <0x0 0x10000000 0x0 0x1000000>; };",
       memreserve: "/memreserve/ 0x48000000 0x1000;", bootargs: "console=ttyS0 mem=512M")
     let kinds = Self.kinds(a, b)
     #expect(kinds.contains("memreserve added /memreserve/"))

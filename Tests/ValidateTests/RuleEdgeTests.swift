@@ -9,7 +9,8 @@ import Validate
 @Suite struct RuleEdgeTests {
   static func findings(_ source: String, commandLine: String = "") throws -> [Finding] {
     let (_, board) = try DTC.board(source: source)
-    return try Validator.validate(ValidationInput(board: board, commandLine: commandLine, commandLineSource: "--cmdline"))
+    return try Validator.validate(
+      ValidationInput(board: board, commandLine: commandLine, commandLineSource: "--cmdline"))
   }
 
   /// With 2/1 root cells a 16-byte property fails the kernel's length test (bytes modulo a
@@ -58,7 +59,8 @@ import Validate
         };
       };
       """)
-    #expect(findings.contains { $0.rule == "kernel-panic" && $0.path == "/reserved-memory" && $0.message.contains("stack") })
+    #expect(
+      findings.contains { $0.rule == "kernel-panic" && $0.path == "/reserved-memory" && $0.message.contains("stack") })
     #expect(findings.contains { $0.rule == "reserved-too-many" && $0.path == "/reserved-memory/d64" })
   }
 
@@ -125,7 +127,10 @@ import Validate
     let two = try Self.findings(board, commandLine: "mem=1280M mem=3G")
     let finding = try #require(two.first { $0.rule == "cmdline-mem-meaning" })
     #expect(finding.message.hasPrefix("mem=3G: arm64 keeps 2 GiB"))
-    #expect(finding.message.hasSuffix("x86 reads mem= as an address limit and would keep 256 MiB (0x40000000-0x4fffffff), the memory below 0x50000000"))
+    #expect(
+      finding.message.hasSuffix(
+        "x86 reads mem= as an address limit and would keep 256 MiB (0x40000000-0x4fffffff), the memory below 0x50000000"
+      ))
   }
 
   /// The kernel checks the cma= bypass before the alignment: a misaligned linux,cma-default

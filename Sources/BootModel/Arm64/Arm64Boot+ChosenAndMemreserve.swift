@@ -16,8 +16,10 @@ extension Arm64BootState {
       return []
     }
     memblock.reserve(header.address, header.size)
-    log.append("OF: fdt: Reserving \(header.size >> 10) KiB of memory at \(KernelFormat.llx(header.address)) for elfcorehdr")
-    reservations.append(Reservation(name: "elfcorehdr", path: path, origin: .elfCoreHeader, range: range, status: .reserved))
+    log.append(
+      "OF: fdt: Reserving \(header.size >> 10) KiB of memory at \(KernelFormat.llx(header.address)) for elfcorehdr")
+    reservations.append(
+      Reservation(name: "elfcorehdr", path: path, origin: .elfCoreHeader, range: range, status: .reserved))
     return []
   }
 
@@ -33,7 +35,9 @@ extension Arm64BootState {
       }
       memblock.reserve(entry.address, entry.size)
       reservations.append(
-        Reservation(name: "memreserve-\(index)", path: "/memreserve/", origin: .memoryReservationBlock, range: range, status: .reserved))
+        Reservation(
+          name: "memreserve-\(index)", path: "/memreserve/", origin: .memoryReservationBlock, range: range,
+          status: .reserved))
     }
     return notes
   }

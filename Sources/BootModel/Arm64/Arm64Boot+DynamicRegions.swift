@@ -19,8 +19,11 @@ extension Arm64BootState {
       diagnostics.append(
         Diagnostic(
           .error, at: node.path,
-          "\(dynamicChildren.count) dynamic children: Linux 6.12 keeps them in a \(Self.maximumRecords)-entry array on the stack without a bound check; the kernel panics (\(message)) before its console is up, so the boot just hangs"))
-      return ["\(dynamicChildren.count) dynamic children overflow the kernel's \(Self.maximumRecords)-entry array: panic"]
+          "\(dynamicChildren.count) dynamic children: Linux 6.12 keeps them in a \(Self.maximumRecords)-entry array on the stack without a bound check; the kernel panics (\(message)) before its console is up, so the boot just hangs"
+        ))
+      return [
+        "\(dynamicChildren.count) dynamic children overflow the kernel's \(Self.maximumRecords)-entry array: panic"
+      ]
     }
     return []
   }
@@ -58,12 +61,16 @@ extension Arm64BootState {
     if let ranges = child.allocRanges {
       guard ranges.byteLength % tupleBytes == 0 else {
         log.append("OF: reserved mem: invalid alloc-ranges property in '\(child.name)', skipping node.")
-        fail("alloc-ranges is \(ranges.byteLength) bytes, not a multiple of one (address, size) tuple", size: size, align: align)
+        fail(
+          "alloc-ranges is \(ranges.byteLength) bytes, not a multiple of one (address, size) tuple", size: size,
+          align: align)
         return
       }
       for window in ranges.tuples {
         base = 0
-        if let placed = allocateInRange(size: size, align: align, start: window.address, end: window.address &+ window.size, noMap: noMap) {
+        if let placed = allocateInRange(
+          size: size, align: align, start: window.address, end: window.address &+ window.size, noMap: noMap)
+        {
           base = placed
           break
         }
@@ -75,7 +82,9 @@ extension Arm64BootState {
     guard base != 0 else {
       log.append("OF: reserved mem: failed to allocate memory for node '\(child.name)': size \(KernelFormat.mib(size))")
       let where_ = child.allocRanges == nil ? "in free memory" : "in any alloc-ranges window"
-      fail("no free \(ByteCount.human(size)) block aligned to \(Hex.short(effectiveAlign)) \(where_)", size: size, align: effectiveAlign)
+      fail(
+        "no free \(ByteCount.human(size)) block aligned to \(Hex.short(effectiveAlign)) \(where_)", size: size,
+        align: effectiveAlign)
       return
     }
     let reservationIndex = reservations.count

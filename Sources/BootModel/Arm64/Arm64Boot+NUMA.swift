@@ -16,7 +16,9 @@ extension Arm64BootState {
         for node in layout.map(\.node).sorted() where !memblock.memory.contains(where: { $0.node == Int(node) }) {
           log.append("NUMA: Initmem setup node \(node) [<memory-less node>]")
         }
-        return ["memory assigned to NUMA nodes \(Set(layout.map(\.node)).sorted().map(String.init).joined(separator: ", "))"]
+        return [
+          "memory assigned to NUMA nodes \(Set(layout.map(\.node)).sorted().map(String.init).joined(separator: ", "))"
+        ]
       }
       log.append("NUMA: Warning: invalid memblk node")
     }

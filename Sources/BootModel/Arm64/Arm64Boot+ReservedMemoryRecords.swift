@@ -13,10 +13,12 @@ extension Arm64BootState {
       diagnostics.append(
         Diagnostic(
           .warning, at: child.path,
-          "the kernel's table of reserved regions is full (\(Self.maximumRecords)); this region stays reserved but is never initialised"))
+          "the kernel's table of reserved regions is full (\(Self.maximumRecords)); this region stays reserved but is never initialised"
+        ))
       return
     }
-    let record = ReservedMemoryRecord(childIndex: childIndex, name: child.name, base: base, size: size, reservationIndex: reservationIndex)
+    let record = ReservedMemoryRecord(
+      childIndex: childIndex, name: child.name, base: base, size: size, reservationIndex: reservationIndex)
     records.append(record)
     initialise(record, child, &log)
   }
@@ -41,7 +43,8 @@ extension Arm64BootState {
     } else {
       let end = record.base &+ record.size &- 1
       log.append(
-        "OF: reserved mem: \(KernelFormat.pa(record.base))..\(KernelFormat.pa(end)) (\(record.size / 1024) KiB) \(child.noMap ? "nomap" : "map") \(child.reusable ? "reusable" : "non-reusable") \(record.name)")
+        "OF: reserved mem: \(KernelFormat.pa(record.base))..\(KernelFormat.pa(end)) (\(record.size / 1024) KiB) \(child.noMap ? "nomap" : "map") \(child.reusable ? "reusable" : "non-reusable") \(record.name)"
+      )
     }
   }
 
@@ -64,12 +67,14 @@ extension Arm64BootState {
       }
       if reg.byteLength > tupleBytes {
         log.append(
-          "OF: reserved mem: fdt_scan_reserved_mem_reg_nodes() ignores \(reg.byteLength / tupleBytes - 1) regions in node '\(child.name)'")
+          "OF: reserved mem: fdt_scan_reserved_mem_reg_nodes() ignores \(reg.byteLength / tupleBytes - 1) regions in node '\(child.name)'"
+        )
       }
       guard let first = reg.tuples.first, first.size != 0,
         let reservationIndex = staticReservationIndex[index]
       else { continue }
-      saveNode(child, childIndex: index, base: first.address, size: first.size, reservationIndex: reservationIndex, &log)
+      saveNode(
+        child, childIndex: index, base: first.address, size: first.size, reservationIndex: reservationIndex, &log)
     }
     reportOverlaps(&log)
     return []
@@ -86,7 +91,8 @@ extension Arm64BootState {
     for (this, next) in zip(sorted, sorted.dropFirst()) where this.base &+ this.size > next.base {
       log.append("OF: reserved mem: OVERLAP DETECTED!")
       log.append(
-        "\(this.name) (\(KernelFormat.pa(this.base))--\(KernelFormat.pa(this.base &+ this.size))) overlaps with \(next.name) (\(KernelFormat.pa(next.base))--\(KernelFormat.pa(next.base &+ next.size)))")
+        "\(this.name) (\(KernelFormat.pa(this.base))--\(KernelFormat.pa(this.base &+ this.size))) overlaps with \(next.name) (\(KernelFormat.pa(next.base))--\(KernelFormat.pa(next.base &+ next.size)))"
+      )
     }
   }
 }

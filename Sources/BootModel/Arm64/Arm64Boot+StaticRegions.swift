@@ -11,7 +11,9 @@ extension Arm64BootState {
       let reason = "\(node.path) is ignored: " + node.formatProblems(rootCells: board.rootCells).joined(separator: "; ")
       for child in node.children {
         reservations.append(
-          Reservation(name: child.name, path: child.path, origin: child.reg != nil ? .staticRegion : .dynamicRegion, status: .failed(reason: reason)))
+          Reservation(
+            name: child.name, path: child.path, origin: child.reg != nil ? .staticRegion : .dynamicRegion,
+            status: .failed(reason: reason)))
       }
       return ["whole node ignored"]
     }
@@ -41,7 +43,10 @@ extension Arm64BootState {
           Reservation(
             name: child.name, path: child.path, origin: .staticRegion, noMap: child.noMap, reusable: child.reusable,
             compatible: child.compatible,
-            status: .failed(reason: "reg is \(reg.byteLength) bytes, not a multiple of one (address, size) tuple (\(tupleBytes) bytes with the root's cells); the kernel skips the node")))
+            status: .failed(
+              reason:
+                "reg is \(reg.byteLength) bytes, not a multiple of one (address, size) tuple (\(tupleBytes) bytes with the root's cells); the kernel skips the node"
+            )))
         continue
       }
       if reg.tuples.isEmpty {
@@ -60,7 +65,8 @@ extension Arm64BootState {
         }
         if case .failed = status {
           log.append(
-            "OF: reserved mem: Reserved memory: failed to reserve memory for node '\(child.name)': base \(KernelFormat.pa(tuple.address)), size \(KernelFormat.mib(tuple.size))")
+            "OF: reserved mem: Reserved memory: failed to reserve memory for node '\(child.name)': base \(KernelFormat.pa(tuple.address)), size \(KernelFormat.mib(tuple.size))"
+          )
         }
         let range = tuple.cappedRange
         if tupleIndex == 0 { staticReservationIndex[index] = reservations.count }
@@ -86,7 +92,8 @@ extension Arm64BootState {
           r.status.holdsMemory && r.range?.overlaps(range) == true
         }.map { "\($0.name) \($0.range!)" }
         let what = culprits.isEmpty ? "memory already reserved" : culprits.joined(separator: ", ")
-        return "no-map region overlaps \(what); the kernel refuses to unmap it (-EBUSY) and leaves it mapped and unreserved"
+        return
+          "no-map region overlaps \(what); the kernel refuses to unmap it (-EBUSY) and leaves it mapped and unreserved"
       }
       memblock.setFlag(.noMap, true, tuple.address, tuple.size)
       return nil

@@ -1,5 +1,5 @@
-internal import MemoryModel
 internal import Firmware
+internal import MemoryModel
 
 /// The arm64 boot model: Linux 6.12's `setup_arch()` as far as memory goes, one named step per
 /// kernel phase, each step following the kernel function it names.
@@ -30,7 +30,8 @@ public enum Arm64Boot {
           configuration.board.memoryNodes.isEmpty
           ? "the blob has no memory node (device_type = \"memory\")"
           : "the blob's memory nodes hold no memory (size 0, disabled or without reg)"
-        throw .noMemory("\(why); bootloaders usually fill it in. Give the RAM banks with --memory START:SIZE (repeatable)")
+        throw .noMemory(
+          "\(why); bootloaders usually fill it in. Give the RAM banks with --memory START:SIZE (repeatable)")
       }
     }
     var boot = Arm64BootState(configuration)
@@ -111,7 +112,8 @@ struct Arm64BootState {
     step("DT memory nodes", "early_init_dt_scan_memory() (drivers/of/fdt.c)") { boot, log in
       boot.scanMemoryNodes(&log)
     }
-    step("/chosen linux,usable-memory-range", "early_init_dt_check_for_usable_mem_range() (drivers/of/fdt.c)") { boot, _ in
+    step("/chosen linux,usable-memory-range", "early_init_dt_check_for_usable_mem_range() (drivers/of/fdt.c)") {
+      boot, _ in
       boot.applyUsableMemoryRange()
     }
     step("Early parameters", "parse_early_param() (init/main.c)") { boot, log in
@@ -129,7 +131,8 @@ struct Arm64BootState {
     step("Kernel image and loader reservations", "memblock_reserve(_text, _end - _text)") { boot, _ in
       boot.reserveLoaderRegions()
     }
-    step("/chosen linux,elfcorehdr", "fdt_reserve_elfcorehdr() (drivers/of/fdt.c; 6.12.100: before /reserved-memory)") { boot, log in
+    step("/chosen linux,elfcorehdr", "fdt_reserve_elfcorehdr() (drivers/of/fdt.c; 6.12.100: before /reserved-memory)") {
+      boot, log in
       boot.reserveElfCoreHeader(&log)
     }
     step("/reserved-memory: static regions", "fdt_scan_reserved_mem() → __reserved_mem_reserve_reg()") { boot, log in
@@ -141,7 +144,8 @@ struct Arm64BootState {
     step("/memreserve/ entries", "early_init_fdt_scan_reserved_mem() (drivers/of/fdt.c)") { boot, _ in
       boot.reserveHeaderEntries()
     }
-    step("/reserved-memory: static regions recorded", "fdt_scan_reserved_mem_reg_nodes() (unflatten_device_tree)") { boot, log in
+    step("/reserved-memory: static regions recorded", "fdt_scan_reserved_mem_reg_nodes() (unflatten_device_tree)") {
+      boot, log in
       boot.recordStaticRegions(&log)
     }
     step("NUMA nodes", "arch_numa_init() (drivers/base/arch_numa.c)") { boot, log in
@@ -150,11 +154,16 @@ struct Arm64BootState {
     step("Early memory node ranges", "free_area_init() (mm/mm_init.c)") { boot, log in
       for block in boot.memoryBlocks() {
         let node = String(block.node)
-        log.append("  node \(String(repeating: " ", count: max(0, 3 - node.count)))\(node): [mem \(KernelFormat.pa(block.range.start))-\(KernelFormat.pa(block.range.last))]")
+        log.append(
+          "  node \(String(repeating: " ", count: max(0, 3 - node.count)))\(node): [mem \(KernelFormat.pa(block.range.start))-\(KernelFormat.pa(block.range.last))]"
+        )
       }
       return []
     }
-    step("Kernel's own early allocations and the default CMA area (estimated)", "paging_init(), sparse_init(), dma_contiguous_reserve()") { boot, log in
+    step(
+      "Kernel's own early allocations and the default CMA area (estimated)",
+      "paging_init(), sparse_init(), dma_contiguous_reserve()"
+    ) { boot, log in
       boot.estimateKernelAllocations(&log)
     }
     step("reserve_mem=", "reserve_mem() (mm/memblock.c), after setup_arch()") { boot, log in
@@ -179,10 +188,13 @@ struct Arm64BootState {
   func e820View() -> MemoryMap {
     var entries: [MapEntry] = []
     for region in memblock.memory {
-      entries.append(MapEntry(start: region.base, size: region.size, kind: region.flags.contains(.noMap) ? .reserved : .usable))
+      entries.append(
+        MapEntry(start: region.base, size: region.size, kind: region.flags.contains(.noMap) ? .reserved : .usable))
     }
     for reservation in reservations where reservation.holdsMemoryInE820View {
-      if let range = reservation.range { entries.append(MapEntry(start: range.start, size: range.size, kind: .reserved)) }
+      if let range = reservation.range {
+        entries.append(MapEntry(start: range.start, size: range.size, kind: .reserved))
+      }
     }
     for region in board.persistentRegions where region.isAvailable {
       for range in region.reg?.nonEmptyRanges ?? [] {

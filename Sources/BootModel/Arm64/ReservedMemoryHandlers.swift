@@ -14,7 +14,9 @@ extension Arm64BootState {
 
   /// `__reserved_mem_init_node()`: nil on success (or when no handler matches, which the kernel
   /// also treats as success); otherwise what failed.
-  mutating func initialiseHandlers(_ record: ReservedMemoryRecord, _ child: ReservedRegionNode, _ log: inout [String]) -> HandlerFailure? {
+  mutating func initialiseHandlers(_ record: ReservedMemoryRecord, _ child: ReservedRegionNode, _ log: inout [String])
+    -> HandlerFailure?
+  {
     guard child.isSharedDMAPool else { return nil }
     // Handler 1: CMA; a reusable region it refuses, handler 2 refuses too.
     switch setUpCMA(record, child, &log) {
@@ -27,7 +29,9 @@ extension Arm64BootState {
       break
     }
     // Handler 2: coherent pool.
-    log.append("Reserved memory: created DMA memory pool at \(KernelFormat.pa(record.base)), size \(record.size / 0x10_0000) MiB")
+    log.append(
+      "Reserved memory: created DMA memory pool at \(KernelFormat.pa(record.base)), size \(record.size / 0x10_0000) MiB"
+    )
     log.append("OF: reserved mem: initialized node \(record.name), compatible id shared-dma-pool")
     return nil
   }
@@ -40,20 +44,25 @@ extension Arm64BootState {
   }
 
   /// `rmem_cma_setup()` (6.12).
-  mutating func setUpCMA(_ record: ReservedMemoryRecord, _ child: ReservedRegionNode, _ log: inout [String]) -> CMASetup {
+  mutating func setUpCMA(_ record: ReservedMemoryRecord, _ child: ReservedRegionNode, _ log: inout [String]) -> CMASetup
+  {
     if cmaCommandLineSize != nil && child.cmaDefault {
       log.append("Reserved memory: bypass \(record.name) node, using cmdline CMA params instead")
       return .refused((.cmaBypassed, "linux,cma-default is bypassed because cma= is on the command line"))
     }
     guard child.reusable else { return .notCMA }
     guard !child.noMap else {
-      return .refused((.reusableWithNoMap, "reusable together with no-map: neither the CMA nor the DMA pool handler accepts it"))
+      return .refused(
+        (.reusableWithNoMap, "reusable together with no-map: neither the CMA nor the DMA pool handler accepts it"))
     }
     let minimum = configuration.pageSize.cmaMinimumAlignment
     guard (record.base | record.size) & (minimum - 1) == 0 else {
       log.append("Reserved memory: incorrect alignment of CMA region")
       return .refused(
-        (.cmaMisaligned, "CMA needs base and size aligned to \(ByteCount.human(minimum)) (got base \(Hex.short(record.base)), size \(Hex.short(record.size)))"))
+        (
+          .cmaMisaligned,
+          "CMA needs base and size aligned to \(ByteCount.human(minimum)) (got base \(Hex.short(record.base)), size \(Hex.short(record.size)))"
+        ))
     }
     // cma_init_reserved_mem(): slots, a non-empty reserved range.
     guard cmaAreas < Self.cmaAreaSlots else {
@@ -67,7 +76,9 @@ extension Arm64BootState {
     }
     cmaAreas += 1
     if child.cmaDefault { hasDefaultCMAArea = true }
-    log.append("Reserved memory: created CMA memory pool at \(KernelFormat.pa(record.base)), size \(record.size / 0x10_0000) MiB")
+    log.append(
+      "Reserved memory: created CMA memory pool at \(KernelFormat.pa(record.base)), size \(record.size / 0x10_0000) MiB"
+    )
     return .created
   }
 }

@@ -26,7 +26,13 @@ struct CrashKernelPlacement {
     log.append(contentsOf: outcome.kernelMessages)
     guard let request = outcome.request else {
       let why = outcome.refusal ?? "nothing to reserve"
-      return ([Reservation(name: "crashkernel", path: "cmdline", origin: .crashKernel, status: .failed(reason: "the kernel reserves nothing: \(why)"))], ["nothing reserved: \(why)"])
+      return (
+        [
+          Reservation(
+            name: "crashkernel", path: "cmdline", origin: .crashKernel,
+            status: .failed(reason: "the kernel reserves nothing: \(why)"))
+        ], ["nothing reserved: \(why)"]
+      )
     }
     var notes = ["\(request.text): \(ByteCount.human(request.size))"]
     func failed(_ why: String) -> Reservation {
@@ -41,16 +47,19 @@ struct CrashKernelPlacement {
     var placed: UInt64? = nil
     var triedOther = false
     while placed == nil {
-      placed = memblock.allocate(size: request.size, align: alignment, start: window.start, end: window.end, pageSize: pageSize)
+      placed = memblock.allocate(
+        size: request.size, align: alignment, start: window.start, end: window.end, pageSize: pageSize)
       if placed != nil { break }
       if request.base != nil {
         log.append("crashkernel reservation failed - memory is in use.")
-        let why = "[\(Hex.short(window.start)), \(Hex.short(window.end))) holds no free, \(ByteCount.human(alignment))-aligned \(ByteCount.human(request.size)) of memory"
+        let why =
+          "[\(Hex.short(window.start)), \(Hex.short(window.end))) holds no free, \(ByteCount.human(alignment))-aligned \(ByteCount.human(request.size)) of memory"
         return ([failed(why)], notes + ["the fixed base cannot be used"])
       }
       guard !triedOther else {
         log.append("cannot allocate crashkernel (size:\(Hex.short(request.size)))")
-        let why = "no free, \(ByteCount.human(alignment))-aligned \(ByteCount.human(request.size)) of memory below \(Hex.short(highLimit))"
+        let why =
+          "no free, \(ByteCount.human(alignment))-aligned \(ByteCount.human(request.size)) of memory below \(Hex.short(highLimit))"
         return ([failed(why)], notes + ["no room"])
       }
       // A plain request falls back above the low window (and then needs low memory too); a
@@ -66,21 +75,30 @@ struct CrashKernelPlacement {
     let base = placed!
     var allocations: [Reservation] = []
     if base >= lowLimit && lowSize != 0 {
-      guard let low = memblock.allocate(size: lowSize, align: alignment, start: 0, end: lowLimit, pageSize: pageSize) else {
+      guard let low = memblock.allocate(size: lowSize, align: alignment, start: 0, end: lowLimit, pageSize: pageSize)
+      else {
         log.append("cannot allocate crashkernel low memory (size:\(Hex.short(lowSize))).")
         memblock.freeReserved(base, request.size)
-        return ([failed("the \(ByteCount.human(lowSize)) of low memory it needs below \(Hex.short(lowLimit)) do not fit")], notes + ["no room for the low part"])
+        return (
+          [failed("the \(ByteCount.human(lowSize)) of low memory it needs below \(Hex.short(lowLimit)) do not fit")],
+          notes + ["no room for the low part"]
+        )
       }
-      log.append("crashkernel low memory reserved: \(Hex.padded(low, width: 8)) - \(Hex.padded(low &+ lowSize, width: 8)) (\(lowSize >> 20) MB)")
+      log.append(
+        "crashkernel low memory reserved: \(Hex.padded(low, width: 8)) - \(Hex.padded(low &+ lowSize, width: 8)) (\(lowSize >> 20) MB)"
+      )
       allocations.append(
         Reservation(
-          name: "crashkernel (low)", path: "cmdline", origin: .crashKernel, range: PhysicalRange(start: low, size: lowSize),
+          name: "crashkernel (low)", path: "cmdline", origin: .crashKernel,
+          range: PhysicalRange(start: low, size: lowSize),
           requestedSize: lowSize, alignment: alignment, status: .estimated(reason: estimateReason)))
     }
-    log.append("crashkernel reserved: \(Hex.padded(base)) - \(Hex.padded(base &+ request.size)) (\(request.size >> 20) MB)")
+    log.append(
+      "crashkernel reserved: \(Hex.padded(base)) - \(Hex.padded(base &+ request.size)) (\(request.size >> 20) MB)")
     allocations.append(
       Reservation(
-        name: "crashkernel", path: "cmdline", origin: .crashKernel, range: PhysicalRange(start: base, size: request.size),
+        name: "crashkernel", path: "cmdline", origin: .crashKernel,
+        range: PhysicalRange(start: base, size: request.size),
         requestedSize: request.size, alignment: alignment, status: .estimated(reason: estimateReason)))
     notes.append("crash kernel at \(Hex.short(base)) (predicted)")
     return (allocations, notes)

@@ -37,7 +37,8 @@ extension X86BootState {
           ))
       }
     }
-    let header = configuration.firmwareLabel == "extended" ? "extended physical RAM map:" : "BIOS-provided physical RAM map:"
+    let header =
+      configuration.firmwareLabel == "extended" ? "extended physical RAM map:" : "BIOS-provided physical RAM map:"
     log.append(header)
     for entry in table.entries {
       log.append("\(configuration.firmwareLabel): " + E820Dmesg.line(entry))
@@ -62,16 +63,21 @@ extension X86BootState {
       case .entryWraps(let entry):
         why = "the entry \(E820Table.describe(entry.start, entry.size)) ends at or past 2^64"
       }
-      diagnostics.append(Diagnostic(.error, at: configuration.commandLineSource, "Invalid user supplied memory map: \(why)"))
+      diagnostics.append(
+        Diagnostic(.error, at: configuration.commandLineSource, "Invalid user supplied memory map: \(why)"))
       // early_panic(): the message, then the panic (no user-defined map is printed).
-      stop("Invalid user supplied memory map", printing: "Kernel panic - not syncing: Invalid user supplied memory map", &log)
+      stop(
+        "Invalid user supplied memory map", printing: "Kernel panic - not syncing: Invalid user supplied memory map",
+        &log)
       return ["the kernel panics: \(why)"]
     case .success(let map):
       table.replace(with: map)
       finalMap = map
       log.append("user-defined physical RAM map:")
       for region in map.regions { log.append("user: " + E820Dmesg.line(region.range, region.kind)) }
-      return ["\(map.regions.count) entries: \(ByteCount.human(map.totalSize(of: .usable))) usable (firmware: \(ByteCount.human(firmwareMap.totalSize(of: .usable))))"]
+      return [
+        "\(map.regions.count) entries: \(ByteCount.human(map.totalSize(of: .usable))) usable (firmware: \(ByteCount.human(firmwareMap.totalSize(of: .usable))))"
+      ]
     }
   }
 

@@ -58,7 +58,8 @@ extension X86BootState {
   /// run of regions that touch each other and start from a usable one.
   func firmwareBacksMemory(at address: UInt64) -> Bool {
     let regions = firmwareMap.regions
-    guard var index = regions.lastIndex(where: { $0.range.start <= address }), regions[index].range.contains(address) else {
+    guard var index = regions.lastIndex(where: { $0.range.start <= address }), regions[index].range.contains(address)
+    else {
       return false
     }
     while true {

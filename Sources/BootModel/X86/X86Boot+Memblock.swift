@@ -13,7 +13,8 @@ extension X86BootState {
     trimmed.remove(0xa_0000, 0x10_0000 - 0xa_0000, only: .usable, log: &log)
     let entries: [MapEntry]
     switch trimmed.sanitized() {
-    case .success(let map): entries = map.regions.map { MapEntry(start: $0.range.start, size: $0.range.size, kind: $0.kind) }
+    case .success(let map):
+      entries = map.regions.map { MapEntry(start: $0.range.start, size: $0.range.size, kind: $0.kind) }
     case .failure: entries = trimmed.entries
     }
     for entry in entries where entry.kind == .softReserved {

@@ -86,18 +86,22 @@ struct X86BootState {
       boot.finishEarlyParameters(&log)
     }
     guard panic == nil else { return }
-    step("Memory handed to memblock", "trim_bios_range(), e820__memblock_setup() (arch/x86/kernel/setup.c, e820.c)") { boot, log in
+    step("Memory handed to memblock", "trim_bios_range(), e820__memblock_setup() (arch/x86/kernel/setup.c, e820.c)") {
+      boot, log in
       boot.setUpMemblock(&log)
     }
     // parse_crashkernel() sizes the ranges form by memblock_phys_mem_size().
     if let crashKernel = CrashKernelParameter.parse(configuration.commandLine.text, systemRAM: memblock.memorySize) {
-      step("crashkernel=", "arch_reserve_crashkernel() → reserve_crashkernel_generic() (kernel/crash_reserve.c)") { boot, log in
+      step("crashkernel=", "arch_reserve_crashkernel() → reserve_crashkernel_generic() (kernel/crash_reserve.c)") {
+        boot, log in
         boot.reserveCrashKernel(crashKernel, &log)
       }
     }
     if !ReserveMemPlacement.requests(in: configuration.commandLine).isEmpty {
       step("reserve_mem=", "reserve_mem() (mm/memblock.c), after setup_arch()") { boot, _ in
-        ReserveMemPlacement.place(boot.configuration.commandLine, memblock: &boot.memblock, pageSize: X86BootState.pageSize, reservations: &boot.reservations)
+        ReserveMemPlacement.place(
+          boot.configuration.commandLine, memblock: &boot.memblock, pageSize: X86BootState.pageSize,
+          reservations: &boot.reservations)
       }
     }
     predictLaterFailures()

@@ -45,7 +45,8 @@ public struct OverlayCheck: Hashable, Sendable {
         }
         switch placed.status {
         case .allocated:
-          add(.info, "the arm64 model places it at \(placed.range.map(\.description) ?? "?") (\(ByteCount.human(size)))")
+          add(
+            .info, "the arm64 model places it at \(placed.range.map(\.description) ?? "?") (\(ByteCount.human(size)))")
         case .failed(let reason): add(.error, "the kernel cannot place it: \(reason)")
         default: break
         }
@@ -84,13 +85,16 @@ public struct OverlayCheck: Hashable, Sendable {
     /// What `range` collides with among them, apart from the reservations of `excluded` paths,
     /// as one message: one of them, and how many more (once per node, however many there are).
     func collision(_ range: PhysicalRange, excluding excluded: Set<String>) -> String? {
-      guard let found = index.last(overlapping: range, where: { !excluded.contains(reservations[$0].path) }) else { return nil }
+      guard let found = index.last(overlapping: range, where: { !excluded.contains(reservations[$0].path) }) else {
+        return nil
+      }
       let own = excluded.reduce(0) { count, path in
         count + (byPath[path] ?? []).filter { reservations[$0].range!.overlaps(range) }.count
       }
       let more = index.count(overlapping: range) - own - 1
       let other = reservations[found]
-      return "overlaps \(other.name) \(other.range!) (\(other.path))" + (more > 0 ? " and \(more) more reservation\(more == 1 ? "" : "s")" : "")
+      return "overlaps \(other.name) \(other.range!) (\(other.path))"
+        + (more > 0 ? " and \(more) more reservation\(more == 1 ? "" : "s")" : "")
     }
   }
 
@@ -109,7 +113,8 @@ public struct OverlayCheck: Hashable, Sendable {
         diagnostics.append(
           Diagnostic(
             .warning, at: before.path,
-            "the overlay moves the base's dynamic region from \(old) to \(new) (overlay children come first in /reserved-memory, so they are placed first)"))
+            "the overlay moves the base's dynamic region from \(old) to \(new) (overlay children come first in /reserved-memory, so they are placed first)"
+          ))
       }
     }
     return diagnostics

@@ -15,8 +15,10 @@ public enum MemoryDiff {
     changes += ParameterDiff.compare(a.commandLine, b.commandLine)
     var notes: [String] = []
     if let why = a.missingMemory ?? b.missingMemory {
-      let side = a.missingMemory != nil ? (b.missingMemory != nil ? "neither input" : "the first input") : "the second input"
-      notes.append("the simulated boots are not compared: \(side) states no memory (\(why.split(separator: ";").first ?? ""))")
+      let side =
+        a.missingMemory != nil ? (b.missingMemory != nil ? "neither input" : "the first input") : "the second input"
+      notes.append(
+        "the simulated boots are not compared: \(side) states no memory (\(why.split(separator: ";").first ?? ""))")
     } else {
       changes += SimulationDiff.compare(a.boot, b.boot)
     }
@@ -40,7 +42,9 @@ public enum MemoryDiff {
     if fa != fb {
       let kind = fa == nil ? "added" : fb == nil ? "removed" : "changed"
       changes.append(
-        MemoryChange(.structure, kind, at: b.reservedMemory?.path ?? a.reservedMemory?.path ?? "/reserved-memory", before: fa, after: fb, "/reserved-memory \(kind): \(MemoryChange.transition(fa, fb))"))
+        MemoryChange(
+          .structure, kind, at: b.reservedMemory?.path ?? a.reservedMemory?.path ?? "/reserved-memory", before: fa,
+          after: fb, "/reserved-memory \(kind): \(MemoryChange.transition(fa, fb))"))
     }
     return changes
   }
@@ -59,11 +63,16 @@ public enum MemoryDiff {
             .memory, "resized", at: new.path, before: Describe.sized(old.range), after: Describe.sized(new.range),
             "bank resized: \(Describe.sized(old.range)) → \(Describe.sized(new.range))"))
       } else {
-        changes.append(MemoryChange(.memory, "removed", at: old.path, before: Describe.sized(old.range), "bank removed: \(Describe.sized(old.range))"))
+        changes.append(
+          MemoryChange(
+            .memory, "removed", at: old.path, before: Describe.sized(old.range),
+            "bank removed: \(Describe.sized(old.range))"))
       }
     }
     for new in remaining {
-      changes.append(MemoryChange(.memory, "added", at: new.path, after: Describe.sized(new.range), "bank added: \(Describe.sized(new.range))"))
+      changes.append(
+        MemoryChange(
+          .memory, "added", at: new.path, after: Describe.sized(new.range), "bank added: \(Describe.sized(new.range))"))
     }
     return changes
   }
@@ -76,11 +85,15 @@ public enum MemoryDiff {
       if let index = remaining.firstIndex(of: entry) {
         remaining.remove(at: index)
       } else {
-        changes.append(MemoryChange(.memreserve, "removed", at: "/memreserve/", before: describe(entry), "entry removed: \(describe(entry))"))
+        changes.append(
+          MemoryChange(
+            .memreserve, "removed", at: "/memreserve/", before: describe(entry), "entry removed: \(describe(entry))"))
       }
     }
     for entry in remaining {
-      changes.append(MemoryChange(.memreserve, "added", at: "/memreserve/", after: describe(entry), "entry added: \(describe(entry))"))
+      changes.append(
+        MemoryChange(
+          .memreserve, "added", at: "/memreserve/", after: describe(entry), "entry added: \(describe(entry))"))
     }
     return changes
   }
@@ -101,7 +114,10 @@ public enum MemoryDiff {
     ]
     for (name, before, after) in properties where before != after {
       let kind = before == nil ? "added" : after == nil ? "removed" : "changed"
-      changes.append(MemoryChange(.chosen, kind, at: path, before: before, after: after, "\(name) \(kind): \(MemoryChange.transition(before, after))"))
+      changes.append(
+        MemoryChange(
+          .chosen, kind, at: path, before: before, after: after,
+          "\(name) \(kind): \(MemoryChange.transition(before, after))"))
     }
     return changes
   }

@@ -14,14 +14,16 @@ public enum RuleDocumentation {
 
   public static func json(_ rules: [any Rule] = RuleCatalog.all) -> JSONValue {
     .object([
-      ("rules",
-       .array(
-         rules.map { rule in
-           .object([
-             ("id", .string(rule.id)), ("severity", .string(rule.severity.rawValue)),
-             ("summary", .string(rule.summary)), ("documentation", .string(rule.documentation)),
-           ])
-         }))
+      (
+        "rules",
+        .array(
+          rules.map { rule in
+            .object([
+              ("id", .string(rule.id)), ("severity", .string(rule.severity.rawValue)),
+              ("summary", .string(rule.summary)), ("documentation", .string(rule.documentation)),
+            ])
+          })
+      )
     ])
   }
 
@@ -48,7 +50,8 @@ public enum RuleDocumentation {
     }
     for rule in rules {
       out += "\n## \(rule.id)\n\n**\(rule.severity.rawValue)** — \(rule.summary)\n\n\(rule.documentation)\n\n"
-      out += "Fixtures: [`\(rule.id).bad.dts`](../dts/fixtures/rules/\(rule.id).bad.dts), [`\(rule.id).good.dts`](../dts/fixtures/rules/\(rule.id).good.dts).\n"
+      out +=
+        "Fixtures: [`\(rule.id).bad.dts`](../dts/fixtures/rules/\(rule.id).bad.dts), [`\(rule.id).good.dts`](../dts/fixtures/rules/\(rule.id).good.dts).\n"
     }
     return out
   }

@@ -31,7 +31,8 @@ struct CmdlineMemmapAsMem: Rule {
         findings.append(
           finding(
             at: "cmdline",
-            "memmap=\(item.text): \(why); x86 then removes all RAM above \(ByteCount.human(limit)) like mem=\(ByteCount.compact(limit)) (ignored on arm64, but fatal to a command line shared with x86)"))
+            "memmap=\(item.text): \(why); x86 then removes all RAM above \(ByteCount.human(limit)) like mem=\(ByteCount.compact(limit)) (ignored on arm64, but fatal to a command line shared with x86)"
+          ))
       }
     }
     return findings

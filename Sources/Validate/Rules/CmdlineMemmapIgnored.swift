@@ -19,7 +19,8 @@ struct CmdlineMemmapIgnored: Rule {
     context.commandLine.parameters(named: "memmap").map { parameter in
       finding(
         at: "cmdline",
-        "\(parameter.text) is ignored on arm64 (no memmap= there; the kernel passes it to init as an unknown parameter): describe the region in /reserved-memory instead")
+        "\(parameter.text) is ignored on arm64 (no memmap= there; the kernel passes it to init as an unknown parameter): describe the region in /reserved-memory instead"
+      )
     }
   }
 }

@@ -23,7 +23,8 @@ struct CmdlineTooLong: Rule {
     return [
       finding(
         at: "cmdline",
-        "\(context.input.commandLine.utf8.count) bytes (\(context.input.commandLineSource)): the kernel keeps the first \(limit), so \(lost.count) parameter\(lost.count == 1 ? " is" : "s are") cut or lost: \(shown)")
+        "\(context.input.commandLine.utf8.count) bytes (\(context.input.commandLineSource)): the kernel keeps the first \(limit), so \(lost.count) parameter\(lost.count == 1 ? " is" : "s are") cut or lost: \(shown)"
+      )
     ]
   }
 }

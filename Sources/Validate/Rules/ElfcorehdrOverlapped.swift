@@ -22,7 +22,8 @@ struct ElfcorehdrOverlapped: Rule {
       let earlier = context.boot.reservations.prefix { $0 != r }
       let culprit = earlier.first { ValidationContext.isTaken($0) && ($0.range?.overlaps(range) ?? false) }
       let with = culprit.map { " (\(Describe.reservation($0)) \(Describe.range($0.range!)))" } ?? ""
-      return finding(at: r.path, "linux,elfcorehdr \(Describe.sized(range)) \(reason)\(with): \"elfcorehdr is overlapped\"")
+      return finding(
+        at: r.path, "linux,elfcorehdr \(Describe.sized(range)) \(reason)\(with): \"elfcorehdr is overlapped\"")
     }
   }
 }

@@ -23,10 +23,13 @@ struct MemoryOverlap: Rule {
       let shared = earlier.range.intersection(later.range)!
       let other = earlier.path == later.path ? "another bank of the same node" : earlier.path
       let more = overlap.count - 1
-      let others = more > 0 ? "; \(more) more bank\(more == 1 ? "" : "s") overlap \(Describe.range(banks[overlap.index].range))" : ""
+      let others =
+        more > 0
+        ? "; \(more) more bank\(more == 1 ? "" : "s") overlap \(Describe.range(banks[overlap.index].range))" : ""
       return finding(
         at: later.path,
-        "bank \(Describe.range(later.range)) overlaps \(Describe.range(earlier.range)) of \(other) by \(Describe.bytes(shared.size)) \(Describe.range(shared)): Linux uses the union, but one of the two is probably stale\(others)")
+        "bank \(Describe.range(later.range)) overlaps \(Describe.range(earlier.range)) of \(other) by \(Describe.bytes(shared.size)) \(Describe.range(shared)): Linux uses the union, but one of the two is probably stale\(others)"
+      )
     }
   }
 }

@@ -21,7 +21,8 @@ struct MemoryUnaligned: Rule {
     for node in context.board.memoryNodes where node.isAvailable {
       for tuple in node.bankSource?.tuples ?? [] where tuple.size != 0 {
         let range = tuple.cappedRange
-        let ignored = "OF: fdt: Ignoring memory block \(Hex.short(tuple.address)) - \(Hex.short(tuple.address &+ tuple.size))"
+        let ignored =
+          "OF: fdt: Ignoring memory block \(Hex.short(tuple.address)) - \(Hex.short(tuple.address &+ tuple.size))"
         if context.kernelLog.contains(ignored) {
           findings.append(
             finding(
@@ -34,7 +35,8 @@ struct MemoryUnaligned: Rule {
         findings.append(
           finding(
             at: node.path,
-            "bank \(tuple) is not aligned to the \(Describe.page(context.pageSize)) page: the kernel keeps \(Describe.range(kept)) and never uses the other \(Describe.bytes(range.size - kept.size))"))
+            "bank \(tuple) is not aligned to the \(Describe.page(context.pageSize)) page: the kernel keeps \(Describe.range(kept)) and never uses the other \(Describe.bytes(range.size - kept.size))"
+          ))
       }
     }
     return findings

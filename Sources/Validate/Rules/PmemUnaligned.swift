@@ -36,7 +36,8 @@ struct PmemUnaligned: Rule {
         findings.append(
           finding(
             at: region.path,
-            "\(Describe.sized(range)) is not aligned to the \(ByteCount.human(block)) memory block: \(parts.joined(separator: " and ")) cannot be hot-added as RAM by dax/kmem (usable \(Describe.range(usable)))"))
+            "\(Describe.sized(range)) is not aligned to the \(ByteCount.human(block)) memory block: \(parts.joined(separator: " and ")) cannot be hot-added as RAM by dax/kmem (usable \(Describe.range(usable)))"
+          ))
       }
     }
     return findings

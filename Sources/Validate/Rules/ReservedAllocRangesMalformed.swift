@@ -21,9 +21,15 @@ struct ReservedAllocRangesMalformed: Rule {
         let failure = context.failure(at: child.path)
       else { return nil }
       if ranges.isWellFormed {
-        return finding(at: child.path, "alloc-ranges is empty: there is no window to allocate in, so the kernel fails the node (\"failed to allocate memory\")")
+        return finding(
+          at: child.path,
+          "alloc-ranges is empty: there is no window to allocate in, so the kernel fails the node (\"failed to allocate memory\")"
+        )
       }
-      return finding(at: child.path, "\(failure.status.reason ?? "alloc-ranges is malformed"): \"invalid alloc-ranges property\", nothing is allocated")
+      return finding(
+        at: child.path,
+        "\(failure.status.reason ?? "alloc-ranges is malformed"): \"invalid alloc-ranges property\", nothing is allocated"
+      )
     }
   }
 }

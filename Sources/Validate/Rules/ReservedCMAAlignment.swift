@@ -5,7 +5,8 @@ internal import MemoryModel
 struct ReservedCMAAlignment: Rule {
   let id = "reserved-cma-alignment"
   let severity = Severity.error
-  let summary = "A reusable shared-dma-pool (CMA) region is not aligned to the CMA minimum; setup fails and it is freed."
+  let summary =
+    "A reusable shared-dma-pool (CMA) region is not aligned to the CMA minimum; setup fails and it is freed."
   let documentation = """
     rmem_cma_setup() (kernel/dma/contiguous.c) needs base and size to be multiples of \
     CMA_MIN_ALIGNMENT_BYTES — one pageblock: 2 MiB with 4K pages, 32 MiB with 16K, 512 MiB with \

@@ -21,7 +21,8 @@ struct ReservedMemoryUnsupported: Rule {
     return [
       finding(
         at: node.path,
-        "\(what): the kernel ignores /reserved-memory (\"unsupported node format, ignoring\") and none of its \(node.children.count) children is reserved")
+        "\(what): the kernel ignores /reserved-memory (\"unsupported node format, ignoring\") and none of its \(node.children.count) children is reserved"
+      )
     ]
   }
 }

@@ -21,7 +21,8 @@ struct ReservedMultipleReg: Rule {
       else { return nil }
       return finding(
         at: child.path,
-        "reg has \(reg.tuples.count) tuples: all are reserved, but the kernel records only the first \(reg.tuples[0]) (\"ignores \(reg.tuples.count - 1) regions\"), so drivers see only that one; use one node per range")
+        "reg has \(reg.tuples.count) tuples: all are reserved, but the kernel records only the first \(reg.tuples[0]) (\"ignores \(reg.tuples.count - 1) regions\"), so drivers see only that one; use one node per range"
+      )
     }
   }
 }

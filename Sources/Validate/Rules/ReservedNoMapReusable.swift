@@ -24,7 +24,9 @@ struct ReservedNoMapReusable: Rule {
       {
         return finding(at: child.path, reason)
       }
-      return finding(at: child.path, "no-map and reusable are mutually exclusive (reserved-memory binding): one of them is not what the driver gets")
+      return finding(
+        at: child.path,
+        "no-map and reusable are mutually exclusive (reserved-memory binding): one of them is not what the driver gets")
     }
   }
 }

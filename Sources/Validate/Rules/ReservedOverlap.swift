@@ -38,17 +38,23 @@ struct ReservedOverlap: Rule {
   /// `first` and `second` (in the kernel's order) overlap by `shared`, and `others` more
   /// reservations overlap `counted` (one of the two). Reported at the /reserved-memory node when
   /// there is one, else at the later entry.
-  func report(_ first: Reservation, _ second: Reservation, _ shared: PhysicalRange, others: Int, of counted: PhysicalRange) -> Finding {
+  func report(
+    _ first: Reservation, _ second: Reservation, _ shared: PhysicalRange, others: Int, of counted: PhysicalRange
+  ) -> Finding {
     let isNode: (Reservation) -> Bool = { $0.origin == .staticRegion || $0.origin == .dynamicRegion }
     let (here, there) = isNode(second) || !isNode(first) ? (second, first) : (first, second)
-    var message = "\(Describe.range(here.range!)) overlaps \(Describe.reservation(there)) \(Describe.range(there.range!)) by \(Describe.bytes(shared.size)) \(Describe.range(shared))"
+    var message =
+      "\(Describe.range(here.range!)) overlaps \(Describe.reservation(there)) \(Describe.range(there.range!)) by \(Describe.bytes(shared.size)) \(Describe.range(shared))"
     let origins: Set<Reservation.Origin> = [first.origin, second.origin]
     if origins == [.dynamicRegion, .memoryReservationBlock] {
-      message += ": Linux 6.12 places dynamic regions before it reserves /memreserve/ entries, so the allocator did not avoid it"
+      message +=
+        ": Linux 6.12 places dynamic regions before it reserves /memreserve/ entries, so the allocator did not avoid it"
     } else if origins.contains(.dynamicRegion) {
       message += ": the dynamic region was placed before the other was reserved"
     }
-    if others > 0 { message += "; \(others) more reservation\(others == 1 ? "" : "s") overlap \(Describe.range(counted))" }
+    if others > 0 {
+      message += "; \(others) more reservation\(others == 1 ? "" : "s") overlap \(Describe.range(counted))"
+    }
     let path = here.origin == .memoryReservationBlock ? "/memreserve/" : here.path
     return finding(at: path, message)
   }

@@ -20,7 +20,10 @@ struct ReservedSizeZero: Rule {
       if let reg = child.reg, reg.isWellFormed {
         for tuple in reg.tuples where tuple.size == 0 {
           findings.append(
-            finding(at: child.path, "reg tuple \(tuple) has size 0: the kernel fails it (\"failed to reserve memory for node '\(child.name)'\") and nothing is reserved"))
+            finding(
+              at: child.path,
+              "reg tuple \(tuple) has size 0: the kernel fails it (\"failed to reserve memory for node '\(child.name)'\") and nothing is reserved"
+            ))
         }
       } else if child.reg == nil, child.size?.value == 0 {
         findings.append(finding(at: child.path, "size is 0: nothing is reserved for this region"))

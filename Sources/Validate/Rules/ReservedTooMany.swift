@@ -18,7 +18,8 @@ struct ReservedTooMany: Rule {
     context.boot.reservations.filter { !$0.isRecorded }.map { r in
       finding(
         at: r.path,
-        "the kernel's table of reserved regions is full (64): this region stays reserved but is never initialised (\"not enough space for all defined regions.\")")
+        "the kernel's table of reserved regions is full (64): this region stays reserved but is never initialised (\"not enough space for all defined regions.\")"
+      )
     }
   }
 }

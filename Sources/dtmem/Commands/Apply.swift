@@ -33,8 +33,14 @@ struct Apply: Command {
       ArgumentSpec(valueName: "OVERLAY", help: "The overlay (.dtbo, or .dtso source with /plugin/;)."),
     ],
     options: [
-      .value("output", short: "o", "OUT", help: "The result blob (written atomically); required. Never BASE or OVERLAY unless --in-place."),
-      .flag("in-place", help: "Let OUT be BASE (replaced atomically once the result is checked): dtmem apply b.dtb o.dtbo -o b.dtb --in-place."),
+      .value(
+        "output", short: "o", "OUT",
+        help: "The result blob (written atomically); required. Never BASE or OVERLAY unless --in-place."),
+      .flag(
+        "in-place",
+        help:
+          "Let OUT be BASE (replaced atomically once the result is checked): dtmem apply b.dtb o.dtbo -o b.dtb --in-place."
+      ),
     ] + BootOptions.specs + [
       .flag("werror", help: "Exit 1 on warnings too."), .json,
     ])
@@ -81,7 +87,11 @@ struct Apply: Command {
         ("base", .string(baseTree.name)), ("overlay", .string(overlayTree.name)), ("output", .string(output)),
         ("size", .int(result.bytes.count)),
         ("changes", DiffRendering.json(changes, a: baseTree.name, b: output)["changes"] ?? .array([])),
-        ("findings", FindingJSON.render(ValidationRun(reports: [FileReport(file: output, findings: findings)]))["findings"] ?? .array([])),
+        (
+          "findings",
+          FindingJSON.render(ValidationRun(reports: [FileReport(file: output, findings: findings)]))["findings"]
+            ?? .array([])
+        ),
       ])
       FileIO.writeStandardOutput(document.rendered())
     } else {
@@ -109,8 +119,12 @@ struct Apply: Command {
       }
       blob = try DeviceTreeCompiler.compile(bytes, name: name, path: path == "-" ? nil : path, symbols: true)
     default:
-      let magic = bytes.prefix(4).map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
-      throw CLIError(name, "not a device tree blob (magic \(magic.isEmpty ? "none" : magic), expected d00dfeed) nor device tree source")
+      let magic = bytes.prefix(4).map {
+        String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16)
+      }.joined()
+      throw CLIError(
+        name,
+        "not a device tree blob (magic \(magic.isEmpty ? "none" : magic), expected d00dfeed) nor device tree source")
     }
     let input = try InputLoader.deviceTree(blob, name: name, format: format!)
     if overlay && !input.tree.isOverlay {

@@ -41,7 +41,9 @@ struct ToDTS: Command {
     arguments: [
       ArgumentSpec(
         valueName: "INPUT",
-        help: "An e820 log, /proc/iomem, /sys/firmware/memmap, dtmem JSON, a device tree, or memmap= text (file, text or -).")
+        help:
+          "An e820 log, /proc/iomem, /sys/firmware/memmap, dtmem JSON, a device tree, or memmap= text (file, text or -)."
+      )
     ],
     options: [
       .value("cmdline", "STRING", help: "x86 memmap=/mem= parameters to apply to an e820 INPUT first."),
@@ -122,14 +124,20 @@ struct ToDTS: Command {
     }
     switch loaded {
     case .deviceTree(let tree):
-      if commandLine != nil { throw CLIError("--cmdline", "applies to e820 inputs; a device tree's map is its own (see to-overlay)") }
+      if commandLine != nil {
+        throw CLIError("--cmdline", "applies to e820 inputs; a device tree's map is its own (see to-overlay)")
+      }
       return (try Simulation.e820View(tree, memory: nil), "\(tree.name) (its e820 view)")
     case .firmwareTable(let table):
       guard let commandLine else {
-        return (try table.sanitizedMap(final: true), "\(table.name) (\(table.finalEntries != nil ? "its user: table" : table.format.rawValue))")
+        return (
+          try table.sanitizedMap(final: true),
+          "\(table.name) (\(table.finalEntries != nil ? "its user: table" : table.format.rawValue))"
+        )
       }
       let configuration = X86BootConfiguration(
-        firmware: table.entries, firmwareLabel: table.label, commandLine: KernelCommandLine(commandLine), commandLineSource: "--cmdline")
+        firmware: table.entries, firmwareLabel: table.label, commandLine: KernelCommandLine(commandLine),
+        commandLineSource: "--cmdline")
       let result: BootResult
       do {
         result = try X86Boot.simulate(configuration)
@@ -142,11 +150,14 @@ struct ToDTS: Command {
   }
 
   static func fromCommandLine(_ text: String, source: String) throws(CLIError) -> MemoryMap {
-    let configuration = X86BootConfiguration(firmware: [], firmwareLabel: "none", commandLine: KernelCommandLine(text), commandLineSource: source)
+    let configuration = X86BootConfiguration(
+      firmware: [], firmwareLabel: "none", commandLine: KernelCommandLine(text), commandLineSource: source)
     let result = X86Boot.simulateWithoutFirmware(configuration)
     if let panic = result.panic {
       let why = result.panicCause?.message
-      let hint = why?.contains("at least 2") == true ? " (a one-range map needs a second item: memmap=0@0 counts and vanishes)" : ""
+      let hint =
+        why?.contains("at least 2") == true
+        ? " (a one-range map needs a second item: memmap=0@0 counts and vanishes)" : ""
       throw CLIError(source, "the x86 kernel stops: \"\(panic)\"" + (why.map { " — \($0)" } ?? "") + hint)
     }
     guard !result.e820.regions.isEmpty else {

@@ -75,11 +75,16 @@ struct ToOverlay: Command {
       """,
     arguments: [
       ArgumentSpec(
-        valueName: "BASE", help: "The base device tree (.dtb, .dts, -): its cells, memory and reservations.", isOptional: true)
+        valueName: "BASE", help: "The base device tree (.dtb, .dts, -): its cells, memory and reservations.",
+        isOptional: true)
     ],
     options: BootOptions.specs + [
-      .value("boot-cmdline", "STRING", help: "The arm64 command line the base boots with, for the model (default: its /chosen/bootargs)."),
-      .value("output", short: "o", "FILE", help: "Write the overlay here (atomically): source for .dtso/.dts, a blob for .dtbo/.dtb."),
+      .value(
+        "boot-cmdline", "STRING",
+        help: "The arm64 command line the base boots with, for the model (default: its /chosen/bootargs)."),
+      .value(
+        "output", short: "o", "FILE",
+        help: "Write the overlay here (atomically): source for .dtso/.dts, a blob for .dtbo/.dtb."),
       .json,
     ])
 
@@ -99,10 +104,12 @@ struct ToOverlay: Command {
 
   func run() throws(CLIError) -> Int32 {
     guard try boot.architecture(default: .arm64) == .arm64 else {
-      throw CLIError("--arch", "an overlay is for an arm64 device tree; the parameters are read with their x86 meaning anyway")
+      throw CLIError(
+        "--arch", "an overlay is for an arm64 device tree; the parameters are read with their x86 meaning anyway")
     }
     guard let (text, source) = boot.givenCommandLine else {
-      throw CLIError("--cmdline", "give the parameters to translate (e.g. --cmdline 'memmap=64M$0x90000000 reserve_mem=2M:4K:oops')")
+      throw CLIError(
+        "--cmdline", "give the parameters to translate (e.g. --cmdline 'memmap=64M$0x90000000 reserve_mem=2M:4K:oops')")
     }
     let parameters = OverlayParameters(KernelCommandLine(text, limit: nil))
     guard !parameters.entries.isEmpty else {
@@ -134,7 +141,9 @@ struct ToOverlay: Command {
     }
     if let output {
       let blobOutput = output.hasSuffix(".dtbo") || output.hasSuffix(".dtb")
-      try FileIO.write(blobOutput ? result.blob : Array(sourceText.utf8), to: output, inputs: (base.map { [$0] } ?? []) + boot.inputFiles)
+      try FileIO.write(
+        blobOutput ? result.blob : Array(sourceText.utf8), to: output,
+        inputs: (base.map { [$0] } ?? []) + boot.inputFiles)
     }
     if json {
       let document = OverlayDocument.render(result, source: sourceText, base: tree?.name, output: output)

@@ -91,7 +91,8 @@ enum InputLoader {
   }
 
   /// An already checked blob (the result of applying an overlay) with its memory facts.
-  static func deviceTree(_ tree: FlatDeviceTree, name: String, format: InputFormat) throws(CLIError) -> DeviceTreeInput {
+  static func deviceTree(_ tree: FlatDeviceTree, name: String, format: InputFormat) throws(CLIError) -> DeviceTreeInput
+  {
     do {
       return DeviceTreeInput(name: name, format: format, tree: tree, board: try tree.boardMemory())
     } catch {
@@ -128,18 +129,26 @@ enum DeviceTreeCompiler {
     switch output.stopped {
     case .timeLimit:
       throw CLIError(
-        name, "dtc did not finish within \(limits.seconds) s (dtmem's time limit for dtc; an /incbin/ of a device or an endless file?); stopped it")
+        name,
+        "dtc did not finish within \(limits.seconds) s (dtmem's time limit for dtc; an /incbin/ of a device or an endless file?); stopped it"
+      )
     case .outputLimit:
       throw CLIError(
-        name, "dtc wrote more than \(ByteCount.human(UInt64(limits.outputBytes))) (dtmem's size limit for a compiled blob; an /incbin/ of a large file?); stopped it")
+        name,
+        "dtc wrote more than \(ByteCount.human(UInt64(limits.outputBytes))) (dtmem's size limit for a compiled blob; an /incbin/ of a large file?); stopped it"
+      )
     case nil:
       break
     }
     guard output.status == 0, !output.standardOutput.isEmpty else {
-      let message = String(decoding: output.standardError, as: UTF8.self)
+      let message =
+        String(decoding: output.standardError, as: UTF8.self)
         .split(separator: "\n").first { $0.lowercased().contains("error") } ?? "exit status \(output.status)"
       // dtc reports a failed allocation as "FATAL ERROR: realloc() failed …".
-      let memory = message.contains("alloc") ? " (dtmem's \(ByteCount.human(UInt64(limits.memoryBytes))) memory limit for dtc; an /incbin/ of a large or endless file?)" : ""
+      let memory =
+        message.contains("alloc")
+        ? " (dtmem's \(ByteCount.human(UInt64(limits.memoryBytes))) memory limit for dtc; an /incbin/ of a large or endless file?)"
+        : ""
       throw CLIError(name, "dtc could not compile it: \(message)\(memory)")
     }
     return output.standardOutput

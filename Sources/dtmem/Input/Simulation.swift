@@ -17,7 +17,9 @@ enum Simulation {
     var inputNotes: [String] = []
 
     /// `command line (SOURCE): TEXT` for reports.
-    var commandLineLine: String { "command line (\(commandLineSource)): \(commandLine.isEmpty ? "(empty)" : commandLine)" }
+    var commandLineLine: String {
+      "command line (\(commandLineSource)): \(commandLine.isEmpty ? "(empty)" : commandLine)"
+    }
   }
 
   static func run(_ input: LoadedInput, _ options: BootOptions) throws(CLIError) -> Outcome {
@@ -33,7 +35,10 @@ enum Simulation {
       switch architecture {
       case .x86: return try x86(table, options)
       case .arm64:
-        throw CLIError("--arch arm64", "an e820 table has no arm64 boot: arm64 reads memory from a device tree (use --arch x86, or give a .dtb/.dts)")
+        throw CLIError(
+          "--arch arm64",
+          "an e820 table has no arm64 boot: arm64 reads memory from a device tree (use --arch x86, or give a .dtb/.dts)"
+        )
       }
     }
   }
@@ -82,11 +87,13 @@ enum Simulation {
     if options.givenCommandLine == nil, let logged = table.commandLine {
       (text, source) = (logged, "\(table.name): Command line")
     }
-    return try x86(table.entries, label: table.label, name: table.name, text: text, source: source, options, notes: table.notes)
+    return try x86(
+      table.entries, label: table.label, name: table.name, text: text, source: source, options, notes: table.notes)
   }
 
   static func x86(
-    _ entries: [MapEntry], label: String, name: String, text: String, source: String, _ options: BootOptions, notes: [String]
+    _ entries: [MapEntry], label: String, name: String, text: String, source: String, _ options: BootOptions,
+    notes: [String]
   ) throws(CLIError) -> Outcome {
     let commandLine = KernelCommandLine(text, limit: try options.commandLineLimit())
     let configuration = X86BootConfiguration(
@@ -112,7 +119,9 @@ enum Simulation {
   /// Options the x86 model has no use for are errors, not silently ignored.
   static func rejectArm64Options(_ options: BootOptions, memoryAllowed: Bool) throws(CLIError) {
     if !options.reserve.isEmpty {
-      throw CLIError("--reserve", "the x86 model does not use it (x86 reservations come from memmap=, crashkernel= and reserve_mem=)")
+      throw CLIError(
+        "--reserve", "the x86 model does not use it (x86 reservations come from memmap=, crashkernel= and reserve_mem=)"
+      )
     }
     if !memoryAllowed && !options.memory.isEmpty {
       throw CLIError("--memory", "replaces a device tree's memory nodes; an e820 table states its memory itself")

@@ -20,26 +20,34 @@ struct BootOptions {
   static let specs: [OptionSpec] = [
     .value(
       "cmdline", "STRING",
-      help: "Kernel parameters (a whole command line is fine; unrelated parameters are ignored). Default: /chosen/bootargs of a device tree input."),
+      help:
+        "Kernel parameters (a whole command line is fine; unrelated parameters are ignored). Default: /chosen/bootargs of a device tree input."
+    ),
     .value(
       "cmdline-file", "FILE",
-      help: "Read the kernel parameters from a file (e.g. /proc/cmdline; - for standard input) instead of --cmdline. One trailing newline is dropped."),
+      help:
+        "Read the kernel parameters from a file (e.g. /proc/cmdline; - for standard input) instead of --cmdline. One trailing newline is dropped."
+    ),
     .value("arch", "ARCH", help: "Boot model: x86 or arm64 (default: arm64 for device trees, x86 for e820 inputs)."),
     .value(
       "reserve", "START:SIZE[:LABEL]",
-      help: "Memory occupied before the kernel looks at /reserved-memory (kernel image: label kernel; the blob: label dtb; initrd, firmware); repeatable.",
+      help:
+        "Memory occupied before the kernel looks at /reserved-memory (kernel image: label kernel; the blob: label dtb; initrd, firmware); repeatable.",
       repeatable: true),
     .value(
-      "memory", "START:SIZE", help: "A RAM bank, replacing the blob's memory nodes (for blobs the bootloader fills in); repeatable.",
+      "memory", "START:SIZE",
+      help: "A RAM bank, replacing the blob's memory nodes (for blobs the bootloader fills in); repeatable.",
       repeatable: true),
     .value("page-size", "SIZE", help: "The arm64 kernel's page size: 4K, 16K or 64K.", default: "4K"),
     .value(
       "cmdline-size", "BYTES",
-      help: "The kernel's COMMAND_LINE_SIZE: it keeps at most this many bytes minus one of the command line (0: keep everything); what falls past it is not applied, and dtmem warns.",
+      help:
+        "The kernel's COMMAND_LINE_SIZE: it keeps at most this many bytes minus one of the command line (0: keep everything); what falls past it is not applied, and dtmem warns.",
       default: String(KernelCommandLine.kernelLimit)),
     .value(
       "e820-max-entries", "N",
-      help: "x86: the e820 table's capacity, E820_MAX_ENTRIES (0: unlimited); entries past it are dropped with 'too many entries'.",
+      help:
+        "x86: the e820 table's capacity, E820_MAX_ENTRIES (0: unlimited); entries past it are dropped with 'too many entries'.",
       default: String(X86BootConfiguration.debianTableCapacity)),
   ]
 

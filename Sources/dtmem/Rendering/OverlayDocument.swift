@@ -10,7 +10,13 @@ enum OverlayDocument {
     let checks = Dictionary(result.checks.map { ($0.node.path, $0) }, uniquingKeysWith: { first, _ in first })
     return .object([
       ("base", base.map { .string($0) } ?? .null),
-      ("cells", .object([("address", .int(Int(plan.cells.address))), ("size", .int(Int(plan.cells.size))), ("assumed", .bool(plan.cellsAssumed))])),
+      (
+        "cells",
+        .object([
+          ("address", .int(Int(plan.cells.address))), ("size", .int(Int(plan.cells.size))),
+          ("assumed", .bool(plan.cellsAssumed)),
+        ])
+      ),
       ("creates_reserved_memory", .bool(plan.createsReservedMemory)),
       ("output", output.map { .string($0) } ?? .null),
       ("mappings", .array(plan.mappings.map(mapping))),
@@ -50,12 +56,20 @@ enum OverlayDocument {
       range(r)
     case .memory(let banks):
       members.append(("effect", .string("memory")))
-      members.append(("banks", .array(banks.map { .object([("start", MapDocument.hex($0.start)), ("size", MapDocument.hex($0.size))]) })))
+      members.append(
+        (
+          "banks",
+          .array(banks.map { .object([("start", MapDocument.hex($0.start)), ("size", MapDocument.hex($0.size))]) })
+        ))
     case .memoryDisabled:
       members.append(("effect", .string("memory-disabled")))
     case .usableMemoryRange(let ranges):
       members.append(("effect", .string("usable-memory-range")))
-      members.append(("ranges", .array(ranges.map { .object([("start", MapDocument.hex($0.start)), ("size", MapDocument.hex($0.size))]) })))
+      members.append(
+        (
+          "ranges",
+          .array(ranges.map { .object([("start", MapDocument.hex($0.start)), ("size", MapDocument.hex($0.size))]) })
+        ))
     }
     members.append(("sources", .array(node.sources.map { .string($0) })))
     if let check {

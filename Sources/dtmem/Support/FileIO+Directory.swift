@@ -13,7 +13,9 @@ extension FileIO {
     var info = stat()
     if lstat(PathBytes.cString(path), &info) == 0 {
       guard (info.st_mode & S_IFMT) == S_IFDIR else { throw CLIError(path, "exists and is not a directory") }
-      guard (try directoryEntries(path)).isEmpty else { throw CLIError(path, "exists and is not empty; refusing to replace it") }
+      guard (try directoryEntries(path)).isEmpty else {
+        throw CLIError(path, "exists and is not empty; refusing to replace it")
+      }
     }
     var template = PathBytes.cString(path + ".dtmem-XXXXXX")
     guard mkdtemp(&template) != nil else {
@@ -34,7 +36,9 @@ extension FileIO {
         for component in components.dropLast() {
           directory += "/" + component
           if !created.contains(directory) {
-            guard mkdir(PathBytes.cString(directory), 0o755) == 0 || errno == EEXIST else { throw CLIError(directory, systemError()) }
+            guard mkdir(PathBytes.cString(directory), 0o755) == 0 || errno == EEXIST else {
+              throw CLIError(directory, systemError())
+            }
             created.append(directory)
           }
         }
@@ -43,7 +47,9 @@ extension FileIO {
         written.append(file)
       }
       guard chmod(PathBytes.cString(temporary), 0o755) == 0 else { throw CLIError(temporary, systemError()) }
-      guard rename(PathBytes.cString(temporary), PathBytes.cString(path)) == 0 else { throw CLIError(path, systemError()) }
+      guard rename(PathBytes.cString(temporary), PathBytes.cString(path)) == 0 else {
+        throw CLIError(path, systemError())
+      }
     } catch {
       cleanUp()
       throw error

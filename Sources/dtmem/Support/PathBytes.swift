@@ -18,7 +18,9 @@ enum PathBytes {
 
   /// `bytes` as a `String` that `bytes(_:)` turns back into exactly `bytes`.
   static func decode(_ bytes: [UInt8]) -> String {
-    if let text = String(validating: bytes, as: UTF8.self), !text.unicodeScalars.contains(where: { escapedByte($0) != nil }) {
+    if let text = String(validating: bytes, as: UTF8.self),
+      !text.unicodeScalars.contains(where: { escapedByte($0) != nil })
+    {
       return text
     }
     var scalars = String.UnicodeScalarView()

@@ -51,7 +51,9 @@ enum Subprocess {
     posix_spawn_file_actions_addclose(&actions, outPipe[0])
     posix_spawn_file_actions_addclose(&actions, errPipe[0])
 
-    var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { PathBytes.cString($0).withUnsafeBufferPointer { strdup($0.baseAddress!) } }
+    var argv: [UnsafeMutablePointer<CChar>?] = arguments.map {
+      PathBytes.cString($0).withUnsafeBufferPointer { strdup($0.baseAddress!) }
+    }
     argv.append(nil)
     defer { for pointer in argv { free(pointer) } }
     var pid: pid_t = 0
@@ -67,8 +69,10 @@ enum Subprocess {
     limitMemory(of: pid, to: limits.memoryBytes)
     let deadline = Progress.now() + Double(limits.seconds)
     var output = Output(status: -1, standardOutput: [], standardError: [])
-    var fds = [pollfd(fd: outPipe[0], events: Int16(POLLIN), revents: 0),
-               pollfd(fd: errPipe[0], events: Int16(POLLIN), revents: 0)]
+    var fds = [
+      pollfd(fd: outPipe[0], events: Int16(POLLIN), revents: 0),
+      pollfd(fd: errPipe[0], events: Int16(POLLIN), revents: 0),
+    ]
     var open = 2
     var buffer = [UInt8](repeating: 0, count: 1 << 16)
     while open > 0 && output.stopped == nil {
@@ -90,7 +94,9 @@ enum Subprocess {
           } else {
             output.standardError.append(contentsOf: buffer[0..<count])
           }
-          if output.standardOutput.count + output.standardError.count > limits.outputBytes { output.stopped = .outputLimit }
+          if output.standardOutput.count + output.standardError.count > limits.outputBytes {
+            output.stopped = .outputLimit
+          }
         } else if count == 0 || errno != EINTR {
           close(fds[index].fd)
           fds[index].fd = -1

@@ -14,8 +14,11 @@ let base: FlatDeviceTree = {
     "",
     properties: [.cells("#address-cells", [2]), .cells("#size-cells", [2])],
     children: [
-      TreeNode("memory@40000000", properties: [.string("device_type", "memory"), .cells("reg", [0, 0x4000_0000, 0, 0x4000_0000])]),
-      TreeNode("reserved-memory", properties: [.cells("#address-cells", [2]), .cells("#size-cells", [2]), .flag("ranges")]),
+      TreeNode(
+        "memory@40000000",
+        properties: [.string("device_type", "memory"), .cells("reg", [0, 0x4000_0000, 0, 0x4000_0000])]),
+      TreeNode(
+        "reserved-memory", properties: [.cells("#address-cells", [2]), .cells("#size-cells", [2]), .flag("ranges")]),
       TreeNode("chosen"),
     ])
   return try! FlatDeviceTree(bytes: root.blob())
@@ -39,7 +42,8 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
   // The boot model runs inside validate; blobs without memory get a bank, as --memory does.
   let commandLine = board.chosen?.bootargs ?? ""
   let memory = board.memoryNodes.isEmpty ? [PhysicalRange(start: 0x4000_0000, size: 0x4000_0000)!] : nil
-  let input = ValidationInput(board: board, commandLine: commandLine, commandLineSource: "/chosen/bootargs", memoryOverride: memory)
+  let input = ValidationInput(
+    board: board, commandLine: commandLine, commandLineSource: "/chosen/bootargs", memoryOverride: memory)
   _ = try? Validator.validate(input)
   return 0
 }

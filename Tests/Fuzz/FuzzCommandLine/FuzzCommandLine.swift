@@ -9,7 +9,8 @@ import Translate
 
 let firmware = [
   MapEntry(start: 0, size: 0x9fc00, kind: .usable), MapEntry(start: 0xf0000, size: 0x10000, kind: .reserved),
-  MapEntry(start: 0x10_0000, size: 0x7fee_0000, kind: .usable), MapEntry(start: 0x1_0000_0000, size: 0x8000_0000, kind: .usable),
+  MapEntry(start: 0x10_0000, size: 0x7fee_0000, kind: .usable),
+  MapEntry(start: 0x1_0000_0000, size: 0x8000_0000, kind: .usable),
 ]
 
 @_cdecl("LLVMFuzzerTestOneInput")

@@ -26,7 +26,8 @@ func exercise(_ entries: [MapEntry]) {
   let json = Array(E820JSON.document(map).rendered().utf8)
   precondition(try! MemoryMap.sanitized(E820JSON.decode(json).entries) == map, "the JSON form does not read back")
   guard entries.count <= 256 else { return }
-  let configuration = X86BootConfiguration(firmware: entries, commandLine: KernelCommandLine("memmap=64M$0x10000000 mem=3G"))
+  let configuration = X86BootConfiguration(
+    firmware: entries, commandLine: KernelCommandLine("memmap=64M$0x10000000 mem=3G"))
   _ = try? X86Boot.simulate(configuration)
 }
 
