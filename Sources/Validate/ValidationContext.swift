@@ -1,6 +1,7 @@
 public import BootModel
-public import Firmware
+public import KernelParameters
 public import MemoryModel
+public import Utilities
 
 /// One input, its boot as the arm64 model predicts it (run once), and the derived views every
 /// rule needs.

@@ -1,5 +1,5 @@
 public import BootModel
-public import Firmware
+public import KernelParameters
 public import MemoryModel
 
 /// What one input is checked with: its memory facts and the boot it will get.

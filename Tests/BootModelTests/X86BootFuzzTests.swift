@@ -1,5 +1,5 @@
 import BootModel
-import Firmware
+import KernelParameters
 import MemoryModel
 import TestSupport
 import Testing

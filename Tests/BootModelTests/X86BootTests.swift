@@ -1,5 +1,6 @@
 import BootModel
-import Firmware
+import FirmwareTables
+import KernelParameters
 import MemoryModel
 import TestSupport
 import Testing

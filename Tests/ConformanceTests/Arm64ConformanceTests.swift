@@ -1,7 +1,7 @@
 import BootModel
 import DeviceTree
-import Firmware
 import Foundation
+import KernelParameters
 import MemoryModel
 import TestSupport
 import Testing

@@ -1,6 +1,7 @@
 import BootModel
-import Firmware
+import FirmwareTables
 import Foundation
+import KernelParameters
 import MemoryModel
 import TestSupport
 import Testing

@@ -1,7 +1,8 @@
 import BootModel
 import DeviceTree
-import Firmware
+import FirmwareTables
 import Foundation
+import KernelParameters
 import MemoryModel
 import TestSupport
 import Testing

@@ -1,4 +1,4 @@
-internal import Firmware
+internal import KernelParameters
 internal import MemoryModel
 
 /// Step 10 (estimated): what the kernel takes for itself between `/reserved-memory` and the

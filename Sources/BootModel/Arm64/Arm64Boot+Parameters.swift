@@ -1,4 +1,4 @@
-internal import Firmware
+internal import KernelParameters
 internal import MemoryModel
 
 /// Steps 3 and 9: kernel parameters as arm64 Linux 6.12 handles them.

@@ -1,5 +1,4 @@
 internal import MemoryModel
-internal import Firmware
 
 /// The arm64 boot model: Linux 6.12's `setup_arch()` as far as memory goes, one named step per
 /// kernel phase, each step following the kernel function it names.

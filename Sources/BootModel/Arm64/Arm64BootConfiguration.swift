@@ -1,4 +1,4 @@
-public import Firmware
+public import KernelParameters
 public import MemoryModel
 
 /// Memory a loader occupied before the kernel looked at `/reserved-memory` (`--reserve`).

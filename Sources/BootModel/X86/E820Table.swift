@@ -1,4 +1,4 @@
-internal import Firmware
+internal import FirmwareTables
 public import MemoryModel
 
 /// `e820_table` as arch/x86/kernel/e820.c (Linux 6.12) edits it: an array of raw entries, never

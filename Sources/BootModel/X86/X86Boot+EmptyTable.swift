@@ -1,4 +1,3 @@
-internal import Firmware
 internal import MemoryModel
 
 extension X86Boot {

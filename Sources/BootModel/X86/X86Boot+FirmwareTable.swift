@@ -1,4 +1,4 @@
-internal import Firmware
+internal import FirmwareTables
 internal import MemoryModel
 
 /// Steps 1 and 3: the firmware table and the user-defined map.

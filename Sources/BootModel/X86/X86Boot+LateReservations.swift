@@ -1,4 +1,4 @@
-internal import Firmware
+internal import KernelParameters
 internal import MemoryModel
 
 /// Steps 5 and 6, and what the model can tell about failures after the table is printed.

@@ -1,4 +1,3 @@
-internal import Firmware
 internal import MemoryModel
 
 /// Step 4: the table after the parameters becomes memblock (Linux 6.12 `setup_arch()`).

@@ -1,4 +1,5 @@
-internal import Firmware
+internal import FirmwareTables
+internal import KernelParameters
 internal import MemoryModel
 
 extension X86BootState {

@@ -1,4 +1,4 @@
-internal import Firmware
+internal import KernelParameters
 internal import MemoryModel
 
 /// The x86-64 boot model: Linux 6.12's `setup_arch()` as far as the e820 table goes, one named

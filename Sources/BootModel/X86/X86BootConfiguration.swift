@@ -1,4 +1,4 @@
-public import Firmware
+public import KernelParameters
 public import MemoryModel
 
 /// Everything the x86 boot model takes.

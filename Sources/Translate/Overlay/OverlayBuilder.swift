@@ -1,6 +1,6 @@
 public import BootModel
 public import DeviceTree
-internal import Firmware
+internal import KernelParameters
 public import MemoryModel
 
 /// How the arm64 model boots the base, with and without the overlay.

@@ -1,5 +1,5 @@
 internal import DeviceTree
-internal import Firmware
+internal import KernelParameters
 public import MemoryModel
 
 /// x86 memory parameters → the nodes of a device tree overlay with the same effect on arm64.

@@ -1,4 +1,4 @@
-public import Firmware
+public import Utilities
 
 /// `dtmem diff` output: one change per line (`CATEGORY: KIND PATH: MESSAGE`), or one JSON object.
 public enum DiffRendering {

@@ -1,4 +1,4 @@
-internal import Firmware
+internal import KernelParameters
 
 /// The memory parameters of two kernel command lines.
 enum ParameterDiff {

@@ -1,5 +1,5 @@
-public import Firmware
 internal import MemoryModel
+public import Utilities
 
 /// The JSON form: `{ "findings": [ { "file", "rule", "severity", "path", "message" } ],
 /// "unusable": [ { "file", "message" } ] }`.

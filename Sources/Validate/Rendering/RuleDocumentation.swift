@@ -1,5 +1,5 @@
-public import Firmware
 internal import MemoryModel
+public import Utilities
 
 /// The catalog for people: `--list-rules` (text or JSON) and docs/rules.md (Markdown).
 public enum RuleDocumentation {

@@ -1,5 +1,5 @@
-public import Firmware
 internal import MemoryModel
+public import Utilities
 
 /// SARIF 2.1.0 (OASIS), one run: the rule catalog as the driver's rules, one result per finding
 /// with the file as its artifact and the node path as a logical location, and the unusable

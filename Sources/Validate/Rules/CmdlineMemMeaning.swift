@@ -1,5 +1,5 @@
 internal import BootModel
-internal import Firmware
+internal import KernelParameters
 internal import MemoryModel
 
 /// `cmdline-mem-meaning`: mem= means different things on arm64 and x86.

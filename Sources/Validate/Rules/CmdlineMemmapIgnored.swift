@@ -1,5 +1,5 @@
+internal import KernelParameters
 internal import BootModel
-internal import Firmware
 internal import MemoryModel
 
 /// `cmdline-memmap-ignored`: memmap= does nothing on arm64.

@@ -1,5 +1,4 @@
 internal import BootModel
-internal import Firmware
 internal import MemoryModel
 
 /// `cmdline-reserve-mem-invalid`: reserve_mem= entries the kernel refuses.

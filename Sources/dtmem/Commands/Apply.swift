@@ -1,6 +1,6 @@
 import DeviceTree
-import Firmware
 import MemoryModel
+import Utilities
 import Validate
 
 struct Apply: Command {

@@ -1,4 +1,4 @@
-import Firmware
+import Utilities
 import Validate
 
 struct DiffCommand: Command {

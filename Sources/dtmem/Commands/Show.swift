@@ -1,5 +1,5 @@
+import Utilities
 import BootModel
-import Firmware
 
 struct Show: Command {
   static let spec = CommandSpec(

@@ -1,5 +1,6 @@
+import Utilities
 import BootModel
-import Firmware
+import FirmwareTables
 
 struct Simulate: Command {
   static let spec = CommandSpec(

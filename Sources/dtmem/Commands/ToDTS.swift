@@ -1,8 +1,9 @@
 import BootModel
 import DeviceTree
-import Firmware
+import KernelParameters
 import MemoryModel
 import Translate
+import Utilities
 
 struct ToDTS: Command {
   static let spec = CommandSpec(

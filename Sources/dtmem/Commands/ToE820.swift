@@ -1,4 +1,5 @@
-import Firmware
+import Utilities
+import FirmwareTables
 import MemoryModel
 
 struct ToE820: Command {

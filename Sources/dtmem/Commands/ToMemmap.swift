@@ -1,7 +1,7 @@
 import BootModel
-import Firmware
 import MemoryModel
 import Translate
+import Utilities
 
 struct ToMemmap: Command {
   static let spec = CommandSpec(

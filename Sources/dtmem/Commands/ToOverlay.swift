@@ -1,6 +1,7 @@
+import Utilities
 import BootModel
 import DeviceTree
-import Firmware
+import KernelParameters
 import MemoryModel
 import Translate
 

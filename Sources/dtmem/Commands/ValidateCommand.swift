@@ -1,5 +1,5 @@
+import Utilities
 import BootModel
-import Firmware
 import MemoryModel
 import Validate
 

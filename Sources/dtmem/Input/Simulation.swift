@@ -1,5 +1,5 @@
 import BootModel
-import Firmware
+import KernelParameters
 import MemoryModel
 
 /// Glue from an input and the boot options to the boot model that applies: arm64 for device

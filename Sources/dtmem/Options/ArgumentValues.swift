@@ -1,4 +1,5 @@
 import BootModel
+import KernelParameters
 import MemoryModel
 
 /// `START:SIZE[:LABEL]` as `--reserve` and `--memory` take it (numbers as `memparse` reads them).

@@ -1,5 +1,5 @@
 import BootModel
-import Firmware
+import KernelParameters
 import MemoryModel
 
 /// What every boot-model command accepts besides its input.

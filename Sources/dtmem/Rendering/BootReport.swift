@@ -1,5 +1,5 @@
 import BootModel
-import Firmware
+import FirmwareTables
 import MemoryModel
 
 /// The human-readable form of a boot result: final memory, reservations, e820 view, and with

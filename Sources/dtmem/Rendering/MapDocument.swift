@@ -1,6 +1,7 @@
 import BootModel
-import Firmware
+import FirmwareTables
 import MemoryModel
+import Utilities
 
 /// The contract's JSON map document (`simulate --json`, `show --json`): arch, memory, reserved,
 /// e820 — addresses and sizes as `"0x…"` strings — plus dtmem's own extra fields.

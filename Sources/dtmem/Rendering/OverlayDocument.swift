@@ -1,7 +1,7 @@
 import BootModel
-import Firmware
 import MemoryModel
 import Translate
+import Utilities
 
 /// `to-overlay` output: the JSON document and the stderr account of refusals and notes.
 enum OverlayDocument {

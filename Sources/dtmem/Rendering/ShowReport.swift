@@ -1,6 +1,7 @@
 import BootModel
-import Firmware
+import FirmwareTables
 import MemoryModel
+import Utilities
 
 /// `dtmem show`: the input's memory facts next to what the boot model makes of them.
 enum ShowReport {

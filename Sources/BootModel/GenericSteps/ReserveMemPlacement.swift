@@ -1,4 +1,4 @@
-internal import Firmware
+internal import KernelParameters
 internal import MemoryModel
 
 /// `reserve_mem=SIZE:ALIGN:NAME` (mm/memblock.c `reserve_mem()`, Linux 6.12), the same on every

@@ -1,4 +1,4 @@
-import Firmware
+import FirmwareTables
 import Foundation
 import MemoryModel
 import TestSupport

@@ -1,4 +1,5 @@
 public import MemoryModel
+internal import Utilities
 
 /// `/proc/iomem` (kernel/resource.c `r_show()`, Linux 6.12): `START-END : NAME` lines, END
 /// inclusive, lower-case hex of at least 8 digits, two spaces of indentation per nesting level.

@@ -1,4 +1,5 @@
 public import MemoryModel
+internal import Utilities
 
 /// What a kernel log says about e820: the tables it printed and the command line.
 ///

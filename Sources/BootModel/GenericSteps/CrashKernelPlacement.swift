@@ -1,4 +1,4 @@
-internal import Firmware
+internal import KernelParameters
 internal import MemoryModel
 
 /// `reserve_crashkernel_generic()` (kernel/crash_reserve.c, Linux 6.12), shared by x86 and

@@ -1,3 +1,4 @@
+import KernelParameters
 import MemoryModel
 import TestSupport
 import Testing

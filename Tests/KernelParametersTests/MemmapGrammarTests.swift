@@ -1,4 +1,4 @@
-import Firmware
+import KernelParameters
 import MemoryModel
 import Testing
 

@@ -2,11 +2,6 @@ public import MemoryModel
 
 /// The kernel's spellings of e820 types (arch/x86/kernel/e820.c, Linux 6.12), both ways.
 extension RegionKind {
-  /// `E820_TYPE_RESERVED_KERN` (128): setup_data inside RAM; printed as usable (removed in 6.15).
-  /// It prints like RAM but is its own type to `e820__update_table()`, so it never merges with
-  /// type-1 neighbours (recorded: x86-rec-0143).
-  public static let reservedKernel = RegionKind(rawValue: 128)
-
   /// `e820_print_type()`: what `BIOS-e820:` / `user:` lines say.
   public var dmesgName: String {
     switch self {

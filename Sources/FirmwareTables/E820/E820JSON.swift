@@ -1,4 +1,5 @@
 public import MemoryModel
+public import Utilities
 
 /// dtmem's own JSON: any object with an `e820` array of `{"start": "0x…", "size": "0x…",
 /// "type": NAME}` (the map document of `simulate --json`, or `to-e820 --format json`). Numbers
