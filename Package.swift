@@ -36,12 +36,16 @@ let package = Package(
     .target(
       name: "Validate", dependencies: ["MemoryModel", "KernelParameters", "BootModel", "Utilities"],
       swiftSettings: strict),
+    // What changed between two device trees and their boots.
+    .target(
+      name: "MemoryDiff", dependencies: ["MemoryModel", "KernelParameters", "BootModel", "Utilities"],
+      swiftSettings: strict),
     // The executable: commands, input detection, output. No semantics.
     .executableTarget(
       name: "dtmem",
       dependencies: [
         "MemoryModel", "DeviceTree", "KernelParameters", "FirmwareTables", "Utilities", "BootModel", "Translate",
-        "Validate",
+        "Validate", "MemoryDiff",
       ],
       swiftSettings: strict
     ),
@@ -59,6 +63,9 @@ let package = Package(
     .testTarget(
       name: "ValidateTests",
       dependencies: ["Validate", "BootModel", "DeviceTree", "KernelParameters", "FirmwareTables", "MemoryModel", "TestSupport"]),
+    .testTarget(
+      name: "MemoryDiffTests",
+      dependencies: ["MemoryDiff", "BootModel", "DeviceTree", "KernelParameters", "MemoryModel", "TestSupport"]),
     .testTarget(
       name: "ConformanceTests",
       dependencies: ["BootModel", "DeviceTree", "KernelParameters", "FirmwareTables", "MemoryModel", "TestSupport", "dtmem"]),

@@ -23,6 +23,8 @@ public struct MemoryBlock: Hashable, Sendable {
 /// validator read one thing.
 public struct BootResult: Hashable, Sendable {
   public var architecture: Architecture
+  /// The kernel whose boot this is.
+  public var kernel: KernelVersion
   /// Memory at the end, one block per allocator region (split where flags or nodes differ),
   /// page-rounded as the kernel prints its "Early memory node ranges".
   public var memory: [MemoryBlock]
@@ -43,12 +45,13 @@ public struct BootResult: Hashable, Sendable {
   public var panic: String?
 
   public init(
-    architecture: Architecture, memory: [MemoryBlock] = [], reservations: [Reservation] = [],
+    architecture: Architecture, kernel: KernelVersion, memory: [MemoryBlock] = [], reservations: [Reservation] = [],
     kernelAllocations: [Reservation] = [],
     e820: MemoryMap = .empty, steps: [BootStep] = [], diagnostics: [Diagnostic] = [], panic: String? = nil
   ) {
     self.panic = panic
     self.architecture = architecture
+    self.kernel = kernel
     self.memory = memory
     self.reservations = reservations
     self.kernelAllocations = kernelAllocations

@@ -6,11 +6,14 @@ public struct KernelParameter: Hashable, Sendable {
   public var value: String?
   /// The byte offset of the token in the command line (for messages).
   public var offset: Int
+  /// The byte offset just past the token (quotes included).
+  public var end: Int
 
-  public init(name: String, value: String?, offset: Int) {
+  public init(name: String, value: String?, offset: Int, end: Int? = nil) {
     self.name = name
     self.value = value
     self.offset = offset
+    self.end = end ?? offset + (value.map { name.utf8.count + 1 + $0.utf8.count } ?? name.utf8.count)
   }
 
   /// `parameq()` (kernel/params.c): names match when equal with `-` and `_` interchangeable.
@@ -80,6 +83,16 @@ public struct KernelCommandLine: Hashable, Sendable {
     parameters.filter { $0.isNamed(name) }
   }
 
+  /// The text with every parameter named `name` blanked out (each byte a space), so the rest
+  /// splits, and is searched, exactly as before: the command line of the same boot without them.
+  public func text(removingParametersNamed name: String) -> String {
+    var bytes = Array(text.utf8)
+    for parameter in parameters(named: name) {
+      for index in parameter.offset..<min(parameter.end, bytes.count) { bytes[index] = 0x20 }
+    }
+    return String(decoding: bytes, as: UTF8.self)
+  }
+
   /// `isspace()` of the kernel's ctype: space, \t \n \v \f \r (and 0xa0 in its Latin-1 table).
   static func isSpace(_ c: UInt8) -> Bool { c == 0x20 || (c >= 0x09 && c <= 0x0d) || c == 0xa0 }
 
@@ -129,6 +142,6 @@ public struct KernelCommandLine: Hashable, Sendable {
     var next = args + i
     if next < bytes.count { next += 1 }
     next = skipSpaces(bytes, next)
-    return (KernelParameter(name: name, value: value, offset: start), next)
+    return (KernelParameter(name: name, value: value, offset: start, end: args + i), next)
   }
 }

@@ -19,9 +19,14 @@ import Testing
     BIOS-e820: [mem 0x0000000100000000-0x000000017fffffff] usable
     """
 
-  static func boot(_ commandLine: String, capacity: Int = X86BootConfiguration.debianTableCapacity) throws(BootModelError) -> BootResult {
+  static func boot(_ commandLine: String, capacity: Int = BootLimits.debianE820MaxEntries) throws(BootModelError) -> BootResult {
     let entries = (try? E820KernelLog.decode(Array(firmware.utf8)).firmware?.entries) ?? []
-    return try X86Boot.simulate(X86BootConfiguration(firmware: entries, commandLine: KernelCommandLine(commandLine), tableCapacity: capacity))
+    return try run(entries, commandLine, limits: BootLimits(e820MaxEntries: capacity))
+  }
+
+  static func run(_ entries: [MapEntry], _ commandLine: String, limits: BootLimits = BootLimits()) throws(BootModelError) -> BootResult {
+    try Boot.run(
+      BootRequest(.e820(E820Firmware(entries)), commandLine: BootCommandLine(commandLine, source: .given("--cmdline")), limits: limits))
   }
 
   static func table(_ commandLine: String) throws -> [String] {
@@ -91,7 +96,7 @@ import Testing
       #expect(result?.e820.regions.count == 7)
     }
     #expect(throws: BootModelError.noMemory("the firmware e820 table is empty")) {
-      try X86Boot.simulate(X86BootConfiguration(firmware: [], commandLine: KernelCommandLine("")))
+      try Self.run([], "")
     }
   }
 
@@ -161,16 +166,15 @@ import Testing
   @Test func truncatedCommandLinesAreWarnedAbout() throws {
     let long = "memmap=" + Array(repeating: "0@0", count: 600).joined(separator: ",") + " memmap=64M$0x10000000"
     let entries = (try? E820KernelLog.decode(Array(Self.firmware.utf8)).firmware?.entries) ?? []
-    let result = try X86Boot.simulate(X86BootConfiguration(firmware: entries, commandLine: KernelCommandLine(long)))
+    let result = try Self.run(entries, long)
     #expect(result.diagnostics.contains { $0.message.contains("kernel BUG at lib/string_helpers.c:1040!") })
     #expect(!result.e820.regions.contains { $0.range.start == 0x1000_0000 })
-    let whole = try X86Boot.simulate(X86BootConfiguration(firmware: entries, commandLine: KernelCommandLine(long, limit: nil)))
+    let whole = try Self.run(entries, long, limits: BootLimits(commandLineSize: nil))
     #expect(whole.e820.regions.contains { $0.range.start == 0x1000_0000 && $0.kind == .reserved })
   }
 
   @Test func singleEntryFirmwareTablesAreFlagged() throws {
-    let result = try X86Boot.simulate(
-      X86BootConfiguration(firmware: [MapEntry(start: 0, size: 1 << 30, kind: .usable)], commandLine: KernelCommandLine("")))
+    let result = try Self.run([MapEntry(start: 0, size: 1 << 30, kind: .usable)], "")
     #expect(result.diagnostics.contains { $0.message.contains("fewer than 2") })
     #expect(result.e820.regions.count == 1)
   }

@@ -43,14 +43,13 @@ import Testing
         range: PhysicalRange(start: UInt64(entry["start"]!.dropFirst(2), radix: 16)!, size: UInt64(entry["size"]!.dropFirst(2), radix: 16)!)!,
         label: entry["what"])
     }
-    let configuration = Arm64BootConfiguration(
-      board: board, commandLine: KernelCommandLine(board.chosen?.bootargs ?? (recorded["cmdline"] as? String ?? "")),
-      commandLineSource: "/chosen/bootargs", loaderReservations: loader)
+    let commandLine = BootCommandLine.bootargs(of: board) ?? BootCommandLine(recorded["cmdline"] as? String ?? "", source: .given("cmdline"))
+    let request = BootRequest(.deviceTree(board), commandLine: commandLine, loaderReservations: loader)
     let expected = (recorded["lines"] as! [String]).filter { line in
       !unmodelled.contains { line.trimmingCharacters(in: .whitespaces).hasPrefix($0) }
         && !line.trimmingCharacters(in: .whitespaces).hasPrefix("x")
     }
-    return Replay(id: recorded["id"] as? String ?? "?", recorded: recorded, result: try Arm64Boot.simulate(configuration), expected: expected)
+    return Replay(id: recorded["id"] as? String ?? "?", recorded: recorded, result: try Boot.run(request), expected: expected)
   }
 
   static func cases() throws -> [[String: Any]] { try files.flatMap { try Repository.jsonLines($0) } }

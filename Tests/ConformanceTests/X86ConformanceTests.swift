@@ -70,9 +70,10 @@ import Testing
 
   static func simulate(_ recorded: Case) throws -> BootResult {
     let log = try E820KernelLog.decode(Array(recorded.firmware.joined(separator: "\n").utf8))
-    let configuration = X86BootConfiguration(
-      firmware: log.firmwareTable?.entries ?? [], commandLine: KernelCommandLine(recorded.commandLine))
-    return try X86Boot.simulate(configuration)
+    let request = BootRequest(
+      .e820(E820Firmware(log.firmwareTable?.entries ?? [])),
+      commandLine: BootCommandLine(recorded.commandLine, source: .given("--cmdline")))
+    return try Boot.run(request)
   }
 
   /// Every difference between the recorded boot and the model, one line each.

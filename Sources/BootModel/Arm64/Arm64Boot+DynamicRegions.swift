@@ -52,7 +52,7 @@ extension Arm64BootState {
     }
     let noMap = child.noMap
     if child.isSharedDMAPool && child.reusable && !noMap {
-      align = max(align, configuration.pageSize.cmaMinimumAlignment)
+      align = max(align, request.pageSize.cmaMinimumAlignment)
     }
     var base: UInt64 = 0
     if let ranges = child.allocRanges {

@@ -40,7 +40,7 @@ extension Arm64BootState {
     let systemRAM = memblock.memorySize
     guard
       let outcome = CrashKernelParameter.parse(
-        configuration.commandLine.text, systemRAM: systemRAM, defaultLowSize: CrashKernelParameter.arm64DefaultLowSize)
+        commandLine.text, systemRAM: systemRAM, defaultLowSize: CrashKernelParameter.arm64DefaultLowSize)
     else { return [] }
     let placement = CrashKernelPlacement(
       alignment: 0x20_0000, lowLimit: dmaLimit, highLimit: 1 << Self.physicalAddressBits, pageSize: page,
@@ -73,7 +73,7 @@ extension Arm64BootState {
   /// RAM starts below 4 GiB).
   mutating func reserveDefaultCMA(_ log: inout [String]) -> [String] {
     guard !hasDefaultCMAArea else { return ["no default CMA area: a linux,cma-default region is one"] }
-    let alignment = configuration.pageSize.cmaMinimumAlignment
+    let alignment = request.pageSize.cmaMinimumAlignment
     let requested = cmaCommandLineSize ?? Self.defaultCMASize
     guard requested != 0 else { return ["cma=0: no default CMA area"] }
     let size = Alignment.up(requested, alignment) ?? requested

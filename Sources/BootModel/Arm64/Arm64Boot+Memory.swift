@@ -9,13 +9,13 @@ extension Arm64BootState {
   static let linearRegionSize: UInt64 = 1 << 47
 
   var kernelImage: PhysicalRange? {
-    configuration.loaderReservations.first { $0.kind == .kernelImage }?.range
+    request.loaderReservations.first { $0.kind == .kernelImage }?.range
   }
 
   /// The blob itself, reserved by `setup_machine_fdt()` before any node is read.
   mutating func reserveBlob() -> [String] {
     var found = false
-    for loader in configuration.loaderReservations where loader.kind == .deviceTreeBlob {
+    for loader in request.loaderReservations where loader.kind == .deviceTreeBlob {
       memblock.reserve(loader.range.start, loader.range.size)
       reservations.append(
         Reservation(
@@ -30,7 +30,7 @@ extension Arm64BootState {
   /// `linux,usable-memory` over `reg`; whole tuples; size-0 tuples skipped.
   mutating func scanMemoryNodes(_ log: inout [String]) -> [String] {
     var notes: [String] = []
-    if let banks = configuration.memoryOverride {
+    if let banks = request.memoryOverride {
       notes.append("memory nodes replaced by --memory")
       for bank in banks { addMemoryArch(bank.start, bank.size, &log) }
       return notes
@@ -94,7 +94,7 @@ extension Arm64BootState {
   mutating func applyPhysicalLimits(_ log: inout [String]) -> [String] {
     memblock.removeMemory(1 << Self.physicalAddressBits, UInt64.max)
     guard let start = memblock.startOfDRAM, let end = memblock.endOfDRAM else { return [] }
-    let memstartAlign: UInt64 = configuration.pageSize == .size64K ? 0x2000_0000 : 0x4000_0000
+    let memstartAlign: UInt64 = request.pageSize == .size64K ? 0x2000_0000 : 0x4000_0000
     var memstart = Alignment.down(start, memstartAlign)
     if end - memstart > Self.linearRegionSize {
       log.append("Memory doesn't fit in the linear mapping, VA_BITS too small")
@@ -148,7 +148,7 @@ extension Arm64BootState {
 
   /// `memblock_reserve(_text, _end - _text)` and whatever else the loader occupies.
   mutating func reserveLoaderRegions() -> [String] {
-    for loader in configuration.loaderReservations where loader.kind != .deviceTreeBlob {
+    for loader in request.loaderReservations where loader.kind != .deviceTreeBlob {
       memblock.reserve(loader.range.start, loader.range.size)
       reservations.append(
         Reservation(

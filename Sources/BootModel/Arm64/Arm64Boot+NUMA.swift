@@ -31,7 +31,7 @@ extension Arm64BootState {
   /// `of_numa_parse_memory_nodes()`: each memory node with `numa-node-id` gives its `reg` ranges
   /// to that node. nil when NUMA is off or the tree has no usable NUMA description.
   func numaLayout() -> [(node: UInt32, ranges: [RegTuple])]? {
-    guard !numaOff, configuration.memoryOverride == nil else { return nil }
+    guard !numaOff, request.memoryOverride == nil else { return nil }
     var layout: [(node: UInt32, ranges: [RegTuple])] = []
     for node in board.memoryNodes {
       guard let id = node.numaNodeID else { continue }

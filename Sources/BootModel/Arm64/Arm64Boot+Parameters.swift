@@ -6,8 +6,8 @@ extension Arm64BootState {
   /// `parse_early_param()`: the early parameters with an arm64 meaning, in command-line order.
   mutating func parseEarlyParameters(_ log: inout [String]) -> [String] {
     var notes: [String] = []
-    let source = configuration.commandLineSource
-    for parameter in configuration.commandLine.parameters {
+    let source = commandLineSource
+    for parameter in commandLine.parameters {
       if parameter.isNamed("mem") {
         // arch/arm64/mm/init.c early_mem(): an amount of memory, page-aligned down.
         guard let value = parameter.value else {
@@ -57,6 +57,6 @@ extension Arm64BootState {
   /// map, per-CPU areas and the default CMA area have taken memory from the top. Its address is
   /// therefore a prediction: the model places it top-down in what the boot left free.
   mutating func placeReserveMemParameters(_ log: inout [String]) -> [String] {
-    ReserveMemPlacement.place(configuration.commandLine, memblock: &memblock, pageSize: page, reservations: &reservations)
+    ReserveMemPlacement.place(commandLine, memblock: &memblock, pageSize: page, reservations: &reservations)
   }
 }

@@ -1,3 +1,4 @@
+internal import KernelParameters
 internal import MemoryModel
 
 /// The arm64 boot model: Linux 6.12's `setup_arch()` as far as memory goes, one named step per
@@ -20,19 +21,19 @@ public enum Arm64Boot {
   /// The title of the step that drops memory the CPU cannot address or map linearly.
   public static let physicalLimitsStep = "Physical and linear-map limits"
 
-  /// Runs the boot. Throws `.noMemory` when the description holds no memory at all (blobs whose
-  /// memory node the bootloader fills in), since any map would then be a guess.
-  public static func simulate(_ configuration: Arm64BootConfiguration) throws(BootModelError) -> BootResult {
-    if configuration.memoryOverride == nil {
-      if configuration.board.memoryNodes.filter(\.isAvailable).allSatisfy(\.banks.isEmpty) {
+  /// Runs the boot (`Boot.run`). Throws `.noMemory` when the description holds no memory at all
+  /// (blobs whose memory node the bootloader fills in), since any map would then be a guess.
+  static func run(_ request: BootRequest, board: BoardMemory) throws(BootModelError) -> BootResult {
+    if request.memoryOverride == nil {
+      if board.memoryNodes.filter(\.isAvailable).allSatisfy(\.banks.isEmpty) {
         let why =
-          configuration.board.memoryNodes.isEmpty
+          board.memoryNodes.isEmpty
           ? "the blob has no memory node (device_type = \"memory\")"
           : "the blob's memory nodes hold no memory (size 0, disabled or without reg)"
         throw .noMemory("\(why); bootloaders usually fill it in. Give the RAM banks with --memory START:SIZE (repeatable)")
       }
     }
-    var boot = Arm64BootState(configuration)
+    var boot = Arm64BootState(request, board: board)
     boot.run()
     return boot.result()
   }
@@ -43,8 +44,11 @@ let arm64CacheLineBytes: UInt64 = 64
 
 /// The mutable state of one simulated boot.
 struct Arm64BootState {
-  let configuration: Arm64BootConfiguration
+  let request: BootRequest
   let board: BoardMemory
+  /// The command line as the kernel keeps it, and where it came from (for messages).
+  let commandLine: KernelCommandLine
+  let commandLineSource: String
   let page: UInt64
   var memblock = Memblock()
   var steps: [BootStep] = []
@@ -79,10 +83,12 @@ struct Arm64BootState {
   /// What the kernel prints when it stops, once it has.
   var panic: String? = nil
 
-  init(_ configuration: Arm64BootConfiguration) {
-    self.configuration = configuration
-    self.board = configuration.board
-    self.page = configuration.pageSize.bytes
+  init(_ request: BootRequest, board: BoardMemory) {
+    self.request = request
+    self.board = board
+    self.commandLine = request.kernelCommandLine
+    self.commandLineSource = request.commandLine.source.description
+    self.page = request.pageSize.bytes
   }
 
   /// Runs one step: records the kernel messages `body` emits and the memblock changes it makes.
@@ -165,7 +171,7 @@ struct Arm64BootState {
 
   func result() -> BootResult {
     BootResult(
-      architecture: .arm64, memory: memoryBlocks(), reservations: reservations,
+      architecture: .arm64, kernel: request.kernel, memory: memoryBlocks(), reservations: reservations,
       kernelAllocations: kernelAllocations, e820: e820View(),
       steps: steps, diagnostics: diagnostics, panic: panic)
   }

@@ -49,7 +49,7 @@ extension Arm64BootState {
     guard !child.noMap else {
       return .refused((.reusableWithNoMap, "reusable together with no-map: neither the CMA nor the DMA pool handler accepts it"))
     }
-    let minimum = configuration.pageSize.cmaMinimumAlignment
+    let minimum = request.pageSize.cmaMinimumAlignment
     guard (record.base | record.size) & (minimum - 1) == 0 else {
       log.append("Reserved memory: incorrect alignment of CMA region")
       return .refused(

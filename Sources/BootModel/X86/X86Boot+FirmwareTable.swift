@@ -7,19 +7,19 @@ extension X86BootState {
   /// capacity applies), `e820__update_table()` sanitizes, and the table is printed.
   mutating func loadFirmwareTable(_ log: inout [String]) -> [String] {
     var notes: [String] = []
-    let firmware = configuration.firmware
-    // No table at all is `X86Boot.simulateWithoutFirmware`, not a firmware that handed over too few.
-    if firmware.count == 1 {
+    let entries = firmware.entries
+    // No table at all is `X86Boot.runWithoutFirmware`, not a firmware that handed over too few.
+    if entries.count == 1 {
       diagnostics.append(
         Diagnostic(
           .warning, at: "firmware table",
-          "the table has \(firmware.count) entr\(firmware.count == 1 ? "y" : "ies"); Linux 6.12 distrusts a boot_params table with fewer than 2 and builds one from the BIOS e801/88 memory sizes instead (not modelled: dtmem uses the table as given)"
+          "the table has \(entries.count) entr\(entries.count == 1 ? "y" : "ies"); Linux 6.12 distrusts a boot_params table with fewer than 2 and builds one from the BIOS e801/88 memory sizes instead (not modelled: dtmem uses the table as given)"
         ))
     }
     var ignored: [String] = []
-    for entry in firmware { table.add(entry.start, entry.size, entry.kind, log: &ignored) }
-    if table.count < firmware.count {
-      notes.append("\(firmware.count - table.count) entries beyond E820_MAX_ENTRIES (\(table.capacity)) dropped")
+    for entry in entries { table.add(entry.start, entry.size, entry.kind, log: &ignored) }
+    if table.count < entries.count {
+      notes.append("\(entries.count - table.count) entries beyond E820_MAX_ENTRIES (\(table.capacity)) dropped")
       log.append(contentsOf: ignored)
     }
     switch table.sanitized() {
@@ -37,10 +37,10 @@ extension X86BootState {
           ))
       }
     }
-    let header = configuration.firmwareLabel == "extended" ? "extended physical RAM map:" : "BIOS-provided physical RAM map:"
+    let header = firmware.label == "extended" ? "extended physical RAM map:" : "BIOS-provided physical RAM map:"
     log.append(header)
     for entry in table.entries {
-      log.append("\(configuration.firmwareLabel): " + E820Dmesg.line(entry))
+      log.append("\(firmware.label): " + E820Dmesg.line(entry))
     }
     notes.append("\(table.count) entries: \(ByteCount.human(firmwareMap.totalSize(of: .usable))) usable")
     finalMap = firmwareMap
@@ -62,7 +62,7 @@ extension X86BootState {
       case .entryWraps(let entry):
         why = "the entry \(E820Table.describe(entry.start, entry.size)) ends at or past 2^64"
       }
-      diagnostics.append(Diagnostic(.error, at: configuration.commandLineSource, "Invalid user supplied memory map: \(why)"))
+      diagnostics.append(Diagnostic(.error, at: commandLineSource, "Invalid user supplied memory map: \(why)"))
       // early_panic(): the message, then the panic (no user-defined map is printed).
       stop("Invalid user supplied memory map", printing: "Kernel panic - not syncing: Invalid user supplied memory map", &log)
       return ["the kernel panics: \(why)"]

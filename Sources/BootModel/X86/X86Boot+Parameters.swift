@@ -11,7 +11,7 @@ extension X86BootState {
 /// Linux 6.12) once per occurrence, in command-line order, all editing one unsorted table.
 extension X86BootState {
   mutating func applyEarlyParameters() {
-    for parameter in configuration.commandLine.parameters where panic == nil {
+    for parameter in commandLine.parameters where panic == nil {
       if parameter.isNamed("memmap") {
         step(parameter.text, "parse_memmap_opt() → parse_memmap_one() (arch/x86/kernel/e820.c)") { boot, log in
           boot.applyMemmap(parameter, &log)
@@ -33,7 +33,7 @@ extension X86BootState {
     for item in items where panic == nil {
       for problem in item.problems {
         notes.append("'\(item.text)': \(problem)")
-        diagnostics.append(Diagnostic(.warning, at: configuration.commandLineSource, "\(parameter.text): '\(item.text)': \(problem)"))
+        diagnostics.append(Diagnostic(.warning, at: commandLineSource, "\(parameter.text): '\(item.text)': \(problem)"))
       }
       if item.setsUserDefinedMap { userDefined = true }
       switch item.operation {
@@ -52,7 +52,7 @@ extension X86BootState {
         guard from != to else {
           // BUG_ON(old_type == new_type) in __e820__range_update(): an early exception, no panic line.
           diagnostics.append(
-            Diagnostic(.error, at: configuration.commandLineSource, "\(parameter.text): '\(item.text)' retypes \(from.dmesgName) to itself (BUG_ON in __e820__range_update)"))
+            Diagnostic(.error, at: commandLineSource, "\(parameter.text): '\(item.text)' retypes \(from.dmesgName) to itself (BUG_ON in __e820__range_update)"))
           stop(Self.rangeUpdateBug, printing: Self.rangeUpdateBug, &log)
           notes.append("'\(item.text)': the kernel hits BUG() and stops")
           break
@@ -82,13 +82,13 @@ extension X86BootState {
       return ["nopentium only means something on 32-bit x86: rejected"]
     case .zero(let value):
       diagnostics.append(
-        Diagnostic(.warning, at: configuration.commandLineSource, "mem=\(value) reads as 0: the kernel rejects it, but the map still counts as user-defined"))
+        Diagnostic(.warning, at: commandLineSource, "mem=\(value) reads as 0: the kernel rejects it, but the map still counts as user-defined"))
       return ["'\(value)' reads as 0: rejected, nothing removed (the map still counts as user-defined)"]
     case .limit(let limit, let ignoredText):
       var notes: [String] = []
       if let ignoredText {
         notes.append("'\(ignoredText)' after the number is ignored")
-        diagnostics.append(Diagnostic(.warning, at: configuration.commandLineSource, "\(parameter.text): the kernel ignores '\(ignoredText)' after the number"))
+        diagnostics.append(Diagnostic(.warning, at: commandLineSource, "\(parameter.text): the kernel ignores '\(ignoredText)' after the number"))
       }
       let removed = table.remove(limit, UInt64.max - limit, only: .usable, log: &log)
       notes.append("remove usable at and above \(Hex.short(limit)): \(ByteCount.human(removed))")

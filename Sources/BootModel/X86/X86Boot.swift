@@ -22,16 +22,16 @@ internal import MemoryModel
 /// `e820_add_kernel_range()` (re-adds the kernel image as RAM when the edits removed it; it
 /// prints `.text .data .bss are not marked as E820_TYPE_RAM!`), EFI, MTRR trimming, NUMA.
 public enum X86Boot {
-  /// Runs the boot. Where the kernel stops — `BUG()` in `__e820__range_update` for
+  /// Runs the boot (`Boot.run`). Where the kernel stops — `BUG()` in `__e820__range_update` for
   /// `memmap=…%…-T+T`, the panic `Invalid user supplied memory map` when the user-defined table
   /// cannot be sanitized — the result's `panic` holds the kernel's words, its steps and log end
   /// there, and memory is as far as the boot got (`BootModelError.stop(_:)` turns that into an
   /// error). Throws `.noMemory` for an empty firmware table.
-  public static func simulate(_ configuration: X86BootConfiguration) throws(BootModelError) -> BootResult {
-    guard !configuration.firmware.isEmpty else {
+  static func run(_ request: BootRequest, firmware: E820Firmware) throws(BootModelError) -> BootResult {
+    guard !firmware.entries.isEmpty else {
       throw .noMemory("the firmware e820 table is empty")
     }
-    var boot = X86BootState(configuration)
+    var boot = X86BootState(request, firmware: firmware)
     boot.run()
     return boot.result()
   }
@@ -39,7 +39,11 @@ public enum X86Boot {
 
 /// The mutable state of one simulated x86 boot.
 struct X86BootState {
-  let configuration: X86BootConfiguration
+  let request: BootRequest
+  let firmware: E820Firmware
+  /// The command line as the kernel keeps it, and where it came from (for messages).
+  let commandLine: KernelCommandLine
+  let commandLineSource: String
   /// `e820_table`.
   var table: E820Table
   /// `userdef` (arch/x86/kernel/e820.c): a parameter asked for a user-defined map.
@@ -59,9 +63,12 @@ struct X86BootState {
 
   static let pageSize: UInt64 = 0x1000
 
-  init(_ configuration: X86BootConfiguration) {
-    self.configuration = configuration
-    self.table = E820Table(capacity: configuration.tableCapacity)
+  init(_ request: BootRequest, firmware: E820Firmware) {
+    self.request = request
+    self.firmware = firmware
+    self.commandLine = request.kernelCommandLine
+    self.commandLineSource = request.commandLine.source.description
+    self.table = E820Table(capacity: request.limits.e820MaxEntries)
   }
 
   mutating func step(_ title: String, _ function: String, _ body: (inout X86BootState, inout [String]) -> [String]) {
@@ -90,14 +97,14 @@ struct X86BootState {
       boot.setUpMemblock(&log)
     }
     // parse_crashkernel() sizes the ranges form by memblock_phys_mem_size().
-    if let crashKernel = CrashKernelParameter.parse(configuration.commandLine.text, systemRAM: memblock.memorySize) {
+    if let crashKernel = CrashKernelParameter.parse(commandLine.text, systemRAM: memblock.memorySize) {
       step("crashkernel=", "arch_reserve_crashkernel() → reserve_crashkernel_generic() (kernel/crash_reserve.c)") { boot, log in
         boot.reserveCrashKernel(crashKernel, &log)
       }
     }
-    if !ReserveMemPlacement.requests(in: configuration.commandLine).isEmpty {
+    if !ReserveMemPlacement.requests(in: commandLine).isEmpty {
       step("reserve_mem=", "reserve_mem() (mm/memblock.c), after setup_arch()") { boot, _ in
-        ReserveMemPlacement.place(boot.configuration.commandLine, memblock: &boot.memblock, pageSize: X86BootState.pageSize, reservations: &boot.reservations)
+        ReserveMemPlacement.place(boot.commandLine, memblock: &boot.memblock, pageSize: X86BootState.pageSize, reservations: &boot.reservations)
       }
     }
     predictLaterFailures()
@@ -105,7 +112,7 @@ struct X86BootState {
 
   func result() -> BootResult {
     BootResult(
-      architecture: .x86, memory: memoryBlocks(), reservations: reservations, kernelAllocations: kernelAllocations,
+      architecture: .x86, kernel: request.kernel, memory: memoryBlocks(), reservations: reservations, kernelAllocations: kernelAllocations,
       e820: finalMap, steps: steps, diagnostics: diagnostics, panic: panic)
   }
 

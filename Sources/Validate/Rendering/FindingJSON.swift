@@ -1,3 +1,4 @@
+internal import BootModel
 internal import MemoryModel
 public import Utilities
 
@@ -17,6 +18,6 @@ public enum FindingJSON {
       }
     }
     let unusable = run.unusable.map { JSONValue.object([("file", .string($0.file)), ("message", .string($0.reason))]) }
-    return .object([("findings", .array(findings)), ("unusable", .array(unusable))])
+    return .object([("kernel", .string(run.kernel.rawValue)), ("findings", .array(findings)), ("unusable", .array(unusable))])
   }
 }

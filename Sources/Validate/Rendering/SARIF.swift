@@ -1,3 +1,4 @@
+internal import BootModel
 internal import MemoryModel
 public import Utilities
 
@@ -50,7 +51,8 @@ public enum SARIF {
     return .object([
       ("$schema", .string(schema)),
       ("version", .string("2.1.0")),
-      ("runs", .array([.object([("tool", .object([("driver", driver)])), ("invocations", .array([invocation])), ("results", .array(results))])])),
+      ("runs", .array([.object([("tool", .object([("driver", driver)])), ("invocations", .array([invocation])), ("results", .array(results)),
+        ("properties", .object([("kernel", .string(run.kernel.rawValue))]))])])),
     ])
   }
 

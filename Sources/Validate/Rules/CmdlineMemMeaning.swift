@@ -28,9 +28,9 @@ struct CmdlineMemMeaning: Rule {
     }
     // A value x86 rejects parses to 0, which arm64 ignores too: both keep everything.
     guard let limit = limits.min() else { return [] }
-    var unlimited = context.configuration
-    unlimited.commandLine.parameters.removeAll { $0.isNamed("mem") }
-    guard let before = try? Arm64Boot.simulate(unlimited) else { return [] }
+    var unlimited = context.request
+    unlimited.commandLine.text = context.commandLine.text(removingParametersNamed: "mem")
+    guard let before = try? Boot.run(unlimited) else { return [] }
     let arm64 = PhysicalRanges.merged(context.boot.memory.filter { !$0.noMap }.map(\.range))
     let kept = before.memory.filter { !$0.noMap }.map(\.range)
     let below = PhysicalRange(start: 0, size: limit).map { [$0] } ?? []

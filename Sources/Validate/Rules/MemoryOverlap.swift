@@ -15,7 +15,7 @@ struct MemoryOverlap: Rule {
     """
 
   func check(_ context: ValidationContext) -> [Finding] {
-    guard context.input.memoryOverride == nil else { return [] }
+    guard context.request.memoryOverride == nil else { return [] }
     let banks = context.statedBanks
     var findings: [Finding] = []
     for (i, later) in banks.enumerated() {

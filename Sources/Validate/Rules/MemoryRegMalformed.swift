@@ -15,7 +15,7 @@ struct MemoryRegMalformed: Rule {
     """
 
   func check(_ context: ValidationContext) -> [Finding] {
-    guard context.input.memoryOverride == nil else { return [] }
+    guard context.request.memoryOverride == nil else { return [] }
     return context.board.memoryNodes.filter(\.isAvailable).compactMap { node in
       guard let source = node.bankSource, !source.isWellFormed else { return nil }
       let name = node.bankSourceName

@@ -15,7 +15,7 @@ struct MemoryUnaligned: Rule {
     """
 
   func check(_ context: ValidationContext) -> [Finding] {
-    guard context.input.memoryOverride == nil else { return [] }
+    guard context.request.memoryOverride == nil else { return [] }
     let page = context.pageSize.bytes
     var findings: [Finding] = []
     for node in context.board.memoryNodes where node.isAvailable {

@@ -17,7 +17,7 @@ struct NumaIgnored: Rule {
     """
 
   func check(_ context: ValidationContext) -> [Finding] {
-    guard context.memoryIsKnown, context.input.memoryOverride == nil else { return [] }
+    guard context.memoryIsKnown, context.request.memoryOverride == nil else { return [] }
     let nodes = context.board.memoryNodes.filter(\.isAvailable)
     let numbered = nodes.filter { $0.numaNodeID != nil }
     guard !numbered.isEmpty, context.logContains("NUMA: Faking a node"),

@@ -1,4 +1,5 @@
 import Utilities
+import MemoryDiff
 import Validate
 
 struct DiffCommand: Command {
@@ -43,7 +44,7 @@ struct DiffCommand: Command {
   func run() throws(CLIError) -> Int32 {
     let settings = try CheckSettings(boot)
     let (treeA, treeB) = (try settings.load(a), try settings.load(b))
-    let result = MemoryDiff.compare(try settings.context(treeA), try settings.context(treeB))
+    let result = MemoryDiff.compare(try settings.context(treeA).run, try settings.context(treeB).run)
     if json {
       FileIO.writeStandardOutput(DiffRendering.json(result, a: treeA.name, b: treeB.name).rendered())
     } else {

@@ -38,7 +38,7 @@ struct Show: Command {
     if json {
       FileIO.writeStandardOutput(ShowReport.json(loaded, outcome).rendered())
     } else {
-      FileIO.writeStandardOutput(ShowReport.text(loaded, outcome, pageSize: try boot.pageSize()))
+      FileIO.writeStandardOutput(ShowReport.text(loaded, outcome))
     }
     return 0
   }

@@ -58,3 +58,13 @@ extension PageSize {
     }
   }
 }
+
+extension KernelVersion {
+  /// `--kernel VERSION`: `6.12` (or a release such as `6.12.100`).
+  static func parse(_ text: String) throws(CLIError) -> KernelVersion {
+    guard let version = KernelVersion(release: text) else {
+      throw CLIError("--kernel \(text)", "unsupported kernel version; supported: \(KernelVersion.supportedNames)")
+    }
+    return version
+  }
+}

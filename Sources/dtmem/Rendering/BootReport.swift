@@ -7,7 +7,7 @@ import MemoryModel
 enum BootReport {
   static func text(_ outcome: Simulation.Outcome, input: String, explain: Bool) -> String {
     let result = outcome.result
-    var out = "\(input): \(result.architecture.rawValue) boot model (Linux 6.12)\n"
+    var out = "\(input): \(result.architecture.rawValue) boot model (Linux \(result.kernel))\n"
     out += outcome.commandLineLine + "\n"
     if explain {
       out += "\n"

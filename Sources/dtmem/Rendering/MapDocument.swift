@@ -9,7 +9,9 @@ enum MapDocument {
   static func hex(_ value: UInt64) -> JSONValue { .string(Hex.short(value)) }
 
   static func render(_ result: BootResult, input: String?, commandLine: String?, explain: Bool) -> JSONValue {
-    var members: [(String, JSONValue)] = [("arch", .string(result.architecture.rawValue))]
+    var members: [(String, JSONValue)] = [
+      ("arch", .string(result.architecture.rawValue)), ("kernel", .string(result.kernel.rawValue)),
+    ]
     if let input { members.append(("input", .string(input))) }
     if let commandLine { members.append(("cmdline", .string(commandLine))) }
     members.append(("memory", .array(result.memory.map(memory))))

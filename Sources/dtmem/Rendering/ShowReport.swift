@@ -38,14 +38,15 @@ enum ShowReport {
     return holes
   }
 
-  static func text(_ input: LoadedInput, _ outcome: Simulation.Outcome, pageSize: PageSize) -> String {
+  static func text(_ input: LoadedInput, _ outcome: Simulation.Outcome) -> String {
+    let pageSize = outcome.request.pageSize
     let result = outcome.result
     var out = ""
     switch input {
     case .deviceTree(let tree):
       let board = tree.board
       out += "\(tree.name): \(board.model ?? "device tree")\n"
-      out += "  \(result.architecture.rawValue) boot model, Linux 6.12, \(ByteCount.compact(pageSize.bytes)) pages; root cells <\(board.rootCells.address) \(board.rootCells.size)>\(board.rootStatesAddressCells && board.rootStatesSizeCells ? "" : " (kernel default)")\n"
+      out += "  \(result.architecture.rawValue) boot model, Linux \(result.kernel), \(ByteCount.compact(pageSize.bytes)) pages; root cells <\(board.rootCells.address) \(board.rootCells.size)>\(board.rootStatesAddressCells && board.rootStatesSizeCells ? "" : " (kernel default)")\n"
       out += "  " + outcome.commandLineLine + "\n"
       out += "\nMemory banks (device tree)\n"
       out += Table.render(
@@ -74,7 +75,7 @@ enum ShowReport {
       }
     case .firmwareTable(let table):
       out += "\(table.name): \(table.format.rawValue), \(table.entries.count) entries\n"
-      out += "  \(result.architecture.rawValue) boot model, Linux 6.12; \(outcome.commandLineLine)\n"
+      out += "  \(result.architecture.rawValue) boot model, Linux \(result.kernel); \(outcome.commandLineLine)\n"
       out += "\nFirmware table\n"
       out += table.entries.map { "  " + E820Dmesg.line($0) + "\n" }.joined()
     }
@@ -127,7 +128,7 @@ enum ShowReport {
     }
     if case .deviceTree(let tree) = input {
       let board = tree.board
-      if let model = board.model { members.insert(("model", .string(model)), at: 2) }
+      if let model = board.model { members.insert(("model", .string(model)), at: 3) }
       members.append(
         ("banks",
          .array(banks(board).map { bank in

@@ -1,3 +1,4 @@
+internal import BootModel
 public import Utilities
 
 /// `dtmem diff` output: one change per line (`CATEGORY: KIND PATH: MESSAGE`), or one JSON object.
@@ -13,7 +14,7 @@ public enum DiffRendering {
 
   public static func json(_ result: MemoryDiffResult, a: String, b: String) -> JSONValue {
     .object([
-      ("a", .string(a)), ("b", .string(b)), ("identical", .bool(result.isIdentical)),
+      ("kernel", .string(result.kernel.rawValue)), ("a", .string(a)), ("b", .string(b)), ("identical", .bool(result.isIdentical)),
       ("changes",
        .array(
          result.changes.map { change in

@@ -1,26 +1,28 @@
-internal import BootModel
+public import BootModel
 internal import MemoryModel
 
 /// Compares the memory descriptions of two inputs — e.g. the blob you built and
 /// /sys/firmware/fdt of the running system — fact by fact, then what the arm64 boot model makes
 /// of each.
 public enum MemoryDiff {
-  public static func compare(_ a: ValidationContext, _ b: ValidationContext) -> MemoryDiffResult {
+  /// `a` and `b` boot device trees (a request without one compares as an empty tree).
+  public static func compare(_ a: BootRun, _ b: BootRun) -> MemoryDiffResult {
     var changes: [MemoryChange] = []
-    changes += structure(a.board, b.board)
-    changes += banks(a, b)
-    changes += ReservedNodeDiff.compare(a.reservedChildren, b.reservedChildren)
-    changes += memoryReservations(a.board.memoryReservations, b.board.memoryReservations)
-    changes += chosen(a.board.chosen, b.board.chosen)
-    changes += ParameterDiff.compare(a.commandLine, b.commandLine)
+    let (boardA, boardB) = (a.request.board ?? BoardMemory(), b.request.board ?? BoardMemory())
+    changes += structure(boardA, boardB)
+    changes += banks(a.request.statedBanks, b.request.statedBanks)
+    changes += ReservedNodeDiff.compare(boardA.reservedMemory?.children ?? [], boardB.reservedMemory?.children ?? [])
+    changes += memoryReservations(boardA.memoryReservations, boardB.memoryReservations)
+    changes += chosen(boardA.chosen, boardB.chosen)
+    changes += ParameterDiff.compare(a.request.kernelCommandLine, b.request.kernelCommandLine)
     var notes: [String] = []
     if let why = a.missingMemory ?? b.missingMemory {
       let side = a.missingMemory != nil ? (b.missingMemory != nil ? "neither input" : "the first input") : "the second input"
       notes.append("the simulated boots are not compared: \(side) states no memory (\(why.split(separator: ";").first ?? ""))")
     } else {
-      changes += SimulationDiff.compare(a.boot, b.boot)
+      changes += SimulationDiff.compare(a.result, b.result)
     }
-    return MemoryDiffResult(changes: changes, notes: notes)
+    return MemoryDiffResult(kernel: b.request.kernel, changes: changes, notes: notes)
   }
 
   static func structure(_ a: BoardMemory, _ b: BoardMemory) -> [MemoryChange] {
@@ -46,10 +48,10 @@ public enum MemoryDiff {
   }
 
   /// Banks matched by start address: same start and another size is a resize.
-  static func banks(_ a: ValidationContext, _ b: ValidationContext) -> [MemoryChange] {
+  static func banks(_ a: [(path: String, range: PhysicalRange)], _ b: [(path: String, range: PhysicalRange)]) -> [MemoryChange] {
     var changes: [MemoryChange] = []
-    var remaining = b.statedBanks
-    for old in a.statedBanks {
+    var remaining = b
+    for old in a {
       if let same = remaining.firstIndex(where: { $0.range == old.range }) {
         remaining.remove(at: same)
       } else if let resized = remaining.firstIndex(where: { $0.range.start == old.range.start }) {

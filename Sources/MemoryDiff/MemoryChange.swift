@@ -1,3 +1,5 @@
+public import BootModel
+
 /// One difference between two memory descriptions.
 public struct MemoryChange: Hashable, Sendable {
   /// What part of the description changed.
@@ -51,6 +53,8 @@ public struct MemoryChange: Hashable, Sendable {
 
 /// What `dtmem diff` found: the changes, and notes on what could not be compared.
 public struct MemoryDiffResult: Hashable, Sendable {
+  /// The kernel both boots follow.
+  public var kernel: KernelVersion
   public var changes: [MemoryChange]
   public var notes: [String]
 

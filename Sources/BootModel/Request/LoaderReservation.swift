@@ -1,4 +1,3 @@
-public import KernelParameters
 public import MemoryModel
 
 /// Memory a loader occupied before the kernel looked at `/reserved-memory` (`--reserve`).
@@ -27,33 +26,5 @@ public struct LoaderReservation: Hashable, Sendable {
     }
     if label.contains("kernel") || label == "image" { return .kernelImage }
     return .other
-  }
-}
-
-/// Everything the arm64 boot model takes.
-public struct Arm64BootConfiguration: Sendable {
-  /// The memory facts of the blob the kernel receives.
-  public var board: BoardMemory
-  /// The kernel command line (default: `/chosen/bootargs`).
-  public var commandLine: KernelCommandLine
-  /// Where the command line came from (`--cmdline`, `/chosen/bootargs`), for messages.
-  public var commandLineSource: String
-  /// What the loader occupied (`--reserve`).
-  public var loaderReservations: [LoaderReservation]
-  public var pageSize: PageSize
-  /// RAM banks that replace the blob's memory nodes (`--memory`), when given.
-  public var memoryOverride: [PhysicalRange]?
-
-  public init(
-    board: BoardMemory, commandLine: KernelCommandLine, commandLineSource: String,
-    loaderReservations: [LoaderReservation] = [], pageSize: PageSize = .size4K,
-    memoryOverride: [PhysicalRange]? = nil
-  ) {
-    self.board = board
-    self.commandLine = commandLine
-    self.commandLineSource = commandLineSource
-    self.loaderReservations = loaderReservations
-    self.pageSize = pageSize
-    self.memoryOverride = memoryOverride
   }
 }

@@ -1,12 +1,12 @@
 import BootModel
+import MemoryDiff
 import MemoryModel
 import TestSupport
 import Testing
-import Validate
 
 @Suite struct MemoryDiffTests {
   /// A board: 2/2 cells, `memory` banks, `/reserved-memory` children, `/memreserve/` lines, bootargs.
-  static func board(memory: String = "<0x0 0x40000000 0x0 0x40000000>", children: String = "", memreserve: String = "", bootargs: String = "") throws -> ValidationContext {
+  static func board(memory: String = "<0x0 0x40000000 0x0 0x40000000>", children: String = "", memreserve: String = "", bootargs: String = "") throws -> BootRun {
     let source = """
       /dts-v1/;
       \(memreserve)
@@ -18,10 +18,10 @@ import Validate
       };
       """
     let (_, board) = try DTC.board(source: source)
-    return try ValidationContext(ValidationInput(board: board, commandLine: bootargs, commandLineSource: "/chosen/bootargs"))
+    return try BootRun(BootRequest(.deviceTree(board)))
   }
 
-  static func kinds(_ a: ValidationContext, _ b: ValidationContext) -> [String] {
+  static func kinds(_ a: BootRun, _ b: BootRun) -> [String] {
     MemoryDiff.compare(a, b).changes.map { "\($0.category.rawValue) \($0.kind) \($0.path)" }
   }
 
