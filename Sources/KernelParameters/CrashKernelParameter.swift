@@ -45,10 +45,30 @@ public enum CrashKernelParameter {
     /// The request, or nil when the kernel reserves nothing (`parse_crashkernel()` failed, or
     /// the size is 0 or not below the memory size).
     public var request: CrashKernelRequest?
-    /// What the kernel prints while parsing.
-    public var kernelMessages: [String]
+    /// What the kernel complains about while parsing, in order.
+    public var complaints: [Complaint]
     /// Why nothing is reserved, for people (the kernel often says nothing).
     public var refusal: String?
+  }
+
+  /// What `parse_crashkernel()` and its helpers warn about (each a `pr_warn`/`pr_info`; the
+  /// words are the kernel log renderer's).
+  public enum Complaint: Hashable, Sendable {
+    /// A simple or suffixed value without a size.
+    case memoryValueExpected
+    /// A range, its end or its size missing in the ranges form.
+    case rangeValueExpected
+    case dashExpected
+    case endNotAfterStart
+    case colonExpected
+    /// A size not below the memory size rounded up to 128 MiB.
+    case invalidSize
+    /// `@` without an offset in the ranges form.
+    case offsetValueExpected
+    /// No range of the ranges form holds the memory size.
+    case zeroSize
+    /// The character after the size (0 for the end of the line).
+    case unrecognizedCharacter(UInt8)
   }
 
   static let name = Array("crashkernel=".utf8)
@@ -59,14 +79,14 @@ public enum CrashKernelParameter {
   /// without `,low`.
   public static func parse(_ commandLine: String, systemRAM: UInt64, defaultLowSize: UInt64 = CrashKernelParameter.defaultLowSize) -> Outcome? {
     let line = Array(commandLine.utf8)
-    var messages: [String] = []
-    let plain = parse(line, systemRAM: systemRAM, suffix: nil, messages: &messages)
+    var complaints: [Complaint] = []
+    let plain = parse(line, systemRAM: systemRAM, suffix: nil, complaints: &complaints)
     var request: CrashKernelRequest? = nil
     var refusal: String? = nil
     switch plain {
     case .notFound:
       // crashkernel=X,high, then the optional crashkernel=Y,low.
-      let high = parse(line, systemRAM: 0, suffix: suffixes[0], messages: &messages)
+      let high = parse(line, systemRAM: 0, suffix: suffixes[0], complaints: &complaints)
       switch high {
       case .notFound:
         return nil
@@ -78,7 +98,7 @@ public enum CrashKernelParameter {
           break
         }
         var lowSize = defaultLowSize
-        switch parse(line, systemRAM: 0, suffix: suffixes[1], messages: &messages) {
+        switch parse(line, systemRAM: 0, suffix: suffixes[1], complaints: &complaints) {
         case .notFound: break
         case .invalid(let why): refusal = "crashkernel=…,low: \(why)"
         case .parsed(let low, _, _): lowSize = low
@@ -102,7 +122,7 @@ public enum CrashKernelParameter {
         request = nil
       }
     }
-    return Outcome(request: request, kernelMessages: messages, refusal: refusal)
+    return Outcome(request: request, complaints: complaints, refusal: refusal)
   }
 
   enum Parsed {
@@ -112,20 +132,20 @@ public enum CrashKernelParameter {
   }
 
   /// `__parse_crashkernel()`.
-  static func parse(_ line: [UInt8], systemRAM: UInt64, suffix: [UInt8]?, messages: inout [String]) -> Parsed {
+  static func parse(_ line: [UInt8], systemRAM: UInt64, suffix: [UInt8]?, complaints: inout [Complaint]) -> Parsed {
     guard let found = lastOccurrence(line, suffix: suffix) else { return .notFound }
     let start = found + name.count
     let tokenEnd = line[found...].firstIndex(of: 0x20) ?? line.count
     let text = String(decoding: line[found..<tokenEnd], as: UTF8.self)
     if let suffix {
-      return parseSuffixed(line, from: start, suffix: suffix, text: text, messages: &messages)
+      return parseSuffixed(line, from: start, suffix: suffix, text: text, complaints: &complaints)
     }
     let colon = line[start...].firstIndex(of: 0x3a)
     let space = line[start...].firstIndex(of: 0x20)
     if let colon, space == nil || colon < space! {
-      return parseRanges(line, from: start, systemRAM: systemRAM, text: text, messages: &messages)
+      return parseRanges(line, from: start, systemRAM: systemRAM, text: text, complaints: &complaints)
     }
-    return parseSimple(line, from: start, text: text, messages: &messages)
+    return parseSimple(line, from: start, text: text, complaints: &complaints)
   }
 
   /// `get_last_crashkernel()`: the last `crashkernel=` whose word (up to the next space) ends
@@ -153,10 +173,10 @@ public enum CrashKernelParameter {
   static func character(_ c: UInt8) -> String { String(decoding: [c], as: UTF8.self) }
 
   /// `parse_crashkernel_simple()`.
-  static func parseSimple(_ line: [UInt8], from start: Int, text: String, messages: inout [String]) -> Parsed {
+  static func parseSimple(_ line: [UInt8], from start: Int, text: String, complaints: inout [Complaint]) -> Parsed {
     let size = MemParse.memparse(line, from: start)
     guard size.end != start else {
-      messages.append("crashkernel: memory value expected")
+      complaints.append(.memoryValueExpected)
       return .invalid("no size")
     }
     let c = MemParse.byte(line, size.end)
@@ -164,7 +184,7 @@ public enum CrashKernelParameter {
       return .parsed(size: size.value, base: MemParse.memparse(line, from: size.end + 1).value, text: text)
     }
     guard c == 0x20 || c == 0 else {
-      messages.append("crashkernel: unrecognized char: \(character(c))")
+      complaints.append(.unrecognizedCharacter(c))
       return .invalid("unexpected '\(character(c))' after the size")
     }
     return .parsed(size: size.value, base: 0, text: text)
@@ -172,19 +192,19 @@ public enum CrashKernelParameter {
 
   /// `parse_crashkernel_mem()`: `START-[END]:SIZE[,…][@OFFSET]`, END exclusive; the first range
   /// holding the memory size (rounded up to 128 MiB) gives SIZE.
-  static func parseRanges(_ line: [UInt8], from start: Int, systemRAM: UInt64, text: String, messages: inout [String]) -> Parsed {
+  static func parseRanges(_ line: [UInt8], from start: Int, systemRAM: UInt64, text: String, complaints: inout [Complaint]) -> Parsed {
     let total = roundUp128M(systemRAM)
     var cur = start
     var crashSize: UInt64 = 0
     repeat {
       let rangeStart = MemParse.memparse(line, from: cur)
       guard rangeStart.end != cur else {
-        messages.append("crashkernel: Memory value expected")
+        complaints.append(.rangeValueExpected)
         return .invalid("a range start is missing")
       }
       cur = rangeStart.end
       guard MemParse.byte(line, cur) == 0x2d else {
-        messages.append("crashkernel: '-' expected")
+        complaints.append(.dashExpected)
         return .invalid("'-' expected after a range start")
       }
       cur += 1
@@ -192,29 +212,29 @@ public enum CrashKernelParameter {
       if MemParse.byte(line, cur) != 0x3a {
         let parsed = MemParse.memparse(line, from: cur)
         guard parsed.end != cur else {
-          messages.append("crashkernel: Memory value expected")
+          complaints.append(.rangeValueExpected)
           return .invalid("a range end is missing")
         }
         cur = parsed.end
         rangeEnd = parsed.value
         guard rangeEnd > rangeStart.value else {
-          messages.append("crashkernel: end <= start")
+          complaints.append(.endNotAfterStart)
           return .invalid("a range ends before it starts")
         }
       }
       guard MemParse.byte(line, cur) == 0x3a else {
-        messages.append("crashkernel: ':' expected")
+        complaints.append(.colonExpected)
         return .invalid("':' expected after a range")
       }
       cur += 1
       let size = MemParse.memparse(line, from: cur)
       guard size.end != cur else {
-        messages.append("crashkernel: Memory value expected")
+        complaints.append(.rangeValueExpected)
         return .invalid("a size is missing")
       }
       cur = size.end
       guard size.value < total else {
-        messages.append("crashkernel: invalid size")
+        complaints.append(.invalidSize)
         return .invalid("a size (\(ByteCount.human(size.value))) is not less than the memory size rounded up to 128 MiB (\(ByteCount.human(total)))")
       }
       if total >= rangeStart.value && total < rangeEnd {
@@ -232,33 +252,33 @@ public enum CrashKernelParameter {
         cur += 1
         let parsed = MemParse.memparse(line, from: cur)
         guard parsed.end != cur else {
-          messages.append("crahskernel: Memory value expected after '@'")
+          complaints.append(.offsetValueExpected)
           return .invalid("no offset after '@'")
         }
         base = parsed.value
       }
     } else {
-      messages.append("crashkernel size resulted in zero bytes")
+      complaints.append(.zeroSize)
     }
     return .parsed(size: crashSize, base: base, text: text)
   }
 
   /// `parse_crashkernel_suffix()`.
-  static func parseSuffixed(_ line: [UInt8], from start: Int, suffix: [UInt8], text: String, messages: inout [String]) -> Parsed {
+  static func parseSuffixed(_ line: [UInt8], from start: Int, suffix: [UInt8], text: String, complaints: inout [Complaint]) -> Parsed {
     let size = MemParse.memparse(line, from: start)
     guard size.end != start else {
-      messages.append("crashkernel: memory value expected")
+      complaints.append(.memoryValueExpected)
       return .invalid("no size")
     }
     var cur = size.end
     guard cur + suffix.count <= line.count, line[cur..<(cur + suffix.count)].elementsEqual(suffix) else {
-      messages.append("crashkernel: unrecognized char: \(character(MemParse.byte(line, cur)))")
+      complaints.append(.unrecognizedCharacter(MemParse.byte(line, cur)))
       return .invalid("unexpected text after the size")
     }
     cur += suffix.count
     let c = MemParse.byte(line, cur)
     guard c == 0x20 || c == 0 else {
-      messages.append("crashkernel: unrecognized char: \(character(c))")
+      complaints.append(.unrecognizedCharacter(c))
       return .invalid("unexpected text after \(String(decoding: suffix, as: UTF8.self))")
     }
     return .parsed(size: size.value, base: 0, text: text)

@@ -32,13 +32,4 @@ public enum X86MemParameter: Hashable, Sendable {
     case .zero, .limit: true
     }
   }
-
-  /// The lines the kernel prints for it (`pr_warn` and `do_early_param()`'s complaint).
-  public var kernelMessages: [String] {
-    switch self {
-    case .missingValue, .zero: ["Malformed early option 'mem'"]
-    case .nopentium: ["mem=nopentium ignored! (only supported on x86_32)", "Malformed early option 'mem'"]
-    case .limit: []
-    }
-  }
 }

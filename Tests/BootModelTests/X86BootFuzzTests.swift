@@ -30,9 +30,9 @@ import Testing
           BootRequest(
             .e820(E820Firmware(firmware)), commandLine: BootCommandLine(commandLine, source: .given("--cmdline")),
             limits: BootLimits(e820MaxEntries: capacity)))
-        if let panic = result.panic {
+        if let words = result.stopMessage {
           panics += 1
-          #expect(panic == "Invalid user supplied memory map" || panic == "kernel BUG at arch/x86/kernel/e820.c:469!")
+          #expect(words == "Invalid user supplied memory map" || words == "kernel BUG at arch/x86/kernel/e820.c:469!")
         }
         var previous: UInt128 = 0
         for region in result.e820.regions {

@@ -82,14 +82,16 @@ import Testing
   @Test func exampleFAndTheOtherPanics() {
     for commandLine in ["memmap=exactmap memmap=1G@0", "memmap=exactmap", "memmap=64M$0x10000000 memmap=exactmap", "memmap=1@0xffffffffffffffff", "memmap=0x1000%0xfffffffffffff000+7"] {
       let result = try? Self.boot(commandLine)
-      #expect(result?.panic == "Invalid user supplied memory map", "\(commandLine)")
-      #expect(result.flatMap(BootModelError.stop) == .kernelPanic("Invalid user supplied memory map"))
+      #expect(result?.stopMessage == "Invalid user supplied memory map", "\(commandLine)")
+      #expect(result?.stop?.kind == .panic)
+      if case .invalidUserMemoryMap = result?.stop?.cause {} else { Issue.record("\(commandLine): \(String(describing: result?.stop))") }
       #expect(result?.kernelLog.last == "Kernel panic - not syncing: Invalid user supplied memory map")
       #expect(result?.steps.last?.title == "User-defined map")
     }
     for commandLine in ["memmap=1M%0x10000000-1+1 mem=1G", "memmap=1M%0x10000000-2+2,64M$0", "memmap=64M%0x10000000-1+0x100000001"] {
       let result = try? Self.boot(commandLine)
-      #expect(result.flatMap(BootModelError.stop) == .kernelBug("kernel BUG at arch/x86/kernel/e820.c:469!"), "\(commandLine)")
+      #expect(result?.stopMessage == "kernel BUG at arch/x86/kernel/e820.c:469!", "\(commandLine)")
+      #expect(result?.stop?.kind == .bug)
       #expect(result?.kernelLog.last == "kernel BUG at arch/x86/kernel/e820.c:469!")
       // Nothing after the BUG runs: no later item, parameter or step.
       #expect(result?.steps.count == 2)

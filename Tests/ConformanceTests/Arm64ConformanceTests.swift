@@ -72,7 +72,7 @@ import Testing
         mismatches.append("\(replay.id):\n  kernel: \(want.joined(separator: "\n          "))\n  dtmem:  \(got.joined(separator: "\n          "))")
       }
       if let panic = replay.expected.first(where: { $0.hasPrefix("Kernel panic - not syncing: stack-protector") }) {
-        #expect(replay.result.panic.map { panic.contains($0) } == true, "\(replay.id): the model should predict \(panic)")
+        #expect(replay.result.stopMessage.map { panic.contains($0) } == true, "\(replay.id): the model should predict \(panic)")
       }
       // Every region the kernel printed is in the result at that address with those flags.
       for line in replay.expected where line.hasPrefix("OF: reserved mem: 0x") {

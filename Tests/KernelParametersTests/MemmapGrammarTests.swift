@@ -121,8 +121,6 @@ import Testing
     #expect(X86MemParameter.parse("4G@1G") == .limit(4 << 30, ignoredText: "@1G"))
     #expect(X86MemParameter.parse("512M,768M") == .limit(512 << 20, ignoredText: ",768M"))
     #expect(X86MemParameter.parse("17E") == .limit(1 << 60, ignoredText: nil))
-    #expect(X86MemParameter.parse(nil).kernelMessages == ["Malformed early option 'mem'"])
-    #expect(X86MemParameter.parse("nopentium").kernelMessages == ["mem=nopentium ignored! (only supported on x86_32)", "Malformed early option 'mem'"])
     #expect(X86MemParameter.parse("0").setsUserDefinedMap)
     #expect(!X86MemParameter.parse("nopentium").setsUserDefinedMap)
   }
@@ -157,17 +155,17 @@ import Testing
 
   @Test func crashkernelRefusals() {
     #expect(crash("crashkernel=2G")?.request == nil)  // not below the memory size: silent
-    #expect(crash("crashkernel=2G")?.kernelMessages == [])
-    #expect(crash("crashkernel=foo")?.kernelMessages == ["crashkernel: memory value expected"])
-    #expect(crash("crashkernel=64Mx")?.kernelMessages == ["crashkernel: unrecognized char: x"])
-    #expect(crash("crashkernel=2G-1G:64M")?.kernelMessages == ["crashkernel: end <= start"])
-    #expect(crash("crashkernel=1G:64M")?.kernelMessages == ["crashkernel: '-' expected"])
-    #expect(crash("crashkernel=512M-2G;64M:")?.kernelMessages == ["crashkernel: ':' expected"])
-    #expect(crash("crashkernel=512M-2G:")?.kernelMessages == ["crashkernel: Memory value expected"])
-    #expect(crash("crashkernel=512M-2G:2G")?.kernelMessages == ["crashkernel: invalid size"])
-    #expect(crash("crashkernel=2G-4G:64M")?.kernelMessages == ["crashkernel size resulted in zero bytes"])
+    #expect(crash("crashkernel=2G")?.complaints == [])
+    #expect(crash("crashkernel=foo")?.complaints == [.memoryValueExpected])
+    #expect(crash("crashkernel=64Mx")?.complaints == [.unrecognizedCharacter(UInt8(ascii: "x"))])
+    #expect(crash("crashkernel=2G-1G:64M")?.complaints == [.endNotAfterStart])
+    #expect(crash("crashkernel=1G:64M")?.complaints == [.dashExpected])
+    #expect(crash("crashkernel=512M-2G;64M:")?.complaints == [.colonExpected])
+    #expect(crash("crashkernel=512M-2G:")?.complaints == [.rangeValueExpected])
+    #expect(crash("crashkernel=512M-2G:2G")?.complaints == [.invalidSize])
+    #expect(crash("crashkernel=2G-4G:64M")?.complaints == [.zeroSize])
     #expect(crash("crashkernel=2G-4G:64M")?.request == nil)
-    #expect(crash("crashkernel=512M-2G:64M@")?.kernelMessages == ["crahskernel: Memory value expected after '@'"])
+    #expect(crash("crashkernel=512M-2G:64M@")?.complaints == [.offsetValueExpected])
     #expect(crash("crashkernel=64M,highx")?.request == nil)
     #expect(crash("crashkernel=0,high")?.request == nil)
   }

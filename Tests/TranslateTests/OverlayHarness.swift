@@ -41,7 +41,7 @@ enum OverlayHarness {
     let view = try boot(base).e820
     let entries = view.regions.map { MapEntry(start: $0.range.start, size: $0.range.size, kind: $0.kind) }
     let result = try Boot.run(BootRequest(.e820(E820Firmware(entries)), commandLine: BootCommandLine(cmdline, source: .given("--cmdline"))))
-    if let panic = result.panic { throw TestFailure("x86 stops on \(cmdline): \(panic)") }
+    if let words = result.stopMessage { throw TestFailure("x86 stops on \(cmdline): \(words)") }
     return result.e820
   }
 

@@ -19,11 +19,11 @@ struct CrashKernelPlacement {
   var estimateReason: String
 
   /// Places the request `parse_crashkernel()` produced. Returns the kernel-owned allocations
-  /// (estimated, or failed with the reason) and notes for `--explain`; kernel lines go to `log`.
+  /// (estimated, or failed with the reason) and notes for `--explain`; what happened goes to `events`.
   func reserve(
-    _ outcome: CrashKernelParameter.Outcome, in memblock: inout Memblock, log: inout [String]
+    _ outcome: CrashKernelParameter.Outcome, in memblock: inout Memblock, events: inout [BootEvent]
   ) -> (allocations: [Reservation], notes: [String]) {
-    log.append(contentsOf: outcome.kernelMessages)
+    events.append(contentsOf: outcome.complaints.map { .parameter(.crashKernel($0)) })
     guard let request = outcome.request else {
       let why = outcome.refusal ?? "nothing to reserve"
       return ([Reservation(name: "crashkernel", path: "cmdline", origin: .crashKernel, status: .failed(reason: "the kernel reserves nothing: \(why)"))], ["nothing reserved: \(why)"])
@@ -44,12 +44,12 @@ struct CrashKernelPlacement {
       placed = memblock.allocate(size: request.size, align: alignment, start: window.start, end: window.end, pageSize: pageSize)
       if placed != nil { break }
       if request.base != nil {
-        log.append("crashkernel reservation failed - memory is in use.")
+        events.append(.kernelAllocation(.crashKernelBaseInUse))
         let why = "[\(Hex.short(window.start)), \(Hex.short(window.end))) holds no free, \(ByteCount.human(alignment))-aligned \(ByteCount.human(request.size)) of memory"
         return ([failed(why)], notes + ["the fixed base cannot be used"])
       }
       guard !triedOther else {
-        log.append("cannot allocate crashkernel (size:\(Hex.short(request.size)))")
+        events.append(.kernelAllocation(.crashKernelFailed(size: request.size)))
         let why = "no free, \(ByteCount.human(alignment))-aligned \(ByteCount.human(request.size)) of memory below \(Hex.short(highLimit))"
         return ([failed(why)], notes + ["no room"])
       }
@@ -67,17 +67,17 @@ struct CrashKernelPlacement {
     var allocations: [Reservation] = []
     if base >= lowLimit && lowSize != 0 {
       guard let low = memblock.allocate(size: lowSize, align: alignment, start: 0, end: lowLimit, pageSize: pageSize) else {
-        log.append("cannot allocate crashkernel low memory (size:\(Hex.short(lowSize))).")
+        events.append(.kernelAllocation(.crashKernelLowFailed(size: lowSize)))
         memblock.freeReserved(base, request.size)
         return ([failed("the \(ByteCount.human(lowSize)) of low memory it needs below \(Hex.short(lowLimit)) do not fit")], notes + ["no room for the low part"])
       }
-      log.append("crashkernel low memory reserved: \(Hex.padded(low, width: 8)) - \(Hex.padded(low &+ lowSize, width: 8)) (\(lowSize >> 20) MB)")
+      events.append(.kernelAllocation(.crashKernelLowReserved(base: low, size: lowSize)))
       allocations.append(
         Reservation(
           name: "crashkernel (low)", path: "cmdline", origin: .crashKernel, range: PhysicalRange(start: low, size: lowSize),
           requestedSize: lowSize, alignment: alignment, status: .estimated(reason: estimateReason)))
     }
-    log.append("crashkernel reserved: \(Hex.padded(base)) - \(Hex.padded(base &+ request.size)) (\(request.size >> 20) MB)")
+    events.append(.kernelAllocation(.crashKernelReserved(base: base, size: request.size)))
     allocations.append(
       Reservation(
         name: "crashkernel", path: "cmdline", origin: .crashKernel, range: PhysicalRange(start: base, size: request.size),

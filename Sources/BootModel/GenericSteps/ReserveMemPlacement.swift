@@ -13,16 +13,23 @@ enum ReserveMemPlacement {
     commandLine.parameters.filter { $0.isNamed("reserve_mem") && $0.value != nil }
   }
 
-  /// Places every `reserve_mem=` of the command line in `memblock`, appending one reservation per
-  /// occurrence; returns the step's change lines.
+  /// Places every `reserve_mem=` of the command line in `memblock`, appending one reservation and
+  /// one event per occurrence; returns the step's change lines.
   static func place(
-    _ commandLine: KernelCommandLine, memblock: inout Memblock, pageSize: UInt64, reservations: inout [Reservation]
+    _ commandLine: KernelCommandLine, memblock: inout Memblock, pageSize: UInt64, reservations: inout [Reservation],
+    events: inout [BootEvent]
   ) -> [String] {
     var notes: [String] = []
     var placed: [String] = []
     for parameter in requests(in: commandLine) {
       let request: ReserveMemParameter
-      switch ReserveMemParameter.admit(ReserveMemParameter.parse(parameter.value), held: placed) {
+      let admission = ReserveMemParameter.admit(ReserveMemParameter.parse(parameter.value), held: placed)
+      if case .failure(let refusal) = admission {
+        let name: String
+        if case .nameInUse(let duplicate) = refusal { name = duplicate.name } else { name = parameter.text }
+        events.append(.kernelAllocation(.reserveMemRefused(name: name, .refused(refusal))))
+      }
+      switch admission {
       case .success(let admitted):
         request = admitted
       case .failure(.tableFull):
@@ -46,6 +53,8 @@ enum ReserveMemPlacement {
       }
       // memblock_phys_alloc(size, align): top-down below memblock.current_limit.
       guard let base = memblock.allocate(size: request.size, align: request.alignment, start: 0, end: UInt64.max, pageSize: pageSize) else {
+        let room = AllocationRequest(size: request.size, alignment: request.alignment)
+        events.append(.kernelAllocation(.reserveMemRefused(name: request.name, .noRoom(room))))
         reservations.append(
           Reservation(
             name: request.name, path: "cmdline", origin: .reserveMemParameter, requestedSize: request.size,
@@ -53,6 +62,7 @@ enum ReserveMemPlacement {
         continue
       }
       placed.append(request.name)
+      events.append(.kernelAllocation(.reserveMemPlaced(name: request.name, base: base, size: request.size)))
       let range = PhysicalRange(start: base, size: request.size)
       notes.append("\(request.name): predicted at \(range.map { "\($0)" } ?? Hex.short(base))")
       reservations.append(

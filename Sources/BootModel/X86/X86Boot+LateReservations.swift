@@ -13,11 +13,11 @@ extension X86BootState {
 
   /// `arch_reserve_crashkernel()`: `reserve_crashkernel_generic()` for what `parse_crashkernel()`
   /// read from the raw command line.
-  mutating func reserveCrashKernel(_ outcome: CrashKernelParameter.Outcome, _ log: inout [String]) -> [String] {
+  mutating func reserveCrashKernel(_ outcome: CrashKernelParameter.Outcome, _ events: inout [BootEvent]) -> [String] {
     let placement = CrashKernelPlacement(
       alignment: Self.crashAlignment, lowLimit: Self.crashLowLimit, highLimit: Self.crashHighLimit,
       pageSize: Self.pageSize, defaultLowSize: CrashKernelParameter.defaultLowSize, estimateReason: Self.crashEstimate)
-    let (allocations, notes) = placement.reserve(outcome, in: &memblock, log: &log)
+    let (allocations, notes) = placement.reserve(outcome, in: &memblock, events: &events)
     kernelAllocations.append(contentsOf: allocations)
     return notes
   }

@@ -17,9 +17,9 @@ struct KernelPanic: Rule {
     """
 
   func check(_ context: ValidationContext) -> [Finding] {
-    guard let panic = context.boot.panic else { return [] }
-    let cause = context.boot.panicCause
-    var message = "the kernel stops: \"Kernel panic - not syncing: \(panic)\""
+    guard let stop = context.boot.stop else { return [] }
+    let cause = context.boot.stopCause
+    var message = "the kernel stops: \"\(context.boot.log.line(for: .stop(stop)))\""
     if let cause { message += " — \(cause.message)" }
     return [finding(at: cause?.location ?? "/", message)]
   }

@@ -19,7 +19,7 @@ struct MemoryOutOfReach: Rule {
       let step = context.boot.steps.first(where: { $0.title == Arm64Boot.physicalLimitsStep })
     else { return [] }
     guard !step.memoryRemoved.isEmpty else { return [] }
-    let why = step.kernelMessages.first.map { " (\"\($0)\")" } ?? ""
+    let why = context.boot.kernelMessages(of: step).first.map { " (\"\($0)\")" } ?? ""
     let kept = PhysicalRanges.merged(context.boot.memory.map(\.range))
     let path = context.statedBanks.last { !PhysicalRanges.uncovered($0.range, by: kept).isEmpty }?.path ?? "/"
     return step.memoryRemoved.map { range in

@@ -143,7 +143,7 @@ struct ToDTS: Command {
       } catch {
         throw CLIError(table.name, error.description)
       }
-      if let panic = result.panic { throw CLIError("--cmdline", "the x86 kernel stops: \"\(panic)\"") }
+      if let words = result.stopMessage { throw CLIError("--cmdline", "the x86 kernel stops: \"\(words)\"") }
       return (result.e820, "\(table.name) with \(commandLine)")
     }
   }
@@ -158,10 +158,13 @@ struct ToDTS: Command {
     } catch {
       throw CLIError(source, error.description)
     }
-    if let panic = result.panic {
-      let why = result.panicCause?.message
-      let hint = why?.contains("at least 2") == true ? " (a one-range map needs a second item: memmap=0@0 counts and vanishes)" : ""
-      throw CLIError(source, "the x86 kernel stops: \"\(panic)\"" + (why.map { " — \($0)" } ?? "") + hint)
+    if let words = result.stopMessage {
+      let why = result.stopCause?.message
+      var hint = ""
+      if case .invalidUserMemoryMap(.fewerThanTwoEntries) = result.stop?.cause {
+        hint = " (a one-range map needs a second item: memmap=0@0 counts and vanishes)"
+      }
+      throw CLIError(source, "the x86 kernel stops: \"\(words)\"" + (why.map { " — \($0)" } ?? "") + hint)
     }
     guard !result.e820.regions.isEmpty else {
       throw CLIError(source, "no memmap= item adds anything to an empty table")

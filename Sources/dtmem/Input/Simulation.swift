@@ -70,9 +70,9 @@ enum Simulation {
 
   /// A predicted kernel stop as the one-line error every command reports (exit status 2).
   static func panicError(_ outcome: Outcome, input: String) -> CLIError? {
-    guard let panic = outcome.result.panic else { return nil }
-    let why = outcome.result.panicCause?.message
-    return CLIError(input, "the kernel stops: \"\(panic)\"" + (why.map { " — \($0)" } ?? ""))
+    guard let words = outcome.result.stopMessage else { return nil }
+    let why = outcome.result.stopCause?.message
+    return CLIError(input, "the kernel stops: \"\(words)\"" + (why.map { " — \($0)" } ?? ""))
   }
 
   /// Options the x86 model has no use for are errors, not silently ignored.

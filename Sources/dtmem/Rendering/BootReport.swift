@@ -13,9 +13,10 @@ enum BootReport {
       out += "\n"
       for (index, step) in result.steps.enumerated() {
         out += "\(index + 1). \(step.title)  — \(step.kernelFunction)\n"
-        if step.changes.isEmpty && step.kernelMessages.isEmpty { out += "     (no change)\n" }
+        let messages = result.kernelMessages(of: step)
+        if step.changes.isEmpty && messages.isEmpty { out += "     (no change)\n" }
         for change in step.changes { out += "     \(change)\n" }
-        for message in step.kernelMessages { out += "     kernel: \(message)\n" }
+        for message in messages { out += "     kernel: \(message)\n" }
       }
     }
     out += "\nMemory\n"

@@ -24,7 +24,7 @@ enum MapDocument {
       members.append(("diagnostics", .array(result.diagnostics.map(diagnostic))))
     }
     if explain {
-      members.append(("steps", .array(result.steps.map(step))))
+      members.append(("steps", .array(result.steps.map { step($0, of: result) })))
     }
     return .object(members)
   }
@@ -69,11 +69,11 @@ enum MapDocument {
     .object([("severity", .string(d.severity.rawValue)), ("path", .string(d.location)), ("message", .string(d.message))])
   }
 
-  static func step(_ s: BootStep) -> JSONValue {
+  static func step(_ s: BootStep, of result: BootResult) -> JSONValue {
     .object([
       ("title", .string(s.title)), ("kernel_function", .string(s.kernelFunction)),
       ("changes", .array(s.changes.map { .string($0) })),
-      ("kernel_messages", .array(s.kernelMessages.map { .string($0) })),
+      ("kernel_messages", .array(result.kernelMessages(of: s).map { .string($0) })),
     ])
   }
 }

@@ -1,6 +1,6 @@
 internal import MemoryModel
 
-/// printk conversions the arm64 memory code uses.
+/// printk conversions the kernel's memory code uses.
 enum KernelFormat {
   /// `%pa` / `%pap` on a 64-bit phys_addr_t: `0x` and 16 hex digits.
   static func pa(_ value: UInt64) -> String { Hex.padded(value) }
