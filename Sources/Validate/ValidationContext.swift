@@ -1,7 +1,6 @@
 public import BootModel
 public import KernelParameters
 public import MemoryModel
-internal import Utilities
 
 /// One input, its boot as the model predicts it (run once), and the derived views every rule
 /// needs.
@@ -16,8 +15,10 @@ public struct ValidationContext: Sendable {
   public let statedMemory: [PhysicalRange]
   /// The command line as the kernel keeps it.
   public let commandLine: KernelCommandLine
-  /// Every line the kernel would print during the modelled steps.
-  public let kernelLog: [String]
+  /// Everything that happened during the modelled boot, in order.
+  public let events: [BootEvent]
+  /// The `/reserved-memory` events, by the node path they are about.
+  let reservedMemoryEvents: [String: [ReservedMemoryEvent]]
   /// Whether the kernel ignores `/reserved-memory` altogether (`unsupported node format`).
   public let reservedMemoryIgnored: Bool
 
@@ -35,7 +36,12 @@ public struct ValidationContext: Sendable {
     self.run = run
     self.board = board
     self.commandLine = request.kernelCommandLine
-    self.kernelLog = run.result.kernelLog
+    self.events = run.result.events
+    var byNode: [String: [ReservedMemoryEvent]] = [:]
+    for case .reservedMemory(let event) in events {
+      if let node = event.node { byNode[node.path, default: []].append(event) }
+    }
+    self.reservedMemoryEvents = byNode
     self.statedBanks = request.statedBanks
     self.statedMemory = PhysicalRanges.merged(statedBanks.map(\.range))
     self.reservedMemoryIgnored = board.reservedMemory.map { !$0.formatProblems(rootCells: board.rootCells).isEmpty } ?? false
@@ -58,11 +64,8 @@ public struct ValidationContext: Sendable {
     boot.reservations.filter { $0.path == path }
   }
 
-  /// Whether some kernel line contains `text`.
-  public func logContains(_ text: String) -> Bool {
-    let needle = Array(text.utf8)
-    return kernelLog.contains { ByteSearch.contains(needle, in: $0[...]) }
-  }
+  /// The `/reserved-memory` events about the child at `path`, in order.
+  public func reservedMemoryEvents(at path: String) -> [ReservedMemoryEvent] { reservedMemoryEvents[path] ?? [] }
 
   /// A reservation that holds its memory at the end of the boot.
   public static func isTaken(_ reservation: Reservation) -> Bool {
@@ -81,13 +84,19 @@ extension ValidationContext {
     boot.reservations.first { $0.path == path && $0.isFailed }
   }
 
-  /// A dynamic region the boot placed on (part of) `range` after it had been given back, which
-  /// the kernel then reports as an overlap.
+  /// A dynamic region the boot placed on (part of) `range` after it had been given back, and
+  /// what the kernel prints about the two when it reports them as an overlap.
   func reuse(of range: PhysicalRange?, after failed: Reservation) -> String? {
     guard let range, let index = boot.reservations.firstIndex(of: failed) else { return nil }
     guard let later = boot.reservations[(index + 1)...].first(where: {
       $0.origin == .dynamicRegion && Self.isTaken($0) && ($0.range?.overlaps(range) ?? false)
     }) else { return nil }
-    return "\(later.path) was then placed on the freed range (the kernel prints OVERLAP DETECTED for the two)"
+    let pair: Set = [failed.path, later.path]
+    let report = events.first { event in
+      guard case .reservedMemory(.overlap(let a, let b)) = event else { return false }
+      return Set([a.node.path, b.node.path]) == pair
+    }
+    let printed = report.flatMap(quoteFirstLine).map { " (the kernel prints \($0) for the two)" } ?? ""
+    return "\(later.path) was then placed on the freed range\(printed)"
   }
 }

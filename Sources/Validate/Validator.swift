@@ -10,6 +10,6 @@ public enum Validator {
 
   /// The findings for an input whose boot has already been run.
   public static func findings(in context: ValidationContext, rules: [any Rule] = RuleCatalog.all) -> [Finding] {
-    rules.flatMap { $0.check(context) }
+    rules.filter { $0.prerequisites.allSatisfy(context.satisfies) }.flatMap { $0.check(context) }
   }
 }

@@ -17,9 +17,10 @@ struct CmdlineMemMeaning: Rule {
     address).
     """
 
+  let prerequisites: [Prerequisite] = [.memoryIsKnown]
+
   func check(_ context: ValidationContext) -> [Finding] {
-    guard context.memoryIsKnown,
-      let parameter = context.commandLine.parameters(named: "mem").last(where: { $0.value != nil })
+    guard let parameter = context.commandLine.parameters(named: "mem").last(where: { $0.value != nil })
     else { return [] }
     // x86 applies every mem= (each removes RAM above its limit; values it rejects remove nothing).
     let limits = context.commandLine.parameters(named: "mem").compactMap { occurrence -> UInt64? in
