@@ -33,23 +33,23 @@ struct DiffCommand: Command {
   var b: String
   var boot: BootOptions
   var json: Bool
+  var environment: Environment
 
   init(_ arguments: ParsedArguments) throws(CLIError) {
+    environment = arguments.environment
     a = arguments.positionals[0]
     b = arguments.positionals[1]
     boot = try BootOptions(arguments)
     json = arguments.flag("json")
   }
 
-  func run() throws(CLIError) -> Int32 {
-    let settings = try CheckSettings(boot)
+  func run() throws(CLIError) -> CommandOutput {
+    let settings = try CheckSettings(boot, environment)
     let (treeA, treeB) = (try settings.load(a), try settings.load(b))
     let result = MemoryDiff.compare(try settings.context(treeA).run, try settings.context(treeB).run)
-    if json {
-      FileIO.writeStandardOutput(DiffRendering.json(result, a: treeA.name, b: treeB.name).rendered())
-    } else {
-      FileIO.writeStandardOutput(DiffRendering.text(result))
-    }
-    return result.isIdentical ? 0 : 1
+    var output = CommandOutput()
+    output.print(json ? DiffRendering.json(result, a: treeA.name, b: treeB.name).rendered() : DiffRendering.text(result))
+    output.status = result.isIdentical ? 0 : 1
+    return output
   }
 }

@@ -24,22 +24,21 @@ struct Show: Command {
   var input: String
   var boot: BootOptions
   var json: Bool
+  var environment: Environment
 
   init(_ arguments: ParsedArguments) throws(CLIError) {
+    environment = arguments.environment
     input = arguments.positionals[0]
     boot = try BootOptions(arguments)
     json = arguments.flag("json")
   }
 
-  func run() throws(CLIError) -> Int32 {
-    let loaded = try InputLoader.load(input)
+  func run() throws(CLIError) -> CommandOutput {
+    let loaded = try InputLoader.load(input, environment)
     let outcome = try Simulation.run(loaded, boot)
     if let stop = Simulation.panicError(outcome, input: loaded.name) { throw stop }
-    if json {
-      FileIO.writeStandardOutput(ShowReport.json(loaded, outcome).rendered())
-    } else {
-      FileIO.writeStandardOutput(ShowReport.text(loaded, outcome))
-    }
-    return 0
+    var output = CommandOutput()
+    output.print(json ? ShowReport.json(loaded, outcome).rendered() : ShowReport.text(loaded, outcome))
+    return output
   }
 }
