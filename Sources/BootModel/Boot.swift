@@ -33,7 +33,7 @@ public enum Boot {
     of board: BoardMemory, kernel: KernelVersion = .default, memoryOverride: [PhysicalRange]? = nil
   ) throws(BootModelError) -> MemoryMap {
     let request = BootRequest(
-      .deviceTree(board), architecture: .arm64, kernel: kernel, commandLine: .none, memoryOverride: memoryOverride)
+      .deviceTree(board), architecture: .arm64, kernel: kernel, commandLine: .empty, memoryOverride: memoryOverride)
     return try Arm64Boot.run(request, board: board).e820
   }
 }

@@ -23,7 +23,7 @@ import Testing
     #expect(own.commandLine == BootCommandLine("mem=1G", source: .bootargs("/chosen")))
     #expect(own.commandLine.source.description == "/chosen/bootargs")
     // Another input brings its own command line (or none); a given one stays.
-    #expect(own.with(.deviceTree(without)).commandLine == .none)
+    #expect(own.with(.deviceTree(without)).commandLine == .empty)
     let given = BootRequest(.deviceTree(withArgs), commandLine: BootCommandLine("numa=off", source: .given("--cmdline")))
     #expect(given.with(.deviceTree(without)).commandLine.text == "numa=off")
     let log = E820Firmware([], commandLine: BootCommandLine("memmap=1G", source: .kernelLog("boot.log")))
@@ -46,5 +46,18 @@ import Testing
     #expect(try Boot.run(BootRequest(.deviceTree(board))).kernel == .v6_12)
     #expect(try Boot.run(BootRequest(.deviceTree(board), architecture: .x86)).kernel == .v6_12)
     #expect(throws: BootModelError.self) { try Boot.run(BootRequest(.noFirmwareTable, architecture: .arm64)) }
+  }
+
+  /// A device tree's e820 view is its own description: no command line applies, not even its
+  /// bootargs.
+  @Test func theE820ViewIgnoresBootargs() throws {
+    let body = "memory@40000000 { device_type = \"memory\"; reg = <0 0x40000000 0 0x40000000>; };"
+    let (_, plain) = try DTC.board(source: "/dts-v1/;\n/ { #address-cells = <2>; #size-cells = <2>; \(body) };\n")
+    let (_, limited) = try DTC.board(
+      source: "/dts-v1/;\n/ { #address-cells = <2>; #size-cells = <2>; \(body) chosen { bootargs = \"mem=64M\"; }; };\n")
+    #expect(try Boot.e820View(of: limited) == Boot.e820View(of: plain))
+    #expect(try Boot.e820View(of: plain).totalSize(of: .usable) == 1 << 30)
+    // The boot itself does apply them.
+    #expect(try Boot.run(BootRequest(.deviceTree(limited))).e820.totalSize(of: .usable) == 64 << 20)
   }
 }

@@ -33,7 +33,7 @@ enum OverlayHarness {
 
   /// The arm64 boot of a tree (no command line, QEMU's loader).
   static func boot(_ tree: FlatDeviceTree, loader: [LoaderReservation] = qemuLoader) throws -> BootResult {
-    try Boot.run(BootRequest(.deviceTree(tree.boardMemory()), commandLine: BootCommandLine.none, loaderReservations: loader))
+    try Boot.run(BootRequest(.deviceTree(tree.boardMemory()), commandLine: BootCommandLine.empty, loaderReservations: loader))
   }
 
   /// What x86 makes of `cmdline` on the e820 view of `base`: the map the parameters mean.

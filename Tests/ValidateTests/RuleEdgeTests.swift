@@ -40,7 +40,7 @@ import Validate
         };
         """)
     let kernel = LoaderReservation(range: PhysicalRange(start: 0x4020_0000, size: 0x2b2_0000)!, label: "kernel")
-    let findings = try Validator.validate(BootRequest(.deviceTree(board), commandLine: BootCommandLine.none, loaderReservations: [kernel]))
+    let findings = try Validator.validate(BootRequest(.deviceTree(board), commandLine: BootCommandLine.empty, loaderReservations: [kernel]))
     #expect(findings.map(\.rule) == ["usable-range-outside-memory"])
     #expect(findings.first?.severity == .error)
     #expect(findings.first?.message.contains("leaves out the kernel image") == true)
@@ -89,8 +89,8 @@ import Validate
           memory@40000000 { device_type = "memory"; reg = <0x0 0x40000000 0x0 0x30000000>; };
         };
         """)
-    let small = try Validator.validate(BootRequest(.deviceTree(board), commandLine: BootCommandLine.none, pageSize: .size4K))
-    let large = try Validator.validate(BootRequest(.deviceTree(board), commandLine: BootCommandLine.none, pageSize: .size64K))
+    let small = try Validator.validate(BootRequest(.deviceTree(board), commandLine: BootCommandLine.empty, pageSize: .size4K))
+    let large = try Validator.validate(BootRequest(.deviceTree(board), commandLine: BootCommandLine.empty, pageSize: .size64K))
     #expect(small.isEmpty)
     #expect(large.map(\.rule) == ["memory-section-hole"])
   }

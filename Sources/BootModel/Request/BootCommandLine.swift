@@ -1,4 +1,3 @@
-public import KernelParameters
 public import MemoryModel
 
 /// The kernel command line a boot runs with, as given (before the kernel cuts it to
@@ -36,7 +35,7 @@ public struct BootCommandLine: Hashable, Sendable {
     self.source = source
   }
 
-  public static let none = BootCommandLine("", source: .none)
+  public static let empty = BootCommandLine("", source: .none)
 
   /// A device tree's `/chosen/bootargs`, when it has one.
   public static func bootargs(of board: BoardMemory) -> BootCommandLine? {

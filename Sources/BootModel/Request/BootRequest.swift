@@ -30,7 +30,7 @@ public struct BootRequest: Hashable, Sendable {
     self.input = input
     self.architecture = architecture ?? input.defaultArchitecture
     self.kernel = kernel
-    self.commandLine = commandLine ?? input.commandLine ?? .none
+    self.commandLine = commandLine ?? input.commandLine ?? .empty
     self.pageSize = pageSize
     self.loaderReservations = loaderReservations
     self.memoryOverride = memoryOverride
@@ -48,7 +48,7 @@ public struct BootRequest: Hashable, Sendable {
   public func with(_ input: BootInput) -> BootRequest {
     var request = self
     request.input = input
-    if commandLine.comesWithInput { request.commandLine = input.commandLine ?? .none }
+    if commandLine.comesWithInput { request.commandLine = input.commandLine ?? .empty }
     return request
   }
 

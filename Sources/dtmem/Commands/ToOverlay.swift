@@ -125,7 +125,7 @@ struct ToOverlay: Command {
     if let tree {
       request = try boot.request(.deviceTree(tree.board), architecture: .arm64)
       request?.commandLine = bootCommandLine.map { BootCommandLine($0, source: .given("--boot-cmdline")) }
-        ?? BootCommandLine.bootargs(of: tree.board) ?? .none
+        ?? BootCommandLine.bootargs(of: tree.board) ?? .empty
     }
     let result: OverlayResult
     do {
