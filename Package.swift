@@ -56,14 +56,20 @@ let package = Package(
     .testTarget(name: "KernelParametersTests", dependencies: ["KernelParameters", "MemoryModel", "TestSupport"]),
     .testTarget(name: "FirmwareTablesTests", dependencies: ["FirmwareTables", "MemoryModel", "TestSupport"]),
     .testTarget(name: "DeviceTreeTests", dependencies: ["DeviceTree", "MemoryModel", "TestSupport"]),
-    .testTarget(name: "BootModelTests", dependencies: ["BootModel", "KernelParameters", "FirmwareTables", "MemoryModel", "TestSupport"]),
+    .testTarget(
+      name: "BootModelTests",
+      dependencies: ["BootModel", "KernelParameters", "FirmwareTables", "MemoryModel", "TestSupport"]),
     .testTarget(name: "CLITests", dependencies: ["dtmem", "TestSupport"]),
     .testTarget(
       name: "TranslateTests",
-      dependencies: ["Translate", "BootModel", "DeviceTree", "KernelParameters", "FirmwareTables", "MemoryModel", "TestSupport"]),
+      dependencies: [
+        "Translate", "BootModel", "DeviceTree", "KernelParameters", "FirmwareTables", "MemoryModel", "TestSupport",
+      ]),
     .testTarget(
       name: "ValidateTests",
-      dependencies: ["Validate", "BootModel", "DeviceTree", "KernelParameters", "FirmwareTables", "MemoryModel", "TestSupport"]),
+      dependencies: [
+        "Validate", "BootModel", "DeviceTree", "KernelParameters", "FirmwareTables", "MemoryModel", "TestSupport",
+      ]),
     .testTarget(
       name: "MemoryDiffTests",
       dependencies: ["MemoryDiff", "BootModel", "DeviceTree", "KernelParameters", "MemoryModel", "TestSupport"]),

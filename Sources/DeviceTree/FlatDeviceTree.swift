@@ -69,7 +69,9 @@ public struct FlatDeviceTree: Sendable {
     guard offset >= 0 else { return nil }
     // A root child's full path is its name; deeper nodes ask libfdt (which walks the tree).
     let isRootChild = path.hasPrefix("/") && !path.dropFirst().contains("/")
-    let canonical = isRootChild ? "/" + name(of: Node(offset: offset, path: path)) : (withFDT { fdt in Self.path(fdt, offset) } ?? path)
+    let canonical =
+      isRootChild
+      ? "/" + name(of: Node(offset: offset, path: path)) : (withFDT { fdt in Self.path(fdt, offset) } ?? path)
     return Node(offset: offset, path: canonical)
   }
 

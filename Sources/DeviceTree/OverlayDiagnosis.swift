@@ -22,7 +22,9 @@ extension FlatDeviceTree {
     let labels = overlay.overlayFixupLabels
     if !labels.isEmpty {
       guard let symbols = node(atPath: "/__symbols__") else {
-        return "the overlay refers to labels (\(labels.joined(separator: ", "))) but the base has no /__symbols__ node (compile the base with dtc -@)"
+        return
+          "the overlay refers to labels (\(labels.joined(separator: ", "))) but the base has no /__symbols__ node "
+          + "(compile the base with dtc -@)"
       }
       let missing = labels.filter { !hasProperty($0, of: symbols) }
       if !missing.isEmpty {
@@ -31,7 +33,9 @@ extension FlatDeviceTree {
     }
     var created: Set<String> = []
     for fragment in overlay.children(of: overlay.root) {
-      guard let content = overlay.children(of: fragment).first(where: { overlay.name(of: $0) == "__overlay__" }) else { continue }
+      guard let content = overlay.children(of: fragment).first(where: { overlay.name(of: $0) == "__overlay__" }) else {
+        continue
+      }
       guard let path = overlay.string("target-path", of: fragment) else { continue }
       let target = node(atPath: path)?.path ?? (created.contains(path) ? path : nil)
       guard let target else {

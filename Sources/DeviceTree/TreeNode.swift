@@ -48,7 +48,8 @@ public struct TreeProperty: Hashable, Sendable {
   public static func tuples(_ name: String, _ tuples: [RegTuple], cells: CellCounts) -> TreeProperty? {
     var encoded: [UInt32] = []
     for tuple in tuples {
-      guard let address = encode(tuple.address, cells: cells.address), let size = encode(tuple.size, cells: cells.size) else {
+      guard let address = encode(tuple.address, cells: cells.address), let size = encode(tuple.size, cells: cells.size)
+      else {
         return nil
       }
       encoded += address + size
@@ -78,7 +79,8 @@ public struct TreeProperty: Hashable, Sendable {
   public var bytes: [UInt8] {
     switch value {
     case .empty: return []
-    case .cells(let cells): return cells.flatMap { [UInt8($0 >> 24), UInt8($0 >> 16 & 0xff), UInt8($0 >> 8 & 0xff), UInt8($0 & 0xff)] }
+    case .cells(let cells):
+      return cells.flatMap { [UInt8($0 >> 24), UInt8($0 >> 16 & 0xff), UInt8($0 >> 8 & 0xff), UInt8($0 & 0xff)] }
     case .strings(let strings): return strings.flatMap { Array($0.utf8) + [0] }
     case .bytes(let bytes): return bytes
     }

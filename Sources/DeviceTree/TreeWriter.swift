@@ -73,7 +73,10 @@ extension FlatDeviceTree {
       room *= 2
     } while status == -FDT_ERR_NOSPACE && room <= maximumSize
     guard status == 0 else {
-      throw .libfdt(code: status, operation: status == -FDT_ERR_NOTFOUND ? "applying the overlay (a target or a label it needs is missing from the base)" : "applying the overlay")
+      throw .libfdt(
+        code: status,
+        operation: status == -FDT_ERR_NOTFOUND
+          ? "applying the overlay (a target or a label it needs is missing from the base)" : "applying the overlay")
     }
     let total = buffer.withUnsafeBytes { clibfdt_totalsize($0.baseAddress!) }
     return try FlatDeviceTree(bytes: Array(buffer[0..<Int(total)]))

@@ -77,7 +77,9 @@ public enum CrashKernelParameter {
   /// Parses the command line as the kernel keeps it. Nil when it holds no `crashkernel=` at all.
   /// `defaultLowSize` is the architecture's `DEFAULT_CRASH_KERNEL_LOW_SIZE`, used by `,high`
   /// without `,low`.
-  public static func parse(_ commandLine: String, systemRAM: UInt64, defaultLowSize: UInt64 = CrashKernelParameter.defaultLowSize) -> Outcome? {
+  public static func parse(
+    _ commandLine: String, systemRAM: UInt64, defaultLowSize: UInt64 = CrashKernelParameter.defaultLowSize
+  ) -> Outcome? {
     let line = Array(commandLine.utf8)
     var complaints: [Complaint] = []
     let plain = parse(line, systemRAM: systemRAM, suffix: nil, complaints: &complaints)
@@ -111,14 +113,16 @@ public enum CrashKernelParameter {
       refusal = why
     case .parsed(let size, let base, let text):
       let ranges = text.utf8.contains(0x3a)
-      request = CrashKernelRequest(form: ranges ? .ranges : .simple, size: size, base: base == 0 ? nil : base, lowSize: 0, text: text)
+      request = CrashKernelRequest(
+        form: ranges ? .ranges : .simple, size: size, base: base == 0 ? nil : base, lowSize: 0, text: text)
     }
     if let current = request {
       if current.size == 0 {
         refusal = current.form == .ranges ? "no range matches the memory size" : "the size is 0"
         request = nil
       } else if current.size >= systemRAM {
-        refusal = "\(ByteCount.human(current.size)) is not less than the memory the kernel sees (\(ByteCount.human(systemRAM)))"
+        refusal =
+          "\(ByteCount.human(current.size)) is not less than the memory the kernel sees (\(ByteCount.human(systemRAM)))"
         request = nil
       }
     }
@@ -192,7 +196,9 @@ public enum CrashKernelParameter {
 
   /// `parse_crashkernel_mem()`: `START-[END]:SIZE[,…][@OFFSET]`, END exclusive; the first range
   /// holding the memory size (rounded up to 128 MiB) gives SIZE.
-  static func parseRanges(_ line: [UInt8], from start: Int, systemRAM: UInt64, text: String, complaints: inout [Complaint]) -> Parsed {
+  static func parseRanges(
+    _ line: [UInt8], from start: Int, systemRAM: UInt64, text: String, complaints: inout [Complaint]
+  ) -> Parsed {
     let total = roundUp128M(systemRAM)
     var cur = start
     var crashSize: UInt64 = 0
@@ -235,7 +241,10 @@ public enum CrashKernelParameter {
       cur = size.end
       guard size.value < total else {
         complaints.append(.invalidSize)
-        return .invalid("a size (\(ByteCount.human(size.value))) is not less than the memory size rounded up to 128 MiB (\(ByteCount.human(total)))")
+        return .invalid(
+          "a size (\(ByteCount.human(size.value))) is not less than the memory size rounded up to 128 MiB "
+            + "(\(ByteCount.human(total)))"
+        )
       }
       if total >= rangeStart.value && total < rangeEnd {
         crashSize = size.value
@@ -264,7 +273,9 @@ public enum CrashKernelParameter {
   }
 
   /// `parse_crashkernel_suffix()`.
-  static func parseSuffixed(_ line: [UInt8], from start: Int, suffix: [UInt8], text: String, complaints: inout [Complaint]) -> Parsed {
+  static func parseSuffixed(
+    _ line: [UInt8], from start: Int, suffix: [UInt8], text: String, complaints: inout [Complaint]
+  ) -> Parsed {
     let size = MemParse.memparse(line, from: start)
     guard size.end != start else {
       complaints.append(.memoryValueExpected)

@@ -89,7 +89,9 @@ public enum MemmapParameter {
     }
     // if (!strncmp(p, "exactmap", 8))
     if p.count >= 8 && p[0..<8].elementsEqual("exactmap".utf8) {
-      if p.count > 8 { problems.append("'\(text)' counts as exactmap: the kernel compares only the first 8 characters") }
+      if p.count > 8 {
+        problems.append("'\(text)' counts as exactmap: the kernel compares only the first 8 characters")
+      }
       return result(.exactmap, rejects: false)
     }
     let size = MemParse.memparse(p)
@@ -101,11 +103,14 @@ public enum MemmapParameter {
     let separator = MemParse.byte(p, size.end)
     if let kind = addOperators.first(where: { $0.byte == separator })?.kind {
       let start = MemParse.memparse(p, from: size.end + 1)
-      if start.end == size.end + 1 { problems.append("no start address after '\(Character(Unicode.Scalar(separator)))': the kernel uses 0") }
+      if start.end == size.end + 1 {
+        problems.append("no start address after '\(Character(Unicode.Scalar(separator)))': the kernel uses 0")
+      }
       describe(start, of: p, from: size.end + 1, as: "the start", into: &problems)
       let trailing = start.end < p.count
       if trailing {
-        problems.append("the kernel adds the range and ignores the trailing '\(String(decoding: p[start.end...], as: UTF8.self))'")
+        problems.append(
+          "the kernel adds the range and ignores the trailing '\(String(decoding: p[start.end...], as: UTF8.self))'")
       }
       return result(.add(start: start.value, size: size.value, kind: kind), rejects: trailing)
     }
@@ -121,7 +126,10 @@ public enum MemmapParameter {
         let parsed = MemParse.strtoull(p, from: cursor + 1)
         from = UInt32(truncatingIfNeeded: parsed.value)
         if parsed.value > UInt64(UInt32.max) || parsed.overflowed {
-          problems.append("type -\(String(decoding: p[(cursor + 1)..<parsed.end], as: UTF8.self)) is truncated to 32 bits: \(from)\(from == 0 ? " (no type)" : "")")
+          problems.append(
+            "type -\(String(decoding: p[(cursor + 1)..<parsed.end], as: UTF8.self)) is truncated to 32 bits: "
+              + "\(from)\(from == 0 ? " (no type)" : "")"
+          )
         }
         cursor = parsed.end
       }
@@ -129,17 +137,26 @@ public enum MemmapParameter {
         let parsed = MemParse.strtoull(p, from: cursor + 1)
         to = UInt32(truncatingIfNeeded: parsed.value)
         if parsed.value > UInt64(UInt32.max) || parsed.overflowed {
-          problems.append("type +\(String(decoding: p[(cursor + 1)..<parsed.end], as: UTF8.self)) is truncated to 32 bits: \(to)\(to == 0 ? " (no type)" : "")")
+          problems.append(
+            "type +\(String(decoding: p[(cursor + 1)..<parsed.end], as: UTF8.self)) is truncated to 32 bits: "
+              + "\(to)\(to == 0 ? " (no type)" : "")"
+          )
         }
         cursor = parsed.end
       }
       if cursor < p.count {
-        problems.append("the kernel ignores the item because of the trailing '\(String(decoding: p[cursor...], as: UTF8.self))' (types go as -FROM then +TO), but it still makes the map user-defined")
+        problems.append(
+          "the kernel ignores the item because of the trailing '\(String(decoding: p[cursor...], as: UTF8.self))' "
+            + "(types go as -FROM then +TO), but it still makes the map user-defined"
+        )
         return result(.nothing, rejects: true)
       }
-      let fromKind = RegionKind(rawValue: from), toKind = RegionKind(rawValue: to)
+      let fromKind = RegionKind(rawValue: from)
+      let toKind = RegionKind(rawValue: to)
       if from != 0 && to != 0 {
-        if from == to { problems.append("-\(from)+\(to) retypes a type to itself: the kernel hits BUG() in __e820__range_update()") }
+        if from == to {
+          problems.append("-\(from)+\(to) retypes a type to itself: the kernel hits BUG() in __e820__range_update()")
+        }
         return result(.retype(start: start.value, size: size.value, from: fromKind, to: toKind), rejects: false)
       }
       if to != 0 { return result(.add(start: start.value, size: size.value, kind: toKind), rejects: false) }
@@ -148,7 +165,9 @@ public enum MemmapParameter {
     default:
       if separator != 0 {
         problems.append(
-          "'\(String(decoding: p[size.end...], as: UTF8.self))' after the size is not @ # $ ! or %: the kernel reads the item as memmap=\(String(decoding: p[..<size.end], as: UTF8.self)) and removes all usable RAM at and above \(Hex.short(size.value))"
+          "'\(String(decoding: p[size.end...], as: UTF8.self))' after the size is not @ # $ ! or %: the kernel reads "
+            + "the item as memmap=\(String(decoding: p[..<size.end], as: UTF8.self)) and removes all usable RAM at and "
+            + "above \(Hex.short(size.value))"
         )
       }
       return result(.removeUsableAbove(size.value), rejects: separator != 0)
@@ -156,7 +175,9 @@ public enum MemmapParameter {
   }
 
   /// Notes for a number the kernel reads surprisingly: a lone suffix (0), or a wrapped value.
-  static func describe(_ parsed: MemParse.Parsed, of p: [UInt8], from start: Int, as what: String, into problems: inout [String]) {
+  static func describe(
+    _ parsed: MemParse.Parsed, of p: [UInt8], from start: Int, as what: String, into problems: inout [String]
+  ) {
     let written = String(decoding: p[start..<parsed.end], as: UTF8.self)
     if parsed.end == start + 1, let c = p.indices.contains(start) ? p[start] : nil, !(c >= 0x30 && c <= 0x39) {
       problems.append("\(what) '\(written)' is a suffix without digits: the kernel reads 0")

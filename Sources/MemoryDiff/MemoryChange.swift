@@ -31,7 +31,10 @@ public struct MemoryChange: Hashable, Sendable {
   /// One line saying what changed.
   public var message: String
 
-  public init(_ category: Category, _ kind: String, at path: String, before: String? = nil, after: String? = nil, _ message: String) {
+  public init(
+    _ category: Category, _ kind: String, at path: String, before: String? = nil, after: String? = nil,
+    _ message: String
+  ) {
     self.category = category
     self.kind = kind
     self.path = path

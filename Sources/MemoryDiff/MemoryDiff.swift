@@ -17,8 +17,10 @@ public enum MemoryDiff {
     changes += ParameterDiff.compare(a.request.kernelCommandLine, b.request.kernelCommandLine)
     var notes: [String] = []
     if let why = a.missingMemory ?? b.missingMemory {
-      let side = a.missingMemory != nil ? (b.missingMemory != nil ? "neither input" : "the first input") : "the second input"
-      notes.append("the simulated boots are not compared: \(side) states no memory (\(why.split(separator: ";").first ?? ""))")
+      let side =
+        a.missingMemory != nil ? (b.missingMemory != nil ? "neither input" : "the first input") : "the second input"
+      notes.append(
+        "the simulated boots are not compared: \(side) states no memory (\(why.split(separator: ";").first ?? ""))")
     } else {
       changes += SimulationDiff.compare(a.result, b.result)
     }
@@ -42,13 +44,17 @@ public enum MemoryDiff {
     if fa != fb {
       let kind = fa == nil ? "added" : fb == nil ? "removed" : "changed"
       changes.append(
-        MemoryChange(.structure, kind, at: b.reservedMemory?.path ?? a.reservedMemory?.path ?? "/reserved-memory", before: fa, after: fb, "/reserved-memory \(kind): \(MemoryChange.transition(fa, fb))"))
+        MemoryChange(
+          .structure, kind, at: b.reservedMemory?.path ?? a.reservedMemory?.path ?? "/reserved-memory", before: fa,
+          after: fb, "/reserved-memory \(kind): \(MemoryChange.transition(fa, fb))"))
     }
     return changes
   }
 
   /// Banks matched by start address: same start and another size is a resize.
-  static func banks(_ a: [(path: String, range: PhysicalRange)], _ b: [(path: String, range: PhysicalRange)]) -> [MemoryChange] {
+  static func banks(_ a: [(path: String, range: PhysicalRange)], _ b: [(path: String, range: PhysicalRange)])
+    -> [MemoryChange]
+  {
     var changes: [MemoryChange] = []
     var remaining = b
     for old in a {
@@ -61,11 +67,16 @@ public enum MemoryDiff {
             .memory, "resized", at: new.path, before: Describe.sized(old.range), after: Describe.sized(new.range),
             "bank resized: \(Describe.sized(old.range)) → \(Describe.sized(new.range))"))
       } else {
-        changes.append(MemoryChange(.memory, "removed", at: old.path, before: Describe.sized(old.range), "bank removed: \(Describe.sized(old.range))"))
+        changes.append(
+          MemoryChange(
+            .memory, "removed", at: old.path, before: Describe.sized(old.range),
+            "bank removed: \(Describe.sized(old.range))"))
       }
     }
     for new in remaining {
-      changes.append(MemoryChange(.memory, "added", at: new.path, after: Describe.sized(new.range), "bank added: \(Describe.sized(new.range))"))
+      changes.append(
+        MemoryChange(
+          .memory, "added", at: new.path, after: Describe.sized(new.range), "bank added: \(Describe.sized(new.range))"))
     }
     return changes
   }
@@ -78,11 +89,15 @@ public enum MemoryDiff {
       if let index = remaining.firstIndex(of: entry) {
         remaining.remove(at: index)
       } else {
-        changes.append(MemoryChange(.memreserve, "removed", at: "/memreserve/", before: describe(entry), "entry removed: \(describe(entry))"))
+        changes.append(
+          MemoryChange(
+            .memreserve, "removed", at: "/memreserve/", before: describe(entry), "entry removed: \(describe(entry))"))
       }
     }
     for entry in remaining {
-      changes.append(MemoryChange(.memreserve, "added", at: "/memreserve/", after: describe(entry), "entry added: \(describe(entry))"))
+      changes.append(
+        MemoryChange(
+          .memreserve, "added", at: "/memreserve/", after: describe(entry), "entry added: \(describe(entry))"))
     }
     return changes
   }
@@ -103,7 +118,10 @@ public enum MemoryDiff {
     ]
     for (name, before, after) in properties where before != after {
       let kind = before == nil ? "added" : after == nil ? "removed" : "changed"
-      changes.append(MemoryChange(.chosen, kind, at: path, before: before, after: after, "\(name) \(kind): \(MemoryChange.transition(before, after))"))
+      changes.append(
+        MemoryChange(
+          .chosen, kind, at: path, before: before, after: after,
+          "\(name) \(kind): \(MemoryChange.transition(before, after))"))
     }
     return changes
   }

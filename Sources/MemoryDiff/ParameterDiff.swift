@@ -17,7 +17,10 @@ enum ParameterDiff {
       let old = before.isEmpty ? nil : before.joined(separator: " ")
       let new = after.isEmpty ? nil : after.joined(separator: " ")
       let kind = old == nil ? "added" : new == nil ? "removed" : "changed"
-      changes.append(MemoryChange(.cmdline, kind, at: "cmdline", before: old, after: new, "\(name)= \(kind): \(MemoryChange.transition(old, new))"))
+      changes.append(
+        MemoryChange(
+          .cmdline, kind, at: "cmdline", before: old, after: new,
+          "\(name)= \(kind): \(MemoryChange.transition(old, new))"))
     }
     return changes
   }

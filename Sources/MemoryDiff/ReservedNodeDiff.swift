@@ -20,16 +20,20 @@ enum ReservedNodeDiff {
       if candidates.count == 1, unmatchedA.filter({ baseName($0.name) == base }).count == 1 {
         changes += pair(old, remaining.remove(at: candidates[0]))
       } else {
-        changes.append(MemoryChange(.reserved, "removed", at: old.path, before: summary(old), "region removed: \(summary(old))"))
+        changes.append(
+          MemoryChange(.reserved, "removed", at: old.path, before: summary(old), "region removed: \(summary(old))"))
       }
     }
     for new in remaining {
-      changes.append(MemoryChange(.reserved, "added", at: new.path, after: summary(new), "region added: \(summary(new))"))
+      changes.append(
+        MemoryChange(.reserved, "added", at: new.path, after: summary(new), "region added: \(summary(new))"))
     }
     return changes
   }
 
-  static func baseName(_ name: String) -> Substring { name.split(separator: "@", maxSplits: 1).first ?? Substring(name) }
+  static func baseName(_ name: String) -> Substring {
+    name.split(separator: "@", maxSplits: 1).first ?? Substring(name)
+  }
 
   static func pair(_ old: ReservedRegionNode, _ new: ReservedRegionNode) -> [MemoryChange] {
     var changes: [MemoryChange] = []
@@ -40,30 +44,46 @@ enum ReservedNodeDiff {
       let kind: String
       if a.tuples.count == 1, b.tuples.count == 1 {
         let (x, y) = (a.tuples[0], b.tuples[0])
-        kind = x.address != y.address && x.size != y.size ? "moved and resized" : x.address != y.address ? "moved" : "resized"
+        kind =
+          x.address != y.address && x.size != y.size
+          ? "moved and resized" : x.address != y.address ? "moved" : "resized"
       } else {
         kind = "changed"
       }
       changes.append(
-        MemoryChange(.reserved, kind.replacingSpaces, at: path, before: placement(old), after: placement(new), "region \(kind)\(renamed): \(placement(old)) → \(placement(new))"))
+        MemoryChange(
+          .reserved, kind.replacingSpaces, at: path, before: placement(old), after: placement(new),
+          "region \(kind)\(renamed): \(placement(old)) → \(placement(new))"))
     case (nil, nil):
       if old.size != new.size || old.alignment != new.alignment || old.allocRanges != new.allocRanges {
-        let kind = old.size != new.size && old.alignment == new.alignment && old.allocRanges == new.allocRanges ? "resized" : "changed"
+        let kind =
+          old.size != new.size && old.alignment == new.alignment && old.allocRanges == new.allocRanges
+          ? "resized" : "changed"
         changes.append(
-          MemoryChange(.reserved, kind, at: path, before: placement(old), after: placement(new), "dynamic region \(kind)\(renamed): \(placement(old)) → \(placement(new))"))
+          MemoryChange(
+            .reserved, kind, at: path, before: placement(old), after: placement(new),
+            "dynamic region \(kind)\(renamed): \(placement(old)) → \(placement(new))"))
       }
     case (.some, nil), (nil, .some):
       changes.append(
-        MemoryChange(.reserved, "changed", at: path, before: placement(old), after: placement(new), "region \(old.reg == nil ? "now static" : "now dynamic")\(renamed): \(placement(old)) → \(placement(new))"))
+        MemoryChange(
+          .reserved, "changed", at: path, before: placement(old), after: placement(new),
+          "region \(old.reg == nil ? "now static" : "now dynamic")\(renamed): \(placement(old)) → \(placement(new))"))
     default:
       break
     }
     let (fa, fb) = (flags(old), flags(new))
     if fa != fb {
-      changes.append(MemoryChange(.reserved, "flags", at: path, before: fa, after: fb, "flags changed\(renamed): \(fa.isEmpty ? "none" : fa) → \(fb.isEmpty ? "none" : fb)"))
+      changes.append(
+        MemoryChange(
+          .reserved, "flags", at: path, before: fa, after: fb,
+          "flags changed\(renamed): \(fa.isEmpty ? "none" : fa) → \(fb.isEmpty ? "none" : fb)"))
     }
     if changes.isEmpty && old.path != new.path {
-      changes.append(MemoryChange(.reserved, "renamed", at: path, before: old.name, after: new.name, "region renamed: \(old.name) → \(new.name)"))
+      changes.append(
+        MemoryChange(
+          .reserved, "renamed", at: path, before: old.name, after: new.name, "region renamed: \(old.name) → \(new.name)"
+        ))
     }
     return changes
   }
@@ -76,8 +96,12 @@ enum ReservedNodeDiff {
     }
     guard let size = node.size else { return "no reg or size" }
     var text = size.value.map { "size \(ByteCount.human($0))" } ?? "size of \(size.byteLength) bytes (malformed)"
-    if let alignment = node.alignment { text += alignment.value.map { ", alignment \(Hex.short($0))" } ?? ", malformed alignment" }
-    if let ranges = node.allocRanges { text += ", alloc-ranges \(ranges.tuples.map(MemoryDiff.describe).joined(separator: " "))" }
+    if let alignment = node.alignment {
+      text += alignment.value.map { ", alignment \(Hex.short($0))" } ?? ", malformed alignment"
+    }
+    if let ranges = node.allocRanges {
+      text += ", alloc-ranges \(ranges.tuples.map(MemoryDiff.describe).joined(separator: " "))"
+    }
     return text
   }
 

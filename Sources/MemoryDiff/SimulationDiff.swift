@@ -8,7 +8,9 @@ enum SimulationDiff {
     var changes: [MemoryChange] = []
     let (ma, mb) = (memory(a), memory(b))
     if ma != mb {
-      changes.append(MemoryChange(.simulated, "changed", at: "memory", before: ma, after: mb, "the memory the kernel keeps: \(ma) → \(mb)"))
+      changes.append(
+        MemoryChange(
+          .simulated, "changed", at: "memory", before: ma, after: mb, "the memory the kernel keeps: \(ma) → \(mb)"))
     }
     var remaining = b.reservations
     for old in a.reservations {
@@ -16,10 +18,14 @@ enum SimulationDiff {
       let new = remaining.remove(at: index)
       if old.status.name != new.status.name {
         changes.append(
-          MemoryChange(.simulated, "status", at: new.path, before: status(old), after: status(new), "\(new.name): \(status(old)) → \(status(new))"))
+          MemoryChange(
+            .simulated, "status", at: new.path, before: status(old), after: status(new),
+            "\(new.name): \(status(old)) → \(status(new))"))
       } else if old.origin == .dynamicRegion, old.range != new.range, let before = old.range, let after = new.range {
         changes.append(
-          MemoryChange(.simulated, "placement", at: new.path, before: Describe.sized(before), after: Describe.sized(after), "\(new.name) placed at \(Describe.range(after)), was \(Describe.range(before))"))
+          MemoryChange(
+            .simulated, "placement", at: new.path, before: Describe.sized(before), after: Describe.sized(after),
+            "\(new.name) placed at \(Describe.range(after)), was \(Describe.range(before))"))
       }
     }
     return changes

@@ -129,7 +129,9 @@ public struct ReservedMemoryNode: Hashable, Sendable {
   public func formatProblems(rootCells root: CellCounts) -> [String] {
     func cells(_ value: UInt32?) -> String { value.map(String.init) ?? "absent" }
     var problems: [String] = []
-    if addressCells != root.address { problems.append("#address-cells is \(cells(addressCells)), the root's \(root.address)") }
+    if addressCells != root.address {
+      problems.append("#address-cells is \(cells(addressCells)), the root's \(root.address)")
+    }
     if sizeCells != root.size { problems.append("#size-cells is \(cells(sizeCells)), the root's \(root.size)") }
     if !hasRanges { problems.append("there is no ranges property") }
     return problems

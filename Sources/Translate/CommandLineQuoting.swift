@@ -17,7 +17,8 @@ public enum CommandLineQuoting: String, CaseIterable, Sendable {
   public func apply(_ line: String) -> String {
     switch self {
     case .none: return line
-    case .shell: return "'" + line.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "'\\''") + "'"
+    case .shell:
+      return "'" + line.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "'\\''") + "'"
     case .grub: return line.split(separator: "$", omittingEmptySubsequences: false).joined(separator: "\\$")
     case .grubDefault: return line.split(separator: "$", omittingEmptySubsequences: false).joined(separator: "\\\\\\$")
     }

@@ -35,9 +35,14 @@ public struct E820DeviceTree: Hashable, Sendable {
     case .acpiData: ("acpi", true, "ACPI data (type 3) becomes a no-map reservation: the ACPI type is lost")
     case .acpiNVS: ("acpi-nvs", true, "ACPI NVS (type 4) becomes a no-map reservation: the NVS type is lost")
     case .unusable: ("unusable", true, "unusable (type 5) becomes a no-map reservation")
-    case .persistent: ("pmem", false, "persistent memory (type 7) becomes a pmem-region, which Linux reports as type 12")
+    case .persistent:
+      ("pmem", false, "persistent memory (type 7) becomes a pmem-region, which Linux reports as type 12")
     case .persistentLegacy: ("pmem", false, nil)
-    case .softReserved: ("soft-reserved", true, "soft reserved (EFI specific-purpose memory) has no device tree form: a no-map reservation")
+    case .softReserved:
+      (
+        "soft-reserved", true,
+        "soft reserved (EFI specific-purpose memory) has no device tree form: a no-map reservation"
+      )
     default: ("reserved", true, "e820 type \(kind.rawValue) has no device tree meaning: a no-map reservation")
     }
   }
@@ -60,7 +65,8 @@ public struct E820DeviceTree: Hashable, Sendable {
           losses.append(
             Diagnostic(
               .info, at: "\(region.range)",
-              "arm64 trims memory to whole pages: \(ByteCount.human(region.range.size - kept)) of this RAM is not used"))
+              "arm64 trims memory to whole pages: \(ByteCount.human(region.range.size - kept)) of this RAM is not used")
+          )
         }
       case _ where inReservedMemory:
         reserved.children.append(TreeNode(name, properties: [reg, .flag("no-map")]))

@@ -44,7 +44,9 @@ public struct MemmapLine: Hashable, Sendable {
     return sorted.map { region in
       let size = ByteCount.compact(region.range.size)
       let start = Hex.short(region.range.start)
-      guard let op = MemmapParameter.addOperator(for: region.kind) else { return "memmap=\(size)%\(start)+\(region.kind.rawValue)" }
+      guard let op = MemmapParameter.addOperator(for: region.kind) else {
+        return "memmap=\(size)%\(start)+\(region.kind.rawValue)"
+      }
       return "memmap=\(size)\(op)\(start)"
     }
   }
@@ -61,7 +63,9 @@ public struct MemmapLine: Hashable, Sendable {
       diagnostics.append(
         Diagnostic(
           .info, at: location,
-          "added memmap=0@0: x86 panics on an exactmap table of fewer than two entries; an empty entry counts and vanishes"))
+          "added memmap=0@0: x86 panics on an exactmap table of fewer than two entries; an empty entry counts and "
+            + "vanishes"
+        ))
     }
     let line = MemmapLine(parameters: parameters, diagnostics: diagnostics)
     if line.text.utf8.count >= commandLineLimit {
@@ -70,7 +74,9 @@ public struct MemmapLine: Hashable, Sendable {
         diagnostics: diagnostics + [
           Diagnostic(
             .warning, at: location,
-            "the line is \(line.text.utf8.count) bytes; an x86 kernel keeps only \(commandLineLimit - 1) (COMMAND_LINE_SIZE) and would lose the rest")
+            "the line is \(line.text.utf8.count) bytes; an x86 kernel keeps only \(commandLineLimit - 1) "
+              + "(COMMAND_LINE_SIZE) and would lose the rest"
+          )
         ])
     }
     return line
@@ -86,7 +92,9 @@ public struct MemmapLine: Hashable, Sendable {
           line.diagnostics.append(
             Diagnostic(
               .warning, at: reservation.path,
-              "\(reservation.name) is reusable (CMA); memmap= has no such type, so it stays RAM here — on x86 use cma=\(ByteCount.compact(range.size))@\(Hex.short(range.start))"))
+              "\(reservation.name) is reusable (CMA); memmap= has no such type, so it stays RAM here — on x86 use "
+                + "cma=\(ByteCount.compact(range.size))@\(Hex.short(range.start))"
+            ))
         } else if reservation.origin == .dynamicRegion, let range = reservation.range {
           line.diagnostics.append(
             Diagnostic(
@@ -95,18 +103,22 @@ public struct MemmapLine: Hashable, Sendable {
         }
       case (.estimated, .reserveMemParameter):
         line.diagnostics.append(
-          Diagnostic(.info, at: "cmdline", "reserve_mem= works on x86 too: keep the parameter itself rather than a fixed range"))
+          Diagnostic(
+            .info, at: "cmdline", "reserve_mem= works on x86 too: keep the parameter itself rather than a fixed range"))
       default: break
       }
     }
     let nodes = Set(result.memory.map(\.node))
     if nodes.count > 1 {
       line.diagnostics.append(
-        Diagnostic(.warning, at: location, "NUMA nodes \(nodes.sorted()) cannot be expressed with memmap= (x86 takes them from ACPI SRAT)"))
+        Diagnostic(
+          .warning, at: location,
+          "NUMA nodes \(nodes.sorted()) cannot be expressed with memmap= (x86 takes them from ACPI SRAT)"))
     }
     if result.memory.contains(where: \.hotpluggable) {
       line.diagnostics.append(
-        Diagnostic(.warning, at: location, "hot-pluggable memory cannot be marked with memmap= (x86 takes it from ACPI SRAT)"))
+        Diagnostic(
+          .warning, at: location, "hot-pluggable memory cannot be marked with memmap= (x86 takes it from ACPI SRAT)"))
     }
     return line
   }

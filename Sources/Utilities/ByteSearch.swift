@@ -10,7 +10,8 @@ public enum ByteSearch {
     var index = utf8.startIndex
     while index != utf8.endIndex {
       if utf8[index] == target[0] {
-        var a = index, b = 0
+        var a = index
+        var b = 0
         while b < target.count, a != utf8.endIndex, utf8[a] == target[b] {
           a = utf8.index(after: a)
           b += 1

@@ -44,7 +44,8 @@ public struct ValidationContext: Sendable {
     self.reservedMemoryEvents = byNode
     self.statedBanks = request.statedBanks
     self.statedMemory = PhysicalRanges.merged(statedBanks.map(\.range))
-    self.reservedMemoryIgnored = board.reservedMemory.map { !$0.formatProblems(rootCells: board.rootCells).isEmpty } ?? false
+    self.reservedMemoryIgnored =
+      board.reservedMemory.map { !$0.formatProblems(rootCells: board.rootCells).isEmpty } ?? false
   }
 
   public var request: BootRequest { run.request }
@@ -88,9 +89,11 @@ extension ValidationContext {
   /// what the kernel prints about the two when it reports them as an overlap.
   func reuse(of range: PhysicalRange?, after failed: Reservation) -> String? {
     guard let range, let index = boot.reservations.firstIndex(of: failed) else { return nil }
-    guard let later = boot.reservations[(index + 1)...].first(where: {
-      $0.origin == .dynamicRegion && Self.isTaken($0) && ($0.range?.overlaps(range) ?? false)
-    }) else { return nil }
+    guard
+      let later = boot.reservations[(index + 1)...].first(where: {
+        $0.origin == .dynamicRegion && Self.isTaken($0) && ($0.range?.overlaps(range) ?? false)
+      })
+    else { return nil }
     let pair: Set = [failed.path, later.path]
     let report = events.first { event in
       guard case .reservedMemory(.overlap(let a, let b)) = event else { return false }

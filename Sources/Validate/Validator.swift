@@ -4,7 +4,9 @@ public import BootModel
 public enum Validator {
   /// The findings of `rules` (default: the whole catalog) for the device tree `request` boots,
   /// in catalog order and, within a rule, in DT order. Rethrows what `ValidationContext` rethrows.
-  public static func validate(_ request: BootRequest, rules: [any Rule] = RuleCatalog.all) throws(BootModelError) -> [Finding] {
+  public static func validate(_ request: BootRequest, rules: [any Rule] = RuleCatalog.all) throws(BootModelError)
+    -> [Finding]
+  {
     findings(in: try ValidationContext(request), rules: rules)
   }
 

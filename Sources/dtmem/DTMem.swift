@@ -13,7 +13,8 @@ enum DTMem {
 
   static var commands: [any Command.Type] {
     [
-      Show.self, Simulate.self, ToMemmap.self, ToE820.self, ToDTS.self, ToOverlay.self, Apply.self, ValidateCommand.self,
+      Show.self, Simulate.self, ToMemmap.self, ToE820.self, ToDTS.self, ToOverlay.self, Apply.self,
+      ValidateCommand.self,
       DiffCommand.self,
     ]
   }

@@ -24,7 +24,8 @@ import Testing
     #expect(own.commandLine.source.description == "/chosen/bootargs")
     // Another input brings its own command line (or none); a given one stays.
     #expect(own.with(.deviceTree(without)).commandLine == .empty)
-    let given = BootRequest(.deviceTree(withArgs), commandLine: BootCommandLine("numa=off", source: .given("--cmdline")))
+    let given = BootRequest(
+      .deviceTree(withArgs), commandLine: BootCommandLine("numa=off", source: .given("--cmdline")))
     #expect(given.with(.deviceTree(without)).commandLine.text == "numa=off")
     let log = E820Firmware([], commandLine: BootCommandLine("memmap=1G", source: .kernelLog("boot.log")))
     #expect(BootRequest(.e820(log)).commandLine.source.description == "boot.log: Command line")
@@ -42,7 +43,10 @@ import Testing
 
   @Test func everyResultNamesItsKernel() throws {
     let (_, board) = try DTC.board(
-      source: "/dts-v1/;\n/ { #address-cells = <2>; #size-cells = <2>; memory@40000000 { device_type = \"memory\"; reg = <0 0x40000000 0 0x40000000>; }; };\n")
+      source:
+        "/dts-v1/;\n/ { #address-cells = <2>; #size-cells = <2>; memory@40000000 { device_type = \"memory\"; reg = <0 "
+        + "0x40000000 0 0x40000000>; }; };\n"
+    )
     #expect(try Boot.run(BootRequest(.deviceTree(board))).kernel == .v6_12)
     #expect(try Boot.run(BootRequest(.deviceTree(board), architecture: .x86)).kernel == .v6_12)
     #expect(throws: BootModelError.self) { try Boot.run(BootRequest(.noFirmwareTable, architecture: .arm64)) }
@@ -53,8 +57,9 @@ import Testing
   @Test func theE820ViewIgnoresBootargs() throws {
     let body = "memory@40000000 { device_type = \"memory\"; reg = <0 0x40000000 0 0x40000000>; };"
     let (_, plain) = try DTC.board(source: "/dts-v1/;\n/ { #address-cells = <2>; #size-cells = <2>; \(body) };\n")
-    let (_, limited) = try DTC.board(
-      source: "/dts-v1/;\n/ { #address-cells = <2>; #size-cells = <2>; \(body) chosen { bootargs = \"mem=64M\"; }; };\n")
+    let chosen = "chosen { bootargs = \"mem=64M\"; };"
+    let root = "#address-cells = <2>; #size-cells = <2>;"
+    let (_, limited) = try DTC.board(source: "/dts-v1/;\n/ { \(root) \(body) \(chosen) };\n")
     #expect(try Boot.e820View(of: limited) == Boot.e820View(of: plain))
     #expect(try Boot.e820View(of: plain).totalSize(of: .usable) == 1 << 30)
     // The boot itself does apply them.

@@ -21,7 +21,8 @@ import Testing
 
     mutating func add(_ start: UInt64, _ size: UInt64, _ kind: RegionKind) {
       if entries.count >= capacity {
-        log.append("too many entries; ignoring [mem \(Hex.padded(start, width: 8))-\(Hex.padded(start &+ size &- 1, width: 8))]")
+        log.append(
+          "too many entries; ignoring [mem \(Hex.padded(start, width: 8))-\(Hex.padded(start &+ size &- 1, width: 8))]")
         return
       }
       entries.append(MapEntry(start: start, size: size, kind: kind))
@@ -31,7 +32,10 @@ import Testing
       var size = size0
       if size > UInt64.max - start { size = UInt64.max - start }
       let end = start + size
-      log.append("e820: update [mem \(Hex.padded(start, width: 8))-\(Hex.padded(end &- 1, width: 8))] \(old.dmesgName) ==> \(new.dmesgName)")
+      log.append(
+        "e820: update [mem \(Hex.padded(start, width: 8))-\(Hex.padded(end &- 1, width: 8))] \(old.dmesgName) ==> "
+          + "\(new.dmesgName)"
+      )
       var i = 0
       while i < entries.count {
         defer { i += 1 }
@@ -48,7 +52,8 @@ import Testing
           entries[i].size = start - e.start
           continue
         }
-        let finalStart = max(start, e.start), finalEnd = min(end, entryEnd)
+        let finalStart = max(start, e.start)
+        let finalEnd = min(end, entryEnd)
         if finalStart >= finalEnd { continue }
         add(finalStart, finalEnd - finalStart, new)
         entries[i].size -= finalEnd - finalStart
@@ -61,7 +66,8 @@ import Testing
       var size = size0
       if size > UInt64.max - start { size = UInt64.max - start }
       let end = start + size
-      log.append("e820: remove [mem \(Hex.padded(start, width: 8))-\(Hex.padded(end &- 1, width: 8))] \(old?.dmesgName ?? "")")
+      log.append(
+        "e820: remove [mem \(Hex.padded(start, width: 8))-\(Hex.padded(end &- 1, width: 8))] \(old?.dmesgName ?? "")")
       var i = 0
       while i < entries.count {
         defer { i += 1 }
@@ -77,7 +83,8 @@ import Testing
           entries[i].size = start - e.start
           continue
         }
-        let finalStart = max(start, e.start), finalEnd = min(end, entryEnd)
+        let finalStart = max(start, e.start)
+        let finalEnd = min(end, entryEnd)
         if finalStart >= finalEnd { continue }
         entries[i].size -= finalEnd - finalStart
         if e.start < finalStart { continue }
@@ -93,7 +100,9 @@ import Testing
     case clear
   }
 
-  static let kinds: [RegionKind] = [.usable, .reserved, .acpiData, .persistentLegacy, .softReserved, RegionKind(rawValue: 20)]
+  static let kinds: [RegionKind] = [
+    .usable, .reserved, .acpiData, .persistentLegacy, .softReserved, RegionKind(rawValue: 20),
+  ]
 
   /// Random edits over a small window of addresses (so they overlap a lot), sometimes near 2^64
   /// (so they clamp and wrap).
@@ -102,7 +111,9 @@ import Testing
       let offset = random.below(space)
       return highWindow && random.chance(30) ? UInt64.max - space + 1 + offset : offset
     }
-    func size() -> UInt64 { random.chance(5) ? 0 : random.chance(5) ? UInt64.max - random.below(3) : 1 + random.below(space / 2) }
+    func size() -> UInt64 {
+      random.chance(5) ? 0 : random.chance(5) ? UInt64.max - random.below(3) : 1 + random.below(space / 2)
+    }
     switch random.below(20) {
     case 0: return .clear
     case 1...9: return .add(address(), size(), random.pick(kinds))
@@ -141,7 +152,10 @@ import Testing
           kernel.entries.removeAll()
         }
         guard table.entries == kernel.entries, Self.x86Log.lines(for: log) == kernel.log else {
-          Issue.record("round \(round), step \(step): \(edit) tables differ\n  kernel: \(kernel.entries)\n  dtmem:  \(table.entries)\n  log: \(Self.x86Log.lines(for: log).suffix(3)) vs \(kernel.log.suffix(3))")
+          let detail =
+            "round \(round), step \(step): \(edit) tables differ\n  kernel: \(kernel.entries)\n  dtmem:  "
+            + "\(table.entries)\n  log: \(Self.x86Log.lines(for: log).suffix(3)) vs \(kernel.log.suffix(3))"
+          Issue.record("\(detail)")
           return
         }
       }
@@ -221,7 +235,9 @@ import Testing
       }
       for address in 0..<space {
         let found = map.regions.first { $0.range.contains(UInt64(address)) }?.kind
-        #expect(found == bytes.winner(address), "byte \(address): map \(map.regions), expected \(String(describing: bytes.winner(address)))")
+        #expect(
+          found == bytes.winner(address),
+          "byte \(address): map \(map.regions), expected \(String(describing: bytes.winner(address)))")
       }
     }
   }
@@ -233,10 +249,14 @@ import Testing
     table.add(0x20000, 0x1000, .reserved, events: &log)
     // Punching a hole needs one more entry: the entry is cut, the tail is lost.
     table.remove(0x1000, 0x1000, only: .usable, events: &log)
-    #expect(table.entries == [MapEntry(start: 0, size: 0x1000, kind: .usable), MapEntry(start: 0x20000, size: 0x1000, kind: .reserved)])
-    #expect(Self.x86Log.lines(for: log) == [
-      "e820: remove [mem 0x00001000-0x00001fff] usable",
-      "too many entries; ignoring [mem 0x00002000-0x0000ffff]",
-    ])
+    #expect(
+      table.entries == [
+        MapEntry(start: 0, size: 0x1000, kind: .usable), MapEntry(start: 0x20000, size: 0x1000, kind: .reserved),
+      ])
+    #expect(
+      Self.x86Log.lines(for: log) == [
+        "e820: remove [mem 0x00001000-0x00001fff] usable",
+        "too many entries; ignoring [mem 0x00002000-0x0000ffff]",
+      ])
   }
 }

@@ -34,14 +34,18 @@ import Testing
 
   /// x86 `parse_memopt()`: what `mem` without a value and `mem=nopentium` print, in order.
   @Test func x86MemComplaints() throws {
-    let entries = [MapEntry(start: 0, size: 0x9_fc00, kind: .usable), MapEntry(start: 0x10_0000, size: 0x3ff0_0000, kind: .usable)]
+    let entries = [
+      MapEntry(start: 0, size: 0x9_fc00, kind: .usable), MapEntry(start: 0x10_0000, size: 0x3ff0_0000, kind: .usable),
+    ]
     func log(_ commandLine: String) throws -> [String] {
-      let request = BootRequest(.e820(E820Firmware(entries)), commandLine: BootCommandLine(commandLine, source: .given("--cmdline")))
+      let request = BootRequest(
+        .e820(E820Firmware(entries)), commandLine: BootCommandLine(commandLine, source: .given("--cmdline")))
       let result = try Boot.run(request)
       return result.kernelLog.filter { $0.hasPrefix("mem") || $0.hasPrefix("Malformed") }
     }
     #expect(try log("mem") == ["Malformed early option 'mem'"])
-    #expect(try log("mem=nopentium") == ["mem=nopentium ignored! (only supported on x86_32)", "Malformed early option 'mem'"])
+    #expect(
+      try log("mem=nopentium") == ["mem=nopentium ignored! (only supported on x86_32)", "Malformed early option 'mem'"])
     #expect(try log("mem=1G") == [])
   }
 

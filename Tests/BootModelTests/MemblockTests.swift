@@ -1,12 +1,15 @@
-@testable import BootModel
 import TestSupport
 import Testing
+
+@testable import BootModel
 
 /// The allocator model against brute force on small spaces.
 @Suite struct MemblockTests {
   /// The highest `align`-aligned start where `size` free bytes fit inside one memory region,
   /// at or above max(start, page) and ending at or below `end`, by trying every address.
-  func bruteForceTopDown(_ m: Memblock, size: UInt64, align: UInt64, start: UInt64, end: UInt64, page: UInt64) -> UInt64? {
+  func bruteForceTopDown(_ m: Memblock, size: UInt64, align: UInt64, start: UInt64, end: UInt64, page: UInt64)
+    -> UInt64?
+  {
     let low = max(start, page)
     guard end > low else { return nil }
     var candidate = end >= size ? (end - size) & ~(align - 1) : nil
@@ -31,7 +34,9 @@ import Testing
       for _ in 0..<(generator.next() % 5) {
         m.reserve(0x100 * (generator.next() % 1024), 0x100 * (1 + generator.next() % 64))
       }
-      if generator.next() % 3 == 0 { m.setFlag(.noMap, true, 0x1000 * (generator.next() % 64), 0x1000 * (1 + generator.next() % 8)) }
+      if generator.next() % 3 == 0 {
+        m.setFlag(.noMap, true, 0x1000 * (generator.next() % 64), 0x1000 * (1 + generator.next() % 8))
+      }
       let size = 0x100 * (1 + generator.next() % 80)
       let align = UInt64(1) << (6 + generator.next() % 8)
       let end = generator.next() % 2 == 0 ? UInt64.max : 0x1000 * (generator.next() % 100)
@@ -68,11 +73,15 @@ import Testing
     for _ in 0..<300 {
       var m = Memblock()
       m.addMemory(0x10_0000, 0x100_0000)
-      for _ in 0..<(generator.next() % 12) { m.reserve(0x10_0000 + generator.next() % 0x100_0000, 1 + generator.next() % 0x8000) }
+      for _ in 0..<(generator.next() % 12) {
+        m.reserve(0x10_0000 + generator.next() % 0x100_0000, 1 + generator.next() % 0x8000)
+      }
       if generator.next() % 2 == 0 { m.setFlag(.noMap, true, 0x80_0000, 0x1_0000) }
       var single = m
       let count = generator.next() % 5000
-      for _ in 0..<count { _ = single.allocate(size: 0x1000, align: 0x1000, start: 0, end: UInt64.max, pageSize: 0x1000) }
+      for _ in 0..<count {
+        _ = single.allocate(size: 0x1000, align: 0x1000, start: 0, end: UInt64.max, pageSize: 0x1000)
+      }
       m.allocatePages(count, pageSize: 0x1000)
       #expect(m.reserved.spans == single.reserved.spans)
     }
@@ -137,7 +146,10 @@ import Testing
       let window = Span(base: generator.next() % 50_000, end: 50_000 + generator.next() % 50_000)
       let minimum = generator.next() % 64
       var fromList: [Span] = []
-      list.forEachGapReversed(in: window, minimum: minimum) { fromList.append($0); return true }
+      list.forEachGapReversed(in: window, minimum: minimum) {
+        fromList.append($0)
+        return true
+      }
       var expected: [Span] = []
       var top = window.end
       for taken in plain.reversed() where taken.base < window.end && taken.end > window.base {
@@ -147,12 +159,19 @@ import Testing
       if top > window.base { expected.append(Span(base: window.base, end: top)) }
       #expect(fromList.filter { $0.end - $0.base >= minimum } == expected.filter { $0.end - $0.base >= minimum })
       var upward: [Span] = []
-      list.forEachGap(in: window, minimum: minimum) { upward.append($0); return true }
-      #expect(upward.filter { $0.end - $0.base >= minimum } == expected.reversed().filter { $0.end - $0.base >= minimum })
+      list.forEachGap(in: window, minimum: minimum) {
+        upward.append($0)
+        return true
+      }
+      #expect(
+        upward.filter { $0.end - $0.base >= minimum } == expected.reversed().filter { $0.end - $0.base >= minimum })
       // Starting below a limit visits exactly the gaps that start below it, whole.
       let limit = window.base + generator.next() % (window.end - window.base + 1)
       var limited: [Span] = []
-      list.forEachGapReversed(in: window, minimum: 0, below: limit) { limited.append($0); return true }
+      list.forEachGapReversed(in: window, minimum: 0, below: limit) {
+        limited.append($0)
+        return true
+      }
       #expect(limited == expected.filter { $0.base < limit })
     }
   }

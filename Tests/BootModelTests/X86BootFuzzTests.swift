@@ -8,8 +8,10 @@ import Testing
 /// result or the kernel's panic/BUG, never traps, and what it returns is canonical.
 @Suite struct X86BootFuzzTests {
   static let pieces = [
-    "memmap=", "mem=", "crashkernel=", "reserve_mem=", "exactmap", ",", " ", "0", "1", "4096", "0x", "ffffffff", "fffffffffffff000",
-    "18446744073709551615", "16E", "17E", "K", "M", "G", "@", "#", "$", "!", "%", "-", "+", "1", "2", "12", "0xefffffff",
+    "memmap=", "mem=", "crashkernel=", "reserve_mem=", "exactmap", ",", " ", "0", "1", "4096", "0x", "ffffffff",
+    "fffffffffffff000",
+    "18446744073709551615", "16E", "17E", "K", "M", "G", "@", "#", "$", "!", "%", "-", "+", "1", "2", "12",
+    "0xefffffff",
     "0x100000000", ":", "64:trace", ",high", ",low", "-2G:", "nopentium", "\"", "--", "debug", "junk",
   ]
 
@@ -21,7 +23,12 @@ import Testing
       for _ in 0..<Int(random.below(8)) {
         let start = random.chance(20) ? UInt64.max - random.below(1 << 20) : random.below(1 << 34)
         let size = random.chance(10) ? random.next() : random.below(1 << 32)
-        firmware.append(MapEntry(start: start, size: size, kind: RegionKind(rawValue: UInt32(truncatingIfNeeded: random.pick([1, 2, 3, 4, 5, 7, 12, 20, 0, 0xefff_ffff, 128] as [UInt64])))))
+        firmware.append(
+          MapEntry(
+            start: start, size: size,
+            kind: RegionKind(
+              rawValue: UInt32(
+                truncatingIfNeeded: random.pick([1, 2, 3, 4, 5, 7, 12, 20, 0, 0xefff_ffff, 128] as [UInt64])))))
       }
       let commandLine = (0..<Int(random.below(30))).map { _ in random.pick(Self.pieces) }.joined()
       let capacity = random.chance(30) ? Int(2 + random.below(20)) : BootLimits.debianE820MaxEntries

@@ -19,14 +19,20 @@ import Testing
     BIOS-e820: [mem 0x0000000100000000-0x000000017fffffff] usable
     """
 
-  static func boot(_ commandLine: String, capacity: Int = BootLimits.debianE820MaxEntries) throws(BootModelError) -> BootResult {
+  static func boot(_ commandLine: String, capacity: Int = BootLimits.debianE820MaxEntries) throws(BootModelError)
+    -> BootResult
+  {
     let entries = (try? E820KernelLog.decode(Array(firmware.utf8)).firmware?.entries) ?? []
     return try run(entries, commandLine, limits: BootLimits(e820MaxEntries: capacity))
   }
 
-  static func run(_ entries: [MapEntry], _ commandLine: String, limits: BootLimits = BootLimits()) throws(BootModelError) -> BootResult {
+  static func run(_ entries: [MapEntry], _ commandLine: String, limits: BootLimits = BootLimits())
+    throws(BootModelError) -> BootResult
+  {
     try Boot.run(
-      BootRequest(.e820(E820Firmware(entries)), commandLine: BootCommandLine(commandLine, source: .given("--cmdline")), limits: limits))
+      BootRequest(
+        .e820(E820Firmware(entries)), commandLine: BootCommandLine(commandLine, source: .given("--cmdline")),
+        limits: limits))
   }
 
   static func table(_ commandLine: String) throws -> [String] {
@@ -36,17 +42,18 @@ import Testing
   @Test func exampleA() throws {
     let result = try Self.boot("memmap=256M$0x20000000,1G!0x100000000 mem=5G")
     #expect(result.kernelLog.contains("e820: remove [mem 0x140000000-0xfffffffffffffffe] usable"))
-    #expect(try Self.table("memmap=256M$0x20000000,1G!0x100000000 mem=5G") == [
-      "[mem 0x0000000000000000-0x000000000009fbff] usable",
-      "[mem 0x000000000009fc00-0x000000000009ffff] reserved",
-      "[mem 0x00000000000f0000-0x00000000000fffff] reserved",
-      "[mem 0x0000000000100000-0x000000001fffffff] usable",
-      "[mem 0x0000000020000000-0x000000002fffffff] reserved",
-      "[mem 0x0000000030000000-0x000000007fefffff] usable",
-      "[mem 0x000000007ff00000-0x000000007fffffff] reserved",
-      "[mem 0x00000000fffc0000-0x00000000ffffffff] reserved",
-      "[mem 0x0000000100000000-0x000000013fffffff] persistent (type 12)",
-    ])
+    #expect(
+      try Self.table("memmap=256M$0x20000000,1G!0x100000000 mem=5G") == [
+        "[mem 0x0000000000000000-0x000000000009fbff] usable",
+        "[mem 0x000000000009fc00-0x000000000009ffff] reserved",
+        "[mem 0x00000000000f0000-0x00000000000fffff] reserved",
+        "[mem 0x0000000000100000-0x000000001fffffff] usable",
+        "[mem 0x0000000020000000-0x000000002fffffff] reserved",
+        "[mem 0x0000000030000000-0x000000007fefffff] usable",
+        "[mem 0x000000007ff00000-0x000000007fffffff] reserved",
+        "[mem 0x00000000fffc0000-0x00000000ffffffff] reserved",
+        "[mem 0x0000000100000000-0x000000013fffffff] persistent (type 12)",
+      ])
   }
 
   @Test func exampleBOrderMatters() throws {
@@ -58,12 +65,14 @@ import Testing
   }
 
   @Test func exampleCPersistentMemorySplitsAtEveryBoundaryBeneath() throws {
-    let pram = try Self.boot("memmap=1G!0x40000000,256M@0x50000000").e820.regions(of: .persistentLegacy).map(\.range.description)
+    let pram = try Self.boot("memmap=1G!0x40000000,256M@0x50000000").e820.regions(of: .persistentLegacy).map(
+      \.range.description)
     // Also cut where the firmware's reserved range starts beneath it (recorded: x86-rec-0276).
-    #expect(pram == [
-      "[mem 0x0000000040000000-0x000000004fffffff]", "[mem 0x0000000050000000-0x000000005fffffff]",
-      "[mem 0x0000000060000000-0x000000007fefffff]", "[mem 0x000000007ff00000-0x000000007fffffff]",
-    ])
+    #expect(
+      pram == [
+        "[mem 0x0000000040000000-0x000000004fffffff]", "[mem 0x0000000050000000-0x000000005fffffff]",
+        "[mem 0x0000000060000000-0x000000007fefffff]", "[mem 0x000000007ff00000-0x000000007fffffff]",
+      ])
   }
 
   @Test func exampleDUsableFillsHolesButNeverBeatsReserved() throws {
@@ -80,15 +89,23 @@ import Testing
   }
 
   @Test func exampleFAndTheOtherPanics() {
-    for commandLine in ["memmap=exactmap memmap=1G@0", "memmap=exactmap", "memmap=64M$0x10000000 memmap=exactmap", "memmap=1@0xffffffffffffffff", "memmap=0x1000%0xfffffffffffff000+7"] {
+    for commandLine in [
+      "memmap=exactmap memmap=1G@0", "memmap=exactmap", "memmap=64M$0x10000000 memmap=exactmap",
+      "memmap=1@0xffffffffffffffff", "memmap=0x1000%0xfffffffffffff000+7",
+    ] {
       let result = try? Self.boot(commandLine)
       #expect(result?.stopMessage == "Invalid user supplied memory map", "\(commandLine)")
       #expect(result?.stop?.kind == .panic)
-      if case .invalidUserMemoryMap = result?.stop?.cause {} else { Issue.record("\(commandLine): \(String(describing: result?.stop))") }
+      if case .invalidUserMemoryMap = result?.stop?.cause {
+      } else {
+        Issue.record("\(commandLine): \(String(describing: result?.stop))")
+      }
       #expect(result?.kernelLog.last == "Kernel panic - not syncing: Invalid user supplied memory map")
       #expect(result?.steps.last?.title == "User-defined map")
     }
-    for commandLine in ["memmap=1M%0x10000000-1+1 mem=1G", "memmap=1M%0x10000000-2+2,64M$0", "memmap=64M%0x10000000-1+0x100000001"] {
+    for commandLine in [
+      "memmap=1M%0x10000000-1+1 mem=1G", "memmap=1M%0x10000000-2+2,64M$0", "memmap=64M%0x10000000-1+0x100000001",
+    ] {
       let result = try? Self.boot(commandLine)
       #expect(result?.stopMessage == "kernel BUG at arch/x86/kernel/e820.c:469!", "\(commandLine)")
       #expect(result?.stop?.kind == .bug)
@@ -128,8 +145,10 @@ import Testing
     #expect(nopentium.kernelLog.suffix(2).isEmpty == false)
     #expect(nopentium.kernelLog.contains("mem=nopentium ignored! (only supported on x86_32)"))
     // An address limit, and order against memmap= matters.
-    #expect(try Self.table("mem=512M memmap=64M@0x30000000").contains("[mem 0x0000000030000000-0x0000000033ffffff] usable"))
-    #expect(try !Self.table("memmap=64M@0x30000000 mem=512M").contains("[mem 0x0000000030000000-0x0000000033ffffff] usable"))
+    #expect(
+      try Self.table("mem=512M memmap=64M@0x30000000").contains("[mem 0x0000000030000000-0x0000000033ffffff] usable"))
+    #expect(
+      try !Self.table("memmap=64M@0x30000000 mem=512M").contains("[mem 0x0000000030000000-0x0000000033ffffff] usable"))
   }
 
   @Test func unrelatedParametersLeaveTheFirmwareTable() throws {
@@ -142,7 +161,11 @@ import Testing
   @Test func memoryIsWhatMemblockGets() throws {
     let memory = try Self.boot("").memory.map(\.range.description)
     // Page 0 and 640 KiB–1 MiB are trimmed (trim_bios_range), partial pages dropped.
-    #expect(memory == ["[mem 0x0000000000001000-0x000000000009efff]", "[mem 0x0000000000100000-0x000000007fefffff]", "[mem 0x0000000100000000-0x000000017fffffff]"])
+    #expect(
+      memory == [
+        "[mem 0x0000000000001000-0x000000000009efff]", "[mem 0x0000000000100000-0x000000007fefffff]",
+        "[mem 0x0000000100000000-0x000000017fffffff]",
+      ])
   }
 
   @Test func aFullTableDropsEntriesAsTheKernelDoes() throws {

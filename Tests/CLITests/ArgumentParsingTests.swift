@@ -1,5 +1,6 @@
-@testable import dtmem
 import Testing
+
+@testable import dtmem
 
 /// The in-house argument parser: every accepted spelling, every refusal as a one-line error.
 @Suite struct ArgumentParsingTests {
@@ -15,7 +16,10 @@ import Testing
 
   @Test func acceptsTheUsualSpellings() throws {
     let a = try ParsedArguments(
-      ["board.dtb", "--cmdline", "mem=1G", "--reserve=0x40200000:0x2b20000:kernel", "--reserve", "1G:1M", "-o", "out", "--json"],
+      [
+        "board.dtb", "--cmdline", "mem=1G", "--reserve=0x40200000:0x2b20000:kernel", "--reserve", "1G:1M", "-o", "out",
+        "--json",
+      ],
       spec: Self.spec)
     #expect(a.positionals == ["board.dtb"])
     #expect(a.value("cmdline") == "mem=1G")
@@ -52,7 +56,9 @@ import Testing
     for command in DTMem.commands {
       let help = HelpText.command(command.spec)
       #expect(help.hasPrefix("OVERVIEW: "))
-      for option in command.spec.options { #expect(help.contains("--\(option.name)"), "\(command.spec.name): --\(option.name)") }
+      for option in command.spec.options {
+        #expect(help.contains("--\(option.name)"), "\(command.spec.name): --\(option.name)")
+      }
       for line in help.split(separator: "\n") where !line.hasPrefix("USAGE") {
         #expect(line.count <= 100, "\(command.spec.name): a help line of \(line.count) columns")
       }

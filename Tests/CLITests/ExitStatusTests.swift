@@ -24,15 +24,19 @@ import Testing
     try expectUsageError(["show", "-"], input: Array("hello world\n".utf8), mentioning: "<stdin>: unrecognised input")
     try expectUsageError(["show", "-"], input: [], mentioning: "empty input")
     // " : " before the first '-' once made the /proc/iomem check build a reversed range.
-    try expectUsageError(["show", "-"], input: Array("all : build-x\n".utf8), mentioning: "<stdin>: unrecognised input")
-    try expectUsageError(["show", "-"], input: [0xd0, 0x0d, 0xfe, 0xed, 0, 0], mentioning: "shorter than the 40-byte header")
-    try expectUsageError(["show", "-"], input: Array("/dts-v1/;\n/ { oops".utf8), mentioning: "dtc could not compile it")
+    try expectUsageError(
+      ["show", "-"], input: Array("all : build-x\n".utf8), mentioning: "<stdin>: unrecognised input")
+    try expectUsageError(
+      ["show", "-"], input: [0xd0, 0x0d, 0xfe, 0xed, 0, 0], mentioning: "shorter than the 40-byte header")
+    try expectUsageError(
+      ["show", "-"], input: Array("/dts-v1/;\n/ { oops".utf8), mentioning: "dtc could not compile it")
     try expectUsageError(["show", "dts"], mentioning: "dts")
   }
 
   @Test func badOptionValuesAreTwo() throws {
     try expectUsageError(["show", "dts/qemu-virt-2g.dts", "--reserve", "0x40000000"], mentioning: "--reserve")
-    try expectUsageError(["show", "dts/qemu-virt-2g.dts", "--reserve", "0xffffffffffffffff:2"], mentioning: "past the end")
+    try expectUsageError(
+      ["show", "dts/qemu-virt-2g.dts", "--reserve", "0xffffffffffffffff:2"], mentioning: "past the end")
     try expectUsageError(["show", "dts/qemu-virt-2g.dts", "--memory", "1G:64MB"], mentioning: "--memory")
     try expectUsageError(["show", "dts/qemu-virt-2g.dts", "--arch", "riscv"], mentioning: "--arch")
     try expectUsageError(["show", "dts/qemu-virt-2g.dts", "--page-size", "8K"], mentioning: "--page-size")
@@ -41,7 +45,9 @@ import Testing
   }
 
   @Test func aBlobWithoutMemorySaysHowToSupplyIt() throws {
-    let source = "/dts-v1/;\n/ { #address-cells = <2>; #size-cells = <2>; memory@40000000 { device_type = \"memory\"; reg = <0 0x40000000 0 0>; }; };\n"
+    let source =
+      "/dts-v1/;\n/ { #address-cells = <2>; #size-cells = <2>; memory@40000000 { device_type = \"memory\"; reg = <0 "
+      + "0x40000000 0 0>; }; };\n"
     try expectUsageError(["show", "-"], input: Array(source.utf8), mentioning: "--memory START:SIZE")
     let supplied = try DTMemBinary.run(["show", "-", "--memory", "0x40000000:1G", "--json"], input: Array(source.utf8))
     #expect(supplied.status == 0, "\(supplied.errorText)")

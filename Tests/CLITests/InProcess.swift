@@ -1,6 +1,7 @@
-@testable import dtmem
 import Foundation
 import TestSupport
+
+@testable import dtmem
 
 /// dtmem run inside the test process (`DTMem.run` with its own standard input), its files
 /// written as the process writes them: the same result as `DTMemBinary.run` without spawning.

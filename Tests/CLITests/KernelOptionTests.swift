@@ -1,12 +1,15 @@
-@testable import dtmem
 import Foundation
 import TestSupport
 import Testing
 
+@testable import dtmem
+
 /// `--kernel VERSION` on every command that runs a boot model: in its help, refused with the
 /// supported versions when unknown, and named in the output.
 @Suite struct KernelOptionTests {
-  static let bootCommands = ["show", "simulate", "to-memmap", "to-e820", "to-dts", "to-overlay", "apply", "validate", "diff"]
+  static let bootCommands = [
+    "show", "simulate", "to-memmap", "to-e820", "to-dts", "to-overlay", "apply", "validate", "diff",
+  ]
   static let board = "dts/qemu-virt-2g.dts"
 
   /// An overlay that adds one clean static region, and where `apply` writes.
@@ -15,11 +18,11 @@ import Testing
     try! FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     let overlay = directory.appendingPathComponent("region.dtso")
     try! """
-      /dts-v1/;
-      /plugin/;
-      &{/} { reserved-memory { #address-cells = <2>; #size-cells = <2>; ranges;
-        fw@7f000000 { reg = <0x0 0x7f000000 0x0 0x100000>; no-map; }; }; };
-      """.write(to: overlay, atomically: true, encoding: .utf8)
+    /dts-v1/;
+    /plugin/;
+    &{/} { reserved-memory { #address-cells = <2>; #size-cells = <2>; ranges;
+      fw@7f000000 { reg = <0x0 0x7f000000 0x0 0x100000>; no-map; }; }; };
+    """.write(to: overlay, atomically: true, encoding: .utf8)
     return (overlay.path, directory.appendingPathComponent("out.dtb").path)
   }()
 
@@ -45,7 +48,8 @@ import Testing
     for name in Self.bootCommands {
       let result = try InProcess.run(Self.arguments(name) + ["--kernel", "5.10"])
       #expect(result.status == 2, "\(name)")
-      #expect(result.errorText == "dtmem: error: --kernel 5.10: unsupported kernel version; supported: 6.12\n", "\(name)")
+      #expect(
+        result.errorText == "dtmem: error: --kernel 5.10: unsupported kernel version; supported: 6.12\n", "\(name)")
       #expect(result.text.isEmpty, "\(name)")
     }
   }
@@ -62,8 +66,11 @@ import Testing
   }
 
   @Test func textReportsNameTheKernel() throws {
-    #expect(try InProcess.run(["simulate", Self.board]).text.hasPrefix("\(Self.board): arm64 boot model (Linux 6.12)\n"))
+    #expect(
+      try InProcess.run(["simulate", Self.board]).text.hasPrefix("\(Self.board): arm64 boot model (Linux 6.12)\n"))
     #expect(try InProcess.run(["show", Self.board]).text.contains("arm64 boot model, Linux 6.12, 4K pages"))
-    #expect(try InProcess.run(["to-overlay", "--cmdline", "memmap=64M$0x90000000"]).text.contains("overlay for Linux 6.12 on arm64"))
+    #expect(
+      try InProcess.run(["to-overlay", "--cmdline", "memmap=64M$0x90000000"]).text.contains(
+        "overlay for Linux 6.12 on arm64"))
   }
 }

@@ -8,7 +8,8 @@ import Testing
 
   /// A shared kernel-recorded arm64 boot through the CLI: the kernel's lines, in order.
   @Test func kernelLogOfARecordedBoot() throws {
-    let recorded = try #require(try Repository.jsonLines(Repository.fixture("conformance/arm64-reserved-memory.jsonl")).first)
+    let recorded = try #require(
+      try Repository.jsonLines(Repository.fixture("conformance/arm64-reserved-memory.jsonl")).first)
     let input = Array((recorded["dts"] as! String).utf8)
     let result = try InProcess.run(["simulate", "-", "--format", "kernel-log"] + Self.qemuReserve, input: input)
     #expect(result.status == 0, "\(result.errorText)")
@@ -50,18 +51,25 @@ import Testing
   @Test func quotingForShellAndGrub() throws {
     let raw = try InProcess.run(["to-memmap", "dts/pmem-dax.dts"]).text
     #expect(raw.contains("memmap=1M$0xfff00000"))
-    #expect(try InProcess.run(["to-memmap", "dts/pmem-dax.dts", "--quote", "grub"]).text.contains("memmap=1M\\$0xfff00000"))
-    #expect(try InProcess.run(["to-memmap", "dts/pmem-dax.dts", "--quote", "grub-default"]).text.contains("memmap=1M\\\\\\$0xfff00000"))
+    #expect(
+      try InProcess.run(["to-memmap", "dts/pmem-dax.dts", "--quote", "grub"]).text.contains("memmap=1M\\$0xfff00000"))
+    #expect(
+      try InProcess.run(["to-memmap", "dts/pmem-dax.dts", "--quote", "grub-default"]).text.contains(
+        "memmap=1M\\\\\\$0xfff00000"))
     let shell = try InProcess.run(["to-memmap", "dts/pmem-dax.dts", "--quote", "shell"]).text
     #expect(shell.hasPrefix("'memmap=exactmap") && shell.hasSuffix("'\n"))
   }
 
   /// DT → memmap= → x86 model = DT → e820: the memmap= line reproduces the map exactly.
-  @Test(arguments: ["cma-carveouts.dts", "dram-hole-3g.dts", "numa-2node.dts", "pmem-dax.dts", "qemu-virt-2g.dts", "spin-table-initrd.dts"])
+  @Test(arguments: [
+    "cma-carveouts.dts", "dram-hole-3g.dts", "numa-2node.dts", "pmem-dax.dts", "qemu-virt-2g.dts",
+    "spin-table-initrd.dts",
+  ])
   func memmapLineRoundTripsThroughTheX86Model(board: String) throws {
     let line = try InProcess.run(["to-memmap", "dts/\(board)"]).text.trimmingCharacters(in: .whitespacesAndNewlines)
     let e820 = try InProcess.run(["to-e820", "dts/\(board)"])
-    let x86 = try InProcess.run(["simulate", "--arch", "x86", "--e820", "-", "--cmdline", line, "--format", "dmesg"], input: e820.standardOutput)
+    let x86 = try InProcess.run(
+      ["simulate", "--arch", "x86", "--e820", "-", "--cmdline", line, "--format", "dmesg"], input: e820.standardOutput)
     #expect(x86.status == 0, "\(x86.errorText)")
     let arm = try InProcess.run(["simulate", "dts/\(board)", "--format", "dmesg"])
     #expect(x86.text == arm.text, "\(board): x86 with \(line)")

@@ -17,7 +17,11 @@ import Testing
     #expect(result.status == 1)
     let lines = result.text.split(separator: "\n")
     #expect(lines.count == 1)
-    #expect(lines[0].hasPrefix("dts/fixtures/rules/reserved-nomap-refused.bad.dts: error: [reserved-nomap-refused] /reserved-memory/fw@7f080000: "))
+    #expect(
+      lines[0].hasPrefix(
+        "dts/fixtures/rules/reserved-nomap-refused.bad.dts: error: [reserved-nomap-refused] "
+          + "/reserved-memory/fw@7f080000: "
+      ))
   }
 
   @Test func warningsFailOnlyWithWerror() throws {
@@ -54,7 +58,9 @@ import Testing
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
     let out = directory.appendingPathComponent("report.sarif").path
-    let result = try DTMemBinary.run(["validate", "--format", "sarif", "-o", out, Self.rules + "reserved-overlap.bad.dts"])
+    let result = try DTMemBinary.run([
+      "validate", "--format", "sarif", "-o", out, Self.rules + "reserved-overlap.bad.dts",
+    ])
     #expect(result.status == 1)
     #expect(result.text.isEmpty)
     let written = try Data(contentsOf: URL(fileURLWithPath: out))
@@ -64,14 +70,17 @@ import Testing
 
   @Test func anUnusableInputAmongManyIsTwoAndTheOthersAreStillChecked() throws {
     let result = try InProcess.run([
-      "validate", Self.rules + "reserved-overlap.bad.dts", "/nonexistent/board.dtb", Self.rules + "memory-overlap.bad.dts",
+      "validate", Self.rules + "reserved-overlap.bad.dts", "/nonexistent/board.dtb",
+      Self.rules + "memory-overlap.bad.dts",
     ])
     #expect(result.status == 2)
     #expect(result.errorText == "dtmem: error: /nonexistent/board.dtb: No such file or directory\n")
     #expect(result.text.contains("reserved-overlap.bad.dts: error: [reserved-overlap]"))
     #expect(result.text.contains("memory-overlap.bad.dts: warning: [memory-overlap]"))
 
-    let json = try InProcess.run(["validate", "--format", "json", Self.rules + "memory-overlap.bad.dts", "/nonexistent/board.dtb"])
+    let json = try InProcess.run([
+      "validate", "--format", "json", Self.rules + "memory-overlap.bad.dts", "/nonexistent/board.dtb",
+    ])
     #expect(json.status == 2)
     let document = try #require(JSONSerialization.jsonObject(with: Data(json.standardOutput)) as? [String: Any])
     #expect((document["unusable"] as? [[String: String]])?.first?["file"] == "/nonexistent/board.dtb")
@@ -155,10 +164,14 @@ import Testing
   static let rules = "dts/fixtures/rules/"
 
   @Test func identicalIsZeroDifferentIsOneUnusableIsTwo() throws {
-    let same = try InProcess.run(["diff", Self.rules + "reserved-overlap.good.dts", Self.rules + "reserved-overlap.good.dts"])
+    let same = try InProcess.run([
+      "diff", Self.rules + "reserved-overlap.good.dts", Self.rules + "reserved-overlap.good.dts",
+    ])
     #expect(same.status == 0)
     #expect(same.text.isEmpty)
-    let different = try InProcess.run(["diff", Self.rules + "reserved-setup-failed.good.dts", Self.rules + "reserved-setup-failed.bad.dts"])
+    let different = try InProcess.run([
+      "diff", Self.rules + "reserved-setup-failed.good.dts", Self.rules + "reserved-setup-failed.bad.dts",
+    ])
     #expect(different.status == 1)
     #expect(different.text.contains("cmdline: added cmdline: cma= added: cma=32M\n"))
     #expect(different.text.contains("simulated: status /reserved-memory/linux,cma: "))
@@ -178,7 +191,9 @@ import Testing
   }
 
   @Test func jsonNamesEveryChange() throws {
-    let result = try InProcess.run(["diff", "--json", Self.rules + "memory-overlap.good.dts", Self.rules + "memory-overlap.bad.dts"])
+    let result = try InProcess.run([
+      "diff", "--json", Self.rules + "memory-overlap.good.dts", Self.rules + "memory-overlap.bad.dts",
+    ])
     #expect(result.status == 1)
     let document = try #require(JSONSerialization.jsonObject(with: Data(result.standardOutput)) as? [String: Any])
     #expect(document["identical"] as? Bool == false)

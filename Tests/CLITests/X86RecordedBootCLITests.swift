@@ -1,7 +1,8 @@
-@testable import dtmem
 import Foundation
 import TestSupport
 import Testing
+
+@testable import dtmem
 
 /// Recorded boots end to end through the CLI: `simulate --arch x86` with the firmware table as a
 /// log must print the kernel's `user:` table, and refuse with the kernel's words where it
@@ -21,7 +22,8 @@ import Testing
     for recorded in cases {
       let log = (recorded["bios_e820"] as! [String]).map { "[    0.000000] " + $0 }.joined(separator: "\n") + "\n"
       let commandLine = Self.recorderPrefix + (recorded["cmdline"] as! String)
-      let result = try InProcess.run(["simulate", "--arch", "x86", "--format", "dmesg", "--cmdline", commandLine, "-"], input: Array(log.utf8))
+      let result = try InProcess.run(
+        ["simulate", "--arch", "x86", "--format", "dmesg", "--cmdline", commandLine, "-"], input: Array(log.utf8))
       #expect(result.status == 0, "\(result.errorText)")
       let expected = (recorded["user_e820"] as! [String]).map { String($0.dropFirst("user: ".count)) + "\n" }.joined()
       #expect(result.text == expected, "\(recorded["id"]!)")
@@ -29,7 +31,9 @@ import Testing
   }
 
   @Test func panicsAreOneLineErrors() throws {
-    let log = "BIOS-e820: [mem 0x0000000000000000-0x000000000009fbff] usable\nBIOS-e820: [mem 0x0000000000100000-0x000000003ffdffff] usable\n"
+    let log =
+      "BIOS-e820: [mem 0x0000000000000000-0x000000000009fbff] usable\nBIOS-e820: [mem "
+      + "0x0000000000100000-0x000000003ffdffff] usable\n"
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dtmem-x86-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
@@ -37,21 +41,38 @@ import Testing
     try log.write(to: file, atomically: true, encoding: .utf8)
     let panic = try InProcess.run(["simulate", "--e820", file.path, "--cmdline", "memmap=exactmap"])
     #expect(panic.status == 2)
-    #expect(panic.errorText == "dtmem: error: \(file.path): the kernel stops: \"Invalid user supplied memory map\" — Invalid user supplied memory map: the table holds 0 entries (e820__update_table() needs at least 2)\n")
+    #expect(
+      panic.errorText
+        == "dtmem: error: \(file.path): the kernel stops: \"Invalid user supplied memory map\" — Invalid user supplied "
+        + "memory map: the table holds 0 entries (e820__update_table() needs at least 2)\n"
+    )
     #expect(panic.text.isEmpty)
     let bug = try InProcess.run(["simulate", "--e820", file.path, "--cmdline", "memmap=1M%0x10000000-1+1", "--json"])
     #expect(bug.status == 2)
-    #expect(bug.errorText == "dtmem: error: \(file.path): the kernel stops: \"kernel BUG at arch/x86/kernel/e820.c:469!\" — memmap=1M%0x10000000-1+1: '1M%0x10000000-1+1' retypes usable to itself (BUG_ON in __e820__range_update)\n")
+    #expect(
+      bug.errorText
+        == "dtmem: error: \(file.path): the kernel stops: \"kernel BUG at arch/x86/kernel/e820.c:469!\" — "
+        + "memmap=1M%0x10000000-1+1: '1M%0x10000000-1+1' retypes usable to itself (BUG_ON in __e820__range_update)\n"
+    )
     // The steps up to the stop are shown, and the run still fails.
-    let steps = try InProcess.run(["simulate", "--e820", file.path, "--cmdline", "memmap=exactmap", "--format", "kernel-log"])
+    let steps = try InProcess.run([
+      "simulate", "--e820", file.path, "--cmdline", "memmap=exactmap", "--format", "kernel-log",
+    ])
     #expect(steps.status == 2)
     #expect(steps.text.hasSuffix("Kernel panic - not syncing: Invalid user supplied memory map\n"))
     let broken = try InProcess.run(["to-e820", "-"], input: Array("BIOS-e820: [mem 0x2000-0x1000] usable\n".utf8))
     #expect(broken.status == 2)
-    #expect(broken.errorText == "dtmem: error: <stdin>: line 1: BIOS-e820: the range ends (0x1000) before it starts (0x2000)\n")
-    let long = try InProcess.run(["simulate", "--e820", file.path, "--format", "dmesg", "--cmdline", "memmap=" + String(repeating: "0@0,", count: 600) + " memmap=64M$0x10000000"])
+    #expect(
+      broken.errorText
+        == "dtmem: error: <stdin>: line 1: BIOS-e820: the range ends (0x1000) before it starts (0x2000)\n")
+    let long = try InProcess.run([
+      "simulate", "--e820", file.path, "--format", "dmesg", "--cmdline",
+      "memmap=" + String(repeating: "0@0,", count: 600) + " memmap=64M$0x10000000",
+    ])
     #expect(long.status == 0)
-    #expect(long.errorText.hasPrefix("dtmem: warning: --cmdline: the command line is 2429 bytes; the kernel keeps only the first 2047"))
+    #expect(
+      long.errorText.hasPrefix(
+        "dtmem: warning: --cmdline: the command line is 2429 bytes; the kernel keeps only the first 2047"))
     #expect(!long.text.contains("0x0000000010000000"))
   }
 
@@ -74,11 +95,15 @@ import Testing
     }
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dtmem-memmap-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: directory) }
-    let written = try DTMemBinary.run(["to-e820", "--format", "sysfs", "-o", directory.path, "-"], input: dmesg.standardOutput)
+    let written = try DTMemBinary.run(
+      ["to-e820", "--format", "sysfs", "-o", directory.path, "-"], input: dmesg.standardOutput)
     #expect(written.status == 0, "\(written.errorText)")
-    #expect(try String(contentsOf: directory.appendingPathComponent("3/type"), encoding: .utf8) == "ACPI Non-volatile Storage\n")
+    #expect(
+      try String(contentsOf: directory.appendingPathComponent("3/type"), encoding: .utf8)
+        == "ACPI Non-volatile Storage\n")
     #expect(try DTMemBinary.run(["to-e820", directory.path]).text == dmesg.text)
-    let again = try DTMemBinary.run(["to-e820", "--format", "sysfs", "-o", directory.path, "-"], input: dmesg.standardOutput)
+    let again = try DTMemBinary.run(
+      ["to-e820", "--format", "sysfs", "-o", directory.path, "-"], input: dmesg.standardOutput)
     #expect(again.status == 2)
   }
 }

@@ -42,16 +42,21 @@ import Testing
     let (_, board) = try DTC.board(source: recorded["dts"] as! String)
     let loader = (recorded["loader_reserved"] as? [[String: String]] ?? []).map { entry in
       LoaderReservation(
-        range: PhysicalRange(start: UInt64(entry["start"]!.dropFirst(2), radix: 16)!, size: UInt64(entry["size"]!.dropFirst(2), radix: 16)!)!,
+        range: PhysicalRange(
+          start: UInt64(entry["start"]!.dropFirst(2), radix: 16)!, size: UInt64(entry["size"]!.dropFirst(2), radix: 16)!
+        )!,
         label: entry["what"])
     }
-    let commandLine = BootCommandLine.bootargs(of: board) ?? BootCommandLine(recorded["cmdline"] as? String ?? "", source: .given("cmdline"))
+    let commandLine =
+      BootCommandLine.bootargs(of: board)
+      ?? BootCommandLine(recorded["cmdline"] as? String ?? "", source: .given("cmdline"))
     let request = BootRequest(.deviceTree(board), commandLine: commandLine, loaderReservations: loader)
     let expected = (recorded["lines"] as! [String]).filter { line in
       !unmodelled.contains { line.trimmingCharacters(in: .whitespaces).hasPrefix($0) }
         && !line.trimmingCharacters(in: .whitespaces).hasPrefix("x")
     }
-    return Replay(id: recorded["id"] as? String ?? "?", recorded: recorded, result: try Boot.run(request), expected: expected)
+    return Replay(
+      id: recorded["id"] as? String ?? "?", recorded: recorded, result: try Boot.run(request), expected: expected)
   }
 
   static func cases() throws -> [[String: Any]] { try files.flatMap { try Repository.jsonLines($0) } }
@@ -62,7 +67,9 @@ import Testing
     var mismatches: [String] = []
     for recorded in cases {
       let replay = try Self.replay(recorded)
-      let exact = { (lines: [String]) in lines.filter { l in !Self.estimated.contains { l.hasPrefix($0) } && !l.hasPrefix("Kernel panic") } }
+      let exact = { (lines: [String]) in
+        lines.filter { l in !Self.estimated.contains { l.hasPrefix($0) } && !l.hasPrefix("Kernel panic") }
+      }
       var got = exact(replay.result.kernelLog)
       let want = exact(replay.expected)
       if recorded["reached_end"] as? Bool == false {
@@ -71,10 +78,15 @@ import Testing
         got = Array(got.prefix(want.count))
       }
       if got != want {
-        mismatches.append("\(replay.id):\n  kernel: \(want.joined(separator: "\n          "))\n  dtmem:  \(got.joined(separator: "\n          "))")
+        mismatches.append(
+          "\(replay.id):\n  kernel: \(want.joined(separator: "\n          "))\n  dtmem:  "
+            + "\(got.joined(separator: "\n          "))"
+        )
       }
       if let panic = replay.expected.first(where: { $0.hasPrefix("Kernel panic - not syncing: stack-protector") }) {
-        #expect(replay.result.stopMessage.map { panic.contains($0) } == true, "\(replay.id): the model should predict \(panic)")
+        #expect(
+          replay.result.stopMessage.map { panic.contains($0) } == true,
+          "\(replay.id): the model should predict \(panic)")
       }
       // Every region the kernel printed is in the result at that address with those flags.
       for line in replay.expected where line.hasPrefix("OF: reserved mem: 0x") {
@@ -89,10 +101,14 @@ import Testing
       // Exactly the failed nodes fail.
       for line in replay.expected where line.contains("failed to allocate memory for node") {
         let name = line.split(separator: "'")[1]
-        #expect(replay.result.reservations.contains { $0.name == name && $0.status.name == "failed" }, "\(replay.id): \(name) should fail")
+        #expect(
+          replay.result.reservations.contains { $0.name == name && $0.status.name == "failed" },
+          "\(replay.id): \(name) should fail")
       }
     }
-    #expect(mismatches.isEmpty, "\(mismatches.count) of \(cases.count) boots differ:\n\(mismatches.prefix(5).joined(separator: "\n"))")
+    #expect(
+      mismatches.isEmpty,
+      "\(mismatches.count) of \(cases.count) boots differ:\n\(mismatches.prefix(5).joined(separator: "\n"))")
   }
 
   /// The default CMA area and reserve_mem= are placed after allocations the model estimates;
@@ -115,6 +131,8 @@ import Testing
       }
     }
     #expect(cma.total >= 40 && cma.hits * 100 >= cma.total * 98, "default CMA base exact in \(cma.hits)/\(cma.total)")
-    #expect(reserveMem.total >= 8 && reserveMem.hits * 100 >= reserveMem.total * 85, "reserve_mem exact in \(reserveMem.hits)/\(reserveMem.total)")
+    #expect(
+      reserveMem.total >= 8 && reserveMem.hits * 100 >= reserveMem.total * 85,
+      "reserve_mem exact in \(reserveMem.hits)/\(reserveMem.total)")
   }
 }

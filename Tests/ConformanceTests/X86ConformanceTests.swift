@@ -87,18 +87,28 @@ import Testing
     ] where recorded.notes.contains(line) {
       let expected: BootStop.Kind = words.hasPrefix("kernel BUG") ? .bug : .panic
       guard result.stopMessage == words, result.kernelLog.last == line, result.stop?.kind == expected else {
-        return ["the kernel stopped (\(line)); the model: stop \(String(describing: result.stopMessage)), last line \(String(describing: result.kernelLog.last))"]
+        return [
+          "the kernel stopped (\(line)); the model: stop \(String(describing: result.stopMessage)), last line "
+            + "\(String(describing: result.kernelLog.last))"
+        ]
       }
-      if !result.kernelLog.filter({ $0.hasPrefix("user") }).isEmpty { problems.append("the model printed a user map before stopping") }
+      if !result.kernelLog.filter({ $0.hasPrefix("user") }).isEmpty {
+        problems.append("the model printed a user map before stopping")
+      }
       return problems
     }
     if let words = result.stopMessage { return ["the kernel printed its maps; the model stopped: \(words)"] }
     let log = result.kernelLog
     let firmware = log.filter { $0.hasPrefix("BIOS-e820: ") }
-    if firmware != recorded.firmware { problems.append("BIOS-e820 lines differ:\n    kernel: \(recorded.firmware)\n    dtmem:  \(firmware)") }
+    if firmware != recorded.firmware {
+      problems.append("BIOS-e820 lines differ:\n    kernel: \(recorded.firmware)\n    dtmem:  \(firmware)")
+    }
     let user = log.filter { $0.hasPrefix("user: ") }
     if user != recorded.user {
-      problems.append("user lines differ:\n    kernel: \(recorded.user.joined(separator: "\n            "))\n    dtmem:  \(user.joined(separator: "\n            "))")
+      problems.append(
+        "user lines differ:\n    kernel: \(recorded.user.joined(separator: "\n            "))\n    dtmem:  "
+          + "\(user.joined(separator: "\n            "))"
+      )
     }
     if log.contains("user-defined physical RAM map:") != recorded.userDefined {
       problems.append("userdef: kernel \(recorded.userDefined), dtmem \(!recorded.userDefined)")
@@ -109,7 +119,10 @@ import Testing
       if rendered != recorded.user { problems.append("BootResult.e820 is not the user map") }
     }
     // Messages about the parameters, in order.
-    for marker in ["Malformed early option", "mem=nopentium", "crashkernel: ", "crahskernel: ", "crashkernel reservation failed", "cannot allocate crashkernel"] {
+    for marker in [
+      "Malformed early option", "mem=nopentium", "crashkernel: ", "crahskernel: ", "crashkernel reservation failed",
+      "cannot allocate crashkernel",
+    ] {
       let kernel = recorded.notes(containing: marker)
       let model = log.filter { $0.contains(marker) }
       if kernel != model { problems.append("'\(marker)' lines: kernel \(kernel), dtmem \(model)") }
@@ -125,7 +138,8 @@ import Testing
       }
     }
     // crashkernel sizes (addresses depend on where KASLR put the kernel).
-    for line in recorded.notes where line.hasPrefix("crashkernel reserved: ") || line.hasPrefix("crashkernel low memory reserved: ") {
+    for line in recorded.notes
+    where line.hasPrefix("crashkernel reserved: ") || line.hasPrefix("crashkernel low memory reserved: ") {
       let megabytes = UInt64(line.split(separator: "(").last!.split(separator: " ").first!)!
       let name = line.hasPrefix("crashkernel low") ? "crashkernel (low)" : "crashkernel"
       let found = result.kernelAllocations.first { $0.name == name }
@@ -133,8 +147,12 @@ import Testing
         problems.append("\(line): dtmem has \(String(describing: found))")
       }
       // A fixed base (@OFFSET) is where the kernel put it.
-      let start = line.split(separator: ":", maxSplits: 1)[1].split(separator: " ").first.flatMap { UInt64($0.dropFirst(2), radix: 16) }
-      if name == "crashkernel", recorded.commandLine.contains("crashkernel="), recorded.commandLine.split(separator: " ").contains(where: { $0.hasPrefix("crashkernel=") && $0.contains("@") }),
+      let start = line.split(separator: ":", maxSplits: 1)[1].split(separator: " ").first.flatMap {
+        UInt64($0.dropFirst(2), radix: 16)
+      }
+      if name == "crashkernel", recorded.commandLine.contains("crashkernel="),
+        recorded.commandLine.split(separator: " ").contains(where: { $0.hasPrefix("crashkernel=") && $0.contains("@") }
+        ),
         found?.range?.start != start
       {
         problems.append("\(line): dtmem places it at \(String(describing: found?.range))")
@@ -147,8 +165,10 @@ import Testing
       ("strlen: detected buffer overflow", "strlen: detected buffer overflow"),
       ("RIP: 0010:sparse_init", "in sparse_init"),
     ]
-    for (kernel, model) in expectations where recorded.notes.contains(where: { $0.contains(kernel) }) != diagnostics.contains(model) {
-      problems.append("'\(kernel)': kernel \(recorded.notes.contains { $0.contains(kernel) }), dtmem \(diagnostics.contains(model))")
+    for (kernel, model) in expectations
+    where recorded.notes.contains(where: { $0.contains(kernel) }) != diagnostics.contains(model) {
+      problems.append(
+        "'\(kernel)': kernel \(recorded.notes.contains { $0.contains(kernel) }), dtmem \(diagnostics.contains(model))")
     }
     return problems
   }
@@ -164,7 +184,9 @@ import Testing
         let problems = try Self.differences(recorded)
         if !problems.isEmpty {
           failed += 1
-          failures.append("\(recorded.id) [\(recorded.commandLine.dropFirst(Self.recorderPrefix.count))]:\n  " + problems.joined(separator: "\n  "))
+          failures.append(
+            "\(recorded.id) [\(recorded.commandLine.dropFirst(Self.recorderPrefix.count))]:\n  "
+              + problems.joined(separator: "\n  "))
         }
       }
       total += cases.count

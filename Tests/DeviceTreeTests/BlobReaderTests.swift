@@ -11,7 +11,8 @@ import Testing
     / {
       #address-cells = <2>; #size-cells = <2>;
       model = "test";
-      memory@80000000 { device_type = "memory"; reg = <0 0x80000000 0 0x40000000>, <1 0 0 0x10000000>; numa-node-id = <1>; };
+      memory@80000000 {
+        device_type = "memory"; reg = <0 0x80000000 0 0x40000000>, <1 0 0 0x10000000>; numa-node-id = <1>; };
       memory@2 { device_type = "memory"; status = "disabled"; reg = <2 0 0 0x1000>; };
       reserved-memory {
         #address-cells = <2>; #size-cells = <2>; ranges;
@@ -32,7 +33,10 @@ import Testing
     #expect(board.model == "test")
     #expect(board.memoryReservations == [RegTuple(address: 0x8000_0000, size: 0x1000)])
     #expect(board.memoryNodes.count == 2)
-    #expect(board.memoryNodes[0].reg?.tuples == [RegTuple(address: 0x8000_0000, size: 0x4000_0000), RegTuple(address: 0x1_0000_0000, size: 0x1000_0000)])
+    #expect(
+      board.memoryNodes[0].reg?.tuples == [
+        RegTuple(address: 0x8000_0000, size: 0x4000_0000), RegTuple(address: 0x1_0000_0000, size: 0x1000_0000),
+      ])
     #expect(board.memoryNodes[0].numaNodeID == 1)
     #expect(!board.memoryNodes[1].isAvailable)
     let reserved = try #require(board.reservedMemory)
@@ -55,7 +59,8 @@ import Testing
   }
 
   @Test func rootCellDefaultsAreTheKernels() throws {
-    let (_, board) = try DTC.board(source: "/dts-v1/;\n/ { memory { device_type = \"memory\"; reg = <0x40000000 0x10000000>; }; };")
+    let (_, board) = try DTC.board(
+      source: "/dts-v1/;\n/ { memory { device_type = \"memory\"; reg = <0x40000000 0x10000000>; }; };")
     #expect(board.rootCells == CellCounts.kernelRootDefault)
     #expect(!board.rootStatesAddressCells && !board.rootStatesSizeCells)
     #expect(board.memoryNodes[0].reg?.tuples == [RegTuple(address: 0x4000_0000, size: 0x1000_0000)])

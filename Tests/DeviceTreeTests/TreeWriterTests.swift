@@ -15,7 +15,10 @@ import Testing
     children: [
       TreeNode(
         "memory@40000000",
-        properties: [.string("device_type", "memory"), .tuples("reg", [RegTuple(address: 0x4000_0000, size: 0x8000_0000)], cells: cells)!]),
+        properties: [
+          .string("device_type", "memory"),
+          .tuples("reg", [RegTuple(address: 0x4000_0000, size: 0x8000_0000)], cells: cells)!,
+        ]),
       TreeNode("chosen", properties: [.string("bootargs", "console=ttyAMA0")]),
     ])
 
@@ -32,7 +35,9 @@ import Testing
   }
 
   @Test func valuesThatDoNotFitTheCellsAreRefused() {
-    #expect(TreeProperty.tuples("reg", [RegTuple(address: 0x1_0000_0000, size: 1)], cells: CellCounts(address: 1, size: 1)) == nil)
+    #expect(
+      TreeProperty.tuples("reg", [RegTuple(address: 0x1_0000_0000, size: 1)], cells: CellCounts(address: 1, size: 1))
+        == nil)
     #expect(TreeProperty.number("size", 0x1_0000_0000, cells: 1) == nil)
     #expect(TreeProperty.number("size", 0x1_0000_0000, cells: 2)?.bytes == [0, 0, 0, 1, 0, 0, 0, 0])
   }
@@ -51,7 +56,12 @@ import Testing
                   "reserved-memory",
                   properties: [.cells("#address-cells", [2]), .cells("#size-cells", [2]), .flag("ranges")],
                   children: [
-                    TreeNode("buffer@90000000", properties: [.tuples("reg", [RegTuple(address: 0x9000_0000, size: 0x400_0000)], cells: Self.cells)!, .flag("no-map")])
+                    TreeNode(
+                      "buffer@90000000",
+                      properties: [
+                        .tuples("reg", [RegTuple(address: 0x9000_0000, size: 0x400_0000)], cells: Self.cells)!,
+                        .flag("no-map"),
+                      ])
                   ])
               ])
           ])
@@ -68,7 +78,8 @@ import Testing
     try Data(base.bytes).write(to: directory.appendingPathComponent("base.dtb"))
     try Data(overlay.blob()).write(to: directory.appendingPathComponent("o.dtbo"))
     let result = try Command.run([
-      "fdtoverlay", "-i", directory.appendingPathComponent("base.dtb").path, "-o", directory.appendingPathComponent("out.dtb").path,
+      "fdtoverlay", "-i", directory.appendingPathComponent("base.dtb").path, "-o",
+      directory.appendingPathComponent("out.dtb").path,
       directory.appendingPathComponent("o.dtbo").path,
     ])
     #expect(result.status == 0, "\(result.errorText)")
@@ -78,7 +89,12 @@ import Testing
 
   @Test func aMissingTargetIsAnError() throws {
     let overlay = TreeNode(
-      "", children: [TreeNode("fragment@0", properties: [.string("target-path", "/nowhere")], children: [TreeNode("__overlay__", properties: [.flag("x")])])])
+      "",
+      children: [
+        TreeNode(
+          "fragment@0", properties: [.string("target-path", "/nowhere")],
+          children: [TreeNode("__overlay__", properties: [.flag("x")])])
+      ])
     let base = try FlatDeviceTree(bytes: Self.board.blob())
     #expect(throws: FDTError.self) { try base.applying(FlatDeviceTree(bytes: overlay.blob())) }
   }

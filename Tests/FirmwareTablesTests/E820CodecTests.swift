@@ -39,7 +39,8 @@ import Testing
         let text = E820Dmesg.render(map, label: label)
         guard !map.regions.isEmpty else { continue }
         let log = try E820KernelLog.decode(Array(text.utf8))
-        let table = label == "user" ? log.user : label == "extended" ? log.extended : label == nil ? log.unlabelled : log.firmware
+        let table =
+          label == "user" ? log.user : label == "extended" ? log.extended : label == nil ? log.unlabelled : log.firmware
         #expect(table?.entries == Self.entries(map), "\(label ?? "unlabelled"):\n\(text)")
       }
     }
@@ -87,13 +88,14 @@ import Testing
       extended: [mem 0x0000000000000000-0x000000000009fbff] usable
       """
     let log = try E820KernelLog.decode(Array(text.utf8))
-    #expect(log.firmware?.entries == [
-      MapEntry(start: 0, size: 0x9fc00, kind: .usable),
-      MapEntry(start: 0x10_0000, size: 0x3fee_0000, kind: .usable),
-      MapEntry(start: 0xfffc_0000, size: 0x4_0000, kind: .reserved),
-      MapEntry(start: 0x1_0000_0000, size: 0x4000_0000, kind: .usable),
-      MapEntry(start: 0x1_4000_0000, size: 0x1000_0000, kind: .persistentLegacy),
-    ])
+    #expect(
+      log.firmware?.entries == [
+        MapEntry(start: 0, size: 0x9fc00, kind: .usable),
+        MapEntry(start: 0x10_0000, size: 0x3fee_0000, kind: .usable),
+        MapEntry(start: 0xfffc_0000, size: 0x4_0000, kind: .reserved),
+        MapEntry(start: 0x1_0000_0000, size: 0x4000_0000, kind: .usable),
+        MapEntry(start: 0x1_4000_0000, size: 0x1000_0000, kind: .persistentLegacy),
+      ])
     #expect(log.firmwareTable?.label == "extended")
   }
 
@@ -106,7 +108,9 @@ import Testing
         return error.description
       }
     }
-    #expect(error("x\nBIOS-e820: [mem 0x2000-0x1000] usable") == "line 2: BIOS-e820: the range ends (0x1000) before it starts (0x2000)")
+    #expect(
+      error("x\nBIOS-e820: [mem 0x2000-0x1000] usable")
+        == "line 2: BIOS-e820: the range ends (0x1000) before it starts (0x2000)")
     #expect(error("BIOS-e820: [mem 0x0-0x1000] banana") == "line 1: BIOS-e820: 'banana' is not an e820 type name")
     #expect(error("BIOS-e820: [mem 0x0-0x10000000000000000] usable")?.contains("does not fit in 64 bits") == true)
     #expect(error("user: [mem 0x0-0xzz] usable")?.hasPrefix("line 1: user: ") == true)
@@ -119,7 +123,9 @@ import Testing
 
   @Test func sysfsRoundTripsAsFilesAndAsText() throws {
     var random = SplitMix64(seed: 0x5f5)
-    let named: [RegionKind] = [.usable, .reserved, .acpiData, .acpiNVS, .unusable, .persistent, .persistentLegacy, .softReserved]
+    let named: [RegionKind] = [
+      .usable, .reserved, .acpiData, .acpiNVS, .unusable, .persistent, .persistentLegacy, .softReserved,
+    ]
     for _ in 0..<2000 {
       let map = Self.randomMap(&random, kinds: named)
       guard !map.regions.isEmpty else { continue }
@@ -127,7 +133,8 @@ import Testing
       var directories: [String: E820Sysfs.EntryFiles] = [:]
       for (path, contents) in E820Sysfs.files(map) {
         let parts = path.split(separator: "/")
-        var files = directories[String(parts[0])] ?? E820Sysfs.EntryFiles(name: String(parts[0]), start: nil, end: nil, type: nil)
+        var files =
+          directories[String(parts[0])] ?? E820Sysfs.EntryFiles(name: String(parts[0]), start: nil, end: nil, type: nil)
         switch parts[1] {
         case "start": files.start = contents
         case "end": files.end = contents
@@ -149,7 +156,10 @@ import Testing
       /sys/firmware/memmap/2/type:System RAM
       """
     let table = try E820Sysfs.decodeText(Array(listing.utf8))
-    #expect(table.entries == [MapEntry(start: 0, size: 0x9fc00, kind: .usable), MapEntry(start: 0x3ffe_0000, size: 0x2_0000, kind: .reserved)])
+    #expect(
+      table.entries == [
+        MapEntry(start: 0, size: 0x9fc00, kind: .usable), MapEntry(start: 0x3ffe_0000, size: 0x2_0000, kind: .reserved),
+      ])
     func error(_ text: String) -> String? {
       do {
         _ = try E820Sysfs.decodeText(Array(text.utf8))
@@ -159,10 +169,14 @@ import Testing
       }
     }
     #expect(error("0/start:0x0\n0/end:0x1\n") == "0/type: missing")
-    #expect(error("0/start:0x0\n0/end:0x1\n0/type:Banana\n") == "0/type: 'Banana' is not an e820 type name (System RAM, Reserved, ACPI Tables, …)")
+    #expect(
+      error("0/start:0x0\n0/end:0x1\n0/type:Banana\n")
+        == "0/type: 'Banana' is not an e820 type name (System RAM, Reserved, ACPI Tables, …)")
     #expect(error("0/start:0x10\n0/end:0x1\n0/type:Reserved\n") == "0: the range ends (0x1) before it starts (0x10)")
     #expect(error("0/start:0x0\n0/start:0x1\n") == "line 2: 0/start given twice")
-    #expect(error("hello\n") == "line 1: expected N/start:0x…, N/end:0x… or N/type:NAME (as `grep -r . /sys/firmware/memmap` prints)")
+    #expect(
+      error("hello\n")
+        == "line 1: expected N/start:0x…, N/end:0x… or N/type:NAME (as `grep -r . /sys/firmware/memmap` prints)")
     #expect(error("0/start:12\n0/end:0x1\n0/type:Reserved\n") == "0/start: '12' is not a 0x hex number")
   }
 
@@ -170,7 +184,9 @@ import Testing
 
   @Test func iomemRoundTrips() throws {
     var random = SplitMix64(seed: 0x10)
-    let named: [RegionKind] = [.usable, .reserved, .acpiData, .acpiNVS, .unusable, .persistent, .persistentLegacy, .softReserved]
+    let named: [RegionKind] = [
+      .usable, .reserved, .acpiData, .acpiNVS, .unusable, .persistent, .persistentLegacy, .softReserved,
+    ]
     for _ in 0..<2000 {
       let map = Self.randomMap(&random, kinds: named)
       guard map.regions.contains(where: { $0.range.start != 0 || $0.range.size != 1 }) else { continue }
@@ -199,13 +215,19 @@ import Testing
       fd00000000-ffffffffff : Reserved
       """
     let table = try E820Iomem.decode(Array(iomem.utf8))
-    #expect(table.entries.map(\.start) == [0, 0x1000, 0xf0000, 0x10_0000, 0x3ffe_0000, 0xb000_0000, 0x1_0000_0000, 0x1_8000_0000, 0xfd_0000_0000])
+    #expect(
+      table.entries.map(\.start) == [
+        0, 0x1000, 0xf0000, 0x10_0000, 0x3ffe_0000, 0xb000_0000, 0x1_0000_0000, 0x1_8000_0000, 0xfd_0000_0000,
+      ])
     #expect(table.entries[7].kind == .persistentLegacy)
     #expect(table.lines == [1, 2, 5, 7, 10, 12, 14, 15, 17])
   }
 
   @Test func iomemReadWithoutRootIsRefused() {
-    #expect(throws: E820DecodeError("input", "every address is 0: /proc/iomem was read without CAP_SYS_ADMIN (read it as root)")) {
+    #expect(
+      throws: E820DecodeError(
+        "input", "every address is 0: /proc/iomem was read without CAP_SYS_ADMIN (read it as root)")
+    ) {
       try E820Iomem.decode(Array("00000000-00000000 : System RAM\n00000000-00000000 : Reserved\n".utf8))
     }
     #expect(throws: E820DecodeError("line 2", "not a /proc/iomem line (START-END : NAME)")) {
@@ -233,10 +255,16 @@ import Testing
         return error.description
       }
     }
-    #expect(error("{\"e820\": [{\"start\": \"0x0\", \"size\": 4096, \"type\": \"usable\"}]}") == "e820[0].size: not a string (addresses are \"0x…\" strings)")
+    #expect(
+      error("{\"e820\": [{\"start\": \"0x0\", \"size\": 4096, \"type\": \"usable\"}]}")
+        == "e820[0].size: not a string (addresses are \"0x…\" strings)")
     #expect(error("{\"e820\": [{\"start\": \"0x0\", \"size\": \"0x1\"}]}") == "e820[0].type: missing")
-    #expect(error("{\"e820\": [{\"start\": \"0xffffffffffffffff\", \"size\": \"0x2\", \"type\": \"usable\"}]}")?.hasPrefix("e820[0]: start 0xffffffffffffffff + size 0x2 runs past") == true)
-    #expect(error("{\"e820\": [{\"start\": \"0x0\", \"size\": \"0x1\", \"type\": \"sort of usable\"}]}")?.hasPrefix("e820[0].type: 'sort of usable' is not an e820 type name") == true)
+    #expect(
+      error("{\"e820\": [{\"start\": \"0xffffffffffffffff\", \"size\": \"0x2\", \"type\": \"usable\"}]}")?.hasPrefix(
+        "e820[0]: start 0xffffffffffffffff + size 0x2 runs past") == true)
+    #expect(
+      error("{\"e820\": [{\"start\": \"0x0\", \"size\": \"0x1\", \"type\": \"sort of usable\"}]}")?.hasPrefix(
+        "e820[0].type: 'sort of usable' is not an e820 type name") == true)
     #expect(error("{\"memory\": []}") == "document: no \"e820\" member")
     #expect(error("{\"e820\": [") == "byte 10: invalid JSON: unexpected end of input")
   }

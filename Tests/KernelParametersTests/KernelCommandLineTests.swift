@@ -8,7 +8,10 @@ import Testing
     let line = KernelCommandLine(#"  mem=1G "quoted=a b"  memmap=64M$0x1000 --  init"#)
     #expect(line.parameters.map(\.text) == ["mem=1G", "quoted=a b", "memmap=64M$0x1000"])
     let bytes = Array(line.text.utf8)
-    #expect(line.parameters.map { String(decoding: bytes[$0.offset..<$0.end], as: UTF8.self) } == ["mem=1G", #""quoted=a b""#, "memmap=64M$0x1000"])
+    #expect(
+      line.parameters.map { String(decoding: bytes[$0.offset..<$0.end], as: UTF8.self) } == [
+        "mem=1G", #""quoted=a b""#, "memmap=64M$0x1000",
+      ])
   }
 
   @Test func removingParametersKeepsEverythingElseInPlace() {

@@ -25,7 +25,11 @@ import Testing
     #expect(ops(nil) == [])
     #expect(ops("") == [.ignored])
     #expect(ops(",,") == [.ignored, .ignored, .ignored])
-    #expect(ops("exactmap,640K@0,1M$1M,") == [.exactmap, .add(start: 0, size: 640 << 10, kind: .usable), .add(start: 1 << 20, size: 1 << 20, kind: .reserved), .ignored])
+    #expect(
+      ops("exactmap,640K@0,1M$1M,") == [
+        .exactmap, .add(start: 0, size: 640 << 10, kind: .usable), .add(start: 1 << 20, size: 1 << 20, kind: .reserved),
+        .ignored,
+      ])
     let items = MemmapParameter.parse("1M$0x100000,2M!0x200000")
     #expect(items.map(\.offset) == [0, 12])
     #expect(items.map(\.text) == ["1M$0x100000", "2M!0x200000"])
@@ -88,13 +92,17 @@ import Testing
     #expect(op("64M%0x10000000-1+0") == .remove(start: 0x1000_0000, size: 64 << 20, kind: .usable))
     #expect(op("64M%0x10000000+0") == .remove(start: 0x1000_0000, size: 64 << 20, kind: nil))
     #expect(op("64M%0x10000000-0x1+0x2") == .retype(start: 0x1000_0000, size: 64 << 20, from: .usable, to: .reserved))
-    #expect(op("64M%0x10000000-01+014") == .retype(start: 0x1000_0000, size: 64 << 20, from: .usable, to: .persistentLegacy))
+    #expect(
+      op("64M%0x10000000-01+014") == .retype(start: 0x1000_0000, size: 64 << 20, from: .usable, to: .persistentLegacy))
     // Types are u32 before the kernel tests them for zero.
     #expect(op("64M%0x10000000-0x100000000") == .remove(start: 0x1000_0000, size: 64 << 20, kind: nil))
     #expect(op("64M%0x10000000-0x100000000+2") == .add(start: 0x1000_0000, size: 64 << 20, kind: .reserved))
     #expect(op("64M%0x10000000+0x100000001") == .add(start: 0x1000_0000, size: 64 << 20, kind: .usable))
-    #expect(op("64M%0x10000000-1+0x100000001") == .retype(start: 0x1000_0000, size: 64 << 20, from: .usable, to: .usable))
-    #expect(op("1M%0x10000000-4294967295+1") == .retype(start: 0x1000_0000, size: 1 << 20, from: RegionKind(rawValue: 0xffff_ffff), to: .usable))
+    #expect(
+      op("64M%0x10000000-1+0x100000001") == .retype(start: 0x1000_0000, size: 64 << 20, from: .usable, to: .usable))
+    #expect(
+      op("1M%0x10000000-4294967295+1")
+        == .retype(start: 0x1000_0000, size: 1 << 20, from: RegionKind(rawValue: 0xffff_ffff), to: .usable))
     // Suffixes are not read for types: '1K' leaves 'K' behind.
     #expect(op("1M%0x10000000-1K") == .nothing)
   }
@@ -133,7 +141,9 @@ import Testing
 
   @Test func crashkernelForms() {
     #expect(crash("quiet") == nil)
-    #expect(crash("crashkernel=64M")?.request == CrashKernelRequest(form: .simple, size: 64 << 20, base: nil, lowSize: 0, text: "crashkernel=64M"))
+    #expect(
+      crash("crashkernel=64M")?.request
+        == CrashKernelRequest(form: .simple, size: 64 << 20, base: nil, lowSize: 0, text: "crashkernel=64M"))
     #expect(crash("crashkernel=64M@0x30000000")?.request?.base == 0x3000_0000)
     #expect(crash("crashkernel=64M@0")?.request?.base == nil)  // base 0 means "choose"
     let ranges = crash("crashkernel=512M-2G:64M,2G-:128M")?.request
@@ -144,7 +154,10 @@ import Testing
     #expect(crash("crashkernel=256M-768M:32M,768M-:128M", ram: 0x1ff9_e000)?.request?.size == 32 << 20)
     #expect(crash("crashkernel=256M-512M:32M@0x20000000 quiet", ram: 300 << 20)?.request?.base == 0x2000_0000)
     let high = crash("crashkernel=256M,high")?.request
-    #expect(high == CrashKernelRequest(form: .high, size: 256 << 20, base: nil, lowSize: 256 << 20, text: "crashkernel=256M,high"))
+    #expect(
+      high
+        == CrashKernelRequest(
+          form: .high, size: 256 << 20, base: nil, lowSize: 256 << 20, text: "crashkernel=256M,high"))
     #expect(crash("crashkernel=256M,high crashkernel=64M,low")?.request?.lowSize == 64 << 20)
     // A plain crashkernel= anywhere wins over ,high.
     #expect(crash("crashkernel=256M,high crashkernel=64M")?.request?.form == .simple)
@@ -172,7 +185,8 @@ import Testing
 
   @Test func cmaForms() {
     #expect(CMAParameter(parsing: "64M") == CMAParameter(size: 64 << 20))
-    #expect(CMAParameter(parsing: "64M@0x80000000") == CMAParameter(size: 64 << 20, base: 0x8000_0000, limit: 0x8400_0000))
+    #expect(
+      CMAParameter(parsing: "64M@0x80000000") == CMAParameter(size: 64 << 20, base: 0x8000_0000, limit: 0x8400_0000))
     #expect(CMAParameter(parsing: "64M@2G-3G") == CMAParameter(size: 64 << 20, base: 2 << 30, limit: 3 << 30))
     #expect(CMAParameter(parsing: "64Mx@2G") == CMAParameter(size: 64 << 20))  // reading stops at 'x'
     #expect(CMAParameter(parsing: "junk").size == 0)

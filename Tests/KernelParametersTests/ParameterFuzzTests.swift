@@ -32,8 +32,10 @@ import Testing
 
   @Test func memmapItemsFromRandomPieces() {
     var random = SplitMix64(seed: 3)
-    let pieces = ["0", "1", "64", "0x", "ff", "K", "M", "G", "e", "E", "@", "#", "$", "!", "%", "-", "+", "1", "2", "12",
-      "0x100000000", "18446744073709551616", "exactmap", "junk", ",", ""]
+    let pieces = [
+      "0", "1", "64", "0x", "ff", "K", "M", "G", "e", "E", "@", "#", "$", "!", "%", "-", "+", "1", "2", "12",
+      "0x100000000", "18446744073709551616", "exactmap", "junk", ",", "",
+    ]
     for _ in 0..<50_000 {
       let text = (0..<Int(random.below(8))).map { _ in random.pick(pieces) }.joined()
       for item in MemmapParameter.parse(text) {

@@ -6,7 +6,10 @@ import Testing
 
 @Suite struct MemoryDiffTests {
   /// A board: 2/2 cells, `memory` banks, `/reserved-memory` children, `/memreserve/` lines, bootargs.
-  static func board(memory: String = "<0x0 0x40000000 0x0 0x40000000>", children: String = "", memreserve: String = "", bootargs: String = "") throws -> BootRun {
+  static func board(
+    memory: String = "<0x0 0x40000000 0x0 0x40000000>", children: String = "", memreserve: String = "",
+    bootargs: String = ""
+  ) throws -> BootRun {
     let source = """
       /dts-v1/;
       \(memreserve)
@@ -69,9 +72,12 @@ import Testing
   }
 
   @Test func memreserveCmdlineAndFailures() throws {
-    let a = try Self.board(children: "pool { compatible = \"shared-dma-pool\"; size = <0x0 0x400000>; };", bootargs: "console=ttyS0")
+    let a = try Self.board(
+      children: "pool { compatible = \"shared-dma-pool\"; size = <0x0 0x400000>; };", bootargs: "console=ttyS0")
     let b = try Self.board(
-      children: "pool { compatible = \"shared-dma-pool\"; size = <0x0 0x400000>; alloc-ranges = <0x0 0x10000000 0x0 0x1000000>; };",
+      children:
+        "pool { compatible = \"shared-dma-pool\"; size = <0x0 0x400000>; alloc-ranges = <0x0 0x10000000 0x0 "
+        + "0x1000000>; };",
       memreserve: "/memreserve/ 0x48000000 0x1000;", bootargs: "console=ttyS0 mem=512M")
     let kinds = Self.kinds(a, b)
     #expect(kinds.contains("memreserve added /memreserve/"))

@@ -6,7 +6,10 @@ import Testing
 /// the address space at every entry boundary, give each piece the highest kind covering it,
 /// then merge equal neighbours except PRAM and soft-reserved.
 @Suite struct SanitizeTests {
-  static let kinds: [RegionKind] = [.usable, .reserved, .acpiData, .acpiNVS, .unusable, .persistent, .persistentLegacy, .softReserved, RegionKind(rawValue: 0), RegionKind(rawValue: 20)]
+  static let kinds: [RegionKind] = [
+    .usable, .reserved, .acpiData, .acpiNVS, .unusable, .persistent, .persistentLegacy, .softReserved,
+    RegionKind(rawValue: 0), RegionKind(rawValue: 20),
+  ]
 
   func oracle(_ entries: [MapEntry]) -> [MapRegion] {
     let points = Set(entries.filter { $0.size > 0 }.flatMap { [$0.start, $0.start + $0.size] }).sorted()

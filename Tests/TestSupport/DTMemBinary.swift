@@ -3,7 +3,8 @@ import Foundation
 /// The `dtmem` executable built next to the test bundle.
 public enum DTMemBinary {
   public static let url: URL = {
-    let bundle = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    let bundle =
+      (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
     return URL(fileURLWithPath: bundle).deletingLastPathComponent().appendingPathComponent("dtmem")
   }()
 
@@ -31,6 +32,8 @@ public enum Golden {
     let a = expected.split(separator: "\n", omittingEmptySubsequences: false)
     let b = actual.split(separator: "\n", omittingEmptySubsequences: false)
     let index = Array(zip(a, b)).firstIndex { $0 != $1 } ?? min(a.count, b.count)
-    return "\(name) differs at line \(index + 1):\n  expected: \(index < a.count ? String(a[index]) : "<end>")\n  actual:   \(index < b.count ? String(b[index]) : "<end>")"
+    return
+      "\(name) differs at line \(index + 1):\n  expected: \(index < a.count ? String(a[index]) : "<end>")\n  actual:   "
+      + "\(index < b.count ? String(b[index]) : "<end>")"
   }
 }

@@ -69,7 +69,9 @@ import Translate
       // Every region the round trip changes is reported.
       let expressible = Self.expressible(map)
       for region in map.regions where !expressible.regions.contains(region) {
-        #expect(tree.losses.contains { $0.location == "\(region.range)" }, "no loss reported for \(region.range) \(region.kind.rawValue)")
+        #expect(
+          tree.losses.contains { $0.location == "\(region.range)" },
+          "no loss reported for \(region.range) \(region.kind.rawValue)")
       }
     }
   }

@@ -17,7 +17,10 @@ import Translate
     \tmemory@100000000 { device_type = "memory"; reg = <0x1 0x0 0x0 0x40000000>; };
     """
 
-  func expectSameAsX86(_ cmdline: String, base: FlatDeviceTree = OverlayHarness.qemuVirt, losing replacements: [RegionKind: RegionKind] = [:]) throws {
+  func expectSameAsX86(
+    _ cmdline: String, base: FlatDeviceTree = OverlayHarness.qemuVirt,
+    losing replacements: [RegionKind: RegionKind] = [:]
+  ) throws {
     let result = try H.build(cmdline, base: base)
     let arm64 = try #require(result.appliedBoot).e820
     let x86 = H.replacing(try H.x86Meaning(cmdline, base: base), replacements)
@@ -27,7 +30,9 @@ import Translate
   @Test func reservedIsAStaticNoMapRegion() throws {
     let result = try H.build("memmap=64M$0x90000000")
     let taken = H.reservations(result, at: "/reserved-memory/memmap@90000000")
-    #expect(taken.count == 1 && taken[0].status == .reserved && taken[0].noMap && taken[0].range == H.range(0x9000_0000, 0x400_0000))
+    #expect(
+      taken.count == 1 && taken[0].status == .reserved && taken[0].noMap
+        && taken[0].range == H.range(0x9000_0000, 0x400_0000))
     #expect(result.checks.allSatisfy { $0.holds })
     try expectSameAsX86("memmap=64M$0x90000000")
   }
@@ -78,7 +83,10 @@ import Translate
     let result = try H.build(cmdline)
     #expect(result.plan.mappings[0].outcome == .discarded)
     let board = try #require(result.applied).boardMemory()
-    #expect(board.memoryNodes.first { $0.path == "/memory@40000000" }?.reg?.tuples == [RegTuple(address: 0x4000_0000, size: 0x4000_0000)])
+    #expect(
+      board.memoryNodes.first { $0.path == "/memory@40000000" }?.reg?.tuples == [
+        RegTuple(address: 0x4000_0000, size: 0x4000_0000)
+      ])
     #expect(H.memory(result.appliedBoot) == [H.range(0x4000_0000, 0x4000_0000), H.range(0x1_0000_0000, 0x1000_0000)])
     try expectSameAsX86(cmdline)
     // Nothing after exactmap: refused, as x86 would panic.
@@ -142,20 +150,28 @@ import Translate
   /// With 1/1 root cells, a rewritten bank can outgrow one size cell (split into tuples at
   /// 64 KiB boundaries) or start past the address cell (refused); neither may trap.
   @Test func rewrittenBanksThatOutgrowOneCell() throws {
-    let base = try H.base("\tmemory@0 { device_type = \"memory\"; reg = <0x0 0xffffffff 0xffffffff 0x10000>; };", cells: (1, 1))
+    let base = try H.base(
+      "\tmemory@0 { device_type = \"memory\"; reg = <0x0 0xffffffff 0xffffffff 0x10000>; };", cells: (1, 1))
     let split = try H.build("memmap=4K%0x10000f000-1", base: base, loader: [])
     #expect(split.plan.mappings[0].outcome == .translated)
     let board = try #require(split.applied).boardMemory()
-    #expect(board.memoryNodes.first?.reg?.tuples == [RegTuple(address: 0, size: 0xffff_0000), RegTuple(address: 0xffff_0000, size: 0x1_f000)])
+    #expect(
+      board.memoryNodes.first?.reg?.tuples == [
+        RegTuple(address: 0, size: 0xffff_0000), RegTuple(address: 0xffff_0000, size: 0x1_f000),
+      ])
     #expect(H.memory(split.appliedBoot) == [H.range(0, 0x1_0000_f000)])
     let refused = try H.build("memmap=4K%0x100000000-1", base: base, loader: [])
     #expect(refused.plan.mappings[0].outcome == .refused)
-    #expect(refused.plan.mappings[0].notes[0].hasSuffix("which the root's #address-cells/#size-cells <1 1> cannot express"))
+    #expect(
+      refused.plan.mappings[0].notes[0].hasSuffix("which the root's #address-cells/#size-cells <1 1> cannot express"))
   }
 
   @Test func reservationsCannotBeRemovedOrRetyped() throws {
     let base = try H.base(
-      Self.twoBanks + "\n\treserved-memory { #address-cells = <2>; #size-cells = <2>; ranges; fw@50000000 { reg = <0 0x50000000 0 0x100000>; no-map; }; };")
+      Self.twoBanks
+        + "\n\treserved-memory { #address-cells = <2>; #size-cells = <2>; ranges; fw@50000000 { reg = <0 0x50000000 0 "
+        + "0x100000>; no-map; }; };"
+    )
     #expect(try H.build("memmap=16M%0x50000000", base: base).plan.mappings[0].outcome == .refused)
     #expect(try H.build("memmap=16M%0x50000000-2+1", base: base).plan.mappings[0].outcome == .refused)
     #expect(try H.build("memmap=16M%0x90000000-3", base: base).plan.mappings[0].outcome == .noEffect)
@@ -181,7 +197,8 @@ import Translate
     #expect(node.name == "ramoops@\(String(predicted.start, radix: 16))")
     #expect(node.effect == .staticReservation(predicted, noMap: false))
     let names = node.properties.map(\.name)
-    #expect(names == ["compatible", "reg", "record-size", "console-size", "ftrace-size", "pmsg-size", "flags", "ecc-size"])
+    #expect(
+      names == ["compatible", "reg", "record-size", "console-size", "ftrace-size", "pmsg-size", "flags", "ecc-size"])
     #expect(node.properties.first { $0.name == "record-size" }?.value == .cells([0x4000]))
     #expect(node.properties.first { $0.name == "console-size" }?.value == .cells([0x1000]))
     #expect(node.properties.first { $0.name == "ecc-size" }?.value == .cells([16]))
@@ -203,7 +220,8 @@ import Translate
   @Test func overlayChildrenMoveTheBasesDynamicRegions() throws {
     let base = try H.base(
       Self.twoBanks
-        + "\n\treserved-memory { #address-cells = <2>; #size-cells = <2>; ranges; linux,cma { compatible = \"shared-dma-pool\"; reusable; size = <0 0x4000000>; linux,cma-default; }; };"
+        + "\n\treserved-memory { #address-cells = <2>; #size-cells = <2>; ranges; linux,cma { compatible = "
+        + "\"shared-dma-pool\"; reusable; size = <0 0x4000000>; linux,cma-default; }; };"
     )
     let result = try H.build("reserve_mem=16M:2M:log", base: base)
     #expect(!result.plan.createsReservedMemory)

@@ -12,7 +12,9 @@ import Translate
 @Suite struct OverlayFormatTests {
   typealias H = OverlayHarness
 
-  static let cmdline = "memmap=64M$0x90000000,256M!0xa0000000 memmap=16M#0x70000000 reserve_mem=2M:4K:oops reserve_mem=1M:64K:trace mem=3G memmap=512M@0x100000000"
+  static let cmdline =
+    "memmap=64M$0x90000000,256M!0xa0000000 memmap=16M#0x70000000 reserve_mem=2M:4K:oops reserve_mem=1M:64K:trace "
+    + "mem=3G memmap=512M@0x100000000"
 
   /// A base with its own /reserved-memory (2/2, a static and a CMA region) and no __symbols__.
   static func baseWithReservedMemory() throws -> FlatDeviceTree {
@@ -100,20 +102,26 @@ import Translate
 
   @Test func withoutBaseTheCellsAreAssumedAndSaid() throws {
     let result = try H.build("memmap=64M$0x90000000", base: nil)
-    #expect(result.plan.cellsAssumed && result.plan.createsReservedMemory && result.plan.cells == CellCounts(address: 2, size: 2))
+    #expect(
+      result.plan.cellsAssumed && result.plan.createsReservedMemory
+        && result.plan.cells == CellCounts(address: 2, size: 2))
     #expect(result.diagnostics.contains { $0.message.contains("assuming #address-cells = <2> and #size-cells = <2>") })
   }
 
   @Test func valuesTheBaseCellsCannotHoldAreRefused() throws {
-    let base = try H.base("\tmemory@40000000 { device_type = \"memory\"; reg = <0x40000000 0x80000000>; };", cells: (1, 1))
+    let base = try H.base(
+      "\tmemory@40000000 { device_type = \"memory\"; reg = <0x40000000 0x80000000>; };", cells: (1, 1))
     let result = try H.build("memmap=64M$0x90000000 memmap=1G!0x100000000", base: base)
     #expect(result.plan.mappings.map(\.outcome) == [.translated, .refused])
     #expect(result.plan.nodes.first?.properties.first { $0.name == "reg" }?.value == .cells([0x9000_0000, 0x400_0000]))
   }
 
   @Test func whatTheKernelIgnoresHasNoEffect() throws {
-    let result = try H.build("memmap=64M%0x90000000junk mem=0 memmap=0$0x1000 reserve_mem=1M:4K: reserve_mem=1M:4K:x reserve_mem=2M:4K:x", base: nil)
-    #expect(result.plan.mappings.map(\.outcome) == [.noEffect, .noEffect, .noEffect, .noEffect, .translated, .noEffect])
+    let result = try H.build(
+      "memmap=64M%0x90000000junk mem=0 memmap=0$0x1000 reserve_mem=1M:4K: reserve_mem=1M:4K:x reserve_mem=2M:4K:x",
+      base: nil)
+    #expect(
+      result.plan.mappings.map(\.outcome) == [.noEffect, .noEffect, .noEffect, .noEffect, .translated, .noEffect])
     #expect(try H.build("memmap=1M%0x1000-3+3", base: nil).plan.mappings[0].notes[0].contains("BUG"))
     #expect(try H.build("memmap=15E$0x2000000000000000", base: nil).plan.mappings[0].outcome == .refused)
   }

@@ -21,11 +21,14 @@ enum OverlayHarness {
 
   /// A 2/2 base from a root body (`memory@…`, `reserved-memory { … }`).
   static func base(_ body: String, cells: (Int, Int) = (2, 2)) throws -> FlatDeviceTree {
-    let source = "/dts-v1/;\n/ {\n\t#address-cells = <\(cells.0)>;\n\t#size-cells = <\(cells.1)>;\n\tchosen { };\n\(body)\n};\n"
+    let source =
+      "/dts-v1/;\n/ {\n\t#address-cells = <\(cells.0)>;\n\t#size-cells = <\(cells.1)>;\n\tchosen { };\n\(body)\n};\n"
     return try FlatDeviceTree(bytes: DTC.compile(source: source))
   }
 
-  static func build(_ cmdline: String, base: FlatDeviceTree? = qemuVirt, loader: [LoaderReservation] = qemuLoader) throws -> OverlayResult {
+  static func build(_ cmdline: String, base: FlatDeviceTree? = qemuVirt, loader: [LoaderReservation] = qemuLoader)
+    throws -> OverlayResult
+  {
     try OverlayBuilder.build(
       OverlayParameters(KernelCommandLine(cmdline, limit: nil)), base: base,
       boot: try base.map { BootRequest(.deviceTree(try $0.boardMemory()), loaderReservations: loader) })
@@ -33,21 +36,25 @@ enum OverlayHarness {
 
   /// The arm64 boot of a tree (no command line, QEMU's loader).
   static func boot(_ tree: FlatDeviceTree, loader: [LoaderReservation] = qemuLoader) throws -> BootResult {
-    try Boot.run(BootRequest(.deviceTree(tree.boardMemory()), commandLine: BootCommandLine.empty, loaderReservations: loader))
+    try Boot.run(
+      BootRequest(.deviceTree(tree.boardMemory()), commandLine: BootCommandLine.empty, loaderReservations: loader))
   }
 
   /// What x86 makes of `cmdline` on the e820 view of `base`: the map the parameters mean.
   static func x86Meaning(_ cmdline: String, base: FlatDeviceTree = qemuVirt) throws -> MemoryMap {
     let view = try boot(base).e820
     let entries = view.regions.map { MapEntry(start: $0.range.start, size: $0.range.size, kind: $0.kind) }
-    let result = try Boot.run(BootRequest(.e820(E820Firmware(entries)), commandLine: BootCommandLine(cmdline, source: .given("--cmdline"))))
+    let result = try Boot.run(
+      BootRequest(.e820(E820Firmware(entries)), commandLine: BootCommandLine(cmdline, source: .given("--cmdline"))))
     if let words = result.stopMessage { throw TestFailure("x86 stops on \(cmdline): \(words)") }
     return result.e820
   }
 
   /// A map with some kinds replaced (the losses a device tree has), re-sanitized.
   static func replacing(_ map: MemoryMap, _ replacements: [RegionKind: RegionKind]) -> MemoryMap {
-    let entries = map.regions.map { MapEntry(start: $0.range.start, size: $0.range.size, kind: replacements[$0.kind] ?? $0.kind) }
+    let entries = map.regions.map {
+      MapEntry(start: $0.range.start, size: $0.range.size, kind: replacements[$0.kind] ?? $0.kind)
+    }
     return try! MemoryMap.sanitized(entries)
   }
 

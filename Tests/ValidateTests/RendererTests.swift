@@ -8,7 +8,9 @@ import Validate
       FileReport(
         file: "boards/my board.dtb",
         findings: [
-          Finding(rule: "reserved-overlap", severity: .error, path: "/reserved-memory/shm@50100000", message: "overlaps \"fw\" by 1 MiB"),
+          Finding(
+            rule: "reserved-overlap", severity: .error, path: "/reserved-memory/shm@50100000",
+            message: "overlaps \"fw\" by 1 MiB"),
           Finding(rule: "memory-section-hole", severity: .info, path: "/memory@40000000", message: "partly memory"),
         ]),
       FileReport(file: "clean.dtb", findings: []),
@@ -82,6 +84,8 @@ import Validate
 
   @Test func failingSeverity() {
     #expect(Self.run.hasFindings(atLeast: .error))
-    #expect(!ValidationRun(reports: [FileReport(file: "a", findings: [Self.run.reports[0].findings[1]])]).hasFindings(atLeast: .warning))
+    #expect(
+      !ValidationRun(reports: [FileReport(file: "a", findings: [Self.run.reports[0].findings[1]])]).hasFindings(
+        atLeast: .warning))
   }
 }

@@ -18,7 +18,8 @@ import Validate
       #expect(rule.summary.hasSuffix(".") && !rule.summary.contains("\n"), "\(rule.id): one-line summary")
       #expect(rule.documentation.count > 200, "\(rule.id): documentation paragraph")
       // Names the kernel function (or kernel facility) it follows.
-      #expect(rule.documentation.contains("()") || rule.documentation.contains(".c"), "\(rule.id): names the kernel code")
+      #expect(
+        rule.documentation.contains("()") || rule.documentation.contains(".c"), "\(rule.id): names the kernel code")
     }
   }
 

@@ -40,7 +40,8 @@ import Validate
         };
         """)
     let kernel = LoaderReservation(range: PhysicalRange(start: 0x4020_0000, size: 0x2b2_0000)!, label: "kernel")
-    let findings = try Validator.validate(BootRequest(.deviceTree(board), commandLine: BootCommandLine.empty, loaderReservations: [kernel]))
+    let findings = try Validator.validate(
+      BootRequest(.deviceTree(board), commandLine: BootCommandLine.empty, loaderReservations: [kernel]))
     #expect(findings.map(\.rule) == ["usable-range-outside-memory"])
     #expect(findings.first?.severity == .error)
     #expect(findings.first?.message.contains("leaves out the kernel image") == true)
@@ -59,7 +60,8 @@ import Validate
         };
       };
       """)
-    #expect(findings.contains { $0.rule == "kernel-panic" && $0.path == "/reserved-memory" && $0.message.contains("stack") })
+    #expect(
+      findings.contains { $0.rule == "kernel-panic" && $0.path == "/reserved-memory" && $0.message.contains("stack") })
     #expect(findings.contains { $0.rule == "reserved-too-many" && $0.path == "/reserved-memory/d64" })
   }
 
@@ -89,8 +91,10 @@ import Validate
           memory@40000000 { device_type = "memory"; reg = <0x0 0x40000000 0x0 0x30000000>; };
         };
         """)
-    let small = try Validator.validate(BootRequest(.deviceTree(board), commandLine: BootCommandLine.empty, pageSize: .size4K))
-    let large = try Validator.validate(BootRequest(.deviceTree(board), commandLine: BootCommandLine.empty, pageSize: .size64K))
+    let small = try Validator.validate(
+      BootRequest(.deviceTree(board), commandLine: BootCommandLine.empty, pageSize: .size4K))
+    let large = try Validator.validate(
+      BootRequest(.deviceTree(board), commandLine: BootCommandLine.empty, pageSize: .size64K))
     #expect(small.isEmpty)
     #expect(large.map(\.rule) == ["memory-section-hole"])
   }
@@ -126,7 +130,10 @@ import Validate
     let two = try Self.findings(board, commandLine: "mem=1280M mem=3G")
     let finding = try #require(two.first { $0.rule == "cmdline-mem-meaning" })
     #expect(finding.message.hasPrefix("mem=3G: arm64 keeps 2 GiB"))
-    #expect(finding.message.hasSuffix("x86 reads mem= as an address limit and would keep 256 MiB (0x40000000-0x4fffffff), the memory below 0x50000000"))
+    #expect(
+      finding.message.hasSuffix(
+        "x86 reads mem= as an address limit and would keep 256 MiB (0x40000000-0x4fffffff), the memory below 0x50000000"
+      ))
   }
 
   /// The kernel checks the cma= bypass before the alignment: a misaligned linux,cma-default
@@ -137,7 +144,8 @@ import Validate
       / { #address-cells = <2>; #size-cells = <2>;
         memory@40000000 { device_type = "memory"; reg = <0x0 0x40000000 0x0 0x40000000>; };
         reserved-memory { #address-cells = <2>; #size-cells = <2>; ranges;
-          linux,cma { compatible = "shared-dma-pool"; reusable; reg = <0x0 0x50100000 0x0 0x4000000>; linux,cma-default; };
+          linux,cma {
+            compatible = "shared-dma-pool"; reusable; reg = <0x0 0x50100000 0x0 0x4000000>; linux,cma-default; };
         };
       };
       """
@@ -146,7 +154,6 @@ import Validate
     #expect(!bypassed.contains("reserved-cma-alignment"))
     #expect(try Self.findings(board).map(\.rule).contains("reserved-cma-alignment"))
   }
-
 
   /// A rule that quotes the kernel quotes what the boot's kernel prints for the event.
   @Test func quotesAreTheRenderedKernelLines() throws {
@@ -164,10 +171,13 @@ import Validate
     let renderer = KernelLog.renderer(.arm64, .v6_12)
     let bad = ReservedNode(name: "bad", path: "/reserved-memory/bad")
     let size = try #require(findings.first { $0.rule == "reserved-size-malformed" })
-    #expect(size.message.contains("\"\(renderer.line(for: .reservedMemory(.invalidProperty(bad, .size))))\""), "\(size.message)")
+    #expect(
+      size.message.contains("\"\(renderer.line(for: .reservedMemory(.invalidProperty(bad, .size))))\""),
+      "\(size.message)")
     let zero = try #require(findings.first { $0.rule == "reserved-size-zero" })
     let tuple = RegTuple(address: 0x5000_0000, size: 0)
-    let refused = ReservedMemoryEvent.reserveFailed(ReservedNode(name: "zero@50000000", path: "/reserved-memory/zero@50000000"), tuple, .sizeZero)
+    let refused = ReservedMemoryEvent.reserveFailed(
+      ReservedNode(name: "zero@50000000", path: "/reserved-memory/zero@50000000"), tuple, .sizeZero)
     #expect(zero.message.contains("\"\(renderer.line(for: .reservedMemory(refused)))\""), "\(zero.message)")
   }
 

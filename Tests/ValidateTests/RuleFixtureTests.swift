@@ -20,7 +20,8 @@ import Validate
   static func load(_ name: String) throws -> Fixture {
     let url = directory.appendingPathComponent(name)
     let source = try String(contentsOf: url, encoding: .utf8)
-    let also = source.split(separator: "\n").first { $0.hasPrefix("// also:") }
+    let also =
+      source.split(separator: "\n").first { $0.hasPrefix("// also:") }
       .map { Set($0.dropFirst("// also:".count).split(separator: " ").map(String.init)) } ?? []
     let tree = try FlatDeviceTree(bytes: DTC.compile(file: url))
     let board = try tree.boardMemory()
@@ -50,6 +51,7 @@ import Validate
   @Test func everyFixtureBelongsToARule() throws {
     let names = try FileManager.default.contentsOfDirectory(atPath: Self.directory.path).filter { $0.hasSuffix(".dts") }
     let expected = Set(RuleCatalog.all.flatMap { ["\($0.id).bad.dts", "\($0.id).good.dts"] })
-    #expect(Set(names) == expected, "orphans: \(Set(names).subtracting(expected)); missing: \(expected.subtracting(names))")
+    #expect(
+      Set(names) == expected, "orphans: \(Set(names).subtracting(expected)); missing: \(expected.subtracting(names))")
   }
 }

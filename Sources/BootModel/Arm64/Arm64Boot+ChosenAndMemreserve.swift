@@ -17,7 +17,8 @@ extension Arm64BootState {
     }
     memblock.reserve(header.address, header.size)
     events.append(.reservedMemory(.elfCoreHeaderReserved(header)))
-    reservations.append(Reservation(name: "elfcorehdr", path: path, origin: .elfCoreHeader, range: range, status: .reserved))
+    reservations.append(
+      Reservation(name: "elfcorehdr", path: path, origin: .elfCoreHeader, range: range, status: .reserved))
     return []
   }
 
@@ -33,7 +34,9 @@ extension Arm64BootState {
       }
       memblock.reserve(entry.address, entry.size)
       reservations.append(
-        Reservation(name: "memreserve-\(index)", path: "/memreserve/", origin: .memoryReservationBlock, range: range, status: .reserved))
+        Reservation(
+          name: "memreserve-\(index)", path: "/memreserve/", origin: .memoryReservationBlock, range: range,
+          status: .reserved))
     }
     return notes
   }

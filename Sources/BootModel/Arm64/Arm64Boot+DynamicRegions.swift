@@ -17,9 +17,14 @@ extension Arm64BootState {
       diagnostics.append(
         Diagnostic(
           .error, at: node.path,
-          "\(dynamicChildren.count) dynamic children: Linux 6.12 keeps them in a \(Self.maximumRecords)-entry array on the stack without a bound check; the kernel panics (\(log.message(for: overflow))) before its console is up, so the boot just hangs"))
+          "\(dynamicChildren.count) dynamic children: Linux 6.12 keeps them in a \(Self.maximumRecords)-entry array on "
+            + "the stack without a bound check; the kernel panics (\(log.message(for: overflow))) before its console "
+            + "is up, so the boot just hangs"
+        ))
       stop(overflow, &events)
-      return ["\(dynamicChildren.count) dynamic children overflow the kernel's \(Self.maximumRecords)-entry array: panic"]
+      return [
+        "\(dynamicChildren.count) dynamic children overflow the kernel's \(Self.maximumRecords)-entry array: panic"
+      ]
     }
     return []
   }
@@ -44,7 +49,8 @@ extension Arm64BootState {
       guard let value = alignment.value else {
         events.append(.reservedMemory(.invalidProperty(node, .alignment)))
         fail(
-          "alignment is \(alignment.byteLength) bytes; Linux 6.12 reads it with #address-cells (\(cells.alignmentCells) cells)",
+          "alignment is \(alignment.byteLength) bytes; Linux 6.12 reads it with #address-cells "
+            + "(\(cells.alignmentCells) cells)",
           size: size)
         return
       }
@@ -58,12 +64,16 @@ extension Arm64BootState {
     if let ranges = child.allocRanges {
       guard ranges.byteLength % tupleBytes == 0 else {
         events.append(.reservedMemory(.invalidProperty(node, .allocRanges)))
-        fail("alloc-ranges is \(ranges.byteLength) bytes, not a multiple of one (address, size) tuple", size: size, align: align)
+        fail(
+          "alloc-ranges is \(ranges.byteLength) bytes, not a multiple of one (address, size) tuple", size: size,
+          align: align)
         return
       }
       for window in ranges.tuples {
         base = 0
-        if let placed = allocateInRange(size: size, align: align, start: window.address, end: window.address &+ window.size, noMap: noMap) {
+        if let placed = allocateInRange(
+          size: size, align: align, start: window.address, end: window.address &+ window.size, noMap: noMap)
+        {
           base = placed
           break
         }
@@ -75,8 +85,10 @@ extension Arm64BootState {
     guard base != 0 else {
       let request = AllocationRequest(size: size, alignment: effectiveAlign, windows: child.allocRanges?.tuples ?? [])
       events.append(.reservedMemory(.allocationFailed(node, request)))
-      let where_ = child.allocRanges == nil ? "in free memory" : "in any alloc-ranges window"
-      fail("no free \(ByteCount.human(size)) block aligned to \(Hex.short(effectiveAlign)) \(where_)", size: size, align: effectiveAlign)
+      let searched = child.allocRanges == nil ? "in free memory" : "in any alloc-ranges window"
+      fail(
+        "no free \(ByteCount.human(size)) block aligned to \(Hex.short(effectiveAlign)) \(searched)", size: size,
+        align: effectiveAlign)
       return
     }
     events.append(.reservedMemory(.allocated(node, base: base, size: size, alignment: effectiveAlign)))

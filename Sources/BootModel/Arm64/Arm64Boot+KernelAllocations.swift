@@ -27,7 +27,10 @@ extension Arm64BootState {
     let memoryMap = Alignment.up(nodeMemory / page * 64, 0x20_0000) ?? 0
     _ = memblock.allocate(size: memoryMap, align: 0x20_0000, start: 0, end: UInt64.max, pageSize: page)
     consumePages(0x22000 + 0x2000 * (nodeMemory >> 30))
-    var notes = ["early page tables, memory map and kernel structures: \(ByteCount.human(Self.reservedBytes(memblock, since: before)))"]
+    var notes = [
+      "early page tables, memory map and kernel structures: "
+        + "\(ByteCount.human(Self.reservedBytes(memblock, since: before)))"
+    ]
     notes.append(contentsOf: reserveDefaultCMA(&events))
     notes.append(contentsOf: reserveCrashKernel(&events))
     return notes
@@ -87,14 +90,19 @@ extension Arm64BootState {
     } else {
       base = memblock.allocate(size: size, align: alignment, start: 0, end: limit, pageSize: page)
     }
-    let reason = "the default CMA area is placed after the kernel's page tables and memory map; the address is a prediction"
+    let reason =
+      "the default CMA area is placed after the kernel's page tables and memory map; the address is a prediction"
     guard let base, let range = PhysicalRange(start: base, size: size) else {
       events.append(.kernelAllocation(.defaultCMAFailed(size: size)))
       kernelAllocations.append(
         Reservation(
           name: "cma", path: cmaCommandLineSize == nil ? "CONFIG_CMA_SIZE_MBYTES" : "cmdline", origin: .defaultCMA,
           requestedSize: size, alignment: alignment, reusable: true,
-          status: .failed(reason: "no free \(ByteCount.human(size)) block aligned to \(ByteCount.human(alignment)) below \(Hex.short(limit))")))
+          status: .failed(
+            reason:
+              "no free \(ByteCount.human(size)) block aligned to \(ByteCount.human(alignment)) below "
+              + "\(Hex.short(limit))"
+          )))
       return []
     }
     events.append(.kernelAllocation(.defaultCMAReserved(base: base, size: size)))

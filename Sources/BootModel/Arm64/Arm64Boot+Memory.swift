@@ -48,7 +48,9 @@ extension Arm64BootState {
         diagnostics.append(
           Diagnostic(
             .warning, at: node.path,
-            "\(node.bankSourceName) is \(source.byteLength) bytes, not a multiple of \(source.tupleBytes); the kernel reads the whole tuples and ignores the rest"))
+            "\(node.bankSourceName) is \(source.byteLength) bytes, not a multiple of \(source.tupleBytes); the kernel "
+              + "reads the whole tuples and ignores the rest"
+          ))
       }
       for tuple in source.tuples where tuple.size != 0 {
         addMemoryArch(tuple.address, tuple.size, &events)
@@ -135,14 +137,16 @@ extension Arm64BootState {
       reservations.append(
         Reservation(
           name: "initrd", path: board.chosen?.path ?? "/chosen", origin: .initrd, range: range,
-          status: .failed(reason: "not reachable through the linear map (below the first memory bank); the kernel drops the initrd")))
+          status: .failed(
+            reason: "not reachable through the linear map (below the first memory bank); the kernel drops the initrd")))
       return []
     }
     memblock.addMemory(base, size)
     memblock.setFlag(.noMap, false, base, size)
     memblock.reserve(base, size)
     reservations.append(
-      Reservation(name: "initrd", path: board.chosen?.path ?? "/chosen", origin: .initrd, range: range, status: .reserved))
+      Reservation(
+        name: "initrd", path: board.chosen?.path ?? "/chosen", origin: .initrd, range: range, status: .reserved))
     return []
   }
 

@@ -16,7 +16,9 @@ extension Arm64BootState {
         for node in layout.map(\.node).sorted() where !memblock.memory.contains(where: { $0.node == Int(node) }) {
           events.append(.numa(.memorylessNode(node)))
         }
-        return ["memory assigned to NUMA nodes \(Set(layout.map(\.node)).sorted().map(String.init).joined(separator: ", "))"]
+        return [
+          "memory assigned to NUMA nodes \(Set(layout.map(\.node)).sorted().map(String.init).joined(separator: ", "))"
+        ]
       }
       events.append(.numa(.invalidMemoryBlockNode))
     }

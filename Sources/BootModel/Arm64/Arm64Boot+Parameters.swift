@@ -21,12 +21,16 @@ extension Arm64BootState {
         diagnostics.append(
           Diagnostic(
             .info, at: source,
-            "mem=\(value) on arm64 keeps the first \(ByteCount.human(limit)) of memory counted from the lowest bank (x86 reads mem= as an address limit)"))
+            "mem=\(value) on arm64 keeps the first \(ByteCount.human(limit)) of memory counted from the lowest bank "
+              + "(x86 reads mem= as an address limit)"
+          ))
       } else if parameter.isNamed("memmap") {
         diagnostics.append(
           Diagnostic(
             .warning, at: source,
-            "\(parameter.text) is ignored: arm64 has no memmap= (the kernel passes it to init as an unknown parameter); `dtmem to-overlay` turns it into a /reserved-memory overlay"))
+            "\(parameter.text) is ignored: arm64 has no memmap= (the kernel passes it to init as an unknown "
+              + "parameter); `dtmem to-overlay` turns it into a /reserved-memory overlay"
+          ))
       } else if parameter.isNamed("cma") {
         guard let value = parameter.value else {
           events.append(.parameter(.cmaWithoutValue))
@@ -57,6 +61,7 @@ extension Arm64BootState {
   /// map, per-CPU areas and the default CMA area have taken memory from the top. Its address is
   /// therefore a prediction: the model places it top-down in what the boot left free.
   mutating func placeReserveMemParameters(_ events: inout [BootEvent]) -> [String] {
-    ReserveMemPlacement.place(commandLine, memblock: &memblock, pageSize: page, reservations: &reservations, events: &events)
+    ReserveMemPlacement.place(
+      commandLine, memblock: &memblock, pageSize: page, reservations: &reservations, events: &events)
   }
 }

@@ -13,11 +13,15 @@ extension Arm64BootState {
       diagnostics.append(
         Diagnostic(
           .warning, at: child.path,
-          "the kernel's table of reserved regions is full (\(Self.maximumRecords)); this region stays reserved but is never initialised"))
+          "the kernel's table of reserved regions is full (\(Self.maximumRecords)); this region stays reserved but is "
+            + "never initialised"
+        ))
       return
     }
     let record = ReservedMemoryRecord(
-      childIndex: childIndex, region: RecordedRegion(node: ReservedNode(child), base: base, size: size, noMap: child.noMap, reusable: child.reusable),
+      childIndex: childIndex,
+      region: RecordedRegion(
+        node: ReservedNode(child), base: base, size: size, noMap: child.noMap, reusable: child.reusable),
       reservationIndex: reservationIndex)
     records.append(record)
     initialise(record, child, &events)
@@ -68,7 +72,8 @@ extension Arm64BootState {
       guard let first = reg.tuples.first, first.size != 0,
         let reservationIndex = staticReservationIndex[index]
       else { continue }
-      saveNode(child, childIndex: index, base: first.address, size: first.size, reservationIndex: reservationIndex, &events)
+      saveNode(
+        child, childIndex: index, base: first.address, size: first.size, reservationIndex: reservationIndex, &events)
     }
     reportOverlaps(&events)
     return []

@@ -11,7 +11,9 @@ extension Arm64BootState {
       let reason = "\(node.path) is ignored: " + node.formatProblems(rootCells: board.rootCells).joined(separator: "; ")
       for child in node.children {
         reservations.append(
-          Reservation(name: child.name, path: child.path, origin: child.reg != nil ? .staticRegion : .dynamicRegion, status: .failed(reason: reason)))
+          Reservation(
+            name: child.name, path: child.path, origin: child.reg != nil ? .staticRegion : .dynamicRegion,
+            status: .failed(reason: reason)))
       }
       return ["whole node ignored"]
     }
@@ -41,7 +43,11 @@ extension Arm64BootState {
           Reservation(
             name: child.name, path: child.path, origin: .staticRegion, noMap: child.noMap, reusable: child.reusable,
             compatible: child.compatible,
-            status: .failed(reason: "reg is \(reg.byteLength) bytes, not a multiple of one (address, size) tuple (\(tupleBytes) bytes with the root's cells); the kernel skips the node")))
+            status: .failed(
+              reason:
+                "reg is \(reg.byteLength) bytes, not a multiple of one (address, size) tuple (\(tupleBytes) bytes with "
+                + "the root's cells); the kernel skips the node"
+            )))
         continue
       }
       if reg.tuples.isEmpty {
@@ -89,7 +95,9 @@ extension Arm64BootState {
           guard r.status.holdsMemory, let held = r.range, held.overlaps(range) else { return nil }
           return ReservedMemoryEvent.ReservedBy(name: r.name, path: r.path, range: held)
         }
-        let what = culprits.isEmpty ? "memory already reserved" : culprits.map { "\($0.name) \($0.range)" }.joined(separator: ", ")
+        let what =
+          culprits.isEmpty
+          ? "memory already reserved" : culprits.map { "\($0.name) \($0.range)" }.joined(separator: ", ")
         return (
           .noMapOverReserved(by: culprits),
           "no-map region overlaps \(what); the kernel refuses to unmap it (-EBUSY) and leaves it mapped and unreserved"

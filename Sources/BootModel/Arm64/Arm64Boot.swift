@@ -30,7 +30,8 @@ public enum Arm64Boot {
           board.memoryNodes.isEmpty
           ? "the blob has no memory node (device_type = \"memory\")"
           : "the blob's memory nodes hold no memory (size 0, disabled or without reg)"
-        throw .noMemory("\(why); bootloaders usually fill it in. Give the RAM banks with --memory START:SIZE (repeatable)")
+        throw .noMemory(
+          "\(why); bootloaders usually fill it in. Give the RAM banks with --memory START:SIZE (repeatable)")
       }
     }
     var boot = Arm64BootState(request, board: board)
@@ -95,7 +96,8 @@ struct Arm64BootState {
   var log: any KernelLogRenderer { KernelLog.renderer(.arm64, request.kernel) }
 
   /// Runs one step: records the events `body` emits and the memblock changes it makes.
-  mutating func step(_ title: String, _ function: String, _ body: (inout Arm64BootState, inout [BootEvent]) -> [String]) {
+  mutating func step(_ title: String, _ function: String, _ body: (inout Arm64BootState, inout [BootEvent]) -> [String])
+  {
     guard stopped == nil else { return }
     let before = memblock
     let reservationsBefore = reservations
@@ -124,7 +126,8 @@ struct Arm64BootState {
     step("DT memory nodes", "early_init_dt_scan_memory() (drivers/of/fdt.c)") { boot, events in
       boot.scanMemoryNodes(&events)
     }
-    step("/chosen linux,usable-memory-range", "early_init_dt_check_for_usable_mem_range() (drivers/of/fdt.c)") { boot, _ in
+    step("/chosen linux,usable-memory-range", "early_init_dt_check_for_usable_mem_range() (drivers/of/fdt.c)") {
+      boot, _ in
       boot.applyUsableMemoryRange()
     }
     step("Early parameters", "parse_early_param() (init/main.c)") { boot, events in
@@ -142,7 +145,8 @@ struct Arm64BootState {
     step("Kernel image and loader reservations", "memblock_reserve(_text, _end - _text)") { boot, _ in
       boot.reserveLoaderRegions()
     }
-    step("/chosen linux,elfcorehdr", "fdt_reserve_elfcorehdr() (drivers/of/fdt.c; 6.12.100: before /reserved-memory)") { boot, events in
+    step("/chosen linux,elfcorehdr", "fdt_reserve_elfcorehdr() (drivers/of/fdt.c; 6.12.100: before /reserved-memory)") {
+      boot, events in
       boot.reserveElfCoreHeader(&events)
     }
     step("/reserved-memory: static regions", "fdt_scan_reserved_mem() → __reserved_mem_reserve_reg()") { boot, events in
@@ -154,7 +158,8 @@ struct Arm64BootState {
     step("/memreserve/ entries", "early_init_fdt_scan_reserved_mem() (drivers/of/fdt.c)") { boot, _ in
       boot.reserveHeaderEntries()
     }
-    step("/reserved-memory: static regions recorded", "fdt_scan_reserved_mem_reg_nodes() (unflatten_device_tree)") { boot, events in
+    step("/reserved-memory: static regions recorded", "fdt_scan_reserved_mem_reg_nodes() (unflatten_device_tree)") {
+      boot, events in
       boot.recordStaticRegions(&events)
     }
     step("NUMA nodes", "arch_numa_init() (drivers/base/arch_numa.c)") { boot, events in
@@ -164,7 +169,10 @@ struct Arm64BootState {
       events.append(.memory(.nodeRanges(boot.memoryBlocks())))
       return []
     }
-    step("Kernel's own early allocations and the default CMA area (estimated)", "paging_init(), sparse_init(), dma_contiguous_reserve()") { boot, events in
+    step(
+      "Kernel's own early allocations and the default CMA area (estimated)",
+      "paging_init(), sparse_init(), dma_contiguous_reserve()"
+    ) { boot, events in
       boot.estimateKernelAllocations(&events)
     }
     step("reserve_mem=", "reserve_mem() (mm/memblock.c), after setup_arch()") { boot, events in
@@ -189,10 +197,13 @@ struct Arm64BootState {
   func e820View() -> MemoryMap {
     var entries: [MapEntry] = []
     for region in memblock.memory {
-      entries.append(MapEntry(start: region.base, size: region.size, kind: region.flags.contains(.noMap) ? .reserved : .usable))
+      entries.append(
+        MapEntry(start: region.base, size: region.size, kind: region.flags.contains(.noMap) ? .reserved : .usable))
     }
     for reservation in reservations where reservation.holdsMemoryInE820View {
-      if let range = reservation.range { entries.append(MapEntry(start: range.start, size: range.size, kind: .reserved)) }
+      if let range = reservation.range {
+        entries.append(MapEntry(start: range.start, size: range.size, kind: .reserved))
+      }
     }
     for region in board.persistentRegions where region.isAvailable {
       for range in region.reg?.nonEmptyRanges ?? [] {

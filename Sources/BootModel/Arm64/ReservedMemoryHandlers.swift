@@ -16,7 +16,9 @@ extension Arm64BootState {
 
   /// `__reserved_mem_init_node()`: nil on success (or when no handler matches, which the kernel
   /// also treats as success); otherwise what failed.
-  mutating func initialiseHandlers(_ record: ReservedMemoryRecord, _ child: ReservedRegionNode, _ events: inout [BootEvent]) -> HandlerFailure? {
+  mutating func initialiseHandlers(
+    _ record: ReservedMemoryRecord, _ child: ReservedRegionNode, _ events: inout [BootEvent]
+  ) -> HandlerFailure? {
     guard child.isSharedDMAPool else { return nil }
     // Handler 1: CMA; a reusable region it refuses, handler 2 refuses too.
     switch setUpCMA(record, child, &events) {
@@ -42,7 +44,9 @@ extension Arm64BootState {
   }
 
   /// `rmem_cma_setup()` (6.12).
-  mutating func setUpCMA(_ record: ReservedMemoryRecord, _ child: ReservedRegionNode, _ events: inout [BootEvent]) -> CMASetup {
+  mutating func setUpCMA(_ record: ReservedMemoryRecord, _ child: ReservedRegionNode, _ events: inout [BootEvent])
+    -> CMASetup
+  {
     if cmaCommandLineSize != nil && child.cmaDefault {
       events.append(.reservedMemory(.cmaRefused(record.region.node, .cmaBypassed)))
       return .refused((.cmaBypassed, "linux,cma-default is bypassed because cma= is on the command line"))
@@ -50,13 +54,18 @@ extension Arm64BootState {
     guard child.reusable else { return .notCMA }
     guard !child.noMap else {
       events.append(.reservedMemory(.cmaRefused(record.region.node, .reusableWithNoMap)))
-      return .refused((.reusableWithNoMap, "reusable together with no-map: neither the CMA nor the DMA pool handler accepts it"))
+      return .refused(
+        (.reusableWithNoMap, "reusable together with no-map: neither the CMA nor the DMA pool handler accepts it"))
     }
     let minimum = request.pageSize.cmaMinimumAlignment
     guard (record.base | record.size) & (minimum - 1) == 0 else {
       events.append(.reservedMemory(.cmaRefused(record.region.node, .cmaMisaligned)))
       return .refused(
-        (.cmaMisaligned, "CMA needs base and size aligned to \(ByteCount.human(minimum)) (got base \(Hex.short(record.base)), size \(Hex.short(record.size)))"))
+        (
+          .cmaMisaligned,
+          "CMA needs base and size aligned to \(ByteCount.human(minimum)) (got base \(Hex.short(record.base)), size "
+            + "\(Hex.short(record.size)))"
+        ))
     }
     // cma_init_reserved_mem(): slots, a non-empty reserved range.
     guard cmaAreas < Self.cmaAreaSlots else {

@@ -224,7 +224,8 @@ extension ReservedMemoryEvent {
   public var node: ReservedNode? {
     switch self {
     case .invalidProperty(let node, _), .reserved(let node, _, _), .reserveFailed(let node, _, _),
-      .allocated(let node, _, _, _), .allocationFailed(let node, _), .regTuplesIgnored(let node, _), .tableFull(let node),
+      .allocated(let node, _, _, _), .allocationFailed(let node, _), .regTuplesIgnored(let node, _),
+      .tableFull(let node),
       .handlerInitialised(let node, _), .cmaRefused(let node, _), .setupFailed(let node, _):
       node
     case .initialised(let region): region.node

@@ -26,7 +26,13 @@ struct CrashKernelPlacement {
     events.append(contentsOf: outcome.complaints.map { .parameter(.crashKernel($0)) })
     guard let request = outcome.request else {
       let why = outcome.refusal ?? "nothing to reserve"
-      return ([Reservation(name: "crashkernel", path: "cmdline", origin: .crashKernel, status: .failed(reason: "the kernel reserves nothing: \(why)"))], ["nothing reserved: \(why)"])
+      return (
+        [
+          Reservation(
+            name: "crashkernel", path: "cmdline", origin: .crashKernel,
+            status: .failed(reason: "the kernel reserves nothing: \(why)"))
+        ], ["nothing reserved: \(why)"]
+      )
     }
     var notes = ["\(request.text): \(ByteCount.human(request.size))"]
     func failed(_ why: String) -> Reservation {
@@ -41,16 +47,21 @@ struct CrashKernelPlacement {
     var placed: UInt64? = nil
     var triedOther = false
     while placed == nil {
-      placed = memblock.allocate(size: request.size, align: alignment, start: window.start, end: window.end, pageSize: pageSize)
+      placed = memblock.allocate(
+        size: request.size, align: alignment, start: window.start, end: window.end, pageSize: pageSize)
       if placed != nil { break }
       if request.base != nil {
         events.append(.kernelAllocation(.crashKernelBaseInUse))
-        let why = "[\(Hex.short(window.start)), \(Hex.short(window.end))) holds no free, \(ByteCount.human(alignment))-aligned \(ByteCount.human(request.size)) of memory"
+        let why =
+          "[\(Hex.short(window.start)), \(Hex.short(window.end))) holds no free, \(ByteCount.human(alignment))-aligned "
+          + "\(ByteCount.human(request.size)) of memory"
         return ([failed(why)], notes + ["the fixed base cannot be used"])
       }
       guard !triedOther else {
         events.append(.kernelAllocation(.crashKernelFailed(size: request.size)))
-        let why = "no free, \(ByteCount.human(alignment))-aligned \(ByteCount.human(request.size)) of memory below \(Hex.short(highLimit))"
+        let why =
+          "no free, \(ByteCount.human(alignment))-aligned \(ByteCount.human(request.size)) of memory below "
+          + "\(Hex.short(highLimit))"
         return ([failed(why)], notes + ["no room"])
       }
       // A plain request falls back above the low window (and then needs low memory too); a
@@ -66,21 +77,27 @@ struct CrashKernelPlacement {
     let base = placed!
     var allocations: [Reservation] = []
     if base >= lowLimit && lowSize != 0 {
-      guard let low = memblock.allocate(size: lowSize, align: alignment, start: 0, end: lowLimit, pageSize: pageSize) else {
+      guard let low = memblock.allocate(size: lowSize, align: alignment, start: 0, end: lowLimit, pageSize: pageSize)
+      else {
         events.append(.kernelAllocation(.crashKernelLowFailed(size: lowSize)))
         memblock.freeReserved(base, request.size)
-        return ([failed("the \(ByteCount.human(lowSize)) of low memory it needs below \(Hex.short(lowLimit)) do not fit")], notes + ["no room for the low part"])
+        return (
+          [failed("the \(ByteCount.human(lowSize)) of low memory it needs below \(Hex.short(lowLimit)) do not fit")],
+          notes + ["no room for the low part"]
+        )
       }
       events.append(.kernelAllocation(.crashKernelLowReserved(base: low, size: lowSize)))
       allocations.append(
         Reservation(
-          name: "crashkernel (low)", path: "cmdline", origin: .crashKernel, range: PhysicalRange(start: low, size: lowSize),
+          name: "crashkernel (low)", path: "cmdline", origin: .crashKernel,
+          range: PhysicalRange(start: low, size: lowSize),
           requestedSize: lowSize, alignment: alignment, status: .estimated(reason: estimateReason)))
     }
     events.append(.kernelAllocation(.crashKernelReserved(base: base, size: request.size)))
     allocations.append(
       Reservation(
-        name: "crashkernel", path: "cmdline", origin: .crashKernel, range: PhysicalRange(start: base, size: request.size),
+        name: "crashkernel", path: "cmdline", origin: .crashKernel,
+        range: PhysicalRange(start: base, size: request.size),
         requestedSize: request.size, alignment: alignment, status: .estimated(reason: estimateReason)))
     notes.append("crash kernel at \(Hex.short(base)) (predicted)")
     return (allocations, notes)

@@ -52,13 +52,18 @@ enum ReserveMemPlacement {
         continue
       }
       // memblock_phys_alloc(size, align): top-down below memblock.current_limit.
-      guard let base = memblock.allocate(size: request.size, align: request.alignment, start: 0, end: UInt64.max, pageSize: pageSize) else {
+      guard
+        let base = memblock.allocate(
+          size: request.size, align: request.alignment, start: 0, end: UInt64.max, pageSize: pageSize)
+      else {
         let room = AllocationRequest(size: request.size, alignment: request.alignment)
         events.append(.kernelAllocation(.reserveMemRefused(name: request.name, .noRoom(room))))
         reservations.append(
           Reservation(
             name: request.name, path: "cmdline", origin: .reserveMemParameter, requestedSize: request.size,
-            alignment: request.alignment, status: .failed(reason: "no free \(ByteCount.human(request.size)) block aligned to \(Hex.short(request.alignment))")))
+            alignment: request.alignment,
+            status: .failed(
+              reason: "no free \(ByteCount.human(request.size)) block aligned to \(Hex.short(request.alignment))")))
         continue
       }
       placed.append(request.name)
@@ -69,7 +74,11 @@ enum ReserveMemPlacement {
         Reservation(
           name: request.name, path: "cmdline", origin: .reserveMemParameter, range: range, requestedSize: request.size,
           alignment: request.alignment,
-          status: .estimated(reason: "reserve_mem= is placed after paging and the kernel's own early allocations; the address depends on the kernel build and is not stable across boots")))
+          status: .estimated(
+            reason:
+              "reserve_mem= is placed after paging and the kernel's own early allocations; the address depends on the "
+              + "kernel build and is not stable across boots"
+          )))
     }
     return notes
   }

@@ -30,12 +30,14 @@ struct Arm64KernelLog: KernelLogRenderer {
       ["OF: fdt: Ignoring memory block \(KernelFormat.llx(base)) - \(KernelFormat.llx(base &+ size))"]
     case .beyondLinearMap: ["Memory doesn't fit in the linear mapping, VA_BITS too small"]
     case .limited(let bytes): ["Memory limited to \(Int64(bitPattern: bytes >> 20))MB"]
-    case .initrdNotAccessible: ["initrd not fully accessible via the linear mapping -- please check your bootloader ..."]
+    case .initrdNotAccessible:
+      ["initrd not fully accessible via the linear mapping -- please check your bootloader ..."]
     case .nodeRanges(let blocks):
       blocks.map { block in
         let node = String(block.node)
         let padding = String(repeating: " ", count: max(0, 3 - node.count))
-        return "  node \(padding)\(node): [mem \(KernelFormat.pa(block.range.start))-\(KernelFormat.pa(block.range.last))]"
+        return
+          "  node \(padding)\(node): [mem \(KernelFormat.pa(block.range.start))-\(KernelFormat.pa(block.range.last))]"
       }
     }
   }
@@ -57,7 +59,8 @@ struct Arm64KernelLog: KernelLogRenderer {
     case .reserveFailed(let node, let tuple, _):
       return [
         prefix
-          + "Reserved memory: failed to reserve memory for node '\(node.name)': base \(KernelFormat.pa(tuple.address)), size \(KernelFormat.mib(tuple.size))"
+          + "Reserved memory: failed to reserve memory for node '\(node.name)': base "
+          + "\(KernelFormat.pa(tuple.address)), size \(KernelFormat.mib(tuple.size))"
       ]
     case .allocationFailed(let node, let request):
       return [prefix + "failed to allocate memory for node '\(node.name)': size \(KernelFormat.mib(request.size))"]
@@ -68,17 +71,23 @@ struct Arm64KernelLog: KernelLogRenderer {
       let end = region.base &+ region.size &- 1
       let flags = "\(region.noMap ? "nomap" : "map") \(region.reusable ? "reusable" : "non-reusable")"
       return [
-        prefix + "\(KernelFormat.pa(region.base))..\(KernelFormat.pa(end)) (\(region.size / 1024) KiB) \(flags) \(region.node.name)"
+        prefix
+          + "\(KernelFormat.pa(region.base))..\(KernelFormat.pa(end)) (\(region.size / 1024) KiB) \(flags) "
+          + "\(region.node.name)"
       ]
     case .handlerInitialised(let node, let compatible):
       return [prefix + "initialized node \(node.name), compatible id \(compatible)"]
     case .poolCreated(let kind, let base, let size):
-      return ["Reserved memory: created \(kind.rawValue) memory pool at \(KernelFormat.pa(base)), size \(KernelFormat.mib(size))"]
+      return [
+        "Reserved memory: created \(kind.rawValue) memory pool at \(KernelFormat.pa(base)), size "
+          + "\(KernelFormat.mib(size))"
+      ]
     case .cmaRefused(let node, let cause):
       switch cause {
       case .cmaBypassed: return ["Reserved memory: bypass \(node.name) node, using cmdline CMA params instead"]
       case .cmaMisaligned: return ["Reserved memory: incorrect alignment of CMA region"]
-      case .cmaSlotsFull: return ["cma: Not enough slots for CMA reserved regions!", "Reserved memory: unable to setup CMA region"]
+      case .cmaSlotsFull:
+        return ["cma: Not enough slots for CMA reserved regions!", "Reserved memory: unable to setup CMA region"]
       case .cmaNotReserved: return ["Reserved memory: unable to setup CMA region"]
       case .reusableWithNoMap: return []
       }
@@ -87,7 +96,9 @@ struct Arm64KernelLog: KernelLogRenderer {
       func span(_ r: RecordedRegion) -> String { "\(KernelFormat.pa(r.base))--\(KernelFormat.pa(r.base &+ r.size))" }
       return [prefix + "OVERLAP DETECTED!", "\(a.node.name) (\(span(a))) overlaps with \(b.node.name) (\(span(b)))"]
     case .elfCoreHeaderReserved(let header):
-      return ["OF: fdt: Reserving \(header.size >> 10) KiB of memory at \(KernelFormat.llx(header.address)) for elfcorehdr"]
+      return [
+        "OF: fdt: Reserving \(header.size >> 10) KiB of memory at \(KernelFormat.llx(header.address)) for elfcorehdr"
+      ]
     case .elfCoreHeaderOverlapped: return ["OF: fdt: elfcorehdr is overlapped"]
     }
   }
@@ -98,7 +109,8 @@ struct Arm64KernelLog: KernelLogRenderer {
     case .memorylessNode(let node): ["NUMA: Initmem setup node \(node) [<memory-less node>]"]
     case .invalidMemoryBlockNode: ["NUMA: Warning: invalid memblk node"]
     case .disabled: ["NUMA: NUMA disabled"]
-    case .faked(let start, let last): ["NUMA: Faking a node at [mem \(KernelFormat.pa(start))-\(KernelFormat.pa(last))]"]
+    case .faked(let start, let last):
+      ["NUMA: Faking a node at [mem \(KernelFormat.pa(start))-\(KernelFormat.pa(last))]"]
     }
   }
 }

@@ -32,12 +32,16 @@ struct GenericKernelLog: Sendable {
 
   func kernelAllocation(_ event: KernelAllocationEvent) -> [String] {
     switch event {
-    case .defaultCMAReserved(let base, let size): ["cma: Reserved \(size >> 20) MiB at \(KernelFormat.pa(base)) on node -1"]
+    case .defaultCMAReserved(let base, let size):
+      ["cma: Reserved \(size >> 20) MiB at \(KernelFormat.pa(base)) on node -1"]
     case .defaultCMAFailed(let size): ["cma: Failed to reserve \(size >> 20) MiB on node -1"]
     case .crashKernelReserved(let base, let size):
       ["crashkernel reserved: \(Hex.padded(base)) - \(Hex.padded(base &+ size)) (\(size >> 20) MB)"]
     case .crashKernelLowReserved(let base, let size):
-      ["crashkernel low memory reserved: \(Hex.padded(base, width: 8)) - \(Hex.padded(base &+ size, width: 8)) (\(size >> 20) MB)"]
+      [
+        "crashkernel low memory reserved: \(Hex.padded(base, width: 8)) - \(Hex.padded(base &+ size, width: 8)) "
+          + "(\(size >> 20) MB)"
+      ]
     case .crashKernelBaseInUse: ["crashkernel reservation failed - memory is in use."]
     case .crashKernelFailed(let size): ["cannot allocate crashkernel (size:\(Hex.short(size)))"]
     case .crashKernelLowFailed(let size): ["cannot allocate crashkernel low memory (size:\(Hex.short(size)))."]

@@ -68,7 +68,8 @@ extension Memblock {
   /// `__memblock_find_range_top_down()` over `for_each_free_mem_range_reverse`. Free ranges
   /// wholly outside `[start, end)` cannot hold a non-empty block, so they are skipped; an empty
   /// request walks every range exactly as the kernel does.
-  func findTopDown(_ start: UInt64, _ end: UInt64, size: UInt64, align: UInt64, below ceiling: UInt64 = .max) -> UInt64? {
+  func findTopDown(_ start: UInt64, _ end: UInt64, size: UInt64, align: UInt64, below ceiling: UInt64 = .max) -> UInt64?
+  {
     let prune = size > 0
     for region in memory.reversed() where usableForAllocation(region) {
       if prune && (region.base >= end || region.base >= ceiling) { continue }

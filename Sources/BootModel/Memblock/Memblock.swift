@@ -94,7 +94,9 @@ struct Memblock: Sendable {
   /// `align`; regions left empty go.
   mutating func trimMemory(_ align: UInt64) {
     memory = memory.compactMap { region in
-      guard let kept = PhysicalRange(start: region.base, size: region.size)?.roundedInward(to: align) else { return nil }
+      guard let kept = PhysicalRange(start: region.base, size: region.size)?.roundedInward(to: align) else {
+        return nil
+      }
       return Region(base: kept.start, end: UInt64(kept.end), flags: region.flags, node: region.node)
     }
   }
@@ -106,9 +108,12 @@ struct Memblock: Sendable {
   /// line per region from PFN_UP(base) to PFN_DOWN(end), empty ones skipped.
   func printedRanges(pageSize: UInt64) -> [MemoryBlock] {
     memory.compactMap { region in
-      guard let range = PhysicalRange(start: region.base, size: region.size)?.roundedInward(to: pageSize) else { return nil }
+      guard let range = PhysicalRange(start: region.base, size: region.size)?.roundedInward(to: pageSize) else {
+        return nil
+      }
       return MemoryBlock(
-        range: range, node: max(region.node, 0), noMap: region.flags.contains(.noMap), hotpluggable: region.flags.contains(.hotplug))
+        range: range, node: max(region.node, 0), noMap: region.flags.contains(.noMap),
+        hotpluggable: region.flags.contains(.hotplug))
     }
   }
 
@@ -125,8 +130,11 @@ struct Memblock: Sendable {
         result.append(region)
         continue
       }
-      if region.base < base { result.append(Region(base: region.base, end: base, flags: region.flags, node: region.node)) }
-      let inner = Region(base: max(region.base, base), end: min(region.end, end), flags: region.flags, node: region.node)
+      if region.base < base {
+        result.append(Region(base: region.base, end: base, flags: region.flags, node: region.node))
+      }
+      let inner = Region(
+        base: max(region.base, base), end: min(region.end, end), flags: region.flags, node: region.node)
       if let edited = edit(inner) { result.append(edited) }
       if region.end > end { result.append(Region(base: end, end: region.end, flags: region.flags, node: region.node)) }
     }

@@ -12,7 +12,9 @@ public struct BootLimits: Hashable, Sendable {
   /// NODES_SHIFT 10).
   public static let debianE820MaxEntries = 128 + 3 * 1024
 
-  public init(commandLineSize: Int? = KernelCommandLine.kernelLimit, e820MaxEntries: Int = BootLimits.debianE820MaxEntries) {
+  public init(
+    commandLineSize: Int? = KernelCommandLine.kernelLimit, e820MaxEntries: Int = BootLimits.debianE820MaxEntries
+  ) {
     self.commandLineSize = commandLineSize
     self.e820MaxEntries = e820MaxEntries
   }

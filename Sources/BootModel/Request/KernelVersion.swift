@@ -1,7 +1,8 @@
 /// The Linux versions whose boot dtmem models, each as Debian builds it. Every boot model reads
 /// the version from its request (`BootRequest.kernel`) and nowhere else. A new version is one
 /// case here, the steps that differ (each a named rule reading `kernel`), and its kernel-log
-/// renderers (`KernelLog.renderer(_:_:)`).
+/// renderers (`KernelLog.renderer(_:_:)`). Cases are named `vMAJOR_MINOR`.
+// swift-format-ignore: AlwaysUseLowerCamelCase
 public enum KernelVersion: String, Hashable, Sendable, CaseIterable, CustomStringConvertible {
   /// Linux 6.12 as Debian 12 ships it (6.12.100 on arm64 and x86-64): the default.
   case v6_12 = "6.12"

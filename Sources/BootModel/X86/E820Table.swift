@@ -107,7 +107,9 @@ public struct E820Table: Sendable {
   /// `e820__range_remove(start, size, kind, kind != nil)`. Returns the bytes removed
   /// (`real_removed_size`).
   @discardableResult
-  public mutating func remove(_ start: UInt64, _ requestedSize: UInt64, only kind: RegionKind?, events: inout [BootEvent]) -> UInt64 {
+  public mutating func remove(
+    _ start: UInt64, _ requestedSize: UInt64, only kind: RegionKind?, events: inout [BootEvent]
+  ) -> UInt64 {
     let size = PhysicalRange(start: start, cappedSize: requestedSize).size
     let end = start + size
     // With no type filter the line ends in the space before the (absent) type.
@@ -197,7 +199,9 @@ public struct E820Table: Sendable {
   }
 
   /// Zeroed entries (what a removal leaves) are not indexed: zeroing them again changes nothing.
-  private static func isZeroed(_ entry: MapEntry) -> Bool { entry.start == 0 && entry.size == 0 && entry.kind.rawValue == 0 }
+  private static func isZeroed(_ entry: MapEntry) -> Bool {
+    entry.start == 0 && entry.size == 0 && entry.kind.rawValue == 0
+  }
 
   private mutating func index(_ slot: Int) {
     let entry = entries[slot]

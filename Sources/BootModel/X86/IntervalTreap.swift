@@ -88,8 +88,10 @@ struct IntervalTreap: Sendable {
   }
 
   private mutating func update(_ t: Int) {
-    var maxEnd = nodes[t].end, minEnd = nodes[t].end
-    let left = nodes[t].left, right = nodes[t].right
+    var maxEnd = nodes[t].end
+    var minEnd = nodes[t].end
+    let left = nodes[t].left
+    let right = nodes[t].right
     if left >= 0 {
       maxEnd = max(maxEnd, nodes[left].maxEnd)
       minEnd = min(minEnd, nodes[left].minEnd)

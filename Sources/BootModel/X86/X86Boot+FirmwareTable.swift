@@ -13,7 +13,9 @@ extension X86BootState {
       diagnostics.append(
         Diagnostic(
           .warning, at: "firmware table",
-          "the table has \(entries.count) entr\(entries.count == 1 ? "y" : "ies"); Linux 6.12 distrusts a boot_params table with fewer than 2 and builds one from the BIOS e801/88 memory sizes instead (not modelled: dtmem uses the table as given)"
+          "the table has \(entries.count) entr\(entries.count == 1 ? "y" : "ies"); Linux 6.12 distrusts a boot_params "
+            + "table with fewer than 2 and builds one from the BIOS e801/88 memory sizes instead (not modelled: dtmem "
+            + "uses the table as given)"
         ))
     }
     var ignored: [BootEvent] = []
@@ -33,7 +35,8 @@ extension X86BootState {
         diagnostics.append(
           Diagnostic(
             .warning, at: "firmware table",
-            "the entry \(E820Table.describe(entry.start, entry.size)) ends at or past 2^64, so e820__update_table() refuses the table and the kernel keeps it unsorted; a user-defined map then panics"
+            "the entry \(E820Table.describe(entry.start, entry.size)) ends at or past 2^64, so e820__update_table() "
+              + "refuses the table and the kernel keeps it unsorted; a user-defined map then panics"
           ))
       }
     }
@@ -66,7 +69,10 @@ extension X86BootState {
       table.replace(with: map)
       finalMap = map
       events.append(.e820(.userDefinedMap(map)))
-      return ["\(map.regions.count) entries: \(ByteCount.human(map.totalSize(of: .usable))) usable (firmware: \(ByteCount.human(firmwareMap.totalSize(of: .usable))))"]
+      return [
+        "\(map.regions.count) entries: \(ByteCount.human(map.totalSize(of: .usable))) usable (firmware: "
+          + "\(ByteCount.human(firmwareMap.totalSize(of: .usable))))"
+      ]
     }
   }
 

@@ -9,7 +9,8 @@ extension X86BootState {
   static let crashHighLimit: UInt64 = 64 << 40
 
   static let crashEstimate =
-    "placed top-down in the memory the model sees; the kernel image (placed by physical KASLR), the initrd and early page tables are not modelled, so the address is an estimate (the size is exact)"
+    "placed top-down in the memory the model sees; the kernel image (placed by physical KASLR), the initrd and early "
+    + "page tables are not modelled, so the address is an estimate (the size is exact)"
 
   /// `arch_reserve_crashkernel()`: `reserve_crashkernel_generic()` for what `parse_crashkernel()`
   /// read from the raw command line.
@@ -29,7 +30,9 @@ extension X86BootState {
       diagnostics.append(
         Diagnostic(
           .warning, at: commandLineSource,
-          "the command line is longer than 2047 bytes: the kernel keeps the first 2047 (COMMAND_LINE_SIZE 2048) and, in Debian's 6.12 (CONFIG_FORTIFY_SOURCE), then stops in start_kernel(): \"strlen: detected buffer overflow: 2049 byte read of buffer size 2048\", \"kernel BUG at lib/string_helpers.c:1040!\""
+          "the command line is longer than 2047 bytes: the kernel keeps the first 2047 (COMMAND_LINE_SIZE 2048) and, "
+            + "in Debian's 6.12 (CONFIG_FORTIFY_SOURCE), then stops in start_kernel(): \"strlen: detected buffer "
+            + "overflow: 2049 byte read of buffer size 2048\", \"kernel BUG at lib/string_helpers.c:1040!\""
         ))
     }
     guard userDefined else { return }
@@ -38,7 +41,8 @@ extension X86BootState {
       diagnostics.append(
         Diagnostic(
           .error, at: commandLineSource,
-          "no usable RAM above 1 MiB is left: the kernel panics right after printing the map (\"Kernel panic - not syncing: alloc_low_pages: can not alloc memory\")"
+          "no usable RAM above 1 MiB is left: the kernel panics right after printing the map (\"Kernel panic - not "
+            + "syncing: alloc_low_pages: can not alloc memory\")"
         ))
     }
     // memblock allocates top-down: the kernel's first allocations come from the top of the
@@ -49,7 +53,9 @@ extension X86BootState {
       diagnostics.append(
         Diagnostic(
           .warning, at: commandLineSource,
-          "the highest usable RAM, ending at \(Hex.short(top.end)), lies where the firmware reported no RAM: memblock allocates top-down, so the kernel's first allocations go there; if no memory exists there the boot oopses (recorded under QEMU: \"BUG: kernel NULL pointer dereference\" in sparse_init)"
+          "the highest usable RAM, ending at \(Hex.short(top.end)), lies where the firmware reported no RAM: memblock "
+            + "allocates top-down, so the kernel's first allocations go there; if no memory exists there the boot "
+            + "oopses (recorded under QEMU: \"BUG: kernel NULL pointer dereference\" in sparse_init)"
         ))
     }
   }
@@ -58,7 +64,8 @@ extension X86BootState {
   /// run of regions that touch each other and start from a usable one.
   func firmwareBacksMemory(at address: UInt64) -> Bool {
     let regions = firmwareMap.regions
-    guard var index = regions.lastIndex(where: { $0.range.start <= address }), regions[index].range.contains(address) else {
+    guard var index = regions.lastIndex(where: { $0.range.start <= address }), regions[index].range.contains(address)
+    else {
       return false
     }
     while true {

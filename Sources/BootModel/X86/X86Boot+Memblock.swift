@@ -12,7 +12,8 @@ extension X86BootState {
     trimmed.remove(0xa_0000, 0x10_0000 - 0xa_0000, only: .usable, events: &events)
     let entries: [MapEntry]
     switch trimmed.sanitized() {
-    case .success(let map): entries = map.regions.map { MapEntry(start: $0.range.start, size: $0.range.size, kind: $0.kind) }
+    case .success(let map):
+      entries = map.regions.map { MapEntry(start: $0.range.start, size: $0.range.size, kind: $0.kind) }
     case .failure: entries = trimmed.entries
     }
     for entry in entries where entry.kind == .softReserved {
@@ -28,7 +29,8 @@ extension X86BootState {
     let total = memblock.memorySize
     return [
       "trim_bios_range(): page 0 reserved, usable RAM in [0xa0000, 0x100000) removed",
-      "memblock: \(memblock.memory.count) range\(memblock.memory.count == 1 ? "" : "s"), \(ByteCount.human(total)) of memory",
+      "memblock: \(memblock.memory.count) range\(memblock.memory.count == 1 ? "" : "s"), \(ByteCount.human(total)) of "
+        + "memory",
     ]
   }
 }

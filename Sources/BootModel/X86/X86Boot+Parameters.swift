@@ -41,22 +41,35 @@ extension X86BootState {
         if table.add(start, size, kind, events: &events) {
           notes.append("add \(E820Table.describe(start, size)) \(kind.dmesgName)")
         } else {
-          notes.append("\(E820Table.describe(start, size)) \(kind.dmesgName) dropped: the table is full (\(table.capacity) entries)")
+          notes.append(
+            "\(E820Table.describe(start, size)) \(kind.dmesgName) dropped: the table is full (\(table.capacity) "
+              + "entries)"
+          )
         }
       case .retype(let start, let size, let from, let to):
         guard from != to else {
           // BUG_ON(old_type == new_type) in __e820__range_update(): an early exception, no panic line.
           diagnostics.append(
-            Diagnostic(.error, at: commandLineSource, "\(parameter.text): '\(item.text)' retypes \(from.dmesgName) to itself (BUG_ON in __e820__range_update)"))
+            Diagnostic(
+              .error, at: commandLineSource,
+              "\(parameter.text): '\(item.text)' retypes \(from.dmesgName) to itself (BUG_ON in __e820__range_update)"))
           stop(BootStop(.rangeUpdateToSameType(from)), &events)
           notes.append("'\(item.text)': the kernel hits BUG() and stops")
           break
         }
         let changed = table.update(start, size, from: from, to: to, events: &events)
-        notes.append("retype \(from.dmesgName) → \(to.dmesgName) in \(E820Table.describe(start, PhysicalRange(start: start, cappedSize: size).size)): \(ByteCount.human(changed))")
+        notes.append(
+          "retype \(from.dmesgName) → \(to.dmesgName) in "
+            + "\(E820Table.describe(start, PhysicalRange(start: start, cappedSize: size).size)): "
+            + "\(ByteCount.human(changed))"
+        )
       case .remove(let start, let size, let kind):
         let removed = table.remove(start, size, only: kind, events: &events)
-        notes.append("remove \(kind.map { $0.dmesgName + " " } ?? "everything ")in \(E820Table.describe(start, PhysicalRange(start: start, cappedSize: size).size)): \(ByteCount.human(removed))")
+        notes.append(
+          "remove \(kind.map { $0.dmesgName + " " } ?? "everything ")in "
+            + "\(E820Table.describe(start, PhysicalRange(start: start, cappedSize: size).size)): "
+            + "\(ByteCount.human(removed))"
+        )
       case .removeUsableAbove(let limit):
         let removed = table.remove(limit, UInt64.max - limit, only: .usable, events: &events)
         notes.append("remove usable at and above \(Hex.short(limit)): \(ByteCount.human(removed))")
@@ -81,13 +94,17 @@ extension X86BootState {
       return ["nopentium only means something on 32-bit x86: rejected"]
     case .zero(let value):
       diagnostics.append(
-        Diagnostic(.warning, at: commandLineSource, "mem=\(value) reads as 0: the kernel rejects it, but the map still counts as user-defined"))
+        Diagnostic(
+          .warning, at: commandLineSource,
+          "mem=\(value) reads as 0: the kernel rejects it, but the map still counts as user-defined"))
       return ["'\(value)' reads as 0: rejected, nothing removed (the map still counts as user-defined)"]
     case .limit(let limit, let ignoredText):
       var notes: [String] = []
       if let ignoredText {
         notes.append("'\(ignoredText)' after the number is ignored")
-        diagnostics.append(Diagnostic(.warning, at: commandLineSource, "\(parameter.text): the kernel ignores '\(ignoredText)' after the number"))
+        diagnostics.append(
+          Diagnostic(
+            .warning, at: commandLineSource, "\(parameter.text): the kernel ignores '\(ignoredText)' after the number"))
       }
       let removed = table.remove(limit, UInt64.max - limit, only: .usable, events: &events)
       notes.append("remove usable at and above \(Hex.short(limit)): \(ByteCount.human(removed))")

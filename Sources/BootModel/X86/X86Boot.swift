@@ -25,7 +25,8 @@ public enum X86Boot {
   /// Runs the boot (`Boot.run`). Where the kernel stops — `BUG()` in `__e820__range_update` for
   /// `memmap=…%…-T+T`, the panic `Invalid user supplied memory map` when the user-defined table
   /// cannot be sanitized — the result's `stop` says where and why, its steps and log end
-  /// there, and memory is as far as the boot got (its `stopMessage` is the kernel's words). Throws `.noMemory` for an empty firmware table.
+  /// there, and memory is as far as the boot got (its `stopMessage` is the kernel's words).
+  /// Throws `.noMemory` for an empty firmware table.
   static func run(_ request: BootRequest, firmware: E820Firmware) throws(BootModelError) -> BootResult {
     guard !firmware.entries.isEmpty else {
       throw .noMemory("the firmware e820 table is empty")
@@ -92,12 +93,14 @@ struct X86BootState {
       boot.finishEarlyParameters(&events)
     }
     guard stopped == nil else { return }
-    step("Memory handed to memblock", "trim_bios_range(), e820__memblock_setup() (arch/x86/kernel/setup.c, e820.c)") { boot, events in
+    step("Memory handed to memblock", "trim_bios_range(), e820__memblock_setup() (arch/x86/kernel/setup.c, e820.c)") {
+      boot, events in
       boot.setUpMemblock(&events)
     }
     // parse_crashkernel() sizes the ranges form by memblock_phys_mem_size().
     if let crashKernel = CrashKernelParameter.parse(commandLine.text, systemRAM: memblock.memorySize) {
-      step("crashkernel=", "arch_reserve_crashkernel() → reserve_crashkernel_generic() (kernel/crash_reserve.c)") { boot, events in
+      step("crashkernel=", "arch_reserve_crashkernel() → reserve_crashkernel_generic() (kernel/crash_reserve.c)") {
+        boot, events in
         boot.reserveCrashKernel(crashKernel, &events)
       }
     }
@@ -113,7 +116,8 @@ struct X86BootState {
 
   func result() -> BootResult {
     BootResult(
-      architecture: .x86, kernel: request.kernel, memory: memoryBlocks(), reservations: reservations, kernelAllocations: kernelAllocations,
+      architecture: .x86, kernel: request.kernel, memory: memoryBlocks(), reservations: reservations,
+      kernelAllocations: kernelAllocations,
       e820: finalMap, steps: steps, diagnostics: diagnostics, stop: stopped)
   }
 

@@ -22,5 +22,7 @@ struct Why: Error, CustomStringConvertible, ExpressibleByStringInterpolation {
   var description: String
   init(_ text: String) { description = text }
   init(stringLiteral value: String) { description = value }
-  init(stringInterpolation: DefaultStringInterpolation) { description = String(stringInterpolation: stringInterpolation) }
+  init(stringInterpolation: DefaultStringInterpolation) {
+    description = String(stringInterpolation: stringInterpolation)
+  }
 }

@@ -61,7 +61,8 @@ public enum E820Iomem {
     guard let separator = ByteSearch.firstRange(of: " : ", in: rest) else { return nil }
     let bounds = rest[..<separator.lowerBound]
     guard let dash = bounds.firstIndex(of: "-") else { return nil }
-    guard let first = E820Hex.digits(bounds[..<dash]), let last = E820Hex.digits(bounds[bounds.index(after: dash)...]) else {
+    guard let first = E820Hex.digits(bounds[..<dash]), let last = E820Hex.digits(bounds[bounds.index(after: dash)...])
+    else {
       return nil
     }
     var name = rest[separator.upperBound...]

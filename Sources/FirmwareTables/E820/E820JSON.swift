@@ -26,10 +26,15 @@ public enum E820JSON {
       guard let typeValue = item["type"] else { throw E820DecodeError(path + ".type", "missing") }
       guard let name = typeValue.stringValue else { throw E820DecodeError(path + ".type", "not a string") }
       guard let kind = RegionKind(dmesgName: Substring(name)) else {
-        throw E820DecodeError(path + ".type", "'\(name.prefix(40))' is not an e820 type name (usable, reserved, ACPI data, ACPI NVS, unusable, persistent (type 12), soft reserved, type N)")
+        throw E820DecodeError(
+          path + ".type",
+          "'\(name.prefix(40))' is not an e820 type name (usable, reserved, ACPI data, ACPI NVS, unusable, persistent "
+            + "(type 12), soft reserved, type N)"
+        )
       }
       guard PhysicalRange(start: start, size: size) != nil else {
-        throw E820DecodeError(path, "start \(Hex.short(start)) + size \(Hex.short(size)) runs past the end of the 64-bit address space")
+        throw E820DecodeError(
+          path, "start \(Hex.short(start)) + size \(Hex.short(size)) runs past the end of the 64-bit address space")
       }
       entries.append(MapEntry(start: start, size: size, kind: kind))
     }
@@ -38,13 +43,19 @@ public enum E820JSON {
 
   static func number(_ value: JSONValue?, at path: String) throws(E820DecodeError) -> UInt64 {
     guard let value else { throw E820DecodeError(path, "missing") }
-    guard let text = value.stringValue else { throw E820DecodeError(path, "not a string (addresses are \"0x…\" strings)") }
+    guard let text = value.stringValue else {
+      throw E820DecodeError(path, "not a string (addresses are \"0x…\" strings)")
+    }
     let body = Substring(text)
     if body.hasPrefix("0x") || body.hasPrefix("0X") {
-      guard let parsed = E820Hex.prefixed(body) else { throw E820DecodeError(path, E820Hex.problem(body, prefixed: true)) }
+      guard let parsed = E820Hex.prefixed(body) else {
+        throw E820DecodeError(path, E820Hex.problem(body, prefixed: true))
+      }
       return parsed
     }
-    guard !body.isEmpty, body.utf8.count <= 20, body.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let parsed = UInt64(body) else {
+    guard !body.isEmpty, body.utf8.count <= 20, body.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+      let parsed = UInt64(body)
+    else {
       throw E820DecodeError(path, "'\(body.prefix(40))' is not a 0x hex or decimal number that fits in 64 bits")
     }
     return parsed

@@ -42,11 +42,17 @@ public struct E820KernelLog: Hashable, Sendable {
   /// Reads a log. Throws for a labelled line that cannot be read, and when no table is found.
   public static func decode(_ bytes: [UInt8]) throws(E820DecodeError) -> E820KernelLog {
     var log = E820KernelLog(bootCount: 0)
-    var firmware: [MapEntry] = [], firmwareLines: [Int] = [], firmwareLabel: Substring? = nil
-    var extended: [MapEntry] = [], extendedLines: [Int] = []
-    var user: [MapEntry] = [], userLines: [Int] = []
-    var unlabelled: [MapEntry] = [], unlabelledLines: [Int] = []
-    var sawExtendedHeader = false, sawUserHeader = false
+    var firmware: [MapEntry] = []
+    var firmwareLines: [Int] = []
+    var firmwareLabel: Substring? = nil
+    var extended: [MapEntry] = []
+    var extendedLines: [Int] = []
+    var user: [MapEntry] = []
+    var userLines: [Int] = []
+    var unlabelled: [MapEntry] = []
+    var unlabelledLines: [Int] = []
+    var sawExtendedHeader = false
+    var sawUserHeader = false
     var finished = false
     var lineNumber = 0
     for line in TextLines.split(bytes) {
@@ -97,8 +103,12 @@ public struct E820KernelLog: Hashable, Sendable {
         userLines.append(lineNumber)
       }
     }
-    if let firmwareLabel { log.firmware = E820Listing(label: String(firmwareLabel), entries: firmware, lines: firmwareLines) }
-    if !extended.isEmpty || sawExtendedHeader { log.extended = E820Listing(label: "extended", entries: extended, lines: extendedLines) }
+    if let firmwareLabel {
+      log.firmware = E820Listing(label: String(firmwareLabel), entries: firmware, lines: firmwareLines)
+    }
+    if !extended.isEmpty || sawExtendedHeader {
+      log.extended = E820Listing(label: "extended", entries: extended, lines: extendedLines)
+    }
     if !user.isEmpty || sawUserHeader { log.user = E820Listing(label: "user", entries: user, lines: userLines) }
     if log.firmware == nil && log.extended == nil && log.user == nil {
       guard !unlabelled.isEmpty else {
@@ -142,9 +152,14 @@ public struct E820KernelLog: Hashable, Sendable {
       let inner = body.dropFirst(5)
       guard let close = inner.firstIndex(of: "]") else { return .failure("no ']' after '[mem'") }
       let bounds = inner[..<close]
-      guard let dash = bounds.firstIndex(of: "-") else { return .failure("'[mem \(bounds.prefix(40))]' is not START-END") }
-      let startText = bounds[..<dash], endText = bounds[bounds.index(after: dash)...]
-      guard let first = E820Hex.prefixed(startText) else { return .failure(Why(E820Hex.problem(startText, prefixed: true))) }
+      guard let dash = bounds.firstIndex(of: "-") else {
+        return .failure("'[mem \(bounds.prefix(40))]' is not START-END")
+      }
+      let startText = bounds[..<dash]
+      let endText = bounds[bounds.index(after: dash)...]
+      guard let first = E820Hex.prefixed(startText) else {
+        return .failure(Why(E820Hex.problem(startText, prefixed: true)))
+      }
       guard let last = E820Hex.prefixed(endText) else { return .failure(Why(E820Hex.problem(endText, prefixed: true))) }
       let name = trimmed(inner[inner.index(after: close)...])
       guard let kind = RegionKind(dmesgName: name) else {
@@ -159,9 +174,13 @@ public struct E820KernelLog: Hashable, Sendable {
     }
     guard let start = E820Hex.digits(parts[0]) else { return .failure(Why(E820Hex.problem(parts[0], prefixed: false))) }
     guard let end = E820Hex.digits(parts[2]) else { return .failure(Why(E820Hex.problem(parts[2], prefixed: false))) }
-    guard end >= start else { return .failure("the range ends (\(Hex.short(end))) before it starts (\(Hex.short(start)))") }
+    guard end >= start else {
+      return .failure("the range ends (\(Hex.short(end))) before it starts (\(Hex.short(start)))")
+    }
     let name = parts[3].dropFirst().dropLast()
-    guard let kind = RegionKind(dmesgName: name) else { return .failure("'\(name.prefix(40))' is not an e820 type name") }
+    guard let kind = RegionKind(dmesgName: name) else {
+      return .failure("'\(name.prefix(40))' is not an e820 type name")
+    }
     return .success(MapEntry(start: start, size: end - start, kind: kind))
   }
 

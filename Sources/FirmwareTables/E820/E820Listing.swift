@@ -39,7 +39,9 @@ enum E820Hex {
   /// Why `text` is not a hex number, for messages.
   static func problem(_ text: Substring, prefixed: Bool) -> String {
     let body = prefixed && (text.hasPrefix("0x") || text.hasPrefix("0X")) ? text.dropFirst(2) : text
-    if prefixed && !(text.hasPrefix("0x") || text.hasPrefix("0X")) { return "'\(text.prefix(40))' is not a 0x hex number" }
+    if prefixed && !(text.hasPrefix("0x") || text.hasPrefix("0X")) {
+      return "'\(text.prefix(40))' is not a 0x hex number"
+    }
     if body.isEmpty { return "'\(text.prefix(40))' has no hex digits" }
     if !body.utf8.allSatisfy(isHexDigit) { return "'\(text.prefix(40))' is not a hex number" }
     return "'\(text.prefix(40))' does not fit in 64 bits"

@@ -47,7 +47,9 @@ public enum E820Sysfs {
     guard let startText = files.start else { throw E820DecodeError("\(n)/start", "missing") }
     guard let endText = files.end else { throw E820DecodeError("\(n)/end", "missing") }
     guard let typeText = files.type else { throw E820DecodeError("\(n)/type", "missing") }
-    let startValue = trimmed(startText), endValue = trimmed(endText), typeValue = trimmed(typeText)
+    let startValue = trimmed(startText)
+    let endValue = trimmed(endText)
+    let typeValue = trimmed(typeText)
     guard let first = E820Hex.prefixed(startValue) else {
       throw E820DecodeError("\(n)/start", E820Hex.problem(startValue, prefixed: true))
     }
@@ -55,7 +57,8 @@ public enum E820Sysfs {
       throw E820DecodeError("\(n)/end", E820Hex.problem(endValue, prefixed: true))
     }
     guard let kind = RegionKind(resourceName: typeValue) else {
-      throw E820DecodeError("\(n)/type", "'\(typeValue.prefix(40))' is not an e820 type name (System RAM, Reserved, ACPI Tables, …)")
+      throw E820DecodeError(
+        "\(n)/type", "'\(typeValue.prefix(40))' is not an e820 type name (System RAM, Reserved, ACPI Tables, …)")
     }
     switch MapEntry.inclusive(first: first, last: last, kind: kind) {
     case .success(let entry): return entry
@@ -72,7 +75,8 @@ public enum E820Sysfs {
       lineNumber += 1
       if trimmed(line).isEmpty { continue }
       guard let (number, field, value) = textLine(line) else {
-        throw .line(lineNumber, "expected N/start:0x…, N/end:0x… or N/type:NAME (as `grep -r . /sys/firmware/memmap` prints)")
+        throw .line(
+          lineNumber, "expected N/start:0x…, N/end:0x… or N/type:NAME (as `grep -r . /sys/firmware/memmap` prints)")
       }
       var files = byNumber[number] ?? EntryFiles(name: String(number), start: nil, end: nil, type: nil)
       let already: Bool
@@ -140,7 +144,9 @@ public enum E820Sysfs {
 
   static func trimmed(_ text: Substring) -> Substring {
     var result = text.drop { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
-    while let last = result.last, last == " " || last == "\t" || last == "\n" || last == "\r" { result = result.dropLast() }
+    while let last = result.last, last == " " || last == "\t" || last == "\n" || last == "\r" {
+      result = result.dropLast()
+    }
     return result
   }
 }

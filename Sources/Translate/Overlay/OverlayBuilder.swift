@@ -54,15 +54,19 @@ public enum OverlayBuilder {
     var plan = OverlayPlanner.plan(parameters, base: base)
     var diagnostics = plan.notes
     guard let tree, let base else {
-      if parameters.ramoops.memoryName != nil, plan.nodes.contains(where: { $0.reserveMemName == parameters.ramoops.memoryName }) {
+      if parameters.ramoops.memoryName != nil,
+        plan.nodes.contains(where: { $0.reserveMemName == parameters.ramoops.memoryName })
+      {
         diagnostics.append(ramoopsNeedsBase(parameters.ramoops))
       }
       return OverlayResult(
-        plan: plan, blob: try blob(plan), applied: nil, baseBoot: nil, appliedBoot: nil, checks: [], diagnostics: diagnostics)
+        plan: plan, blob: try blob(plan), applied: nil, baseBoot: nil, appliedBoot: nil, checks: [],
+        diagnostics: diagnostics)
     }
     let request = (boot ?? BootRequest(.deviceTree(base.board))).with(.deviceTree(base.board))
     let baseBoot = run(request, &diagnostics)
-    if let name = parameters.ramoops.memoryName, let index = plan.nodes.firstIndex(where: { $0.reserveMemName == name }) {
+    if let name = parameters.ramoops.memoryName, let index = plan.nodes.firstIndex(where: { $0.reserveMemName == name })
+    {
       var isPlaced = false
       if baseBoot != nil, let placed = try placement(of: plan.nodes[index], plan: plan, tree: tree, boot: request) {
         isPlaced = plan.placeRamoops(at: index, range: placed, settings: parameters.ramoops, base: base)
@@ -124,7 +128,13 @@ public enum OverlayBuilder {
   static func ramoopsNeedsBase(_ settings: RamoopsSettings, placed: Bool = true) -> Diagnostic {
     Diagnostic(
       .warning, at: "cmdline",
-      "ramoops.mem_name=\(settings.memoryName ?? ""): the ramoops driver needs a reg (it reads the region from the node's resource), so a ramoops node needs an address; \(placed ? "give BASE so dtmem can place it where the arm64 model predicts the region" : "the model could not place the region on this base"). The region stays a plain dynamic one")
+      "ramoops.mem_name=\(settings.memoryName ?? ""): the ramoops driver needs a reg (it reads the region from the "
+        + "node's resource), so a ramoops node needs an address; "
+        + (placed
+          ? "give BASE so dtmem can place it where the arm64 model predicts the region"
+          : "the model could not place the region on this base")
+        + ". The region stays a plain dynamic one"
+    )
   }
 }
 
@@ -133,7 +143,8 @@ extension OverlayPlan {
   /// `range`: the address the arm64 model predicts for the dynamic region on this base, so the
   /// layout stays what the dynamic region would give, and the driver gets its `reg`. False when
   /// the root's cells cannot hold that address.
-  mutating func placeRamoops(at index: Int, range: PhysicalRange, settings: RamoopsSettings, base: OverlayBase) -> Bool {
+  mutating func placeRamoops(at index: Int, range: PhysicalRange, settings: RamoopsSettings, base: OverlayBase) -> Bool
+  {
     guard let reg = TreeProperty.reg([range], cells: cells) else { return false }
     let old = nodes[index]
     var taken = base.reservedChildNames
@@ -149,7 +160,9 @@ extension OverlayPlan {
         mappings[m].nodes[i] = nodes[index].path
         mappings[m].notes.removeAll { $0.hasPrefix("a dynamic region") || $0.hasPrefix("ramoops.mem_name=") }
         mappings[m].notes.append(
-          "with ramoops.mem_name=: a static ramoops node at \(range), where the arm64 model places the dynamic region on this base (the driver needs reg); zone sizes from ramoops.* or the module's 4 KiB defaults")
+          "with ramoops.mem_name=: a static ramoops node at \(range), where the arm64 model places the dynamic region "
+            + "on this base (the driver needs reg); zone sizes from ramoops.* or the module's 4 KiB defaults"
+        )
       }
     }
     return true

@@ -43,7 +43,8 @@ public struct OverlayCheck: Hashable, Sendable {
         }
         switch placed.status {
         case .allocated:
-          add(.info, "the arm64 model places it at \(placed.range.map(\.description) ?? "?") (\(ByteCount.human(size)))")
+          add(
+            .info, "the arm64 model places it at \(placed.range.map(\.description) ?? "?") (\(ByteCount.human(size)))")
         case .failed(let reason): add(.error, "the kernel cannot place it: \(reason)")
         default: break
         }
@@ -82,14 +83,18 @@ public struct OverlayCheck: Hashable, Sendable {
     var diagnostics: [Diagnostic] = []
     let ours = Set(plan.nodes.map(\.path))
     for before in base.reservations where !ours.contains(before.path) {
-      guard let after = applied.reservations.first(where: { $0.path == before.path && $0.name == before.name }) else { continue }
+      guard let after = applied.reservations.first(where: { $0.path == before.path && $0.name == before.name }) else {
+        continue
+      }
       if case .failed(let reason) = after.status, before.status != after.status {
         diagnostics.append(Diagnostic(.error, at: before.path, "the base's region fails with the overlay: \(reason)"))
       } else if before.origin == .dynamicRegion, let old = before.range, let new = after.range, old != new {
         diagnostics.append(
           Diagnostic(
             .warning, at: before.path,
-            "the overlay moves the base's dynamic region from \(old) to \(new) (overlay children come first in /reserved-memory, so they are placed first)"))
+            "the overlay moves the base's dynamic region from \(old) to \(new) (overlay children come first in "
+              + "/reserved-memory, so they are placed first)"
+          ))
       }
     }
     return diagnostics

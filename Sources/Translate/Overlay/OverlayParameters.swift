@@ -50,10 +50,14 @@ public struct OverlayParameters: Hashable, Sendable {
           entries.append(ParameterEntry(parameter: parameter.text, text: item.text, request: .memmap(item)))
         }
       } else if parameter.isNamed("mem") {
-        entries.append(ParameterEntry(parameter: parameter.text, text: parameter.text, request: .mem(X86MemParameter.parse(parameter.value))))
+        entries.append(
+          ParameterEntry(
+            parameter: parameter.text, text: parameter.text, request: .mem(X86MemParameter.parse(parameter.value))))
       } else if parameter.isNamed("reserve_mem") {
         entries.append(
-          ParameterEntry(parameter: parameter.text, text: parameter.text, request: .reserveMem(ReserveMemParameter.parse(parameter.value))))
+          ParameterEntry(
+            parameter: parameter.text, text: parameter.text,
+            request: .reserveMem(ReserveMemParameter.parse(parameter.value))))
       } else if ["cma", "crashkernel", "numa", "movable_node"].contains(where: parameter.isNamed) {
         kept.append(parameter.text)
       }

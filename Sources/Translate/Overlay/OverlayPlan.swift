@@ -76,9 +76,13 @@ public struct ParameterMapping: Hashable, Sendable {
   public var notes: [String]
 
   /// The parameter, or `parameter: item` when the item is one of several.
-  public var label: String { parameter == item || parameter.hasSuffix("=" + item) ? parameter : "\(parameter): \(item)" }
+  public var label: String {
+    parameter == item || parameter.hasSuffix("=" + item) ? parameter : "\(parameter): \(item)"
+  }
 
-  public init(parameter: String, item: String, form: String, outcome: Outcome, nodes: [String] = [], notes: [String] = []) {
+  public init(
+    parameter: String, item: String, form: String, outcome: Outcome, nodes: [String] = [], notes: [String] = []
+  ) {
     self.parameter = parameter
     self.item = item
     self.form = form

@@ -90,10 +90,16 @@ extension PlannerState {
       if extra != nil || baseUsableRanges.added != nil {
         return refuse(
           index,
-          "RAM above an earlier mem= limit needs the second linux,usable-memory-range entry, which \(extra != nil ? "an earlier item" : "the base") already uses; put mem= after the memmap=…@… items")
+          "RAM above an earlier mem= limit needs the second linux,usable-memory-range entry, which "
+            + "\(extra != nil ? "an earlier item" : "the base") already uses; put mem= after the memmap=…@… items"
+        )
       }
       extra = (above, index)
-      note(index, "above the earlier limit \(Hex.short(limit)): also the second linux,usable-memory-range entry, which the kernel adds after capping memory")
+      note(
+        index,
+        "above the earlier limit \(Hex.short(limit)): also the second linux,usable-memory-range entry, which the "
+          + "kernel adds after capping memory"
+      )
     }
     let name = NodeNaming.withUnitAddress("memory", range.start)
     if let existing = memoryNodes.firstIndex(where: { $0.name == name }) {
@@ -126,12 +132,15 @@ extension PlannerState {
   mutating func applyExactmap(_ index: Int) {
     sawExactmap = true
     guard ramAddedLater else {
-      return refuse(index, "no memmap=…@… follows it, so no RAM would be left (x86 panics: Invalid user supplied memory map)")
+      return refuse(
+        index, "no memmap=…@… follows it, so no RAM would be left (x86 panics: Invalid user supplied memory map)")
     }
     guard base != nil else {
       return refuse(
         index,
-        "needs BASE: overlays cannot delete nodes, so dtmem must switch off the base's memory nodes by name; without BASE any memmap=…@… below adds to the base's memory instead of replacing it")
+        "needs BASE: overlays cannot delete nodes, so dtmem must switch off the base's memory nodes by name; without "
+          + "BASE any memmap=…@… below adds to the base's memory instead of replacing it"
+      )
     }
     for earlier in mappings.indices where earlier != index && !mappings[earlier].form.hasPrefix("reserve_mem") {
       guard mappings[earlier].outcome == .translated else { continue }
@@ -150,7 +159,11 @@ extension PlannerState {
     limit = nil
     limitSources = []
     extra = nil
-    note(index, "the base's /reserved-memory regions and /memreserve/ entries stay reserved (x86 exactmap also forgets firmware reservations)")
+    note(
+      index,
+      "the base's /reserved-memory regions and /memreserve/ entries stay reserved (x86 exactmap also forgets firmware "
+        + "reservations)"
+    )
     if baseUsableRanges.cap != nil || baseUsableRanges.added != nil {
       note(index, "the base's /chosen linux,usable-memory-range still applies")
     }
@@ -240,7 +253,11 @@ extension PlannerState {
       if state.enabled && !banks.isEmpty && reg == nil {
         // A piece left by a removal can start past what the root's cells address.
         for mapping in Set(state.mappings).sorted() {
-          refuse(mapping, "\(state.name) would hold \(banks.map(\.description).joined(separator: ", ")), which the root's #address-cells/#size-cells \(cells) cannot express")
+          refuse(
+            mapping,
+            "\(state.name) would hold \(banks.map(\.description).joined(separator: ", ")), which the root's "
+              + "#address-cells/#size-cells \(cells) cannot express"
+          )
         }
         continue
       }
@@ -248,7 +265,9 @@ extension PlannerState {
         if let reg, state.unitAddress == nil || state.unitAddress == banks[0].start {
           var properties = [reg]
           if !node.isAvailable { properties.append(.string("status", "okay")) }
-          written.append(OverlayNode(parent: .root, name: state.name, properties: properties, effect: .memory(banks), sources: sources))
+          written.append(
+            OverlayNode(
+              parent: .root, name: state.name, properties: properties, effect: .memory(banks), sources: sources))
         } else if let reg {
           // The first bank moved: a node whose unit address matches it replaces the old one.
           written.append(disabled(state.name, sources))
@@ -256,13 +275,15 @@ extension PlannerState {
           var properties: [TreeProperty] = [.string("device_type", "memory"), TreeProperty("reg", reg.value)]
           if let id = node.numaNodeID { properties.append(.cells("numa-node-id", [id])) }
           if node.hotpluggable { properties.append(.flag("hotpluggable")) }
-          written.append(OverlayNode(parent: .root, name: name, properties: properties, effect: .memory(banks), sources: sources))
+          written.append(
+            OverlayNode(parent: .root, name: name, properties: properties, effect: .memory(banks), sources: sources))
         } else {
           written.append(disabled(state.name, sources))
         }
       } else {
         guard let reg else { continue }
-        let name = NodeNaming.withUnitAddress("memory", banks[0].start) == state.name
+        let name =
+          NodeNaming.withUnitAddress("memory", banks[0].start) == state.name
           ? state.name : NodeNaming.unique("memory", address: banks[0].start, taken: taken)
         written.append(
           OverlayNode(
@@ -281,7 +302,8 @@ extension PlannerState {
   }
 
   func disabled(_ name: String, _ sources: [String]) -> OverlayNode {
-    OverlayNode(parent: .root, name: name, properties: [.string("status", "disabled")], effect: .memoryDisabled, sources: sources)
+    OverlayNode(
+      parent: .root, name: name, properties: [.string("status", "disabled")], effect: .memoryDisabled, sources: sources)
   }
 
   /// `/chosen/linux,usable-memory-range` when a limit or RAM above it asks for one.
@@ -292,11 +314,18 @@ extension PlannerState {
     // An empty cap (nothing left) is written as <0 0>.
     let written = ranges.map { $0.isEmpty ? PhysicalRange(start: 0, size: 0)! : $0 }
     guard let property = TreeProperty.reg(written, named: "linux,usable-memory-range", cells: cells) else {
-      for index in limitSources { refuse(index, "linux,usable-memory-range \(ranges.map(\.description).joined(separator: ", ")) does not fit the root's #address-cells/#size-cells \(cells)") }
+      for index in limitSources {
+        refuse(
+          index,
+          "linux,usable-memory-range \(ranges.map(\.description).joined(separator: ", ")) does not fit the root's "
+            + "#address-cells/#size-cells \(cells)"
+        )
+      }
       return nil
     }
     let sources = (limitSources + (extra.map { [$0.mapping] } ?? [])).map { mappings[$0].parameter }
-    let node = OverlayNode(parent: .root, name: "chosen", properties: [property], effect: .usableMemoryRange(ranges), sources: sources)
+    let node = OverlayNode(
+      parent: .root, name: "chosen", properties: [property], effect: .usableMemoryRange(ranges), sources: sources)
     for index in limitSources + (extra.map { [$0.mapping] } ?? []) where mappings[index].outcome == .translated {
       if !mappings[index].nodes.contains(node.path) { mappings[index].nodes.append(node.path) }
     }

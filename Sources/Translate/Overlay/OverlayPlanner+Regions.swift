@@ -13,7 +13,10 @@ extension PlannerState {
       }
       addPersistentMemory(range, kind, index)
     default:
-      if let why = Self.typeLoss[kind] ?? (kind == .reserved ? nil : "e820 type \(kind.rawValue) has no device tree meaning (the kernel treats unknown types as holes)") {
+      if let why = Self.typeLoss[kind]
+        ?? (kind == .reserved
+          ? nil : "e820 type \(kind.rawValue) has no device tree meaning (the kernel treats unknown types as holes)")
+      {
         note(index, "\(why): reserved no-map like memmap=nn$ss")
       }
       addReservation(range, kind, index)
@@ -59,16 +62,21 @@ extension PlannerState {
     var result: [PlannedNode] = []
     for item in planned {
       result.append(item)
-      guard case .persistentMemory(let range) = item.node.effect, mappings[item.mapping].outcome == .translated else { continue }
+      guard case .persistentMemory(let range) = item.node.effect, mappings[item.mapping].outcome == .translated else {
+        continue
+      }
       let pieces: [PhysicalRange]
       if base == nil {
         pieces = [range]
-        note(item.mapping, "without BASE dtmem cannot tell whether it lies in RAM, so it also reserves it no-map (harmless outside RAM)")
+        note(
+          item.mapping,
+          "without BASE dtmem cannot tell whether it lies in RAM, so it also reserves it no-map (harmless outside RAM)")
       } else {
         pieces = PhysicalRanges.covered(range, by: memory)
       }
       for piece in pieces {
-        let taken = (base?.reservedChildNames ?? []).union((planned + result).filter { $0.node.parent == .reservedMemory }.map(\.node.name))
+        let taken = (base?.reservedChildNames ?? []).union(
+          (planned + result).filter { $0.node.parent == .reservedMemory }.map(\.node.name))
         let name = NodeNaming.unique("pmem", address: piece.start, taken: taken)
         let reservation = OverlayNode(
           parent: .reservedMemory, name: name, properties: [reg([piece]), .flag("no-map")],
@@ -113,7 +121,8 @@ extension PlannerState {
     case .reserved:
       guard let base else { return "without BASE dtmem cannot tell whether reserved memory lies there" }
       if base.reservedRanges.contains(where: { $0.overlaps(range) }) {
-        return "the range holds base reservations (/reserved-memory, /memreserve/); an overlay cannot remove or shrink them"
+        return
+          "the range holds base reservations (/reserved-memory, /memreserve/); an overlay cannot remove or shrink them"
       }
     case .persistentLegacy, .persistent:
       guard let base else { return "without BASE dtmem cannot tell whether persistent memory lies there" }

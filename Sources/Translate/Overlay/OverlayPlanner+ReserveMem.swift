@@ -9,14 +9,18 @@ extension PlannerState {
   /// makes. It is placed much earlier than `reserve_mem=` (with `/reserved-memory`, before page
   /// tables), so its address differs, and nothing finds it by name: drivers take it by phandle
   /// (`memory-region`), not through `reserve_mem_find_by_name()`.
-  mutating func applyReserveMem(_ parsed: Result<ReserveMemParameter, ReserveMemParameter.Rejection>, _ entry: ParameterEntry) {
+  mutating func applyReserveMem(
+    _ parsed: Result<ReserveMemParameter, ReserveMemParameter.Rejection>, _ entry: ParameterEntry
+  ) {
     let index = begin(entry, form: "reserve_mem=nn:align:name")
     let request: ReserveMemParameter
     switch ReserveMemParameter.admit(parsed, held: reserveMemNames) {
     case .success(let admitted): request = admitted
-    case .failure(.tableFull): return noEffect(index, "the kernel keeps only \(ReserveMemParameter.maximumEntries) reserve_mem= entries")
+    case .failure(.tableFull):
+      return noEffect(index, "the kernel keeps only \(ReserveMemParameter.maximumEntries) reserve_mem= entries")
     case .failure(.malformed(let rejection)): return noEffect(index, "the kernel ignores it: \(rejection)")
-    case .failure(.nameInUse(let duplicate)): return noEffect(index, "the name \(duplicate.name) is already used: the kernel ignores this one")
+    case .failure(.nameInUse(let duplicate)):
+      return noEffect(index, "the name \(duplicate.name) is already used: the kernel ignores this one")
     }
     reserveMemNames.append(request.name)
     guard let size = TreeProperty.number("size", request.size, cells: cells.size),
@@ -30,9 +34,15 @@ extension PlannerState {
       note(index, "node name \(name): '\(request.name)' is not a valid or unique node name")
     }
     if request.requestedAlignment < request.alignment {
-      note(index, "alignment \(Hex.short(request.requestedAlignment)) raised to \(request.alignment), as the kernel raises it")
+      note(
+        index,
+        "alignment \(Hex.short(request.requestedAlignment)) raised to \(request.alignment), as the kernel raises it")
     }
-    note(index, "a dynamic region: the kernel places it with /reserved-memory, before its own allocations, so not where reserve_mem= would land; drivers find it by phandle (memory-region), not by name")
+    note(
+      index,
+      "a dynamic region: the kernel places it with /reserved-memory, before its own allocations, so not where "
+        + "reserve_mem= would land; drivers find it by phandle (memory-region), not by name"
+    )
     let node = OverlayNode(
       parent: .reservedMemory, name: name, properties: [size, alignment],
       effect: .dynamicReservation(size: request.size, alignment: request.alignment), sources: [entry.parameter],
@@ -46,18 +56,27 @@ extension PlannerState {
   mutating func noteRamoops(_ settings: RamoopsSettings) {
     guard let name = settings.memoryName else {
       if !settings.parameters.isEmpty {
-        notes.append(Diagnostic(.info, at: "cmdline", "\(settings.parameters.joined(separator: " ")): without ramoops.mem_name= there is no region to translate"))
+        notes.append(
+          Diagnostic(
+            .info, at: "cmdline",
+            "\(settings.parameters.joined(separator: " ")): without ramoops.mem_name= there is no region to translate"))
       }
       return
     }
     guard let planned = planned.first(where: { $0.node.reserveMemName == name }) else {
-      notes.append(Diagnostic(.warning, at: "cmdline", "ramoops.mem_name=\(name) names no reserve_mem= region: nothing for the ramoops driver"))
+      notes.append(
+        Diagnostic(
+          .warning, at: "cmdline",
+          "ramoops.mem_name=\(name) names no reserve_mem= region: nothing for the ramoops driver"))
       return
     }
     mappings[planned.mapping].notes.append("ramoops.mem_name=\(name) uses it")
     let oversized = settings.oversizedZones
     if !oversized.isEmpty {
-      notes.append(Diagnostic(.warning, at: "cmdline", "ramoops.\(oversized.joined(separator: ", ramoops.")) do not fit the driver's 32-bit DT properties"))
+      notes.append(
+        Diagnostic(
+          .warning, at: "cmdline",
+          "ramoops.\(oversized.joined(separator: ", ramoops.")) do not fit the driver's 32-bit DT properties"))
     }
   }
 
@@ -67,20 +86,26 @@ extension PlannerState {
       notes.append(
         Diagnostic(
           .info, at: "overlay",
-          "no BASE: assuming #address-cells = <2> and #size-cells = <2> at the root; give BASE to use its cells, check collisions and predict placements"))
+          "no BASE: assuming #address-cells = <2> and #size-cells = <2> at the root; give BASE to use its cells, check "
+            + "collisions and predict placements"
+        ))
     }
     let edits = mappings.filter { !$0.form.hasPrefix("reserve_mem") && $0.outcome == .translated }
     if !edits.isEmpty {
       notes.append(
         Diagnostic(
           .info, at: "cmdline",
-          "drop memmap= and mem= from the arm64 command line: arm64 has no memmap= and reads mem= as an amount of memory, not an address limit"))
+          "drop memmap= and mem= from the arm64 command line: arm64 has no memmap= and reads mem= as an amount of "
+            + "memory, not an address limit"
+        ))
     }
     if mappings.contains(where: { $0.form.hasPrefix("reserve_mem") && $0.outcome == .translated }) {
       notes.append(
         Diagnostic(
           .info, at: "cmdline",
-          "drop the translated reserve_mem= parameters from the command line (arm64 understands them too: keeping both reserves the memory twice)"))
+          "drop the translated reserve_mem= parameters from the command line (arm64 understands them too: keeping both "
+            + "reserves the memory twice)"
+        ))
     }
     for parameter in parameters.understoodByArm64 {
       notes.append(Diagnostic(.info, at: "cmdline", "\(parameter): arm64 understands it; keep it on the command line"))
@@ -88,13 +113,16 @@ extension PlannerState {
   }
 
   mutating func finish() -> OverlayPlan {
-    if sawExactmap, base != nil, let exactmap = mappings.firstIndex(where: { $0.form == "exactmap" && $0.outcome == .translated }),
+    if sawExactmap, base != nil,
+      let exactmap = mappings.firstIndex(where: { $0.form == "exactmap" && $0.outcome == .translated }),
       currentMemory.isEmpty
     {
       // Later removals took all the RAM exactmap left (exactmap without any later RAM is refused
       // up front): the whole line is unusable on x86 as well. Base memory is restored; what
       // exactmap discarded stays discarded.
-      refuse(exactmap, "no RAM would be left: the line adds no memory after exactmap (x86 panics: Invalid user supplied memory map)")
+      refuse(
+        exactmap,
+        "no RAM would be left: the line adds no memory after exactmap (x86 panics: Invalid user supplied memory map)")
       for i in memoryNodes.indices where memoryNodes[i].base != nil {
         memoryNodes[i] = MemoryNodeState(base: memoryNodes[i].base!)
       }

@@ -89,7 +89,8 @@ struct PlannerState {
 
   /// Starts the account of one parameter; returns its index.
   mutating func begin(_ entry: ParameterEntry, form: String, notes: [String] = []) -> Int {
-    mappings.append(ParameterMapping(parameter: entry.parameter, item: entry.text, form: form, outcome: .translated, notes: notes))
+    mappings.append(
+      ParameterMapping(parameter: entry.parameter, item: entry.text, form: form, outcome: .translated, notes: notes))
     return mappings.count - 1
   }
 
@@ -118,7 +119,9 @@ struct PlannerState {
       guard let range = checkedRange(start, size, index) else { return }
       add(range, kind, index)
     case .retype(let start, let size, let from, let to):
-      guard from != to else { return refuse(index, "retypes type \(from.rawValue) to itself: the x86 kernel hits BUG() on it") }
+      guard from != to else {
+        return refuse(index, "retypes type \(from.rawValue) to itself: the x86 kernel hits BUG() on it")
+      }
       guard let range = clampedRange(start, size) else { return noEffect(index, "size 0: nothing to change") }
       retype(range, from: from, to: to, index)
     case .remove(let start, let size, let kind):
@@ -174,7 +177,8 @@ struct PlannerState {
       return nil
     }
     guard fits(range) else {
-      refuse(index, "\(Hex.short(start))+\(Hex.short(size)) does not fit the root's #address-cells/#size-cells \(cells)")
+      refuse(
+        index, "\(Hex.short(start))+\(Hex.short(size)) does not fit the root's #address-cells/#size-cells \(cells)")
       return nil
     }
     return range

@@ -68,7 +68,8 @@ public struct RamoopsSettings: Hashable, Sendable {
   /// The driver's properties for a node, besides `compatible` and `reg`.
   public var properties: [(name: String, value: UInt32)] {
     var list: [(String, UInt32)] = [
-      ("record-size", UInt32(truncatingIfNeeded: recordSize)), ("console-size", UInt32(truncatingIfNeeded: consoleSize)),
+      ("record-size", UInt32(truncatingIfNeeded: recordSize)),
+      ("console-size", UInt32(truncatingIfNeeded: consoleSize)),
       ("ftrace-size", UInt32(truncatingIfNeeded: ftraceSize)), ("pmsg-size", UInt32(truncatingIfNeeded: pmsgSize)),
       ("flags", Self.ftracePerCPU),
     ]

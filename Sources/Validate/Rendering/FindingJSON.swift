@@ -18,6 +18,8 @@ public enum FindingJSON {
       }
     }
     let unusable = run.unusable.map { JSONValue.object([("file", .string($0.file)), ("message", .string($0.reason))]) }
-    return .object([("kernel", .string(run.kernel.rawValue)), ("findings", .array(findings)), ("unusable", .array(unusable))])
+    return .object([
+      ("kernel", .string(run.kernel.rawValue)), ("findings", .array(findings)), ("unusable", .array(unusable)),
+    ])
   }
 }

@@ -1,4 +1,5 @@
 internal import MemoryModel
+
 /// The text form: one finding per line, `FILE: SEVERITY: [RULE-ID] PATH: MESSAGE`.
 public enum FindingText {
   public static func line(_ file: String, _ finding: Finding) -> String {

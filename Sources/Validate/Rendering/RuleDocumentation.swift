@@ -14,15 +14,17 @@ public enum RuleDocumentation {
 
   public static func json(_ rules: [any Rule] = RuleCatalog.all) -> JSONValue {
     .object([
-      ("rules",
-       .array(
-         rules.map { rule in
-           .object([
-             ("id", .string(rule.id)), ("severity", .string(rule.severity.rawValue)),
-             ("summary", .string(rule.summary)), ("documentation", .string(rule.documentation)),
-             ("prerequisites", .array(rule.prerequisites.map { .string($0.rawValue) })),
-           ])
-         }))
+      (
+        "rules",
+        .array(
+          rules.map { rule in
+            .object([
+              ("id", .string(rule.id)), ("severity", .string(rule.severity.rawValue)),
+              ("summary", .string(rule.summary)), ("documentation", .string(rule.documentation)),
+              ("prerequisites", .array(rule.prerequisites.map { .string($0.rawValue) })),
+            ])
+          })
+      )
     ])
   }
 
@@ -52,7 +54,9 @@ public enum RuleDocumentation {
       if !rule.prerequisites.isEmpty {
         out += "Runs only when \(rule.prerequisites.map(\.rawValue).joined(separator: " and ")).\n\n"
       }
-      out += "Fixtures: [`\(rule.id).bad.dts`](../dts/fixtures/rules/\(rule.id).bad.dts), [`\(rule.id).good.dts`](../dts/fixtures/rules/\(rule.id).good.dts).\n"
+      out +=
+        "Fixtures: [`\(rule.id).bad.dts`](../dts/fixtures/rules/\(rule.id).bad.dts), "
+        + "[`\(rule.id).good.dts`](../dts/fixtures/rules/\(rule.id).good.dts).\n"
     }
     return out
   }

@@ -18,7 +18,8 @@ public enum SARIF {
     }
   }
 
-  public static func render(_ run: ValidationRun, rules: [any Rule] = RuleCatalog.all, toolVersion: String) -> JSONValue {
+  public static func render(_ run: ValidationRun, rules: [any Rule] = RuleCatalog.all, toolVersion: String) -> JSONValue
+  {
     let index = Dictionary(uniqueKeysWithValues: rules.enumerated().map { ($1.id, $0) })
     let driver = JSONValue.object([
       ("name", .string("dtmem")),
@@ -41,7 +42,14 @@ public enum SARIF {
       JSONValue.object([
         ("level", .string("error")),
         ("message", .object([("text", .string("\(input.file): \(input.reason)"))])),
-        ("locations", .array([.object([("physicalLocation", .object([("artifactLocation", .object([("uri", .string(uri(input.file)))]))]))])])),
+        (
+          "locations",
+          .array([
+            .object([
+              ("physicalLocation", .object([("artifactLocation", .object([("uri", .string(uri(input.file)))]))]))
+            ])
+          ])
+        ),
       ])
     }
     let invocation = JSONValue.object([
@@ -51,8 +59,16 @@ public enum SARIF {
     return .object([
       ("$schema", .string(schema)),
       ("version", .string("2.1.0")),
-      ("runs", .array([.object([("tool", .object([("driver", driver)])), ("invocations", .array([invocation])), ("results", .array(results)),
-        ("properties", .object([("kernel", .string(run.kernel.rawValue))]))])])),
+      (
+        "runs",
+        .array([
+          .object([
+            ("tool", .object([("driver", driver)])), ("invocations", .array([invocation])),
+            ("results", .array(results)),
+            ("properties", .object([("kernel", .string(run.kernel.rawValue))])),
+          ])
+        ])
+      ),
     ])
   }
 
@@ -71,7 +87,12 @@ public enum SARIF {
     let name = path == "/" ? "/" : String(path.split(separator: "/").last ?? Substring(path))
     return .object([
       ("physicalLocation", .object([("artifactLocation", .object([("uri", .string(uri(file)))]))])),
-      ("logicalLocations", .array([.object([("name", .string(name)), ("fullyQualifiedName", .string(path)), ("kind", .string("element"))])])),
+      (
+        "logicalLocations",
+        .array([
+          .object([("name", .string(name)), ("fullyQualifiedName", .string(path)), ("kind", .string("element"))])
+        ])
+      ),
     ])
   }
 

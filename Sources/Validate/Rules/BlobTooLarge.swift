@@ -22,7 +22,9 @@ struct BlobTooLarge: Rule {
     return [
       finding(
         at: "/",
-        "totalsize is \(Describe.bytes(UInt64(size))), over the \(ByteCount.human(Self.maximumSize)) arm64 maps (MAX_FDT_SIZE): setup_machine_fdt() refuses the blob and the kernel does not boot")
+        "totalsize is \(Describe.bytes(UInt64(size))), over the \(ByteCount.human(Self.maximumSize)) arm64 maps "
+          + "(MAX_FDT_SIZE): setup_machine_fdt() refuses the blob and the kernel does not boot"
+      )
     ]
   }
 }

@@ -44,7 +44,9 @@ struct CmdlineMemMeaning: Rule {
     return [
       finding(
         at: "cmdline",
-        "\(parameter.text): arm64 keeps \(describe(arm64)), counted from the lowest bank; x86 reads mem= as an address limit and would keep \(describe(x86)), the memory below \(Hex.short(limit))")
+        "\(parameter.text): arm64 keeps \(describe(arm64)), counted from the lowest bank; x86 reads mem= as an address "
+          + "limit and would keep \(describe(x86)), the memory below \(Hex.short(limit))"
+      )
     ]
   }
 }

@@ -18,10 +18,14 @@ struct CmdlineReserveMemInvalid: Rule {
     context.boot.reservations.compactMap { r in
       guard r.origin == .reserveMemParameter, case .failed(let reason) = r.status else { return nil }
       // Without memory, no room is no news.
-      if !context.memoryIsKnown && context.events.contains(where: { event in
-        guard case .kernelAllocation(.reserveMemRefused(let name, .noRoom)) = event else { return false }
-        return name == r.name
-      }) { return nil }
+      if !context.memoryIsKnown
+        && context.events.contains(where: { event in
+          guard case .kernelAllocation(.reserveMemRefused(let name, .noRoom)) = event else { return false }
+          return name == r.name
+        })
+      {
+        return nil
+      }
       let name = r.name.hasPrefix("reserve_mem") ? r.name : "reserve_mem name \(r.name)"
       return finding(at: "cmdline", "\(name): \(reason)")
     }

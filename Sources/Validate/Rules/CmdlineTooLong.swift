@@ -24,7 +24,9 @@ struct CmdlineTooLong: Rule {
     return [
       finding(
         at: "cmdline",
-        "\(given.text.utf8.count) bytes (\(given.source)): the kernel keeps the first \(limit), so \(lost.count) parameter\(lost.count == 1 ? " is" : "s are") cut or lost: \(shown)")
+        "\(given.text.utf8.count) bytes (\(given.source)): the kernel keeps the first \(limit), so \(lost.count) "
+          + "parameter\(lost.count == 1 ? " is" : "s are") cut or lost: \(shown)"
+      )
     ]
   }
 }

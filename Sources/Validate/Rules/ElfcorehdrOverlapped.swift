@@ -25,7 +25,9 @@ struct ElfcorehdrOverlapped: Rule {
       let earlier = context.boot.reservations.prefix { $0 != r }
       let culprit = earlier.first { ValidationContext.isTaken($0) && ($0.range?.overlaps(range) ?? false) }
       let with = culprit.map { " (\(Describe.reservation($0)) \(Describe.range($0.range!)))" } ?? ""
-      let overlapped = context.events.first { if case .reservedMemory(.elfCoreHeaderOverlapped) = $0 { true } else { false } }
+      let overlapped = context.events.first {
+        if case .reservedMemory(.elfCoreHeaderOverlapped) = $0 { true } else { false }
+      }
       let printed = overlapped.map { ": \(context.quote($0))" } ?? ""
       return finding(at: r.path, "linux,elfcorehdr \(Describe.sized(range)) \(reason)\(with)\(printed)")
     }

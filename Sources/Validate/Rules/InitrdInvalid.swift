@@ -18,15 +18,33 @@ struct InitrdInvalid: Rule {
     switch (chosen.initrdStart, chosen.initrdEnd) {
     case (nil, nil): return []
     case (.some(let start), nil):
-      return [finding(at: chosen.path, "linux,initrd-start = \(Hex.short(start)) without linux,initrd-end: the kernel ignores the initrd")]
+      return [
+        finding(
+          at: chosen.path,
+          "linux,initrd-start = \(Hex.short(start)) without linux,initrd-end: the kernel ignores the initrd")
+      ]
     case (nil, .some(let end)):
-      return [finding(at: chosen.path, "linux,initrd-end = \(Hex.short(end)) without linux,initrd-start: the kernel ignores the initrd")]
+      return [
+        finding(
+          at: chosen.path,
+          "linux,initrd-end = \(Hex.short(end)) without linux,initrd-start: the kernel ignores the initrd")
+      ]
     case (.some(let start), .some(let end)):
       if start > end {
-        return [finding(at: chosen.path, "linux,initrd-start \(Hex.short(start)) is after linux,initrd-end \(Hex.short(end)): the kernel ignores the initrd")]
+        return [
+          finding(
+            at: chosen.path,
+            "linux,initrd-start \(Hex.short(start)) is after linux,initrd-end \(Hex.short(end)): the kernel ignores "
+              + "the initrd"
+          )
+        ]
       }
       if start == end {
-        return [finding(at: chosen.path, "linux,initrd-start equals linux,initrd-end (\(Hex.short(start))): the initrd is empty", severity: .warning)]
+        return [
+          finding(
+            at: chosen.path, "linux,initrd-start equals linux,initrd-end (\(Hex.short(start))): the initrd is empty",
+            severity: .warning)
+        ]
       }
       return []
     }

@@ -31,11 +31,16 @@ struct InitrdOutsideMemory: Rule {
       }
       let outside = PhysicalRanges.uncovered(range, by: context.statedMemory)
       guard !outside.isEmpty else { continue }
-      let amount = outside == [range] ? "lies outside every memory bank" : "has \(Describe.bytes(PhysicalRanges.bytes(outside))) outside memory (from \(Describe.range(outside[0])))"
+      let amount =
+        outside == [range]
+        ? "lies outside every memory bank"
+        : "has \(Describe.bytes(PhysicalRanges.bytes(outside))) outside memory (from \(Describe.range(outside[0])))"
       findings.append(
         finding(
           at: initrd.path,
-          "initrd \(Describe.sized(range)) \(amount): the kernel adds it as memory (memblock_add); if no RAM is there the boot dies, if there is, the memory node is incomplete"))
+          "initrd \(Describe.sized(range)) \(amount): the kernel adds it as memory (memblock_add); if no RAM is there "
+            + "the boot dies, if there is, the memory node is incomplete"
+        ))
     }
     return findings
   }

@@ -26,7 +26,10 @@ struct MemoryOverlap: Rule {
         findings.append(
           finding(
             at: later.path,
-            "bank \(Describe.range(later.range)) overlaps \(Describe.range(earlier.range)) of \(other) by \(Describe.bytes(shared.size)) \(Describe.range(shared)): Linux uses the union, but one of the two is probably stale"))
+            "bank \(Describe.range(later.range)) overlaps \(Describe.range(earlier.range)) of \(other) by "
+              + "\(Describe.bytes(shared.size)) \(Describe.range(shared)): Linux uses the union, but one of the two is "
+              + "probably stale"
+          ))
       }
     }
     return findings

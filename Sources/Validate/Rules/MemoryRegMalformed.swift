@@ -23,7 +23,10 @@ struct MemoryRegMalformed: Rule {
       let kept = source.tuples.map { "\($0)" }.joined(separator: ", ")
       return finding(
         at: node.path,
-        "\(name) is \(source.byteLength) bytes, not a multiple of \(source.tupleBytes) (root cells \(context.board.rootCells)): Linux 6.12 reads \(kept.isEmpty ? "nothing" : kept) and ignores the other \(source.byteLength % source.tupleBytes) bytes; 6.19 ignores the property")
+        "\(name) is \(source.byteLength) bytes, not a multiple of \(source.tupleBytes) (root cells "
+          + "\(context.board.rootCells)): Linux 6.12 reads \(kept.isEmpty ? "nothing" : kept) and ignores the other "
+          + "\(source.byteLength % source.tupleBytes) bytes; 6.19 ignores the property"
+      )
     }
   }
 }

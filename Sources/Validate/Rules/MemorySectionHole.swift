@@ -33,12 +33,18 @@ struct MemorySectionHole: Rule {
       let holes = PhysicalRanges.uncovered(whole, by: memory)
       guard !holes.isEmpty else { continue }
       let missing = PhysicalRanges.bytes(holes)
-      let where_ = holes.count == 1 ? "hole \(Describe.range(holes[0]))" : "\(holes.count) holes, the first \(Describe.range(holes[0]))"
-      let path = context.statedBanks.first { $0.range.overlaps(whole) }?.path ?? context.board.memoryNodes.first?.path ?? "/"
+      let holeText =
+        holes.count == 1
+        ? "hole \(Describe.range(holes[0]))" : "\(holes.count) holes, the first \(Describe.range(holes[0]))"
+      let path =
+        context.statedBanks.first { $0.range.overlaps(whole) }?.path ?? context.board.memoryNodes.first?.path ?? "/"
       findings.append(
         finding(
           at: path,
-          "the \(ByteCount.human(section)) section \(Describe.range(whole)) is only partly memory (\(Describe.bytes(UInt128(section) - missing)) present; \(where_)): its memory map is allocated whole and its memory block can never be offlined or hot-removed"))
+          "the \(ByteCount.human(section)) section \(Describe.range(whole)) is only partly memory "
+            + "(\(Describe.bytes(UInt128(section) - missing)) present; \(holeText)): its memory map is allocated whole "
+            + "and its memory block can never be offlined or hot-removed"
+        ))
     }
     return findings
   }

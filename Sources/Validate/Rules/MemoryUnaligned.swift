@@ -34,7 +34,8 @@ struct MemoryUnaligned: Rule {
           findings.append(
             finding(
               at: node.path,
-              "bank \(tuple) does not contain one whole \(Describe.page(context.pageSize)) page: the kernel ignores it (\(printed))",
+              "bank \(tuple) does not contain one whole \(Describe.page(context.pageSize)) page: the kernel ignores it "
+                + "(\(printed))",
               severity: .error))
           continue
         }
@@ -42,7 +43,9 @@ struct MemoryUnaligned: Rule {
         findings.append(
           finding(
             at: node.path,
-            "bank \(tuple) is not aligned to the \(Describe.page(context.pageSize)) page: the kernel keeps \(Describe.range(kept)) and never uses the other \(Describe.bytes(range.size - kept.size))"))
+            "bank \(tuple) is not aligned to the \(Describe.page(context.pageSize)) page: the kernel keeps "
+              + "\(Describe.range(kept)) and never uses the other \(Describe.bytes(range.size - kept.size))"
+          ))
       }
     }
     return findings

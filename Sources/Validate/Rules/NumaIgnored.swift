@@ -1,5 +1,5 @@
-internal import KernelParameters
 internal import BootModel
+internal import KernelParameters
 internal import MemoryModel
 
 /// `numa-ignored`: a NUMA description the kernel throws away.

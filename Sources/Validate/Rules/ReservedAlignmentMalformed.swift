@@ -11,7 +11,8 @@ struct ReservedAlignmentMalformed: Rule {
     __reserved_mem_alloc_size() (drivers/of/of_reserved_mem.c) reads alignment with the root's \
     #address-cells — the binding says #size-cells, which only agrees when both are equal — and a \
     property of any other length stops the node: \
-    \(KernelWords.example(.invalidProperty(KernelWords.node, .alignment))), nothing allocated. (Stable 6.12.14–6.12.15 briefly read #size-cells.) With \
+    \(KernelWords.example(.invalidProperty(KernelWords.node, .alignment))), nothing allocated. (Stable 6.12.14–6.12.15 \
+    briefly read #size-cells.) With \
     root cells 2/1, alignment = <0x400000> is refused; write <0x0 0x400000>.
     """
   }
@@ -22,7 +23,9 @@ struct ReservedAlignmentMalformed: Rule {
         let reason = context.failure(at: child.path)?.status.reason
       else { return nil }
       let invalid = ReservedMemoryEvent.invalidProperty(ReservedNode(name: child.name, path: child.path), .alignment)
-      let printed = context.reservedMemoryEvents(at: child.path).contains(invalid) ? ": \(context.quote(.reservedMemory(invalid)))" : ""
+      let printed =
+        context.reservedMemoryEvents(at: child.path).contains(invalid)
+        ? ": \(context.quote(.reservedMemory(invalid)))" : ""
       return finding(at: child.path, "\(reason)\(printed), nothing is allocated")
     }
   }

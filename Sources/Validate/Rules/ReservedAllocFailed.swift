@@ -12,7 +12,7 @@ struct ReservedAllocFailed: Rule {
     memblock, top-down, at its alignment (64 bytes by default, the CMA minimum for reusable \
     shared-dma-pool), inside the first alloc-ranges window that fits, avoiding the blob, the \
     kernel, the initrd, static regions and earlier dynamic ones. When nothing fits it prints \
-    \(KernelWords.example(.allocationFailed(KernelWords.node, AllocationRequest(size: KernelWords.sampleSize, alignment: 64)))) \
+    \(KernelWords.example(.allocationFailed(KernelWords.node, KernelWords.allocation))) \
     and the region does not exist. The verdict comes from dtmem's arm64 model (Linux 6.12); \
     needs memory (--memory for blobs the bootloader completes).
     """

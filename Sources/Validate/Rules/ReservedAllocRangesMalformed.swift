@@ -13,7 +13,8 @@ struct ReservedAllocRangesMalformed: Rule {
     \(KernelWords.example(.invalidProperty(KernelWords.node, .allocRanges))) (6.19 instead ignores the \
     property and allocates anywhere); an empty alloc-ranges leaves no window to try, so the \
     allocation fails \
-    (\(KernelWords.example(.allocationFailed(KernelWords.node, AllocationRequest(size: KernelWords.sampleSize, alignment: 64))))). Either way the region does not exist.
+    (\(KernelWords.example(.allocationFailed(KernelWords.node, KernelWords.allocation)))). Either way the region \
+    does not exist.
     """
   }
 
@@ -27,11 +28,16 @@ struct ReservedAllocRangesMalformed: Rule {
       if ranges.isWellFormed {
         let failed = events.first { if case .allocationFailed = $0 { true } else { false } }
         let printed = failed.map { " (\(context.quote(.reservedMemory($0))))" } ?? ""
-        return finding(at: child.path, "alloc-ranges is empty: there is no window to allocate in, so the kernel fails the node\(printed)")
+        return finding(
+          at: child.path,
+          "alloc-ranges is empty: there is no window to allocate in, so the kernel fails the node\(printed)")
       }
-      let invalid = events.first { $0 == .invalidProperty(ReservedNode(name: child.name, path: child.path), .allocRanges) }
+      let invalid = events.first {
+        $0 == .invalidProperty(ReservedNode(name: child.name, path: child.path), .allocRanges)
+      }
       let printed = invalid.map { ": \(context.quote(.reservedMemory($0)))" } ?? ""
-      return finding(at: child.path, "\(failure.status.reason ?? "alloc-ranges is malformed")\(printed), nothing is allocated")
+      return finding(
+        at: child.path, "\(failure.status.reason ?? "alloc-ranges is malformed")\(printed), nothing is allocated")
     }
   }
 }

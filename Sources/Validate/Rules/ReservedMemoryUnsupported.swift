@@ -20,11 +20,15 @@ struct ReservedMemoryUnsupported: Rule {
     guard context.reservedMemoryIgnored, let node = context.board.reservedMemory else { return [] }
     let problems = node.formatProblems(rootCells: context.board.rootCells)
     let what = problems.joined(separator: "; ")
-    let printed = context.events.contains(.reservedMemory(.unsupportedFormat)) ? " (\(context.quote(.reservedMemory(.unsupportedFormat))))" : ""
+    let printed =
+      context.events.contains(.reservedMemory(.unsupportedFormat))
+      ? " (\(context.quote(.reservedMemory(.unsupportedFormat))))" : ""
     return [
       finding(
         at: node.path,
-        "\(what): the kernel ignores /reserved-memory\(printed) and none of its \(node.children.count) children is reserved")
+        "\(what): the kernel ignores /reserved-memory\(printed) and none of its \(node.children.count) children is "
+          + "reserved"
+      )
     ]
   }
 }

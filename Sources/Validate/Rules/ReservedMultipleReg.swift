@@ -25,7 +25,9 @@ struct ReservedMultipleReg: Rule {
       else { return nil }
       return finding(
         at: child.path,
-        "reg has \(reg.tuples.count) tuples: all are reserved, but the kernel records only the first \(reg.tuples[0]) (\(context.quote(.reservedMemory(ignored)))), so drivers see only that one; use one node per range")
+        "reg has \(reg.tuples.count) tuples: all are reserved, but the kernel records only the first \(reg.tuples[0]) "
+          + "(\(context.quote(.reservedMemory(ignored)))), so drivers see only that one; use one node per range"
+      )
     }
   }
 }

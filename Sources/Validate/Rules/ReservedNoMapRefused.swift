@@ -11,7 +11,7 @@ struct ReservedNoMapRefused: Rule {
     Since 6.6, early_init_dt_reserve_memory() (drivers/of/fdt.c) refuses a no-map region that \
     overlaps RAM any part of which is already reserved — the kernel image, the blob, the initrd, \
     an earlier static region, --reserve ranges — with \
-    \(KernelWords.example(.reserveFailed(KernelWords.node, RegTuple(address: KernelWords.sampleBase, size: KernelWords.sampleSize), .noMapOverReserved(by: [])))). \
+    \(KernelWords.example(.reserveFailed(KernelWords.node, KernelWords.tuple, .noMapOverReserved(by: [])))). \
     The region stays mapped and is not reserved at all, so the kernel will hand its pages out \
     while the firmware or device still owns them (5.15/6.1 instead unmapped it silently, live data \
     included). Move the carve-out, or drop no-map if the overlap is intended.

@@ -12,7 +12,8 @@ struct ReservedNoMapReusable: Rule {
     memory to the page allocator (CMA), no-map keeps it out of the linear map. For \
     shared-dma-pool both early handlers refuse the combination — rmem_cma_setup() needs !no-map, \
     rmem_dma_setup() needs !reusable — so the kernel prints \
-    \(KernelWords.example(.setupFailed(KernelWords.node, .reusableWithNoMap))), the region is unmapped again and (dynamic) stays allocated but unused, or (static) \
+    \(KernelWords.example(.setupFailed(KernelWords.node, .reusableWithNoMap))), the region is unmapped again and \
+    (dynamic) stays allocated but unused, or (static) \
     becomes ordinary RAM. Other compatibles get no early handler, but the driver that expects one \
     of the two behaviours gets the other.
     """
@@ -26,7 +27,9 @@ struct ReservedNoMapReusable: Rule {
       {
         return finding(at: child.path, reason)
       }
-      return finding(at: child.path, "no-map and reusable are mutually exclusive (reserved-memory binding): one of them is not what the driver gets")
+      return finding(
+        at: child.path,
+        "no-map and reusable are mutually exclusive (reserved-memory binding): one of them is not what the driver gets")
     }
   }
 }

@@ -24,7 +24,8 @@ struct ReservedOutsideMemory: Rule {
   func check(_ context: ValidationContext) -> [Finding] {
     let origins: Set<Reservation.Origin> = [.staticRegion, .memoryReservationBlock, .elfCoreHeader]
     var findings: [Finding] = []
-    for reservation in context.boot.reservations where origins.contains(reservation.origin) && ValidationContext.isTaken(reservation) {
+    for reservation in context.boot.reservations
+    where origins.contains(reservation.origin) && ValidationContext.isTaken(reservation) {
       let range = reservation.range!
       let outside = PhysicalRanges.uncovered(range, by: context.statedMemory)
       guard !outside.isEmpty else { continue }
@@ -34,17 +35,23 @@ struct ReservedOutsideMemory: Rule {
         findings.append(
           finding(
             at: path,
-            "\(name)\(Describe.sized(range)) is partly outside memory: \(Describe.bytes(PhysicalRanges.bytes(outside))) from \(Describe.range(outside[0])) is in no memory bank; wrong address or size?"))
+            "\(name)\(Describe.sized(range)) is partly outside memory: "
+              + "\(Describe.bytes(PhysicalRanges.bytes(outside))) from \(Describe.range(outside[0])) is in no memory "
+              + "bank; wrong address or size?"
+          ))
       } else if reservation.reusable {
         findings.append(
           finding(
             at: path,
-            "\(Describe.sized(range)) is reusable (CMA) but lies outside every memory bank: CMA can only lend pages the kernel manages; wrong address or missing memory node?"))
+            "\(Describe.sized(range)) is reusable (CMA) but lies outside every memory bank: CMA can only lend pages "
+              + "the kernel manages; wrong address or missing memory node?"
+          ))
       } else {
         findings.append(
           finding(
             at: path,
-            "\(name)\(Describe.sized(range)) lies outside every memory bank: reserving it does nothing; fine for device memory its driver maps itself (SRAM, VRAM, a RAM hole), wrong if it was meant to be RAM",
+            "\(name)\(Describe.sized(range)) lies outside every memory bank: reserving it does nothing; fine for "
+              + "device memory its driver maps itself (SRAM, VRAM, a RAM hole), wrong if it was meant to be RAM",
             severity: .info))
       }
     }

@@ -45,10 +45,13 @@ struct ReservedOverlap: Rule {
     let (first, second) = (order.firstIndex(of: a) ?? 0) <= (order.firstIndex(of: b) ?? 0) ? (a, b) : (b, a)
     let isNode: (Reservation) -> Bool = { $0.origin == .staticRegion || $0.origin == .dynamicRegion }
     let (here, there) = isNode(second) || !isNode(first) ? (second, first) : (first, second)
-    var message = "\(Describe.range(here.range!)) overlaps \(Describe.reservation(there)) \(Describe.range(there.range!)) by \(Describe.bytes(shared.size)) \(Describe.range(shared))"
+    var message =
+      "\(Describe.range(here.range!)) overlaps \(Describe.reservation(there)) \(Describe.range(there.range!)) by "
+      + "\(Describe.bytes(shared.size)) \(Describe.range(shared))"
     let origins: Set<Reservation.Origin> = [a.origin, b.origin]
     if origins == [.dynamicRegion, .memoryReservationBlock] {
-      message += ": Linux 6.12 places dynamic regions before it reserves /memreserve/ entries, so the allocator did not avoid it"
+      message +=
+        ": Linux 6.12 places dynamic regions before it reserves /memreserve/ entries, so the allocator did not avoid it"
     } else if origins.contains(.dynamicRegion) {
       message += ": the dynamic region was placed before the other was reserved"
     }

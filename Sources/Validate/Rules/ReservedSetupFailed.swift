@@ -28,7 +28,9 @@ struct ReservedSetupFailed: Rule {
         guard let cause = reservation.setupFailure, cause != .cmaMisaligned, cause != .reusableWithNoMap,
           let reason = reservation.status.reason, let range = reservation.range, !range.isEmpty
         else { continue }
-        let failed = context.reservedMemoryEvents(at: child.path).first { if case .setupFailed = $0 { true } else { false } }
+        let failed = context.reservedMemoryEvents(at: child.path).first {
+          if case .setupFailed = $0 { true } else { false }
+        }
         let printed = failed.map { " (\(context.quote(.reservedMemory($0))))" } ?? ""
         var message = "\(Describe.range(range)): setup fails\(printed): \(reason)"
         if let reuse = context.reuse(of: range, after: reservation) { message += "; \(reuse)" }

@@ -10,7 +10,8 @@ struct ReservedSizeMalformed: Rule {
     """
     __reserved_mem_alloc_size() (drivers/of/of_reserved_mem.c) requires size to be exactly the \
     root's #size-cells cells long; otherwise it prints \
-    \(KernelWords.example(.invalidProperty(KernelWords.node, .size))) and allocates nothing, so the driver that uses the region fails to probe.
+    \(KernelWords.example(.invalidProperty(KernelWords.node, .size))) and allocates nothing, so the driver that uses \
+    the region fails to probe.
     """
   }
 
@@ -20,7 +21,9 @@ struct ReservedSizeMalformed: Rule {
         let reason = context.failure(at: child.path)?.status.reason
       else { return nil }
       let invalid = ReservedMemoryEvent.invalidProperty(ReservedNode(name: child.name, path: child.path), .size)
-      let printed = context.reservedMemoryEvents(at: child.path).contains(invalid) ? ": \(context.quote(.reservedMemory(invalid)))" : ""
+      let printed =
+        context.reservedMemoryEvents(at: child.path).contains(invalid)
+        ? ": \(context.quote(.reservedMemory(invalid)))" : ""
       return finding(at: child.path, "\(reason)\(printed), nothing is allocated")
     }
   }

@@ -9,7 +9,8 @@ struct ReservedSizeZero: Rule {
   var documentation: String {
     """
     __reserved_mem_reserve_reg() (drivers/of/of_reserved_mem.c) treats a zero-size reg tuple as a \
-    failure: \(KernelWords.example(.reserveFailed(KernelWords.node, RegTuple(address: KernelWords.sampleBase, size: 0), .sizeZero))). A \
+    failure: \
+    \(KernelWords.example(.reserveFailed(KernelWords.node, KernelWords.emptyTuple, .sizeZero))). A \
     dynamic node with size = <0> reserves nothing either. Typically a bootloader was meant to fill \
     the value in, or a 64-bit size was truncated to 32 bits (U-Boot writes 4 GiB as 0 with \
     #size-cells = 1).
@@ -25,7 +26,9 @@ struct ReservedSizeZero: Rule {
         }
         for (index, tuple) in reg.tuples.filter({ $0.size == 0 }).enumerated() {
           let printed = index < refused.count ? " (\(context.quote(.reservedMemory(refused[index]))))" : ""
-          findings.append(finding(at: child.path, "reg tuple \(tuple) has size 0: the kernel fails it\(printed) and nothing is reserved"))
+          findings.append(
+            finding(
+              at: child.path, "reg tuple \(tuple) has size 0: the kernel fails it\(printed) and nothing is reserved"))
         }
       } else if child.reg == nil, child.size?.value == 0 {
         findings.append(finding(at: child.path, "size is 0: nothing is reserved for this region"))

@@ -22,7 +22,9 @@ struct ReservedTooMany: Rule {
       let printed = full.map { " (\(context.quote(.reservedMemory($0))))" } ?? ""
       return finding(
         at: r.path,
-        "the kernel's table of reserved regions is full (64): this region stays reserved but is never initialised\(printed)")
+        "the kernel's table of reserved regions is full (64): this region stays reserved but is never "
+          + "initialised\(printed)"
+      )
     }
   }
 }

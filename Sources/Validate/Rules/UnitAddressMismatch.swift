@@ -27,14 +27,17 @@ struct UnitAddressMismatch: Rule {
       let unit = name[name.index(after: at)...]
       guard let value = deviceTreeUnitAddressValue(of: name) else {
         findings.append(
-          finding(at: node.path, "unit address '\(unit)' is not hexadecimal; reg starts at \(Hex.short(first.address))"))
+          finding(at: node.path, "unit address '\(unit)' is not hexadecimal; reg starts at \(Hex.short(first.address))")
+        )
         continue
       }
       if value != first.address {
         findings.append(
           finding(
             at: node.path,
-            "unit address \(unit) (\(Hex.short(value))) is not the first reg address \(Hex.short(first.address)): the name is stale or reg is wrong; Linux uses reg"))
+            "unit address \(unit) (\(Hex.short(value))) is not the first reg address \(Hex.short(first.address)): the "
+              + "name is stale or reg is wrong; Linux uses reg"
+          ))
       }
     }
     return findings

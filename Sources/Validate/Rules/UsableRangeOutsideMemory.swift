@@ -25,13 +25,16 @@ struct UsableRangeOutsideMemory: Rule {
       return [
         finding(
           at: path,
-          "the kernel refuses its length of \(list.byteLength) bytes (Linux 6.12 wants a multiple of \(context.board.rootCells.address + context.board.rootCells.size), the cells per tuple): the property is ignored, so no crash-kernel cap applies",
+          "the kernel refuses its length of \(list.byteLength) bytes (Linux 6.12 wants a multiple of "
+            + "\(context.board.rootCells.address + context.board.rootCells.size), the cells per tuple): the property "
+            + "is ignored, so no crash-kernel cap applies",
           severity: .error)
       ]
     }
     var findings: [Finding] = []
     if list.tuples.count > 2 {
-      findings.append(finding(at: path, "\(list.tuples.count) ranges: the kernel uses the first two and ignores the rest"))
+      findings.append(
+        finding(at: path, "\(list.tuples.count) ranges: the kernel uses the first two and ignores the rest"))
     }
     if let cap = list.tuples.first?.cappedRange,
       let kernel = context.request.loaderReservations.first(where: { $0.kind == .kernelImage })?.range,
@@ -40,7 +43,8 @@ struct UsableRangeOutsideMemory: Rule {
       findings.append(
         finding(
           at: path,
-          "the first range \(Describe.sized(cap)) leaves out the kernel image \(Describe.range(kernel)): capping memory to it removes the running kernel's memory (6.12.100 oopses before its memory ranges are printed)",
+          "the first range \(Describe.sized(cap)) leaves out the kernel image \(Describe.range(kernel)): capping "
+            + "memory to it removes the running kernel's memory (6.12.100 oopses before its memory ranges are printed)",
           severity: .error))
     }
     guard context.memoryIsKnown else { return findings }
@@ -50,12 +54,28 @@ struct UsableRangeOutsideMemory: Rule {
       guard !outside.isEmpty else { continue }
       if index == 0 {
         if outside == [range] {
-          findings.append(finding(at: path, "the first range \(Describe.sized(range)) lies outside every memory bank: capping memory to it leaves the kernel only no-map memory and the second range", severity: .error))
+          findings.append(
+            finding(
+              at: path,
+              "the first range \(Describe.sized(range)) lies outside every memory bank: capping memory to it leaves "
+                + "the kernel only no-map memory and the second range",
+              severity: .error))
         } else {
-          findings.append(finding(at: path, "the first range \(Describe.sized(range)) is partly outside memory (\(Describe.bytes(PhysicalRanges.bytes(outside))) from \(Describe.range(outside[0]))): that part is not RAM"))
+          findings.append(
+            finding(
+              at: path,
+              "the first range \(Describe.sized(range)) is partly outside memory "
+                + "(\(Describe.bytes(PhysicalRanges.bytes(outside))) from \(Describe.range(outside[0]))): that part is "
+                + "not RAM"
+            ))
         }
       } else {
-        findings.append(finding(at: path, "the second range \(Describe.sized(range)) has \(Describe.bytes(PhysicalRanges.bytes(outside))) outside every memory bank: the kernel adds it as RAM anyway, and the boot dies if nothing is there"))
+        findings.append(
+          finding(
+            at: path,
+            "the second range \(Describe.sized(range)) has \(Describe.bytes(PhysicalRanges.bytes(outside))) outside "
+              + "every memory bank: the kernel adds it as RAM anyway, and the boot dies if nothing is there"
+          ))
       }
     }
     return findings

@@ -19,6 +19,12 @@ enum KernelWords {
   static let node = ReservedNode(name: "<name>", path: "/reserved-memory/<name>")
   static let sampleBase: UInt64 = 0x8000_0000
   static let sampleSize: UInt64 = 64 << 20
+  /// A 64 MiB tuple at 2 GiB.
+  static let tuple = RegTuple(address: sampleBase, size: sampleSize)
+  /// A size-0 tuple at 2 GiB.
+  static let emptyTuple = RegTuple(address: sampleBase, size: 0)
+  /// 64 MiB, default alignment, anywhere.
+  static let allocation = AllocationRequest(size: sampleSize, alignment: 64)
 
   /// The line(s) of `event`, quoted.
   static func example(_ event: BootEvent) -> String { "\"\(renderer.line(for: event))\"" }

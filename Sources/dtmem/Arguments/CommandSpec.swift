@@ -44,9 +44,11 @@ struct OptionSpec {
     _ name: String, short: Character? = nil, _ valueName: String, help: String, default defaultValue: String? = nil,
     repeatable: Bool = false
   ) -> OptionSpec {
-    OptionSpec(name: name, short: short, valueName: valueName, help: help, defaultValue: defaultValue, isRepeatable: repeatable)
+    OptionSpec(
+      name: name, short: short, valueName: valueName, help: help, defaultValue: defaultValue, isRepeatable: repeatable)
   }
 
   /// `--json`, on every command.
-  static let json = OptionSpec.flag("json", help: "Print one JSON object instead of text (addresses and sizes as \"0x…\" strings).")
+  static let json = OptionSpec.flag(
+    "json", help: "Print one JSON object instead of text (addresses and sizes as \"0x…\" strings).")
 }

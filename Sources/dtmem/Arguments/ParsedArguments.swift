@@ -44,7 +44,9 @@ struct ParsedArguments {
           name = name[..<equals]
         }
         option = spec.options.first { $0.name == name }
-        guard option != nil else { throw CLIError(spec.name, "unknown option '--\(name)'\(Self.suggestion(String(name), spec))") }
+        guard option != nil else {
+          throw CLIError(spec.name, "unknown option '--\(name)'\(Self.suggestion(String(name), spec))")
+        }
       } else {
         let letter = word.dropFirst().first!
         option = spec.options.first { $0.short == letter }

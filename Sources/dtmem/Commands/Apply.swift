@@ -1,8 +1,8 @@
 import BootModel
 import DeviceTree
+import MemoryDiff
 import MemoryModel
 import Utilities
-import MemoryDiff
 import Validate
 
 struct Apply: Command {
@@ -34,9 +34,10 @@ struct Apply: Command {
       ArgumentSpec(valueName: "BASE", help: "The base device tree (.dtb or .dts)."),
       ArgumentSpec(valueName: "OVERLAY", help: "The overlay (.dtbo, or .dtso source with /plugin/;)."),
     ],
-    options: [.value("output", short: "o", "OUT", help: "The result blob (written atomically); required.")] + BootOptions.specs + [
-      .flag("werror", help: "Exit 1 on warnings too."), .json,
-    ])
+    options: [.value("output", short: "o", "OUT", help: "The result blob (written atomically); required.")]
+      + BootOptions.specs + [
+        .flag("werror", help: "Exit 1 on warnings too."), .json,
+      ])
 
   var base: String
   var overlay: String
@@ -76,14 +77,21 @@ struct Apply: Command {
     let findings = Validator.findings(in: after)
     if json {
       let document = JSONValue.object([
-        ("kernel", .string(settings.template.kernel.rawValue)), ("base", .string(baseTree.name)), ("overlay", .string(overlayTree.name)), ("output", .string(output)),
+        ("kernel", .string(settings.template.kernel.rawValue)), ("base", .string(baseTree.name)),
+        ("overlay", .string(overlayTree.name)), ("output", .string(output)),
         ("size", .int(result.bytes.count)),
         ("changes", DiffRendering.json(changes, a: baseTree.name, b: output)["changes"] ?? .array([])),
-        ("findings", FindingJSON.render(ValidationRun(reports: [FileReport(file: output, findings: findings)]))["findings"] ?? .array([])),
+        (
+          "findings",
+          FindingJSON.render(ValidationRun(reports: [FileReport(file: output, findings: findings)]))["findings"]
+            ?? .array([])
+        ),
       ])
       written.print(document.rendered())
     } else {
-      var text = "\(output): \(result.bytes.count) bytes (\(baseTree.name): \(baseTree.tree.bytes.count) bytes), checked for Linux \(settings.template.kernel)\n"
+      var text =
+        "\(output): \(result.bytes.count) bytes (\(baseTree.name): \(baseTree.tree.bytes.count) bytes), checked for "
+        + "Linux \(settings.template.kernel)\n"
       text += changes.isIdentical ? "no memory changes\n" : DiffRendering.text(changes)
       text += findings.isEmpty ? "no findings\n" : findings.map { FindingText.line(output, $0) }.joined()
       written.print(text)
@@ -108,8 +116,12 @@ struct Apply: Command {
       }
       blob = try DeviceTreeCompiler.compile(bytes, name: name, path: path == "-" ? nil : path, symbols: true)
     default:
-      let magic = bytes.prefix(4).map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
-      throw CLIError(name, "not a device tree blob (magic \(magic.isEmpty ? "none" : magic), expected d00dfeed) nor device tree source")
+      let magic = bytes.prefix(4).map {
+        String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16)
+      }.joined()
+      throw CLIError(
+        name,
+        "not a device tree blob (magic \(magic.isEmpty ? "none" : magic), expected d00dfeed) nor device tree source")
     }
     let input = try InputLoader.deviceTree(blob, name: name, format: format!)
     if overlay && !input.tree.isOverlay {

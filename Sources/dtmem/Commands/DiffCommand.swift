@@ -1,5 +1,5 @@
-import Utilities
 import MemoryDiff
+import Utilities
 import Validate
 
 struct DiffCommand: Command {
@@ -48,7 +48,8 @@ struct DiffCommand: Command {
     let (treeA, treeB) = (try settings.load(a), try settings.load(b))
     let result = MemoryDiff.compare(try settings.context(treeA).run, try settings.context(treeB).run)
     var output = CommandOutput()
-    output.print(json ? DiffRendering.json(result, a: treeA.name, b: treeB.name).rendered() : DiffRendering.text(result))
+    output.print(
+      json ? DiffRendering.json(result, a: treeA.name, b: treeB.name).rendered() : DiffRendering.text(result))
     output.status = result.isIdentical ? 0 : 1
     return output
   }

@@ -1,5 +1,5 @@
-import Utilities
 import BootModel
+import Utilities
 
 struct Show: Command {
   static let spec = CommandSpec(
@@ -19,7 +19,8 @@ struct Show: Command {
     options: BootOptions.specs + [.json])
 
   static let inputArgument = ArgumentSpec(
-    valueName: "INPUT", help: "A .dtb/.dts, an e820 log, /proc/iomem, a /sys/firmware/memmap directory, dtmem JSON, or -.")
+    valueName: "INPUT",
+    help: "A .dtb/.dts, an e820 log, /proc/iomem, a /sys/firmware/memmap directory, dtmem JSON, or -.")
 
   var input: String
   var boot: BootOptions

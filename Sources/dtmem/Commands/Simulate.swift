@@ -1,6 +1,6 @@
-import Utilities
 import BootModel
 import FirmwareTables
+import Utilities
 
 struct Simulate: Command {
   static let spec = CommandSpec(
@@ -37,13 +37,18 @@ struct Simulate: Command {
     arguments: [
       ArgumentSpec(
         valueName: "INPUT",
-        help: "A .dtb/.dts, an e820 log, /proc/iomem, a /sys/firmware/memmap directory, dtmem JSON, or - (optional with --e820).",
+        help:
+          "A .dtb/.dts, an e820 log, /proc/iomem, a /sys/firmware/memmap directory, dtmem JSON, or - (optional with "
+          + "--e820).",
         isOptional: true)
     ],
     options: [
       .value(
         "e820", "TABLE",
-        help: "The x86 firmware table: a kernel log with BIOS-e820 lines, /sys/firmware/memmap, /proc/iomem or dtmem JSON (instead of INPUT).")
+        help:
+          "The x86 firmware table: a kernel log with BIOS-e820 lines, /sys/firmware/memmap, /proc/iomem or dtmem JSON "
+          + "(instead of INPUT)."
+      )
     ] + BootOptions.specs + [
       .value("format", "FORMAT", help: "text, json, dmesg or kernel-log.", default: "text"), .json,
       .flag("explain", help: "Show each boot step, what it changed, and the kernel message it corresponds to."),
@@ -77,7 +82,11 @@ struct Simulate: Command {
     if let e820 {
       loaded = try InputLoader.load(e820, environment)
       guard case .firmwareTable = loaded else {
-        throw CLIError(e820, "--e820 takes a firmware table (kernel log, /sys/firmware/memmap, /proc/iomem, dtmem JSON); give a device tree as INPUT")
+        throw CLIError(
+          e820,
+          "--e820 takes a firmware table (kernel log, /sys/firmware/memmap, /proc/iomem, dtmem JSON); give a device "
+            + "tree as INPUT"
+        )
       }
     } else {
       loaded = try InputLoader.load(input!, environment)
@@ -93,7 +102,9 @@ struct Simulate: Command {
     }
     switch format {
     case "json":
-      output.print(MapDocument.render(outcome.result, input: loaded.name, commandLine: outcome.commandLine, explain: explain).rendered())
+      output.print(
+        MapDocument.render(outcome.result, input: loaded.name, commandLine: outcome.commandLine, explain: explain)
+          .rendered())
     case "dmesg":
       output.print(E820Dmesg.render(outcome.result.e820))
     case "kernel-log":

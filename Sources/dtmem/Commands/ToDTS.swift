@@ -42,7 +42,10 @@ struct ToDTS: Command {
     arguments: [
       ArgumentSpec(
         valueName: "INPUT",
-        help: "An e820 log, /proc/iomem, /sys/firmware/memmap, dtmem JSON, a device tree, or memmap= text (file, text or -).")
+        help:
+          "An e820 log, /proc/iomem, /sys/firmware/memmap, dtmem JSON, a device tree, or memmap= text (file, text or "
+          + "-)."
+      )
     ],
     options: [
       .value("cmdline", "STRING", help: "x86 memmap=/mem= parameters to apply to an e820 INPUT first."),
@@ -96,7 +99,8 @@ struct ToDTS: Command {
     if json {
       result.print(
         JSONValue.object([
-          ("kernel", .string(try boot.kernel().rawValue)), ("input", .string(description)), ("e820", MapDocument.e820(map)),
+          ("kernel", .string(try boot.kernel().rawValue)), ("input", .string(description)),
+          ("e820", MapDocument.e820(map)),
           ("losses", .array(tree.losses.map(MapDocument.diagnostic))), ("dts", .string(text)),
         ]).rendered())
     } else if output == nil {
@@ -108,7 +112,8 @@ struct ToDTS: Command {
 
   /// The map an input describes, and how to name it in the header; warnings go to `output`.
   static func map(
-    _ input: String, commandLine: String?, _ options: BootOptions, _ environment: Environment, _ output: inout CommandOutput
+    _ input: String, commandLine: String?, _ options: BootOptions, _ environment: Environment,
+    _ output: inout CommandOutput
   ) throws(CLIError) -> (MemoryMap, String) {
     if input != "-" && !FileIO.exists(input) && (input.contains("memmap=") || input.contains("mem=")) {
       if commandLine != nil { throw CLIError("--cmdline", "INPUT is already a command line") }
@@ -121,7 +126,10 @@ struct ToDTS: Command {
       let name = input == "-" ? "<stdin>" : input
       var text = String(decoding: bytes, as: UTF8.self)
       if text.hasSuffix("\n") { text.removeLast() }
-      return (try fromCommandLine(BootCommandLine(text, source: .file(name)), options, &output), "\(name) applied to an empty e820 table")
+      return (
+        try fromCommandLine(BootCommandLine(text, source: .file(name)), options, &output),
+        "\(name) applied to an empty e820 table"
+      )
     }
     let loaded: LoadedInput
     if let bytes {
@@ -131,11 +139,16 @@ struct ToDTS: Command {
     }
     switch loaded {
     case .deviceTree(let tree):
-      if commandLine != nil { throw CLIError("--cmdline", "applies to e820 inputs; a device tree's map is its own (see to-overlay)") }
+      if commandLine != nil {
+        throw CLIError("--cmdline", "applies to e820 inputs; a device tree's map is its own (see to-overlay)")
+      }
       return (try Simulation.e820View(tree, kernel: try options.kernel(), memory: nil), "\(tree.name) (its e820 view)")
     case .firmwareTable(let table):
       guard let commandLine else {
-        return (try table.sanitizedMap(final: true), "\(table.name) (\(table.finalEntries != nil ? "its user: table" : table.format.rawValue))")
+        return (
+          try table.sanitizedMap(final: true),
+          "\(table.name) (\(table.finalEntries != nil ? "its user: table" : table.format.rawValue))"
+        )
       }
       let request = BootRequest(
         .e820(E820Firmware(table.entries, label: table.label)), kernel: try options.kernel(),
@@ -155,7 +168,8 @@ struct ToDTS: Command {
   static func fromCommandLine(
     _ commandLine: BootCommandLine, _ options: BootOptions, _ output: inout CommandOutput
   ) throws(CLIError) -> MemoryMap {
-    let request = BootRequest(.noFirmwareTable, kernel: try options.kernel(), commandLine: commandLine, limits: try options.limits())
+    let request = BootRequest(
+      .noFirmwareTable, kernel: try options.kernel(), commandLine: commandLine, limits: try options.limits())
     Simulation.warnIfTruncated(request, &output)
     let source = commandLine.source.description
     let result: BootResult

@@ -1,7 +1,7 @@
-import Utilities
 import BootModel
 import FirmwareTables
 import MemoryModel
+import Utilities
 
 struct ToE820: Command {
   static let spec = CommandSpec(
@@ -41,10 +41,14 @@ struct ToE820: Command {
     arguments: [Show.inputArgument],
     options: [
       .value("format", "FORMAT", help: "dmesg, sysfs or json.", default: "dmesg"), .json,
-      .value("output", short: "o", "FILE", help: "Write here (atomically) instead of standard output; a directory for --format sysfs."),
-      .value("table", "WHICH", help: "For kernel logs: final (the user: table when printed) or firmware.", default: "final"),
       .value(
-        "memory", "START:SIZE", help: "A RAM bank replacing a device tree's memory nodes (for blobs the bootloader fills in); repeatable.",
+        "output", short: "o", "FILE",
+        help: "Write here (atomically) instead of standard output; a directory for --format sysfs."),
+      .value(
+        "table", "WHICH", help: "For kernel logs: final (the user: table when printed) or firmware.", default: "final"),
+      .value(
+        "memory", "START:SIZE",
+        help: "A RAM bank replacing a device tree's memory nodes (for blobs the bootloader fills in); repeatable.",
         repeatable: true),
       BootOptions.kernelSpec,
     ])

@@ -34,7 +34,9 @@ struct ToMemmap: Command {
       never rounded; starts are hex.
       """,
     arguments: [Show.inputArgument],
-    options: BootOptions.specs + [.value("quote", "STYLE", help: "none, shell, grub or grub-default.", default: "none"), .json])
+    options: BootOptions.specs + [
+      .value("quote", "STYLE", help: "none, shell, grub or grub-default.", default: "none"), .json,
+    ])
 
   var input: String
   var boot: BootOptions

@@ -1,9 +1,9 @@
-import Utilities
 import BootModel
 import DeviceTree
 import KernelParameters
 import MemoryModel
 import Translate
+import Utilities
 
 struct ToOverlay: Command {
   static let spec = CommandSpec(
@@ -76,11 +76,16 @@ struct ToOverlay: Command {
       """,
     arguments: [
       ArgumentSpec(
-        valueName: "BASE", help: "The base device tree (.dtb, .dts, -): its cells, memory and reservations.", isOptional: true)
+        valueName: "BASE", help: "The base device tree (.dtb, .dts, -): its cells, memory and reservations.",
+        isOptional: true)
     ],
     options: BootOptions.specs + [
-      .value("boot-cmdline", "STRING", help: "The arm64 command line the base boots with, for the model (default: its /chosen/bootargs)."),
-      .value("output", short: "o", "FILE", help: "Write the overlay here (atomically): source for .dtso/.dts, a blob for .dtbo/.dtb."),
+      .value(
+        "boot-cmdline", "STRING",
+        help: "The arm64 command line the base boots with, for the model (default: its /chosen/bootargs)."),
+      .value(
+        "output", short: "o", "FILE",
+        help: "Write the overlay here (atomically): source for .dtso/.dts, a blob for .dtbo/.dtb."),
       .json,
     ])
 
@@ -102,10 +107,12 @@ struct ToOverlay: Command {
 
   func run() throws(CLIError) -> CommandOutput {
     guard try boot.architecture(default: .arm64) == .arm64 else {
-      throw CLIError("--arch", "an overlay is for an arm64 device tree; the parameters are read with their x86 meaning anyway")
+      throw CLIError(
+        "--arch", "an overlay is for an arm64 device tree; the parameters are read with their x86 meaning anyway")
     }
     guard let given = boot.givenCommandLine else {
-      throw CLIError("--cmdline", "give the parameters to translate (e.g. --cmdline 'memmap=64M$0x90000000 reserve_mem=2M:4K:oops')")
+      throw CLIError(
+        "--cmdline", "give the parameters to translate (e.g. --cmdline 'memmap=64M$0x90000000 reserve_mem=2M:4K:oops')")
     }
     let (text, source) = (given.text, given.source.description)
     let parameters = OverlayParameters(KernelCommandLine(text, limit: nil))
@@ -124,7 +131,8 @@ struct ToOverlay: Command {
     var request: BootRequest? = nil
     if let tree {
       request = try boot.request(.deviceTree(tree.board), architecture: .arm64)
-      request?.commandLine = bootCommandLine.map { BootCommandLine($0, source: .given("--boot-cmdline")) }
+      request?.commandLine =
+        bootCommandLine.map { BootCommandLine($0, source: .given("--boot-cmdline")) }
         ?? BootCommandLine.bootargs(of: tree.board) ?? .empty
     }
     let result: OverlayResult
@@ -145,7 +153,8 @@ struct ToOverlay: Command {
       written.write(blobOutput ? result.blob : Array(sourceText.utf8), to: output)
     }
     if json {
-      let document = OverlayDocument.render(result, kernel: try boot.kernel(), source: sourceText, base: tree?.name, output: output)
+      let document = OverlayDocument.render(
+        result, kernel: try boot.kernel(), source: sourceText, base: tree?.name, output: output)
       written.print(document.rendered())
     } else if output == nil {
       written.print(sourceText)

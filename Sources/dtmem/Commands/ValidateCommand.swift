@@ -1,6 +1,6 @@
-import Utilities
 import BootModel
 import MemoryModel
+import Utilities
 import Validate
 
 struct ValidateCommand: Command {

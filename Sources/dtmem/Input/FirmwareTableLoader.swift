@@ -12,7 +12,9 @@ enum FirmwareTableLoader {
         guard let firmware = log.firmwareTable ?? log.user else { throw E820DecodeError("input", "no e820 table") }
         var notes: [String] = []
         if log.bootCount > 1 { notes.append("the log holds \(log.bootCount) boots; the first one is read") }
-        if log.firmwareTable == nil { notes.append("the log has only user: lines; they stand in for the firmware table") }
+        if log.firmwareTable == nil {
+          notes.append("the log has only user: lines; they stand in for the firmware table")
+        }
         let label = firmware.label == "dmesg" || firmware.label == "user" ? "BIOS-e820" : firmware.label
         return FirmwareTableInput(
           name: name, format: format, entries: firmware.entries, label: label,
@@ -26,7 +28,9 @@ enum FirmwareTableLoader {
       case .commandLine:
         throw CLIError(
           name,
-          "is a kernel command line, not a memory map: give it with --cmdline-file \(name) and the firmware table as INPUT or --e820")
+          "is a kernel command line, not a memory map: give it with --cmdline-file \(name) and the firmware table as "
+            + "INPUT or --e820"
+        )
       case .deviceTreeBlob, .deviceTreeSource, .sysfsMemmap:
         throw CLIError(name, "\(format.rawValue) is not a firmware table")
       }
@@ -42,13 +46,15 @@ enum FirmwareTableLoader {
   /// A `/sys/firmware/memmap` directory: `N/start`, `N/end`, `N/type` files.
   static func loadSysfsDirectory(_ path: String) throws(CLIError) -> FirmwareTableInput {
     var directories: [E820Sysfs.EntryFiles] = []
-    for name in try FileIO.directoryEntries(path) where !name.isEmpty && name.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+    for name in try FileIO.directoryEntries(path)
+    where !name.isEmpty && name.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
       func file(_ field: String) throws(CLIError) -> String? {
         let filePath = path + "/" + name + "/" + field
         guard FileIO.exists(filePath) else { return nil }
         return String(decoding: try FileIO.read(filePath), as: UTF8.self)
       }
-      directories.append(E820Sysfs.EntryFiles(name: name, start: try file("start"), end: try file("end"), type: try file("type")))
+      directories.append(
+        E820Sysfs.EntryFiles(name: name, start: try file("start"), end: try file("end"), type: try file("type")))
     }
     do {
       return FirmwareTableInput(name: path, format: .sysfsMemmap, entries: try E820Sysfs.decode(directories).entries)

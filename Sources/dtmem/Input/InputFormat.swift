@@ -46,7 +46,9 @@ enum InputFormat: String, Equatable {
     return nil
   }
 
-  static let kernelLogMarkers = ["BIOS-e820:", "user: [mem ", "extended: [mem ", "BIOS-e801:", "BIOS-88:"].map { Array($0.utf8) }
+  static let kernelLogMarkers = ["BIOS-e820:", "user: [mem ", "extended: [mem ", "BIOS-e801:", "BIOS-88:"].map {
+    Array($0.utf8)
+  }
   /// memmap=, and mem= (which reserve_mem= contains).
   static let parameterMarkers = ["memmap=", "mem="].map { Array($0.utf8) }
 

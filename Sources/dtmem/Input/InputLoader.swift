@@ -29,7 +29,9 @@ struct FirmwareTableInput {
 
   /// The table as a boot's input, with the command line the source shows.
   var bootInput: BootInput {
-    .e820(E820Firmware(entries, label: label, commandLine: commandLine.map { BootCommandLine($0, source: .kernelLog(name)) }))
+    .e820(
+      E820Firmware(
+        entries, label: label, commandLine: commandLine.map { BootCommandLine($0, source: .kernelLog(name)) }))
   }
 
   /// The table the kernel would hold, sanitized: the final one when `final` and shown, else the
@@ -97,7 +99,8 @@ enum InputLoader {
   }
 
   /// An already checked blob (the result of applying an overlay) with its memory facts.
-  static func deviceTree(_ tree: FlatDeviceTree, name: String, format: InputFormat) throws(CLIError) -> DeviceTreeInput {
+  static func deviceTree(_ tree: FlatDeviceTree, name: String, format: InputFormat) throws(CLIError) -> DeviceTreeInput
+  {
     do {
       return DeviceTreeInput(name: name, format: format, tree: tree, board: try tree.boardMemory())
     } catch {
@@ -110,7 +113,8 @@ enum InputLoader {
 enum DeviceTreeCompiler {
   /// `symbols`: `dtc -@`, so the blob has `/__symbols__` (labels an overlay can refer to) and an
   /// overlay's own labels reach the base's `__symbols__` when applied.
-  static func compile(_ source: [UInt8], name: String, path: String?, symbols: Bool = false) throws(CLIError) -> [UInt8] {
+  static func compile(_ source: [UInt8], name: String, path: String?, symbols: Bool = false) throws(CLIError) -> [UInt8]
+  {
     var file = path
     var temporary: String? = nil
     if file == nil {
@@ -118,14 +122,18 @@ enum DeviceTreeCompiler {
       file = temporary
     }
     defer { if let temporary { FileIO.remove(temporary) } }
-    guard let output = Subprocess.run(["dtc", "-q"] + (symbols ? ["-@"] : []) + ["-I", "dts", "-O", "dtb", "-o", "-", file!]) else {
+    guard
+      let output = Subprocess.run(
+        ["dtc", "-q"] + (symbols ? ["-@"] : []) + ["-I", "dts", "-O", "dtb", "-o", "-", file!])
+    else {
       throw CLIError(
         name,
         "is device tree source, and compiling it needs dtc, which is not installed "
           + "(apt-get install device-tree-compiler), or give a .dtb")
     }
     guard output.status == 0, !output.standardOutput.isEmpty else {
-      let message = String(decoding: output.standardError, as: UTF8.self)
+      let message =
+        String(decoding: output.standardError, as: UTF8.self)
         .split(separator: "\n").first { $0.contains("rror") } ?? "exit status \(output.status)"
       throw CLIError(name, "dtc could not compile it: \(message)")
     }

@@ -15,7 +15,9 @@ enum Simulation {
     var commandLine: String { request.kernelCommandLine.text }
     var commandLineSource: String { request.commandLine.source.description }
     /// `command line (SOURCE): TEXT` for reports.
-    var commandLineLine: String { "command line (\(commandLineSource)): \(commandLine.isEmpty ? "(empty)" : commandLine)" }
+    var commandLineLine: String {
+      "command line (\(commandLineSource)): \(commandLine.isEmpty ? "(empty)" : commandLine)"
+    }
   }
 
   /// The request the options make of `input`.
@@ -27,7 +29,10 @@ enum Simulation {
       return try options.request(.deviceTree(tree.board), architecture: architecture)
     case .firmwareTable(let table):
       guard try options.architecture(default: .x86) == .x86 else {
-        throw CLIError("--arch arm64", "an e820 table has no arm64 boot: arm64 reads memory from a device tree (use --arch x86, or give a .dtb/.dts)")
+        throw CLIError(
+          "--arch arm64",
+          "an e820 table has no arm64 boot: arm64 reads memory from a device tree (use --arch x86, or give a .dtb/.dts)"
+        )
       }
       try rejectArm64Options(options, memoryAllowed: false)
       return try options.request(table.bootInput, architecture: .x86)
@@ -50,7 +55,9 @@ enum Simulation {
   /// The e820 view of a device tree's own description (memory usable, taken reservations
   /// reserved, CMA usable, pmem-region persistent), as the arm64 model computes it with no kernel
   /// parameters applied.
-  static func e820View(_ input: DeviceTreeInput, kernel: KernelVersion, memory banks: [PhysicalRange]?) throws(CLIError) -> MemoryMap {
+  static func e820View(_ input: DeviceTreeInput, kernel: KernelVersion, memory banks: [PhysicalRange]?) throws(CLIError)
+    -> MemoryMap
+  {
     do {
       return try Boot.e820View(of: input.board, kernel: kernel, memoryOverride: banks)
     } catch {
@@ -64,7 +71,9 @@ enum Simulation {
     guard kept.wasTruncated else { return }
     let keptBytes = kept.text.utf8.count
     output.report(
-      "dtmem: warning: \(request.commandLine.source): the command line is \(request.commandLine.text.utf8.count) bytes; the kernel keeps only the first \(keptBytes) (COMMAND_LINE_SIZE \(keptBytes + 1)), so parameters past that are not applied (--cmdline-size 0 keeps everything)\n"
+      "dtmem: warning: \(request.commandLine.source): the command line is \(request.commandLine.text.utf8.count) "
+        + "bytes; the kernel keeps only the first \(keptBytes) (COMMAND_LINE_SIZE \(keptBytes + 1)), so parameters "
+        + "past that are not applied (--cmdline-size 0 keeps everything)\n"
     )
   }
 
@@ -78,7 +87,9 @@ enum Simulation {
   /// Options the x86 model has no use for are errors, not silently ignored.
   static func rejectArm64Options(_ options: BootOptions, memoryAllowed: Bool) throws(CLIError) {
     if !options.reserve.isEmpty {
-      throw CLIError("--reserve", "the x86 model does not use it (x86 reservations come from memmap=, crashkernel= and reserve_mem=)")
+      throw CLIError(
+        "--reserve", "the x86 model does not use it (x86 reservations come from memmap=, crashkernel= and reserve_mem=)"
+      )
     }
     if !memoryAllowed && !options.memory.isEmpty {
       throw CLIError("--memory", "replaces a device tree's memory nodes; an e820 table states its memory itself")

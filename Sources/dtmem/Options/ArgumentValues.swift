@@ -13,10 +13,12 @@ struct RangeArgument {
       throw CLIError(option, "'\(text)' is not START:SIZE (e.g. 0x40200000:0x2b20000 or 1G:64M)")
     }
     guard let start = MemParse.wholeNumber(parts[0]) else {
-      throw CLIError(option, "'\(parts[0])' in '\(text)' is not a number (decimal, 0x hex, 0 octal, optional K M G T P E)")
+      throw CLIError(
+        option, "'\(parts[0])' in '\(text)' is not a number (decimal, 0x hex, 0 octal, optional K M G T P E)")
     }
     guard let size = MemParse.wholeNumber(parts[1]) else {
-      throw CLIError(option, "'\(parts[1])' in '\(text)' is not a number (decimal, 0x hex, 0 octal, optional K M G T P E)")
+      throw CLIError(
+        option, "'\(parts[1])' in '\(text)' is not a number (decimal, 0x hex, 0 octal, optional K M G T P E)")
     }
     guard size > 0 else { throw CLIError(option, "'\(text)' has size 0") }
     guard let range = PhysicalRange(start: start, size: size) else {

@@ -18,24 +18,34 @@ struct BootOptions {
 
   /// `--kernel`, on every command that runs a boot model.
   static let kernelSpec = OptionSpec.value(
-    "kernel", "VERSION", help: "The Linux version whose boot the models follow (supported: \(KernelVersion.supportedNames)).",
+    "kernel", "VERSION",
+    help: "The Linux version whose boot the models follow (supported: \(KernelVersion.supportedNames)).",
     default: KernelVersion.default.rawValue)
 
   static let specs: [OptionSpec] = [
     .value(
       "cmdline", "STRING",
-      help: "Kernel parameters (a whole command line is fine; unrelated parameters are ignored). Default: /chosen/bootargs of a device tree input."),
+      help:
+        "Kernel parameters (a whole command line is fine; unrelated parameters are ignored). Default: /chosen/bootargs "
+        + "of a device tree input."
+    ),
     .value(
       "cmdline-file", "FILE",
-      help: "Read the kernel parameters from a file (e.g. /proc/cmdline; - for standard input) instead of --cmdline. One trailing newline is dropped."),
+      help:
+        "Read the kernel parameters from a file (e.g. /proc/cmdline; - for standard input) instead of --cmdline. One "
+        + "trailing newline is dropped."
+    ),
     .value("arch", "ARCH", help: "Boot model: x86 or arm64 (default: arm64 for device trees, x86 for e820 inputs)."),
     kernelSpec,
     .value(
       "reserve", "START:SIZE[:LABEL]",
-      help: "Memory occupied before the kernel looks at /reserved-memory (kernel image: label kernel; the blob: label dtb; initrd, firmware); repeatable.",
+      help:
+        "Memory occupied before the kernel looks at /reserved-memory (kernel image: label kernel; the blob: label dtb; "
+        + "initrd, firmware); repeatable.",
       repeatable: true),
     .value(
-      "memory", "START:SIZE", help: "A RAM bank, replacing the blob's memory nodes (for blobs the bootloader fills in); repeatable.",
+      "memory", "START:SIZE",
+      help: "A RAM bank, replacing the blob's memory nodes (for blobs the bootloader fills in); repeatable.",
       repeatable: true),
     .value("page-size", "SIZE", help: "The arm64 kernel's page size: 4K, 16K or 64K.", default: "4K"),
     commandLineSizeSpec, e820MaxEntriesSpec,
@@ -43,12 +53,16 @@ struct BootOptions {
 
   static let commandLineSizeSpec: OptionSpec = .value(
     "cmdline-size", "BYTES",
-    help: "The kernel's COMMAND_LINE_SIZE: it keeps at most this many bytes minus one of the command line (0: keep everything); what falls past it is not applied, and dtmem warns.",
+    help:
+      "The kernel's COMMAND_LINE_SIZE: it keeps at most this many bytes minus one of the command line (0: keep "
+      + "everything); what falls past it is not applied, and dtmem warns.",
     default: String(KernelCommandLine.kernelLimit))
 
   static let e820MaxEntriesSpec: OptionSpec = .value(
     "e820-max-entries", "N",
-    help: "x86: the e820 table's capacity, E820_MAX_ENTRIES (0: unlimited); entries past it are dropped with 'too many entries'.",
+    help:
+      "x86: the e820 table's capacity, E820_MAX_ENTRIES (0: unlimited); entries past it are dropped with 'too many "
+      + "entries'.",
     default: String(BootLimits.debianE820MaxEntries))
 
   init(_ arguments: ParsedArguments) throws(CLIError) {
@@ -64,7 +78,9 @@ struct BootOptions {
   }
 
   /// The command line given with `--cmdline` or `--cmdline-file`, and its source; nil if neither.
-  static func commandLine(_ text: String?, file: String?, _ environment: Environment) throws(CLIError) -> BootCommandLine? {
+  static func commandLine(_ text: String?, file: String?, _ environment: Environment) throws(CLIError)
+    -> BootCommandLine?
+  {
     if let text {
       guard file == nil else { throw CLIError("--cmdline-file", "give either --cmdline or --cmdline-file, not both") }
       return BootCommandLine(text, source: .given("--cmdline"))

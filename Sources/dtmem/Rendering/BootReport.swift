@@ -42,7 +42,8 @@ enum BootReport {
 
   /// The model's diagnostics after a blank line, one per line; empty when there are none.
   static func diagnostics(_ result: BootResult) -> String {
-    result.diagnostics.isEmpty ? "" : "\n" + result.diagnostics.map { "\($0.severity.rawValue): \($0.location): \($0.message)\n" }.joined()
+    result.diagnostics.isEmpty
+      ? "" : "\n" + result.diagnostics.map { "\($0.severity.rawValue): \($0.location): \($0.message)\n" }.joined()
   }
 
   static func reservationRow(_ r: Reservation) -> [String] {
@@ -50,7 +51,10 @@ enum BootReport {
     guard let range = r.range else {
       return [r.status.name, "-", "-", r.requestedSize.map(ByteCount.human) ?? "-", flags, r.name]
     }
-    return [r.status.name, Hex.padded(range.start), range.isEmpty ? "-" : Hex.padded(range.last), ByteCount.human(range.size), flags, r.name]
+    return [
+      r.status.name, Hex.padded(range.start), range.isEmpty ? "-" : Hex.padded(range.last), ByteCount.human(range.size),
+      flags, r.name,
+    ]
   }
 }
 
@@ -59,7 +63,9 @@ enum Table {
   static func render(header: [String], rows: [[String]], indent: String = "  ") -> String {
     var widths = header.map(\.count)
     for row in rows {
-      for (index, cell) in row.enumerated() where index < widths.count { widths[index] = max(widths[index], cell.count) }
+      for (index, cell) in row.enumerated() where index < widths.count {
+        widths[index] = max(widths[index], cell.count)
+      }
     }
     func line(_ cells: [String]) -> String {
       var text = indent
@@ -83,8 +89,12 @@ enum Table {
     render(
       header: ["START", "END", "SIZE", "NODE", "FLAGS"],
       rows: blocks.map { block in
-        [Hex.padded(block.range.start), Hex.padded(block.range.last), ByteCount.human(block.range.size), String(block.node),
-         [block.noMap ? "nomap" : "", block.hotpluggable ? "hotplug" : ""].filter { !$0.isEmpty }.joined(separator: ",")]
+        [
+          Hex.padded(block.range.start), Hex.padded(block.range.last), ByteCount.human(block.range.size),
+          String(block.node),
+          [block.noMap ? "nomap" : "", block.hotpluggable ? "hotplug" : ""].filter { !$0.isEmpty }.joined(
+            separator: ","),
+        ]
       })
   }
 }

@@ -56,8 +56,10 @@ enum MapDocument {
     if let alignment = r.alignment { members.append(("alignment", hex(alignment))) }
     if !r.allocRanges.isEmpty {
       members.append(
-        ("alloc_ranges",
-         .array(r.allocRanges.map { .object([("start", hex($0.address)), ("size", hex($0.size))]) })))
+        (
+          "alloc_ranges",
+          .array(r.allocRanges.map { .object([("start", hex($0.address)), ("size", hex($0.size))]) })
+        ))
     }
     if !r.compatible.isEmpty { members.append(("compatible", .array(r.compatible.map { .string($0) }))) }
     return .object(members)
@@ -66,7 +68,9 @@ enum MapDocument {
   static func e820(_ map: MemoryMap) -> JSONValue { E820JSON.array(map) }
 
   static func diagnostic(_ d: Diagnostic) -> JSONValue {
-    .object([("severity", .string(d.severity.rawValue)), ("path", .string(d.location)), ("message", .string(d.message))])
+    .object([
+      ("severity", .string(d.severity.rawValue)), ("path", .string(d.location)), ("message", .string(d.message)),
+    ])
   }
 
   static func step(_ s: BootStep, of result: BootResult) -> JSONValue {

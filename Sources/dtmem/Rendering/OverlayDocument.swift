@@ -5,12 +5,20 @@ import Utilities
 
 /// `to-overlay` output: the JSON document and the stderr account of refusals and notes.
 enum OverlayDocument {
-  static func render(_ result: OverlayResult, kernel: KernelVersion, source: String, base: String?, output: String?) -> JSONValue {
+  static func render(_ result: OverlayResult, kernel: KernelVersion, source: String, base: String?, output: String?)
+    -> JSONValue
+  {
     let plan = result.plan
     return .object([
       ("kernel", .string(kernel.rawValue)),
       ("base", base.map { .string($0) } ?? .null),
-      ("cells", .object([("address", .int(Int(plan.cells.address))), ("size", .int(Int(plan.cells.size))), ("assumed", .bool(plan.cellsAssumed))])),
+      (
+        "cells",
+        .object([
+          ("address", .int(Int(plan.cells.address))), ("size", .int(Int(plan.cells.size))),
+          ("assumed", .bool(plan.cellsAssumed)),
+        ])
+      ),
       ("creates_reserved_memory", .bool(plan.createsReservedMemory)),
       ("output", output.map { .string($0) } ?? .null),
       ("mappings", .array(plan.mappings.map(mapping))),
@@ -50,12 +58,20 @@ enum OverlayDocument {
       range(r)
     case .memory(let banks):
       members.append(("effect", .string("memory")))
-      members.append(("banks", .array(banks.map { .object([("start", MapDocument.hex($0.start)), ("size", MapDocument.hex($0.size))]) })))
+      members.append(
+        (
+          "banks",
+          .array(banks.map { .object([("start", MapDocument.hex($0.start)), ("size", MapDocument.hex($0.size))]) })
+        ))
     case .memoryDisabled:
       members.append(("effect", .string("memory-disabled")))
     case .usableMemoryRange(let ranges):
       members.append(("effect", .string("usable-memory-range")))
-      members.append(("ranges", .array(ranges.map { .object([("start", MapDocument.hex($0.start)), ("size", MapDocument.hex($0.size))]) })))
+      members.append(
+        (
+          "ranges",
+          .array(ranges.map { .object([("start", MapDocument.hex($0.start)), ("size", MapDocument.hex($0.size))]) })
+        ))
     }
     members.append(("sources", .array(node.sources.map { .string($0) })))
     if let check = result.checks.first(where: { $0.node.path == node.path }) {

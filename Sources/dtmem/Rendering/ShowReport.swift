@@ -18,7 +18,10 @@ enum ShowReport {
     for node in board.memoryNodes {
       let source = node.bankSourceName
       for range in node.banks {
-        banks.append(Bank(path: node.path, range: range, numaNode: node.numaNodeID, source: node.isAvailable ? source : "\(source), disabled"))
+        banks.append(
+          Bank(
+            path: node.path, range: range, numaNode: node.numaNodeID,
+            source: node.isAvailable ? source : "\(source), disabled"))
       }
     }
     return banks
@@ -46,14 +49,20 @@ enum ShowReport {
     case .deviceTree(let tree):
       let board = tree.board
       out += "\(tree.name): \(board.model ?? "device tree")\n"
-      out += "  \(result.architecture.rawValue) boot model, Linux \(result.kernel), \(ByteCount.compact(pageSize.bytes)) pages; root cells <\(board.rootCells.address) \(board.rootCells.size)>\(board.rootStatesAddressCells && board.rootStatesSizeCells ? "" : " (kernel default)")\n"
+      let cells = "<\(board.rootCells.address) \(board.rootCells.size)>"
+      let stated = board.rootStatesAddressCells && board.rootStatesSizeCells ? "" : " (kernel default)"
+      out +=
+        "  \(result.architecture.rawValue) boot model, Linux \(result.kernel), "
+        + "\(ByteCount.compact(pageSize.bytes)) pages; root cells \(cells)\(stated)\n"
       out += "  " + outcome.commandLineLine + "\n"
       out += "\nMemory banks (device tree)\n"
       out += Table.render(
         header: ["START", "END", "SIZE", "NUMA", "SOURCE"],
         rows: banks(board).map { bank in
-          [Hex.padded(bank.range.start), Hex.padded(bank.range.last), ByteCount.human(bank.range.size),
-           bank.numaNode.map(String.init) ?? "-", "\(bank.path) \(bank.source)"]
+          [
+            Hex.padded(bank.range.start), Hex.padded(bank.range.last), ByteCount.human(bank.range.size),
+            bank.numaNode.map(String.init) ?? "-", "\(bank.path) \(bank.source)",
+          ]
         })
       if let chosen = board.chosen {
         var rows: [[String]] = []
@@ -104,7 +113,9 @@ enum ShowReport {
           var request = "size \(ByteCount.human(size))"
           if let alignment = r.alignment { request += ", align \(Hex.short(alignment))" }
           if !r.allocRanges.isEmpty {
-            request += ", alloc-ranges " + r.allocRanges.map { "\(Hex.short($0.address))+\(Hex.short($0.size))" }.joined(separator: " ")
+            request +=
+              ", alloc-ranges "
+              + r.allocRanges.map { "\(Hex.short($0.address))+\(Hex.short($0.size))" }.joined(separator: " ")
           }
           details += "  \(r.name): \(request)\n"
         }
@@ -123,42 +134,63 @@ enum ShowReport {
   }
 
   static func json(_ input: LoadedInput, _ outcome: Simulation.Outcome) -> JSONValue {
-    guard case .object(var members) = MapDocument.render(outcome.result, input: input.name, commandLine: outcome.commandLine, explain: false) else {
+    guard
+      case .object(var members) = MapDocument.render(
+        outcome.result, input: input.name, commandLine: outcome.commandLine, explain: false)
+    else {
       return .null
     }
     if case .deviceTree(let tree) = input {
       let board = tree.board
       if let model = board.model { members.insert(("model", .string(model)), at: 3) }
       members.append(
-        ("banks",
-         .array(banks(board).map { bank in
-           var fields: [(String, JSONValue)] = [
-             ("path", .string(bank.path)), ("start", MapDocument.hex(bank.range.start)),
-             ("size", MapDocument.hex(bank.range.size)), ("source", .string(bank.source)),
-           ]
-           if let node = bank.numaNode { fields.append(("numa_node", .int(Int(node)))) }
-           return .object(fields)
-         })))
+        (
+          "banks",
+          .array(
+            banks(board).map { bank in
+              var fields: [(String, JSONValue)] = [
+                ("path", .string(bank.path)), ("start", MapDocument.hex(bank.range.start)),
+                ("size", MapDocument.hex(bank.range.size)), ("source", .string(bank.source)),
+              ]
+              if let node = bank.numaNode { fields.append(("numa_node", .int(Int(node)))) }
+              return .object(fields)
+            })
+        ))
       if let chosen = board.chosen {
         var fields: [(String, JSONValue)] = [("path", .string(chosen.path))]
         if let bootargs = chosen.bootargs { fields.append(("bootargs", .string(bootargs))) }
         if let initrd = chosen.initrd {
-          fields.append(("initrd", .object([("start", MapDocument.hex(initrd.address)), ("size", MapDocument.hex(initrd.size))])))
+          fields.append(
+            ("initrd", .object([("start", MapDocument.hex(initrd.address)), ("size", MapDocument.hex(initrd.size))])))
         }
         if let ranges = chosen.usableMemoryRange {
           fields.append(
-            ("usable_memory_range",
-             .array(ranges.tuples.map { .object([("start", MapDocument.hex($0.address)), ("size", MapDocument.hex($0.size))]) })))
+            (
+              "usable_memory_range",
+              .array(
+                ranges.tuples.map {
+                  .object([("start", MapDocument.hex($0.address)), ("size", MapDocument.hex($0.size))])
+                })
+            ))
         }
         if let header = chosen.elfCoreHeader?.tuples.first {
-          fields.append(("elfcorehdr", .object([("start", MapDocument.hex(header.address)), ("size", MapDocument.hex(header.size))])))
+          fields.append(
+            (
+              "elfcorehdr",
+              .object([("start", MapDocument.hex(header.address)), ("size", MapDocument.hex(header.size))])
+            ))
         }
         members.append(("chosen", .object(fields)))
       }
     }
     members.append(
-      ("holes",
-       .array(holes(outcome.result.memory).map { .object([("start", MapDocument.hex($0.start)), ("size", MapDocument.hex($0.size))]) })))
+      (
+        "holes",
+        .array(
+          holes(outcome.result.memory).map {
+            .object([("start", MapDocument.hex($0.start)), ("size", MapDocument.hex($0.size))])
+          })
+      ))
     return .object(members)
   }
 }

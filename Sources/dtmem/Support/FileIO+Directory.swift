@@ -13,7 +13,9 @@ extension FileIO {
     var info = stat()
     if lstat(path, &info) == 0 {
       guard (info.st_mode & S_IFMT) == S_IFDIR else { throw CLIError(path, "exists and is not a directory") }
-      guard (try directoryEntries(path)).isEmpty else { throw CLIError(path, "exists and is not empty; refusing to replace it") }
+      guard (try directoryEntries(path)).isEmpty else {
+        throw CLIError(path, "exists and is not empty; refusing to replace it")
+      }
     }
     var template = Array((path + ".dtmem-XXXXXX").utf8CString)
     guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else {

@@ -44,8 +44,10 @@ enum Subprocess {
       return nil
     }
     var output = Output(status: -1, standardOutput: [], standardError: [])
-    var fds = [pollfd(fd: outPipe[0], events: Int16(POLLIN), revents: 0),
-               pollfd(fd: errPipe[0], events: Int16(POLLIN), revents: 0)]
+    var fds = [
+      pollfd(fd: outPipe[0], events: Int16(POLLIN), revents: 0),
+      pollfd(fd: errPipe[0], events: Int16(POLLIN), revents: 0),
+    ]
     var open = 2
     var buffer = [UInt8](repeating: 0, count: 1 << 16)
     while open > 0 {
