@@ -27,6 +27,8 @@ let package = Package(
     .target(name: "Translate", dependencies: ["MemoryModel", "Firmware", "BootModel", "DeviceTree"], swiftSettings: strict),
     // One type per rule, a catalog, and renderers.
     .target(name: "Validate", dependencies: ["MemoryModel", "Firmware", "BootModel"], swiftSettings: strict),
+    // What a layout costs: the memory map (struct page) per section, flatmem, pmem as RAM.
+    .target(name: "MemoryCosts", dependencies: ["MemoryModel", "BootModel"], swiftSettings: strict),
     // The executable: commands, input detection, output. No semantics.
     .executableTarget(
       name: "dtmem",
@@ -48,6 +50,7 @@ let package = Package(
     .testTarget(
       name: "ValidateTests",
       dependencies: ["Validate", "BootModel", "DeviceTree", "Firmware", "MemoryModel", "TestSupport"]),
+    .testTarget(name: "MemoryCostsTests", dependencies: ["MemoryCosts", "BootModel", "MemoryModel", "TestSupport"]),
     .testTarget(
       name: "ConformanceTests",
       dependencies: ["BootModel", "DeviceTree", "Firmware", "MemoryModel", "TestSupport", "dtmem"]),
