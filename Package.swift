@@ -53,7 +53,7 @@ let package = Package(
     .testTarget(name: "MemoryCostsTests", dependencies: ["MemoryCosts", "BootModel", "MemoryModel", "TestSupport"]),
     .testTarget(
       name: "ConformanceTests",
-      dependencies: ["BootModel", "DeviceTree", "Firmware", "MemoryModel", "TestSupport", "dtmem"]),
+      dependencies: ["BootModel", "DeviceTree", "Firmware", "MemoryModel", "MemoryCosts", "TestSupport", "dtmem"]),
   ],
   swiftLanguageModes: [.v6]
 )
