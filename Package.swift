@@ -29,6 +29,8 @@ let package = Package(
     .target(name: "Validate", dependencies: ["MemoryModel", "Firmware", "BootModel"], swiftSettings: strict),
     // What a layout costs: the memory map (struct page) per section, flatmem, pmem as RAM.
     .target(name: "MemoryCosts", dependencies: ["MemoryModel", "BootModel"], swiftSettings: strict),
+    // The map as pictures: lanes of regions on one address axis, as SVG or terminal text.
+    .target(name: "Pictures", dependencies: ["MemoryModel", "BootModel", "MemoryCosts"], swiftSettings: strict),
     // The executable: commands, input detection, output. No semantics.
     .executableTarget(
       name: "dtmem",
@@ -51,6 +53,7 @@ let package = Package(
       name: "ValidateTests",
       dependencies: ["Validate", "BootModel", "DeviceTree", "Firmware", "MemoryModel", "TestSupport"]),
     .testTarget(name: "MemoryCostsTests", dependencies: ["MemoryCosts", "BootModel", "MemoryModel", "TestSupport"]),
+    .testTarget(name: "PicturesTests", dependencies: ["Pictures", "MemoryCosts", "BootModel", "MemoryModel", "TestSupport"]),
     .testTarget(
       name: "ConformanceTests",
       dependencies: ["BootModel", "DeviceTree", "Firmware", "MemoryModel", "MemoryCosts", "TestSupport", "dtmem"]),
