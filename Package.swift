@@ -35,7 +35,7 @@ let package = Package(
     .executableTarget(
       name: "dtmem",
       dependencies: [
-        "MemoryModel", "DeviceTree", "Firmware", "BootModel", "Translate", "Validate",
+        "MemoryModel", "DeviceTree", "Firmware", "BootModel", "Translate", "Validate", "MemoryCosts", "Pictures",
       ],
       swiftSettings: strict
     ),

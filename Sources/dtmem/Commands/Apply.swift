@@ -21,7 +21,9 @@ struct Apply: Command {
 
       Output: OUT, then on stdout the changes (CATEGORY: KIND PATH: MESSAGE, as dtmem diff) and \
       the findings (OUT: SEVERITY: [RULE-ID] PATH: MESSAGE, as dtmem validate); --json prints \
-      {"base", "overlay", "output", "size", "changes", "findings"}.
+      {"base", "overlay", "output", "size", "changes", "findings"}; --format svg prints BASE and \
+      OUT as one picture on one address axis instead (as dtmem diff --format svg), --format map \
+      the same as block characters.
 
       Exit status: 0 written, no error findings (no warnings with --werror); 1 written, but the \
       result has error findings; 2 nothing written: an input is unusable, or libfdt refused \
@@ -33,7 +35,7 @@ struct Apply: Command {
       ArgumentSpec(valueName: "OVERLAY", help: "The overlay (.dtbo, or .dtso source with /plugin/;)."),
     ],
     options: [.value("output", short: "o", "OUT", help: "The result blob (written atomically); required.")] + BootOptions.specs + [
-      .flag("werror", help: "Exit 1 on warnings too."), .json,
+      .flag("werror", help: "Exit 1 on warnings too."), PictureOutput.formatSpec, .json,
     ])
 
   var base: String
@@ -42,6 +44,7 @@ struct Apply: Command {
   var boot: BootOptions
   var warningsAreErrors: Bool
   var json: Bool
+  var format: PictureOutput.Format
 
   init(_ arguments: ParsedArguments) throws(CLIError) {
     base = arguments.positionals[0]
@@ -51,6 +54,7 @@ struct Apply: Command {
     boot = try BootOptions(arguments)
     warningsAreErrors = arguments.flag("werror")
     json = arguments.flag("json")
+    format = try PictureOutput.format(arguments)
   }
 
   func run() throws(CLIError) -> Int32 {
@@ -77,6 +81,11 @@ struct Apply: Command {
         ("findings", FindingJSON.render(ValidationRun(reports: [FileReport(file: output, findings: findings)]))["findings"] ?? .array([])),
       ])
       FileIO.writeStandardOutput(document.rendered())
+    } else if format != .text {
+      FileIO.writeStandardOutput(
+        PictureOutput.render(
+          [PictureOutput.scene(name: baseTree.name, before), PictureOutput.scene(name: output, after)], captions: ["before", "after"],
+          format: format, toStandardOutput: true))
     } else {
       var text = "\(output): \(result.bytes.count) bytes (\(baseTree.name): \(baseTree.tree.bytes.count) bytes)\n"
       text += changes.isIdentical ? "no memory changes\n" : DiffRendering.text(changes)

@@ -20,35 +20,53 @@ struct DiffCommand: Command {
       {"a", "b", "identical", "changes": [{"category", "change", "path", "before", "after", \
       "message"}], "notes"}.
 
+      --format svg draws A and B as one picture, lane by lane on one address axis (as show \
+      --format svg draws one tree); --format map prints the same as block characters; -o FILE \
+      writes either atomically.
+
       Exit status (like diff(1)): 0 identical, 1 different, 2 an input could not be used.
       """,
     arguments: [
       ArgumentSpec(valueName: "A", help: "The old description (.dtb, .dts, /sys/firmware/fdt, -)."),
       ArgumentSpec(valueName: "B", help: "The new description."),
     ],
-    options: BootOptions.specs + [.json])
+    options: BootOptions.specs + [
+      PictureOutput.formatSpec, .value("output", short: "o", "FILE", help: "Write here (atomically) instead of standard output."),
+      .json,
+    ])
 
   var a: String
   var b: String
   var boot: BootOptions
   var json: Bool
+  var format: PictureOutput.Format
+  var output: String?
 
   init(_ arguments: ParsedArguments) throws(CLIError) {
     a = arguments.positionals[0]
     b = arguments.positionals[1]
     boot = try BootOptions(arguments)
     json = arguments.flag("json")
+    format = try PictureOutput.format(arguments)
+    output = arguments.value("output")
   }
 
   func run() throws(CLIError) -> Int32 {
     let settings = try CheckSettings(boot)
     let (treeA, treeB) = (try settings.load(a), try settings.load(b))
-    let result = MemoryDiff.compare(try settings.context(treeA), try settings.context(treeB))
+    let (before, after) = (try settings.context(treeA), try settings.context(treeB))
+    let result = MemoryDiff.compare(before, after)
+    let text: String
     if json {
-      FileIO.writeStandardOutput(DiffRendering.json(result, a: treeA.name, b: treeB.name).rendered())
+      text = DiffRendering.json(result, a: treeA.name, b: treeB.name).rendered()
+    } else if format == .text {
+      text = DiffRendering.text(result)
     } else {
-      FileIO.writeStandardOutput(DiffRendering.text(result))
+      text = PictureOutput.render(
+        [PictureOutput.scene(name: treeA.name, before), PictureOutput.scene(name: treeB.name, after)], captions: ["before", "after"],
+        format: format, toStandardOutput: output == nil || output == "-")
     }
+    try PictureOutput.emit(text, output: output)
     return result.isIdentical ? 0 : 1
   }
 }

@@ -10,6 +10,7 @@ enum ShowReport {
     var range: PhysicalRange
     var numaNode: UInt32?
     var source: String
+    var isAvailable: Bool
   }
 
   static func banks(_ board: BoardMemory) -> [Bank] {
@@ -17,7 +18,10 @@ enum ShowReport {
     for node in board.memoryNodes {
       let source = node.bankSourceName
       for range in node.banks {
-        banks.append(Bank(path: node.path, range: range, numaNode: node.numaNodeID, source: node.isAvailable ? source : "\(source), disabled"))
+        banks.append(
+          Bank(
+            path: node.path, range: range, numaNode: node.numaNodeID, source: node.isAvailable ? source : "\(source), disabled",
+            isAvailable: node.isAvailable))
       }
     }
     return banks
@@ -114,13 +118,14 @@ enum ShowReport {
       out += "\nKernel allocations (predicted; the kernel places them after everything above)\n"
       out += Table.reservations(result.kernelAllocations)
     }
+    out += CostReport.text(CostReport.costs(result, board: input.board, pageSize: pageSize))
     out += "\ne820 view\n"
     out += E820Dmesg.render(result.e820, indent: "  ")
     out += BootReport.diagnostics(result)
     return out
   }
 
-  static func json(_ input: LoadedInput, _ outcome: Simulation.Outcome) -> JSONValue {
+  static func json(_ input: LoadedInput, _ outcome: Simulation.Outcome, pageSize: PageSize) -> JSONValue {
     guard case .object(var members) = MapDocument.render(outcome.result, input: input.name, commandLine: outcome.commandLine, explain: false) else {
       return .null
     }
@@ -157,6 +162,7 @@ enum ShowReport {
     members.append(
       ("holes",
        .array(holes(outcome.result.memory).map { .object([("start", MapDocument.hex($0.start)), ("size", MapDocument.hex($0.size))]) })))
+    members.append(("costs", CostReport.json(CostReport.costs(outcome.result, board: input.board, pageSize: pageSize))))
     return .object(members)
   }
 }

@@ -1,0 +1,85 @@
+import BootModel
+import Firmware
+import MemoryCosts
+import MemoryModel
+import Pictures
+import Validate
+
+/// `--format svg|map` of `show`, `diff` and `apply`: the map as a standalone SVG document or a
+/// terminal strip of block characters, before and after on one axis for the two-tree commands.
+enum PictureOutput {
+  enum Format: String {
+    case text, svg, map
+  }
+
+  static let formatSpec = OptionSpec.value(
+    "format", "FORMAT",
+    help: "text, svg (a standalone SVG 1.1 picture of the map) or map (the same lanes as block characters, sized to the terminal; 80 columns when not one; coloured on a terminal unless NO_COLOR is set).",
+    default: "text")
+
+  static func format(_ arguments: ParsedArguments) throws(CLIError) -> Format {
+    let text = arguments.value("format") ?? "text"
+    guard let format = Format(rawValue: text) else { throw CLIError("--format", "'\(text)' is not one of text, svg, map") }
+    if format != .text && arguments.flag("json") {
+      throw CLIError("--format \(text)", "--json prints the map as JSON; give one of them")
+    }
+    return format
+  }
+
+  /// One input's picture: its banks (or firmware table), the boot, its costs.
+  static func scene(_ input: LoadedInput, _ outcome: Simulation.Outcome, pageSize: PageSize, memory: [PhysicalRange]?) -> MapScene {
+    let result = outcome.result
+    switch input {
+    case .deviceTree(let tree):
+      return MapScene(
+        title: tree.name, subtitle: subtitle(tree.board.model, result, pageSize: pageSize), banks: stated(tree.board, memory: memory),
+        boot: result, costs: CostReport.costs(result, board: tree.board, pageSize: pageSize))
+    case .firmwareTable(let table):
+      let entries = table.entries.compactMap { entry in
+        PhysicalRange(start: entry.start, size: entry.size).map { FirmwareEntry(range: $0, kind: entry.kind, typeName: entry.kind.dmesgName) }
+      }
+      return MapScene(
+        title: table.name, subtitle: subtitle("\(table.format.rawValue), \(table.entries.count) entries", result, pageSize: pageSize),
+        banks: [], firmware: entries, boot: result, costs: CostReport.costs(result, board: nil, pageSize: pageSize))
+    }
+  }
+
+  /// A checked tree's picture (`diff`, `apply`).
+  static func scene(name: String, _ context: ValidationContext) -> MapScene {
+    MapScene(
+      title: name, subtitle: subtitle(context.board.model, context.boot, pageSize: context.pageSize),
+      banks: stated(context.board, memory: context.input.memoryOverride),
+      boot: context.boot, costs: CostReport.costs(context.boot, board: context.board, pageSize: context.pageSize))
+  }
+
+  static func subtitle(_ what: String?, _ result: BootResult, pageSize: PageSize) -> String {
+    let page = result.architecture == .x86 ? "4K" : ByteCount.compact(pageSize.bytes)
+    return [what, "\(result.architecture.rawValue) boot model, Linux 6.12, \(page) pages"].compactMap { $0 }.joined(separator: " — ")
+  }
+
+  /// The banks the boot starts from: `--memory` when given, else the tree's memory nodes.
+  static func stated(_ board: BoardMemory, memory: [PhysicalRange]?) -> [StatedBank] {
+    if let memory { return memory.map { StatedBank(path: "--memory", range: $0, source: "START:SIZE") } }
+    return ShowReport.banks(board).map { StatedBank(path: $0.path, range: $0.range, source: $0.source, isAvailable: $0.isAvailable) }
+  }
+
+  /// The picture in `format` (not `.text`), for standard output or a file.
+  static func render(_ scenes: [MapScene], captions: [String] = [], format: Format, toStandardOutput: Bool) -> String {
+    switch format {
+    case .svg, .text:
+      return SVGMap.render(scenes, captions: captions)
+    case .map:
+      return TerminalMap.render(
+        scenes, captions: captions, width: toStandardOutput ? Terminal.width : 80, colour: toStandardOutput && Terminal.colour)
+    }
+  }
+
+  /// Writes `text` to `output` atomically, or to standard output.
+  static func emit(_ text: String, output: String?) throws(CLIError) {
+    if let output, output != "-" {
+      try FileIO.writeAtomically(Array(text.utf8), to: output)
+    } else {
+      FileIO.writeStandardOutput(text)
+    }
+  }
+}
