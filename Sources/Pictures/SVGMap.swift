@@ -289,10 +289,9 @@ public enum SVGMap {
     }
     y += 30
     var notes: [String] = []
-    let threshold = axis.breaks.map { $0.end - $0.start }.min()
     var axisNote =
       "Axis: not to scale — cut at every region boundary, each stretch as wide as the square root of its size (at least \(SVGWriter.number(axis.minimumWidth)) px), linear within it"
-    if let threshold { axisNote += "; ≈ marks holes (from \(ByteCount.human(threshold))) drawn at a fixed width, not to scale" }
+    if !axis.breaks.isEmpty { axisNote += "; ≈ marks a large hole, drawn narrow, its size below it" }
     notes.append(axisNote + ".")
     notes.append("Hover a region for its name, range, size, status and why.")
     for (index, scene) in scenes.enumerated() where !scene.unplaced.isEmpty {

@@ -23,6 +23,9 @@ import Testing
     #expect(Self.wellFormed(result.text))
     let failure = Golden.check(result.text, against: "cma-carveouts.show.svg")
     #expect(failure == nil, "\(failure ?? "")")
+    // The README's picture is the same document.
+    let readme = try String(contentsOf: Repository.path("docs/cma-carveouts.svg"), encoding: .utf8)
+    #expect(readme == result.text, "docs/cma-carveouts.svg is stale: dtmem show dts/cma-carveouts.dts --format svg -o docs/cma-carveouts.svg")
   }
 
   /// Not a terminal: 80 columns, no colour.

@@ -40,14 +40,14 @@ enum CostReport {
          ? "no holes: every present section is all memory"
          : "\(ByteCount.human(holes)) of holes in \(costs.partialSections.count) partial section\(costs.partialSections.count == 1 ? "" : "s")"],
     ]
-    if let span = costs.flatSpan {
-      rows.append(["flatmem (for comparison)", ByteCount.human(costs.flatMemoryMap), "every page from \(Hex.short(span.start)) to \(Hex.short(span.last))"])
-    }
     for buffer in costs.sparse.buffers where buffer.requested != buffer.used {
       rows.append([
         "  boot buffer, node \(buffer.node)", ByteCount.human(buffer.requested),
         "sparse_init() asks for \(ByteCount.human(layout.sectionBufferSize)) per section (PMD-aligned), keeps \(ByteCount.human(buffer.used)), frees the rest",
       ])
+    }
+    if let span = costs.flatSpan {
+      rows.append(["flatmem (for comparison)", ByteCount.human(costs.flatMemoryMap), "every page from \(Hex.short(span.start)) to \(Hex.short(span.last))"])
     }
     out += Table.render(header: ["MEMORY MAP", "STRUCT PAGE", "FOR"], rows: rows)
     if !costs.persistentMemory.isEmpty {
@@ -72,7 +72,7 @@ enum CostReport {
     for run in costs.alignment where run.savedIfMoved > 0 || run.savedIfTrimmed > 0 {
       var wheres: [String] = []
       if run.headOffset != 0 { wheres.append("starts \(ByteCount.human(run.headOffset)) into its first section") }
-      if run.tailBytes != 0 { wheres.append("ends \(ByteCount.human(run.tailBytes)) into its last") }
+      if run.tailBytes != 0 { wheres.append("ends \(ByteCount.human(run.tailBytes)) into its last section") }
       var options: [String] = []
       if let moved = run.sectionsIfMoved, run.savedIfMoved > 0 {
         options.append(
