@@ -68,23 +68,24 @@ public struct AddressAxis: Hashable, Sendable {
 
   /// Widths proportional to `weights`, none below `minimum`, summing to `room`: the stretches
   /// that would fall below the minimum get it, the others share the rest in proportion.
-  static func waterFill(_ sizes: [Double], room: Double, minimum: Double) -> [Double] {
-    guard !sizes.isEmpty else { return [] }
-    var fixed = [Bool](repeating: false, count: sizes.count)
+  static func waterFill(_ weights: [Double], room: Double, minimum: Double) -> [Double] {
+    guard !weights.isEmpty else { return [] }
+    // Lightest first: the first k get the minimum when the rest, scaled to the room left, leave
+    // none of them below it.
+    let order = weights.indices.sorted { weights[$0] < weights[$1] }
+    var rest = weights.reduce(0, +)
+    var fixed = 0
     var scale = 0.0
-    while true {
-      let fixedCount = fixed.filter { $0 }.count
-      let freeSize = zip(sizes, fixed).filter { !$0.1 }.reduce(0.0) { $0 + $1.0 }
-      let freeRoom = room - Double(fixedCount) * minimum
-      scale = freeSize > 0 && freeRoom > 0 ? freeRoom / freeSize : 0
-      var changed = false
-      for index in sizes.indices where !fixed[index] && sizes[index] * scale < minimum {
-        fixed[index] = true
-        changed = true
-      }
-      if !changed || fixed.allSatisfy({ $0 }) { break }
+    while fixed < order.count {
+      let left = room - Double(fixed) * minimum
+      scale = rest > 0 && left > 0 ? left / rest : 0
+      if weights[order[fixed]] * scale >= minimum { break }
+      rest -= weights[order[fixed]]
+      fixed += 1
     }
-    return sizes.indices.map { fixed[$0] ? minimum : sizes[$0] * scale }
+    var widths = weights.map { $0 * scale }
+    for index in order.prefix(fixed) { widths[index] = minimum }
+    return widths
   }
 
   /// The position of `address`; addresses outside the axis clamp to its ends.

@@ -44,7 +44,8 @@ extension MapScene {
     var lanes: [MapLane] = []
     if !banks.isEmpty || firmware.isEmpty { lanes.append(MapLane(kind: .banks, shapes: Self.bankShapes(banks))) }
     if !firmware.isEmpty { lanes.append(MapLane(kind: .firmware, shapes: firmware.map(Self.firmwareShape))) }
-    lanes.append(MapLane(kind: .memory, shapes: boot.memory.map { Self.memoryShape($0, boot.reservations) }))
+    let owners = Self.noMapOwners(boot.memory, boot.reservations)
+    lanes.append(MapLane(kind: .memory, shapes: boot.memory.indices.map { Self.memoryShape(boot.memory[$0], owners: owners[$0] ?? []) }))
     var unplaced: [UnplacedRegion] = []
     var fixed: [MapShape] = []
     var placed: [MapShape] = []
@@ -101,10 +102,30 @@ extension MapScene {
       details: ["e820 \(entry.typeName) (type \(entry.kind.rawValue))", place(entry.range)])
   }
 
-  static func memoryShape(_ block: MemoryBlock, _ reservations: [Reservation]) -> MapShape {
+  /// For each no-map memory block (by index), the taken no-map reservations on it: each
+  /// reservation looks up the blocks it overlaps (they are sorted and disjoint).
+  static func noMapOwners(_ memory: [MemoryBlock], _ reservations: [Reservation]) -> [Int: [String]] {
+    let order = memory.indices.filter { memory[$0].noMap }.sorted { memory[$0].range.start < memory[$1].range.start }
+    var owners: [Int: [String]] = [:]
+    for reservation in reservations where reservation.noMap && reservation.status.holdsMemory {
+      guard let range = reservation.range, !range.isEmpty else { continue }
+      var low = 0
+      var high = order.count
+      while low < high {
+        let middle = (low + high) / 2
+        if memory[order[middle]].range.end <= UInt128(range.start) { low = middle + 1 } else { high = middle }
+      }
+      while low < order.count, memory[order[low]].range.overlaps(range) {
+        owners[order[low], default: []].append(reservation.name)
+        low += 1
+      }
+    }
+    return owners
+  }
+
+  static func memoryShape(_ block: MemoryBlock, owners: [String]) -> MapShape {
     var details = ["memory, node \(block.node)", place(block.range)]
     if block.noMap {
-      let owners = reservations.filter { $0.noMap && $0.status.holdsMemory && ($0.range?.overlaps(block.range) ?? false) }.map(\.name)
       details.append(
         "no-map: memory, but not in the kernel's linear map" + (owners.isEmpty ? "" : " (\(owners.joined(separator: ", ")))"))
     }

@@ -139,6 +139,7 @@ public enum SVGMap {
     var labelRows = RowPacking.rows(outside.map(\.span), gap: 4, maximumRows: 3)
     let named = (labelRows.compactMap { $0 }.max() ?? -1) + 1
     let numbered = outside.indices.filter { labelRows[$0] == nil }
+    let isNumbered = Set(numbered)
     for position in numbered {
       key.append(shapes[outside[position].index])
       outside[position].text = "\(key.count)"
@@ -195,7 +196,7 @@ public enum SVGMap {
     }
     for (position, x, baseline) in placed {
       let item = outside[position]
-      let isNumber = numbered.contains(position)
+      let isNumber = isNumbered.contains(position)
       svg.open("g")
       svg.title(shapes[item.index].details)
       svg.element(
