@@ -1,5 +1,5 @@
 public import BootModel
-internal import Firmware
+internal import KernelParameters
 public import MemoryModel
 
 /// A memory map as x86 `memmap=` parameters: `memmap=exactmap` and one item per e820 entry, so

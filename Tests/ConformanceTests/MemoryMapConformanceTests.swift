@@ -1,5 +1,4 @@
 import BootModel
-import Firmware
 import Foundation
 import MemoryCosts
 import MemoryModel
@@ -90,10 +89,9 @@ import Testing
       else { throw TestFailure("bad loader_reserved entry \(entry)") }
       return LoaderReservation(range: range, label: entry["what"])
     }
-    let configuration = Arm64BootConfiguration(
-      board: board, commandLine: KernelCommandLine(board.chosen?.bootargs ?? ""), commandLineSource: "/chosen/bootargs",
-      loaderReservations: loader, pageSize: pageSize)
-    return try Arm64Boot.simulate(configuration)
+    let request = BootRequest(
+      .deviceTree(board), commandLine: BootCommandLine.bootargs(of: board) ?? .none, pageSize: pageSize, loaderReservations: loader)
+    return try Boot.run(request)
   }
 
   @Test(arguments: recordings)

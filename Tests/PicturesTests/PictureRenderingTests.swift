@@ -30,7 +30,7 @@ import Testing
       MemoryBlock(range: range(0x4000_0000, 0x4000_0000)), MemoryBlock(range: range(0x8000_0000, 0x10_0000), noMap: true),
       MemoryBlock(range: range(0x8010_0000, 0xBFF0_0000)),
     ]
-    let boot = BootResult(architecture: .arm64, memory: memory, reservations: reservations, kernelAllocations: [cma])
+    let boot = BootResult(architecture: .arm64, kernel: .v6_12, memory: memory, reservations: reservations, kernelAllocations: [cma])
     let costs = MemoryCosts(
       memory: memory, persistent: [(path: "/pmem@1000000000", range: range(0x10_0400_0000, 0x4000_0000))], layout: .arm64(.size4K))
     return MapScene(title: "synthetic", subtitle: "test board", banks: banks, boot: boot, costs: costs)

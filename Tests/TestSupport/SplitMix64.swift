@@ -10,10 +10,3 @@ public struct SplitMix64: Sendable {
     return z ^ (z >> 31)
   }
 }
-
-/// Drawing helpers over the generator.
-extension SplitMix64 {
-  public mutating func below(_ n: UInt64) -> UInt64 { n == 0 ? 0 : next() % n }
-  public mutating func pick<T>(_ values: [T]) -> T { values[Int(below(UInt64(values.count)))] }
-  public mutating func chance(_ percent: UInt64) -> Bool { below(100) < percent }
-}

@@ -1,6 +1,5 @@
 import BootModel
 import DeviceTree
-import Firmware
 import MemoryModel
 import TestSupport
 import Testing

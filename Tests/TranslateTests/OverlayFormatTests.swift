@@ -1,6 +1,5 @@
 import BootModel
 import DeviceTree
-import Firmware
 import Foundation
 import MemoryModel
 import TestSupport

@@ -1,5 +1,5 @@
 internal import DeviceTree
-internal import Firmware
+internal import KernelParameters
 internal import MemoryModel
 
 /// `reserve_mem=`, `ramoops.*`, and the end of planning.

@@ -1,5 +1,5 @@
 internal import BootModel
-internal import Firmware
+internal import KernelParameters
 internal import MemoryModel
 
 /// `cmdline-memmap-as-mem`: memmap= items that act as mem= on x86.

@@ -14,8 +14,9 @@ struct MemoryOverlap: Rule {
     memory@… node do not remove the old one.
     """
 
+  let prerequisites: [Prerequisite] = [.memoryFromDeviceTree]
+
   func check(_ context: ValidationContext) -> [Finding] {
-    guard context.input.memoryOverride == nil else { return [] }
     let banks = context.statedBanks
     var findings: [Finding] = []
     for (i, later) in banks.enumerated() {

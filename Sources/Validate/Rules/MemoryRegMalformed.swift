@@ -14,8 +14,9 @@ struct MemoryRegMalformed: Rule {
     kernel gets: usually the property was written with other cell counts than the root's.
     """
 
+  let prerequisites: [Prerequisite] = [.memoryFromDeviceTree]
+
   func check(_ context: ValidationContext) -> [Finding] {
-    guard context.input.memoryOverride == nil else { return [] }
     return context.board.memoryNodes.filter(\.isAvailable).compactMap { node in
       guard let source = node.bankSource, !source.isWellFormed else { return nil }
       let name = node.bankSourceName

@@ -11,13 +11,14 @@ struct MemorySectionHole: Rule {
     512 MiB (64K pages) (SECTION_SIZE_BITS, arch/arm64/include/asm/sparsemem.h), and a memory block \
     is one section. sparse_init() allocates the memory map (struct page array) for every present \
     section whole, holes included, and offline_pages() (mm/memory_hotplug.c) refuses a block that \
-    contains holes ("memory holes"), so such a block can never be offlined or hot-removed and \
+    contains holes, so such a block can never be offlined or hot-removed and \
     ZONE_DEVICE users cannot share the section. Checked on the memory the boot ends with (after \
     mem= and linux,usable-memory-range; no-map regions still count as memory).
     """
 
+  let prerequisites: [Prerequisite] = [.memoryIsKnown]
+
   func check(_ context: ValidationContext) -> [Finding] {
-    guard context.memoryIsKnown else { return [] }
     let section = context.pageSize.sectionSize
     let memory = PhysicalRanges.merged(context.boot.memory.map(\.range))
     var candidates: [UInt64] = []

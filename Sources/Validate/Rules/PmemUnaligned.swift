@@ -11,8 +11,7 @@ struct PmemUnaligned: Rule {
     RAM (daxctl reconfigure-device --mode=system-ram), dax/kmem hot-adds it, and dax_kmem_range() \
     (drivers/dax/kmem.c) rounds the range inward to memory_block_size_bytes() — 128 MiB with 4K and \
     16K pages, 512 MiB with 64K. The unaligned head and tail can never become RAM; a range without \
-    one whole block is rejected ("rejecting DAX region without any memory after alignment", an \
-    error here). Align pmem ranges to the block size (or at least to 2 MiB for device-dax \
+    one whole block is rejected: no memory is left after alignment (an error here). Align pmem ranges to the block size (or at least to 2 MiB for device-dax \
     huge-page mappings).
     """
 
@@ -25,7 +24,7 @@ struct PmemUnaligned: Rule {
           findings.append(
             finding(
               at: region.path,
-              "\(Describe.sized(range)) holds no whole \(ByteCount.human(block)) memory block: dax/kmem cannot hot-add any of it as RAM (\"rejecting DAX region without any memory after alignment\")",
+              "\(Describe.sized(range)) holds no whole \(ByteCount.human(block)) memory block: dax/kmem cannot hot-add any of it as RAM (it rejects a region left without memory after alignment)",
               severity: .error))
           continue
         }

@@ -19,8 +19,9 @@ struct ReservedOutsideMemory: Rule {
     inside memory.
     """
 
+  let prerequisites: [Prerequisite] = [.memoryIsKnown]
+
   func check(_ context: ValidationContext) -> [Finding] {
-    guard context.memoryIsKnown else { return [] }
     let origins: Set<Reservation.Origin> = [.staticRegion, .memoryReservationBlock, .elfCoreHeader]
     var findings: [Finding] = []
     for reservation in context.boot.reservations where origins.contains(reservation.origin) && ValidationContext.isTaken(reservation) {

@@ -7,8 +7,8 @@ struct ReservedOverlap: Rule {
   let severity = Severity.error
   let summary = "Two reservations overlap (static, dynamic, /memreserve/, initrd, elfcorehdr, --reserve)."
   let documentation = """
-    memblock_reserve() merges overlapping reservations without a word, and the kernel's own \
-    "OVERLAP DETECTED!" check (__rmem_check_for_overlap(), drivers/of/of_reserved_mem.c) only \
+    memblock_reserve() merges overlapping reservations without a word, and the kernel's own overlap \
+    check (__rmem_check_for_overlap(), drivers/of/of_reserved_mem.c) only \
     compares neighbouring /reserved-memory records after sorting. This rule compares every pair of \
     reservations that hold memory at the end of the modelled boot — static and placed dynamic \
     regions, /memreserve/ entries, the initrd, linux,elfcorehdr and --reserve ranges — and says by \

@@ -34,7 +34,7 @@ struct UsableRangeOutsideMemory: Rule {
       findings.append(finding(at: path, "\(list.tuples.count) ranges: the kernel uses the first two and ignores the rest"))
     }
     if let cap = list.tuples.first?.cappedRange,
-      let kernel = context.input.loaderReservations.first(where: { $0.kind == .kernelImage })?.range,
+      let kernel = context.request.loaderReservations.first(where: { $0.kind == .kernelImage })?.range,
       !cap.contains(kernel)
     {
       findings.append(

@@ -1,6 +1,8 @@
+import BootModel
 import DeviceTree
-import Firmware
 import MemoryModel
+import Utilities
+import MemoryDiff
 import Validate
 
 struct Apply: Command {
@@ -71,11 +73,11 @@ struct Apply: Command {
     let applied = try InputLoader.deviceTree(result, name: output, format: .deviceTreeBlob)
     let after = try settings.context(applied)
     try FileIO.writeAtomically(result.bytes, to: output)
-    let changes = MemoryDiff.compare(before, after)
+    let changes = MemoryDiff.compare(before.run, after.run)
     let findings = Validator.findings(in: after)
     if json {
       let document = JSONValue.object([
-        ("base", .string(baseTree.name)), ("overlay", .string(overlayTree.name)), ("output", .string(output)),
+        ("kernel", .string(settings.template.kernel.rawValue)), ("base", .string(baseTree.name)), ("overlay", .string(overlayTree.name)), ("output", .string(output)),
         ("size", .int(result.bytes.count)),
         ("changes", DiffRendering.json(changes, a: baseTree.name, b: output)["changes"] ?? .array([])),
         ("findings", FindingJSON.render(ValidationRun(reports: [FileReport(file: output, findings: findings)]))["findings"] ?? .array([])),
@@ -87,7 +89,7 @@ struct Apply: Command {
           [PictureOutput.scene(name: baseTree.name, before), PictureOutput.scene(name: output, after)], captions: ["before", "after"],
           format: format, toStandardOutput: true))
     } else {
-      var text = "\(output): \(result.bytes.count) bytes (\(baseTree.name): \(baseTree.tree.bytes.count) bytes)\n"
+      var text = "\(output): \(result.bytes.count) bytes (\(baseTree.name): \(baseTree.tree.bytes.count) bytes), checked for Linux \(settings.template.kernel)\n"
       text += changes.isIdentical ? "no memory changes\n" : DiffRendering.text(changes)
       text += findings.isEmpty ? "no findings\n" : findings.map { FindingText.line(output, $0) }.joined()
       FileIO.writeStandardOutput(text)

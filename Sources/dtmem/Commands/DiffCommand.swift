@@ -1,4 +1,5 @@
-import Firmware
+import Utilities
+import MemoryDiff
 import Validate
 
 struct DiffCommand: Command {
@@ -55,7 +56,7 @@ struct DiffCommand: Command {
     let settings = try CheckSettings(boot)
     let (treeA, treeB) = (try settings.load(a), try settings.load(b))
     let (before, after) = (try settings.context(treeA), try settings.context(treeB))
-    let result = MemoryDiff.compare(before, after)
+    let result = MemoryDiff.compare(before.run, after.run)
     let text: String
     if json {
       text = DiffRendering.json(result, a: treeA.name, b: treeB.name).rendered()

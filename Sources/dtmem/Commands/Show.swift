@@ -1,5 +1,5 @@
+import Utilities
 import BootModel
-import Firmware
 
 struct Show: Command {
   static let spec = CommandSpec(
@@ -53,18 +53,17 @@ struct Show: Command {
   }
 
   func run() throws(CLIError) -> Int32 {
-    let pageSize = try boot.pageSize()
     let loaded = try InputLoader.load(input)
     let outcome = try Simulation.run(loaded, boot)
     if let stop = Simulation.panicError(outcome, input: loaded.name) { throw stop }
     let text: String
     if json {
-      text = ShowReport.json(loaded, outcome, pageSize: pageSize).rendered()
+      text = ShowReport.json(loaded, outcome).rendered()
     } else if format == .text {
-      text = ShowReport.text(loaded, outcome, pageSize: pageSize)
+      text = ShowReport.text(loaded, outcome)
     } else {
       text = PictureOutput.render(
-        [PictureOutput.scene(loaded, outcome, pageSize: pageSize, memory: try boot.memoryOverride())], format: format, toStandardOutput: output == nil || output == "-")
+        [PictureOutput.scene(loaded, outcome)], format: format, toStandardOutput: output == nil || output == "-")
     }
     try PictureOutput.emit(text, output: output)
     return 0

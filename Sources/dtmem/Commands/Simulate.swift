@@ -1,5 +1,6 @@
+import Utilities
 import BootModel
-import Firmware
+import FirmwareTables
 
 struct Simulate: Command {
   static let spec = CommandSpec(
@@ -80,11 +81,7 @@ struct Simulate: Command {
       loaded = try InputLoader.load(input!)
     }
     let outcome = try Simulation.run(loaded, boot)
-    if let length = outcome.truncatedFrom {
-      FileIO.writeStandardError(
-        "dtmem: warning: \(outcome.commandLineSource): the command line is \(length) bytes; the kernel keeps only the first \(outcome.keptBytes) (COMMAND_LINE_SIZE \(outcome.keptBytes + 1)), so parameters past that are not applied (--cmdline-size 0 keeps everything)\n"
-      )
-    }
+    Simulation.warnIfTruncated(outcome.request)
     for note in outcome.inputNotes { FileIO.writeStandardError("dtmem: note: \(loaded.name): \(note)\n") }
     let stop = Simulation.panicError(outcome, input: loaded.name)
     if format != "kernel-log" && !explain, let stop { throw stop }

@@ -1,4 +1,6 @@
-import Firmware
+import Utilities
+import BootModel
+import FirmwareTables
 import MemoryModel
 
 struct ToE820: Command {
@@ -44,6 +46,7 @@ struct ToE820: Command {
       .value(
         "memory", "START:SIZE", help: "A RAM bank replacing a device tree's memory nodes (for blobs the bootloader fills in); repeatable.",
         repeatable: true),
+      BootOptions.kernelSpec,
     ])
 
   var input: String
@@ -51,9 +54,11 @@ struct ToE820: Command {
   var output: String?
   var table: String
   var memory: [String]
+  var kernel: KernelVersion
 
   init(_ arguments: ParsedArguments) throws(CLIError) {
     input = arguments.positionals[0]
+    kernel = try KernelVersion.parse(arguments.value("kernel") ?? KernelVersion.default.rawValue)
     format = arguments.flag("json") ? "json" : arguments.value("format") ?? "dmesg"
     output = arguments.value("output")
     table = arguments.value("table") ?? "final"
@@ -71,7 +76,7 @@ struct ToE820: Command {
     let map: MemoryMap
     switch loaded {
     case .deviceTree(let tree):
-      map = try Simulation.e820View(tree, memory: try RangeArgument.memoryOverride(memory))
+      map = try Simulation.e820View(tree, kernel: kernel, memory: try RangeArgument.memoryOverride(memory))
     case .firmwareTable(let firmware):
       map = try firmware.sanitizedMap(final: table == "final")
       for note in firmware.notes { FileIO.writeStandardError("dtmem: note: \(loaded.name): \(note)\n") }
@@ -84,7 +89,7 @@ struct ToE820: Command {
         FileIO.writeStandardOutput(E820Sysfs.renderText(map))
       }
     case "json":
-      try emit(E820JSON.document(map).rendered())
+      try emit(JSONValue.object([("kernel", .string(kernel.rawValue)), ("e820", E820JSON.array(map))]).rendered())
     default:
       try emit(E820Dmesg.render(map))
     }

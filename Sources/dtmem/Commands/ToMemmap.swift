@@ -1,7 +1,7 @@
 import BootModel
-import Firmware
 import MemoryModel
 import Translate
+import Utilities
 
 struct ToMemmap: Command {
   static let spec = CommandSpec(
@@ -59,7 +59,7 @@ struct ToMemmap: Command {
     let line = MemmapLine.line(for: outcome.result, location: loaded.name)
     if json {
       let document = JSONValue.object([
-        ("input", .string(loaded.name)),
+        ("kernel", .string(outcome.result.kernel.rawValue)), ("input", .string(loaded.name)),
         ("cmdline", .string(line.text)),
         ("quoted", .string(quoting.apply(line.text))),
         ("parameters", .array(line.parameters.map { .string($0) })),

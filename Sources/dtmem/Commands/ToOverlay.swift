@@ -1,6 +1,7 @@
+import Utilities
 import BootModel
 import DeviceTree
-import Firmware
+import KernelParameters
 import MemoryModel
 import Translate
 
@@ -101,9 +102,10 @@ struct ToOverlay: Command {
     guard try boot.architecture(default: .arm64) == .arm64 else {
       throw CLIError("--arch", "an overlay is for an arm64 device tree; the parameters are read with their x86 meaning anyway")
     }
-    guard let (text, source) = boot.givenCommandLine else {
+    guard let given = boot.givenCommandLine else {
       throw CLIError("--cmdline", "give the parameters to translate (e.g. --cmdline 'memmap=64M$0x90000000 reserve_mem=2M:4K:oops')")
     }
+    let (text, source) = (given.text, given.source.description)
     let parameters = OverlayParameters(KernelCommandLine(text, limit: nil))
     guard !parameters.entries.isEmpty else {
       throw CLIError(source, "no memmap=, mem= or reserve_mem= parameter to translate")
@@ -116,18 +118,21 @@ struct ToOverlay: Command {
       }
       tree = input
     }
-    let simulation = OverlaySimulation(
-      commandLine: bootCommandLine,
-      loaderReservations: try boot.loaderReservations(), pageSize: try boot.pageSize(),
-      memoryOverride: try boot.memoryOverride())
+    // The base boots with --boot-cmdline, else its own /chosen/bootargs (not the parameters).
+    var request: BootRequest? = nil
+    if let tree {
+      request = try boot.request(.deviceTree(tree.board), architecture: .arm64)
+      request?.commandLine = bootCommandLine.map { BootCommandLine($0, source: .given("--boot-cmdline")) }
+        ?? BootCommandLine.bootargs(of: tree.board) ?? .none
+    }
     let result: OverlayResult
     do {
-      result = try OverlayBuilder.build(parameters, base: tree?.tree, board: tree?.board, simulation: simulation)
+      result = try OverlayBuilder.build(parameters, base: tree?.tree, boot: request)
     } catch {
       throw CLIError(tree?.name ?? source, error.description)
     }
     let plan = result.plan
-    let sourceText = plan.source(commandLine: text, base: tree?.name)
+    let sourceText = plan.source(commandLine: text, base: tree?.name, kernel: try boot.kernel())
     guard !plan.isEmpty else {
       let reasons = plan.mappings.map { "\($0.item): \($0.outcome.rawValue): \($0.notes.first ?? "")" }
       throw CLIError(source, "nothing to translate (\(reasons.joined(separator: "; ")))")
@@ -137,7 +142,7 @@ struct ToOverlay: Command {
       try FileIO.writeAtomically(blobOutput ? result.blob : Array(sourceText.utf8), to: output)
     }
     if json {
-      let document = OverlayDocument.render(result, source: sourceText, base: tree?.name, output: output)
+      let document = OverlayDocument.render(result, kernel: try boot.kernel(), source: sourceText, base: tree?.name, output: output)
       FileIO.writeStandardOutput(document.rendered())
     } else if output == nil {
       FileIO.writeStandardOutput(sourceText)

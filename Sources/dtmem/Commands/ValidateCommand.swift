@@ -1,5 +1,5 @@
+import Utilities
 import BootModel
-import Firmware
 import MemoryModel
 import Validate
 
@@ -66,7 +66,7 @@ struct ValidateCommand: Command {
     }
     guard !inputs.isEmpty else { throw CLIError("validate", "no INPUT given (or use --list-rules)") }
     let settings = try CheckSettings(boot)
-    var run = ValidationRun()
+    var run = ValidationRun(kernel: settings.template.kernel)
     var progress = Progress(total: inputs.count)
     for (index, path) in inputs.enumerated() {
       progress.update(index, path)

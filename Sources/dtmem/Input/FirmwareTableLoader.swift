@@ -1,4 +1,4 @@
-import Firmware
+import FirmwareTables
 import MemoryModel
 
 /// Decodes firmware memory tables (e820 logs, /proc/iomem, /sys/firmware/memmap, dtmem JSON)

@@ -1,3 +1,4 @@
+import BootModel
 import DeviceTree
 import MemoryModel
 
@@ -25,6 +26,11 @@ struct FirmwareTableInput {
   var commandLine: String? = nil
   /// Things to tell about the reading (several boots in one log, …).
   var notes: [String] = []
+
+  /// The table as a boot's input, with the command line the source shows.
+  var bootInput: BootInput {
+    .e820(E820Firmware(entries, label: label, commandLine: commandLine.map { BootCommandLine($0, source: .kernelLog(name)) }))
+  }
 
   /// The table the kernel would hold, sanitized: the final one when `final` and shown, else the
   /// firmware's.

@@ -1,7 +1,8 @@
 import BootModel
-import Firmware
+import FirmwareTables
 import MemoryCosts
 import MemoryModel
+import Utilities
 
 /// `show`'s "Costs" section and `"costs"` in `show --json`: the memory map (`struct page`)
 /// under sparsemem-vmemmap and flatmem, persistent memory as RAM, what alignment would save.
@@ -9,13 +10,13 @@ enum CostReport {
   /// The costs of a boot: arm64 at the page size, x86-64 at 4K. Persistent memory is the
   /// device tree's available `pmem-region` ranges (arm64) or the final table's persistent
   /// entries (x86).
-  static func costs(_ result: BootResult, board: BoardMemory?, pageSize: PageSize) -> MemoryCosts {
+  static func costs(_ result: BootResult, _ request: BootRequest) -> MemoryCosts {
     switch result.architecture {
     case .arm64:
-      let persistent = (board?.persistentRegions ?? []).filter(\.isAvailable).flatMap { region in
+      let persistent = (request.board?.persistentRegions ?? []).filter(\.isAvailable).flatMap { region in
         (region.reg?.nonEmptyRanges ?? []).map { (path: region.path, range: $0) }
       }
-      return MemoryCosts(memory: result.memory, persistent: persistent, layout: .arm64(pageSize))
+      return MemoryCosts(memory: result.memory, persistent: persistent, layout: .arm64(request.pageSize))
     case .x86:
       let persistent = result.e820.regions.filter { $0.kind == .persistent || $0.kind == .persistentLegacy }.map {
         (path: "e820 \($0.kind.dmesgName)", range: $0.range)

@@ -1,13 +1,14 @@
 import BootModel
-import Firmware
 import MemoryModel
 import Translate
+import Utilities
 
 /// `to-overlay` output: the JSON document and the stderr account of refusals and notes.
 enum OverlayDocument {
-  static func render(_ result: OverlayResult, source: String, base: String?, output: String?) -> JSONValue {
+  static func render(_ result: OverlayResult, kernel: KernelVersion, source: String, base: String?, output: String?) -> JSONValue {
     let plan = result.plan
     return .object([
+      ("kernel", .string(kernel.rawValue)),
       ("base", base.map { .string($0) } ?? .null),
       ("cells", .object([("address", .int(Int(plan.cells.address))), ("size", .int(Int(plan.cells.size))), ("assumed", .bool(plan.cellsAssumed))])),
       ("creates_reserved_memory", .bool(plan.createsReservedMemory)),

@@ -1,5 +1,5 @@
 import BootModel
-import Firmware
+import FirmwareTables
 import MemoryCosts
 import MemoryModel
 import Pictures
@@ -27,34 +27,35 @@ enum PictureOutput {
   }
 
   /// One input's picture: its banks (or firmware table), the boot, its costs.
-  static func scene(_ input: LoadedInput, _ outcome: Simulation.Outcome, pageSize: PageSize, memory: [PhysicalRange]?) -> MapScene {
-    let result = outcome.result
+  static func scene(_ input: LoadedInput, _ outcome: Simulation.Outcome) -> MapScene {
+    let (result, request) = (outcome.result, outcome.request)
+    let costs = CostReport.costs(result, request)
     switch input {
     case .deviceTree(let tree):
       return MapScene(
-        title: tree.name, subtitle: subtitle(tree.board.model, result, pageSize: pageSize), banks: stated(tree.board, memory: memory),
-        boot: result, costs: CostReport.costs(result, board: tree.board, pageSize: pageSize))
+        title: tree.name, subtitle: subtitle(tree.board.model, result, request), banks: stated(tree.board, memory: request.memoryOverride),
+        boot: result, costs: costs)
     case .firmwareTable(let table):
       let entries = table.entries.compactMap { entry in
         PhysicalRange(start: entry.start, size: entry.size).map { FirmwareEntry(range: $0, kind: entry.kind, typeName: entry.kind.dmesgName) }
       }
       return MapScene(
-        title: table.name, subtitle: subtitle("\(table.format.rawValue), \(table.entries.count) entries", result, pageSize: pageSize),
-        banks: [], firmware: entries, boot: result, costs: CostReport.costs(result, board: nil, pageSize: pageSize))
+        title: table.name, subtitle: subtitle("\(table.format.rawValue), \(table.entries.count) entries", result, request),
+        banks: [], firmware: entries, boot: result, costs: costs)
     }
   }
 
   /// A checked tree's picture (`diff`, `apply`).
   static func scene(name: String, _ context: ValidationContext) -> MapScene {
     MapScene(
-      title: name, subtitle: subtitle(context.board.model, context.boot, pageSize: context.pageSize),
-      banks: stated(context.board, memory: context.input.memoryOverride),
-      boot: context.boot, costs: CostReport.costs(context.boot, board: context.board, pageSize: context.pageSize))
+      title: name, subtitle: subtitle(context.board.model, context.boot, context.request),
+      banks: stated(context.board, memory: context.request.memoryOverride), boot: context.boot,
+      costs: CostReport.costs(context.boot, context.request))
   }
 
-  static func subtitle(_ what: String?, _ result: BootResult, pageSize: PageSize) -> String {
-    let page = result.architecture == .x86 ? "4K" : ByteCount.compact(pageSize.bytes)
-    return [what, "\(result.architecture.rawValue) boot model, Linux 6.12, \(page) pages"].compactMap { $0 }.joined(separator: " — ")
+  static func subtitle(_ what: String?, _ result: BootResult, _ request: BootRequest) -> String {
+    let page = result.architecture == .x86 ? "4K" : ByteCount.compact(request.pageSize.bytes)
+    return [what, "\(result.architecture.rawValue) boot model, Linux \(result.kernel), \(page) pages"].compactMap { $0 }.joined(separator: " — ")
   }
 
   /// The banks the boot starts from: `--memory` when given, else the tree's memory nodes.

@@ -1,6 +1,7 @@
 import BootModel
-import Firmware
+import FirmwareTables
 import MemoryModel
+import Utilities
 
 /// `dtmem show`: the input's memory facts next to what the boot model makes of them.
 enum ShowReport {
@@ -41,14 +42,15 @@ enum ShowReport {
     return holes
   }
 
-  static func text(_ input: LoadedInput, _ outcome: Simulation.Outcome, pageSize: PageSize) -> String {
+  static func text(_ input: LoadedInput, _ outcome: Simulation.Outcome) -> String {
+    let pageSize = outcome.request.pageSize
     let result = outcome.result
     var out = ""
     switch input {
     case .deviceTree(let tree):
       let board = tree.board
       out += "\(tree.name): \(board.model ?? "device tree")\n"
-      out += "  \(result.architecture.rawValue) boot model, Linux 6.12, \(ByteCount.compact(pageSize.bytes)) pages; root cells <\(board.rootCells.address) \(board.rootCells.size)>\(board.rootStatesAddressCells && board.rootStatesSizeCells ? "" : " (kernel default)")\n"
+      out += "  \(result.architecture.rawValue) boot model, Linux \(result.kernel), \(ByteCount.compact(pageSize.bytes)) pages; root cells <\(board.rootCells.address) \(board.rootCells.size)>\(board.rootStatesAddressCells && board.rootStatesSizeCells ? "" : " (kernel default)")\n"
       out += "  " + outcome.commandLineLine + "\n"
       out += "\nMemory banks (device tree)\n"
       out += Table.render(
@@ -77,7 +79,7 @@ enum ShowReport {
       }
     case .firmwareTable(let table):
       out += "\(table.name): \(table.format.rawValue), \(table.entries.count) entries\n"
-      out += "  \(result.architecture.rawValue) boot model, Linux 6.12; \(outcome.commandLineLine)\n"
+      out += "  \(result.architecture.rawValue) boot model, Linux \(result.kernel); \(outcome.commandLineLine)\n"
       out += "\nFirmware table\n"
       out += table.entries.map { "  " + E820Dmesg.line($0) + "\n" }.joined()
     }
@@ -118,20 +120,20 @@ enum ShowReport {
       out += "\nKernel allocations (predicted; the kernel places them after everything above)\n"
       out += Table.reservations(result.kernelAllocations)
     }
-    out += CostReport.text(CostReport.costs(result, board: input.board, pageSize: pageSize))
+    out += CostReport.text(CostReport.costs(result, outcome.request))
     out += "\ne820 view\n"
     out += E820Dmesg.render(result.e820, indent: "  ")
     out += BootReport.diagnostics(result)
     return out
   }
 
-  static func json(_ input: LoadedInput, _ outcome: Simulation.Outcome, pageSize: PageSize) -> JSONValue {
+  static func json(_ input: LoadedInput, _ outcome: Simulation.Outcome) -> JSONValue {
     guard case .object(var members) = MapDocument.render(outcome.result, input: input.name, commandLine: outcome.commandLine, explain: false) else {
       return .null
     }
     if case .deviceTree(let tree) = input {
       let board = tree.board
-      if let model = board.model { members.insert(("model", .string(model)), at: 2) }
+      if let model = board.model { members.insert(("model", .string(model)), at: 3) }
       members.append(
         ("banks",
          .array(banks(board).map { bank in
@@ -162,7 +164,7 @@ enum ShowReport {
     members.append(
       ("holes",
        .array(holes(outcome.result.memory).map { .object([("start", MapDocument.hex($0.start)), ("size", MapDocument.hex($0.size))]) })))
-    members.append(("costs", CostReport.json(CostReport.costs(outcome.result, board: input.board, pageSize: pageSize))))
+    members.append(("costs", CostReport.json(CostReport.costs(outcome.result, outcome.request))))
     return .object(members)
   }
 }
