@@ -34,7 +34,7 @@ let package = Package(
       swiftSettings: strict),
     // One type per rule, a catalog, and renderers.
     .target(
-      name: "Validate", dependencies: ["MemoryModel", "KernelParameters", "BootModel", "Utilities"],
+      name: "Validate", dependencies: ["MemoryModel", "KernelParameters", "BootModel", "Utilities", "MemoryCosts"],
       swiftSettings: strict),
     // What changed between two device trees and their boots.
     .target(

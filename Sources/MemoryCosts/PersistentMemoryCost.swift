@@ -24,4 +24,12 @@ public struct PersistentMemoryCost: Hashable, Sendable {
   public var lostBytes: UInt64 { range.size - usableBytes }
   /// What would be usable if the range started on a block boundary (same size).
   public var usableIfAligned: UInt64 { Alignment.down(range.size, blockSize) }
+
+  /// A device tree's persistent memory: every range of its available `pmem-region` nodes
+  /// (drivers/nvdimm/of_pmem.c makes one region of each), with the node's path.
+  public static func ranges(of board: BoardMemory) -> [(path: String, range: PhysicalRange)] {
+    board.persistentRegions.filter(\.isAvailable).flatMap { region in
+      (region.reg?.nonEmptyRanges ?? []).map { (path: region.path, range: $0) }
+    }
+  }
 }

@@ -13,9 +13,7 @@ enum CostReport {
   static func costs(_ result: BootResult, _ request: BootRequest) -> MemoryCosts {
     switch result.architecture {
     case .arm64:
-      let persistent = (request.board?.persistentRegions ?? []).filter(\.isAvailable).flatMap { region in
-        (region.reg?.nonEmptyRanges ?? []).map { (path: region.path, range: $0) }
-      }
+      let persistent = request.board.map(PersistentMemoryCost.ranges(of:)) ?? []
       return MemoryCosts(memory: result.memory, persistent: persistent, layout: .arm64(request.pageSize))
     case .x86:
       let persistent = result.e820.regions.filter { $0.kind == .persistent || $0.kind == .persistentLegacy }.map {
