@@ -53,7 +53,8 @@ let package = Package(
       ],
       swiftSettings: strict
     ),
-    // Tests: one target per module, the kernel-recorded conformance replays, and the CLI end to end.
+    // Tests: one target per module, the kernel-recorded conformance replays, and the CLI (in process;
+    // the process itself — exit status, standard input, atomic -o — through the built binary).
     .target(name: "TestSupport", dependencies: ["DeviceTree", "MemoryModel"], path: "Tests/TestSupport"),
     .testTarget(name: "MemoryModelTests", dependencies: ["MemoryModel", "TestSupport"]),
     .testTarget(name: "KernelParametersTests", dependencies: ["KernelParameters", "MemoryModel", "TestSupport"]),
@@ -74,9 +75,7 @@ let package = Package(
     .testTarget(name: "PicturesTests", dependencies: ["Pictures", "MemoryCosts", "BootModel", "MemoryModel", "TestSupport"]),
     .testTarget(
       name: "ConformanceTests",
-      dependencies: [
-        "BootModel", "DeviceTree", "KernelParameters", "FirmwareTables", "MemoryModel", "MemoryCosts", "TestSupport", "dtmem",
-      ]),
+      dependencies: ["BootModel", "DeviceTree", "KernelParameters", "FirmwareTables", "MemoryModel", "MemoryCosts", "TestSupport"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -37,44 +37,52 @@ enum DTMem {
 
   static func main() {
     let words = Array(CommandLine.arguments.dropFirst())
-    exit(run(words))
+    exit(run(words, environment: .process).perform())
   }
 
-  static func run(_ words: [String]) -> Int32 {
+  /// One invocation, from its words to what it prints and writes (nothing is written here).
+  static func run(_ words: [String], environment: Environment) -> CommandOutput {
+    var output = CommandOutput()
     guard let first = words.first else {
-      FileIO.writeStandardOutput(rootHelp)
-      return 0
+      output.print(rootHelp)
+      return output
     }
     switch first {
     case "-h", "--help":
-      FileIO.writeStandardOutput(rootHelp)
-      return 0
+      output.print(rootHelp)
+      return output
     case "--version":
-      FileIO.writeStandardOutput(version + "\n")
-      return 0
+      output.print(version + "\n")
+      return output
     case "help":
       guard words.count > 1 else {
-        FileIO.writeStandardOutput(rootHelp)
-        return 0
+        output.print(rootHelp)
+        return output
       }
-      guard let command = command(named: words[1]) else { return fail(CLIError("help", "no subcommand '\(words[1])'\(subcommandHint)")) }
-      FileIO.writeStandardOutput(HelpText.command(command.spec))
-      return 0
+      guard let command = command(named: words[1]) else {
+        return .failure(CLIError("help", "no subcommand '\(words[1])'\(subcommandHint)"))
+      }
+      output.print(HelpText.command(command.spec))
+      return output
     default:
       break
     }
     guard let command = command(named: first) else {
-      return fail(CLIError(first.hasPrefix("-") ? "dtmem" : first, first.hasPrefix("-") ? "unknown option '\(first)'" : "no such subcommand\(subcommandHint)"))
+      return .failure(
+        CLIError(
+          first.hasPrefix("-") ? "dtmem" : first,
+          first.hasPrefix("-") ? "unknown option '\(first)'" : "no such subcommand\(subcommandHint)"))
     }
     do {
-      let arguments = try ParsedArguments(Array(words.dropFirst()), spec: command.spec)
+      var arguments = try ParsedArguments(Array(words.dropFirst()), spec: command.spec)
+      arguments.environment = environment
       if arguments.wantsHelp {
-        FileIO.writeStandardOutput(HelpText.command(command.spec))
-        return 0
+        output.print(HelpText.command(command.spec))
+        return output
       }
       return try command.init(arguments).run()
     } catch {
-      return fail(error)
+      return .failure(error)
     }
   }
 
@@ -88,10 +96,5 @@ enum DTMem {
 
   static var rootHelp: String {
     HelpText.root(commands.map { $0.spec }, abstract: abstract, discussion: discussion, version: version)
-  }
-
-  static func fail(_ error: CLIError) -> Int32 {
-    FileIO.writeStandardError("dtmem: error: \(error.description)\n")
-    return 2
   }
 }

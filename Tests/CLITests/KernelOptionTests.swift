@@ -43,7 +43,7 @@ import Testing
 
   @Test func anUnsupportedVersionIsOneLineListingTheSupportedOnes() throws {
     for name in Self.bootCommands {
-      let result = try DTMemBinary.run(Self.arguments(name) + ["--kernel", "5.10"])
+      let result = try InProcess.run(Self.arguments(name) + ["--kernel", "5.10"])
       #expect(result.status == 2, "\(name)")
       #expect(result.errorText == "dtmem: error: --kernel 5.10: unsupported kernel version; supported: 6.12\n", "\(name)")
       #expect(result.text.isEmpty, "\(name)")
@@ -54,7 +54,7 @@ import Testing
     for name in Self.bootCommands {
       var words = Self.arguments(name) + ["--kernel", "6.12"]
       words += name == "validate" ? ["--format", "json"] : ["--json"]
-      let result = try DTMemBinary.run(words)
+      let result = try InProcess.run(words)
       #expect(result.status == 0, "\(name): \(result.errorText)")
       let object = try JSONSerialization.jsonObject(with: Data(result.standardOutput)) as? [String: Any]
       #expect(object?["kernel"] as? String == "6.12", "\(name)")
@@ -62,8 +62,8 @@ import Testing
   }
 
   @Test func textReportsNameTheKernel() throws {
-    #expect(try DTMemBinary.run(["simulate", Self.board]).text.hasPrefix("\(Self.board): arm64 boot model (Linux 6.12)\n"))
-    #expect(try DTMemBinary.run(["show", Self.board]).text.contains("arm64 boot model, Linux 6.12, 4K pages"))
-    #expect(try DTMemBinary.run(["to-overlay", "--cmdline", "memmap=64M$0x90000000"]).text.contains("overlay for Linux 6.12 on arm64"))
+    #expect(try InProcess.run(["simulate", Self.board]).text.hasPrefix("\(Self.board): arm64 boot model (Linux 6.12)\n"))
+    #expect(try InProcess.run(["show", Self.board]).text.contains("arm64 boot model, Linux 6.12, 4K pages"))
+    #expect(try InProcess.run(["to-overlay", "--cmdline", "memmap=64M$0x90000000"]).text.contains("overlay for Linux 6.12 on arm64"))
   }
 }

@@ -47,8 +47,10 @@ struct Apply: Command {
   var warningsAreErrors: Bool
   var json: Bool
   var format: PictureOutput.Format
+  var environment: Environment
 
   init(_ arguments: ParsedArguments) throws(CLIError) {
+    environment = arguments.environment
     base = arguments.positionals[0]
     overlay = arguments.positionals[1]
     guard let output = arguments.value("output") else { throw CLIError("apply", "missing -o OUT (the result blob)") }
@@ -59,10 +61,10 @@ struct Apply: Command {
     format = try PictureOutput.format(arguments)
   }
 
-  func run() throws(CLIError) -> Int32 {
-    let settings = try CheckSettings(boot)
-    let baseTree = try Self.load(base, overlay: false)
-    let overlayTree = try Self.load(overlay, overlay: true)
+  func run() throws(CLIError) -> CommandOutput {
+    let settings = try CheckSettings(boot, environment)
+    let baseTree = try Self.load(base, overlay: false, environment)
+    let overlayTree = try Self.load(overlay, overlay: true, environment)
     let before = try settings.context(baseTree)
     let result: FlatDeviceTree
     do {
@@ -72,7 +74,8 @@ struct Apply: Command {
     }
     let applied = try InputLoader.deviceTree(result, name: output, format: .deviceTreeBlob)
     let after = try settings.context(applied)
-    try FileIO.writeAtomically(result.bytes, to: output)
+    var written = CommandOutput()
+    written.write(result.bytes, to: output)
     let changes = MemoryDiff.compare(before.run, after.run)
     let findings = Validator.findings(in: after)
     if json {
@@ -82,26 +85,27 @@ struct Apply: Command {
         ("changes", DiffRendering.json(changes, a: baseTree.name, b: output)["changes"] ?? .array([])),
         ("findings", FindingJSON.render(ValidationRun(reports: [FileReport(file: output, findings: findings)]))["findings"] ?? .array([])),
       ])
-      FileIO.writeStandardOutput(document.rendered())
+      written.print(document.rendered())
     } else if format != .text {
-      FileIO.writeStandardOutput(
+      written.print(
         PictureOutput.render(
           [PictureOutput.scene(name: baseTree.name, before), PictureOutput.scene(name: output, after)], captions: ["before", "after"],
-          format: format, toStandardOutput: true))
+          format: format, terminal: environment.terminal))
     } else {
       var text = "\(output): \(result.bytes.count) bytes (\(baseTree.name): \(baseTree.tree.bytes.count) bytes), checked for Linux \(settings.template.kernel)\n"
       text += changes.isIdentical ? "no memory changes\n" : DiffRendering.text(changes)
       text += findings.isEmpty ? "no findings\n" : findings.map { FindingText.line(output, $0) }.joined()
-      FileIO.writeStandardOutput(text)
+      written.print(text)
     }
     let run = ValidationRun(reports: [FileReport(file: output, findings: findings)])
-    return run.hasFindings(atLeast: warningsAreErrors ? .warning : .error) ? 1 : 0
+    written.status = run.hasFindings(atLeast: warningsAreErrors ? .warning : .error) ? 1 : 0
+    return written
   }
 
   /// A blob, or source compiled with `dtc -@` (an overlay's source must be a plugin).
-  static func load(_ path: String, overlay: Bool) throws(CLIError) -> DeviceTreeInput {
+  static func load(_ path: String, overlay: Bool, _ environment: Environment) throws(CLIError) -> DeviceTreeInput {
     let name = path == "-" ? "<stdin>" : path
-    let bytes = try FileIO.read(path)
+    let bytes = try environment.read(path)
     let format = InputFormat.detect(bytes)
     let blob: [UInt8]
     switch format {

@@ -42,8 +42,10 @@ struct DiffCommand: Command {
   var json: Bool
   var format: PictureOutput.Format
   var output: String?
+  var environment: Environment
 
   init(_ arguments: ParsedArguments) throws(CLIError) {
+    environment = arguments.environment
     a = arguments.positionals[0]
     b = arguments.positionals[1]
     boot = try BootOptions(arguments)
@@ -52,8 +54,8 @@ struct DiffCommand: Command {
     output = arguments.value("output")
   }
 
-  func run() throws(CLIError) -> Int32 {
-    let settings = try CheckSettings(boot)
+  func run() throws(CLIError) -> CommandOutput {
+    let settings = try CheckSettings(boot, environment)
     let (treeA, treeB) = (try settings.load(a), try settings.load(b))
     let (before, after) = (try settings.context(treeA), try settings.context(treeB))
     let result = MemoryDiff.compare(before.run, after.run)
@@ -65,9 +67,10 @@ struct DiffCommand: Command {
     } else {
       text = PictureOutput.render(
         [PictureOutput.scene(name: treeA.name, before), PictureOutput.scene(name: treeB.name, after)], captions: ["before", "after"],
-        format: format, toStandardOutput: output == nil || output == "-")
+        format: format, terminal: PictureOutput.terminal(environment, output: output))
     }
-    try PictureOutput.emit(text, output: output)
-    return result.isIdentical ? 0 : 1
+    var written = PictureOutput.output(text, to: output)
+    written.status = result.isIdentical ? 0 : 1
+    return written
   }
 }

@@ -43,8 +43,10 @@ struct Show: Command {
   var json: Bool
   var format: PictureOutput.Format
   var output: String?
+  var environment: Environment
 
   init(_ arguments: ParsedArguments) throws(CLIError) {
+    environment = arguments.environment
     input = arguments.positionals[0]
     boot = try BootOptions(arguments)
     json = arguments.flag("json")
@@ -52,8 +54,8 @@ struct Show: Command {
     output = arguments.value("output")
   }
 
-  func run() throws(CLIError) -> Int32 {
-    let loaded = try InputLoader.load(input)
+  func run() throws(CLIError) -> CommandOutput {
+    let loaded = try InputLoader.load(input, environment)
     let outcome = try Simulation.run(loaded, boot)
     if let stop = Simulation.panicError(outcome, input: loaded.name) { throw stop }
     let text: String
@@ -63,9 +65,8 @@ struct Show: Command {
       text = ShowReport.text(loaded, outcome)
     } else {
       text = PictureOutput.render(
-        [PictureOutput.scene(loaded, outcome)], format: format, toStandardOutput: output == nil || output == "-")
+        [PictureOutput.scene(loaded, outcome)], format: format, terminal: PictureOutput.terminal(environment, output: output))
     }
-    try PictureOutput.emit(text, output: output)
-    return 0
+    return PictureOutput.output(text, to: output)
   }
 }

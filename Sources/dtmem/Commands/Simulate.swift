@@ -54,8 +54,10 @@ struct Simulate: Command {
   var boot: BootOptions
   var format: String
   var explain: Bool
+  var environment: Environment
 
   init(_ arguments: ParsedArguments) throws(CLIError) {
+    environment = arguments.environment
     input = arguments.positionals.first
     e820 = arguments.value("e820")
     boot = try BootOptions(arguments)
@@ -70,34 +72,37 @@ struct Simulate: Command {
     }
   }
 
-  func run() throws(CLIError) -> Int32 {
+  func run() throws(CLIError) -> CommandOutput {
     let loaded: LoadedInput
     if let e820 {
-      loaded = try InputLoader.load(e820)
+      loaded = try InputLoader.load(e820, environment)
       guard case .firmwareTable = loaded else {
         throw CLIError(e820, "--e820 takes a firmware table (kernel log, /sys/firmware/memmap, /proc/iomem, dtmem JSON); give a device tree as INPUT")
       }
     } else {
-      loaded = try InputLoader.load(input!)
+      loaded = try InputLoader.load(input!, environment)
     }
     let outcome = try Simulation.run(loaded, boot)
-    Simulation.warnIfTruncated(outcome.request)
-    for note in outcome.inputNotes { FileIO.writeStandardError("dtmem: note: \(loaded.name): \(note)\n") }
+    var output = CommandOutput()
+    Simulation.warnIfTruncated(outcome.request, &output)
+    for note in outcome.inputNotes { output.report("dtmem: note: \(loaded.name): \(note)\n") }
     let stop = Simulation.panicError(outcome, input: loaded.name)
-    if format != "kernel-log" && !explain, let stop { throw stop }
+    if format != "kernel-log" && !explain, let stop {
+      output.fail(stop)
+      return output
+    }
     switch format {
     case "json":
-      FileIO.writeStandardOutput(
-        MapDocument.render(outcome.result, input: loaded.name, commandLine: outcome.commandLine, explain: explain).rendered())
+      output.print(MapDocument.render(outcome.result, input: loaded.name, commandLine: outcome.commandLine, explain: explain).rendered())
     case "dmesg":
-      FileIO.writeStandardOutput(E820Dmesg.render(outcome.result.e820))
+      output.print(E820Dmesg.render(outcome.result.e820))
     case "kernel-log":
-      FileIO.writeStandardOutput(outcome.result.kernelLog.map { $0 + "\n" }.joined())
+      output.print(outcome.result.kernelLog.map { $0 + "\n" }.joined())
     default:
-      FileIO.writeStandardOutput(BootReport.text(outcome, input: loaded.name, explain: explain))
+      output.print(BootReport.text(outcome, input: loaded.name, explain: explain))
     }
     // The steps up to a predicted panic are shown (kernel-log, --explain); the run still fails.
-    if let stop { throw stop }
-    return 0
+    if let stop { output.fail(stop) }
+    return output
   }
 }

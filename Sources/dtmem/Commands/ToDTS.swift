@@ -58,7 +58,10 @@ struct ToDTS: Command {
   var output: String?
   var json: Bool
 
+  var environment: Environment
+
   init(_ arguments: ParsedArguments) throws(CLIError) {
+    environment = arguments.environment
     input = arguments.positionals[0]
     commandLine = arguments.value("cmdline")
     boot = try BootOptions(arguments)
@@ -67,8 +70,9 @@ struct ToDTS: Command {
     json = arguments.flag("json")
   }
 
-  func run() throws(CLIError) -> Int32 {
-    let (map, description) = try Self.map(input, commandLine: commandLine, boot)
+  func run() throws(CLIError) -> CommandOutput {
+    var result = CommandOutput()
+    let (map, description) = try Self.map(input, commandLine: commandLine, boot, environment, &result)
     let tree = E820DeviceTree(map)
     let header = [
       "dtmem to-dts: the memory map of \(description), as Linux \(try boot.kernel()) reads it.",
@@ -84,46 +88,46 @@ struct ToDTS: Command {
         } catch {
           throw CLIError(output, error.description)
         }
-        try FileIO.writeAtomically(blob, to: output)
+        result.write(blob, to: output)
       } else {
-        try FileIO.writeAtomically(Array(text.utf8), to: output)
+        result.write(Array(text.utf8), to: output)
       }
     }
     if json {
-      FileIO.writeStandardOutput(
+      result.print(
         JSONValue.object([
           ("kernel", .string(try boot.kernel().rawValue)), ("input", .string(description)), ("e820", MapDocument.e820(map)),
           ("losses", .array(tree.losses.map(MapDocument.diagnostic))), ("dts", .string(text)),
         ]).rendered())
     } else if output == nil {
-      FileIO.writeStandardOutput(text)
+      result.print(text)
     }
-    for loss in tree.losses {
-      FileIO.writeStandardError(loss.standardErrorLine)
-    }
-    return 0
+    for loss in tree.losses { result.report(loss.standardErrorLine) }
+    return result
   }
 
-  /// The map an input describes, and how to name it in the header.
-  static func map(_ input: String, commandLine: String?, _ options: BootOptions) throws(CLIError) -> (MemoryMap, String) {
+  /// The map an input describes, and how to name it in the header; warnings go to `output`.
+  static func map(
+    _ input: String, commandLine: String?, _ options: BootOptions, _ environment: Environment, _ output: inout CommandOutput
+  ) throws(CLIError) -> (MemoryMap, String) {
     if input != "-" && !FileIO.exists(input) && (input.contains("memmap=") || input.contains("mem=")) {
       if commandLine != nil { throw CLIError("--cmdline", "INPUT is already a command line") }
       let text = BootCommandLine(input, source: .given("the command line"))
-      return (try fromCommandLine(text, options), "'\(input)' applied to an empty e820 table")
+      return (try fromCommandLine(text, options, &output), "'\(input)' applied to an empty e820 table")
     }
-    let bytes: [UInt8]? = FileIO.isDirectory(input) ? nil : try FileIO.read(input)
+    let bytes: [UInt8]? = FileIO.isDirectory(input) ? nil : try environment.read(input)
     if let bytes, InputFormat.detect(bytes) == .commandLine {
       if commandLine != nil { throw CLIError("--cmdline", "INPUT is already a command line") }
       let name = input == "-" ? "<stdin>" : input
       var text = String(decoding: bytes, as: UTF8.self)
       if text.hasSuffix("\n") { text.removeLast() }
-      return (try fromCommandLine(BootCommandLine(text, source: .file(name)), options), "\(name) applied to an empty e820 table")
+      return (try fromCommandLine(BootCommandLine(text, source: .file(name)), options, &output), "\(name) applied to an empty e820 table")
     }
     let loaded: LoadedInput
     if let bytes {
       loaded = try InputLoader.decode(bytes, path: input)
     } else {
-      loaded = try InputLoader.load(input)
+      loaded = try InputLoader.load(input, environment)
     }
     switch loaded {
     case .deviceTree(let tree):
@@ -136,7 +140,7 @@ struct ToDTS: Command {
       let request = BootRequest(
         .e820(E820Firmware(table.entries, label: table.label)), kernel: try options.kernel(),
         commandLine: BootCommandLine(commandLine, source: .given("--cmdline")), limits: try options.limits())
-      Simulation.warnIfTruncated(request)
+      Simulation.warnIfTruncated(request, &output)
       let result: BootResult
       do {
         result = try Boot.run(request)
@@ -148,9 +152,11 @@ struct ToDTS: Command {
     }
   }
 
-  static func fromCommandLine(_ commandLine: BootCommandLine, _ options: BootOptions) throws(CLIError) -> MemoryMap {
+  static func fromCommandLine(
+    _ commandLine: BootCommandLine, _ options: BootOptions, _ output: inout CommandOutput
+  ) throws(CLIError) -> MemoryMap {
     let request = BootRequest(.noFirmwareTable, kernel: try options.kernel(), commandLine: commandLine, limits: try options.limits())
-    Simulation.warnIfTruncated(request)
+    Simulation.warnIfTruncated(request, &output)
     let source = commandLine.source.description
     let result: BootResult
     do {

@@ -55,8 +55,10 @@ struct ToE820: Command {
   var table: String
   var memory: [String]
   var kernel: KernelVersion
+  var environment: Environment
 
   init(_ arguments: ParsedArguments) throws(CLIError) {
+    environment = arguments.environment
     input = arguments.positionals[0]
     kernel = try KernelVersion.parse(arguments.value("kernel") ?? KernelVersion.default.rawValue)
     format = arguments.flag("json") ? "json" : arguments.value("format") ?? "dmesg"
@@ -71,31 +73,31 @@ struct ToE820: Command {
     }
   }
 
-  func run() throws(CLIError) -> Int32 {
-    let loaded = try InputLoader.load(input)
+  func run() throws(CLIError) -> CommandOutput {
+    let loaded = try InputLoader.load(input, environment)
+    var result = CommandOutput()
     let map: MemoryMap
     switch loaded {
     case .deviceTree(let tree):
       map = try Simulation.e820View(tree, kernel: kernel, memory: try RangeArgument.memoryOverride(memory))
     case .firmwareTable(let firmware):
       map = try firmware.sanitizedMap(final: table == "final")
-      for note in firmware.notes { FileIO.writeStandardError("dtmem: note: \(loaded.name): \(note)\n") }
+      for note in firmware.notes { result.report("dtmem: note: \(loaded.name): \(note)\n") }
     }
+    // To -o atomically (a directory for sysfs), else standard output.
     switch format {
     case "sysfs":
       if let output, output != "-" {
-        try FileIO.writeDirectoryAtomically(E820Sysfs.files(map), to: output)
+        result.writeDirectory(E820Sysfs.files(map), to: output)
       } else {
-        FileIO.writeStandardOutput(E820Sysfs.renderText(map))
+        result.print(E820Sysfs.renderText(map))
       }
     case "json":
-      try emit(JSONValue.object([("kernel", .string(kernel.rawValue)), ("e820", E820JSON.array(map))]).rendered())
+      let document = JSONValue.object([("kernel", .string(kernel.rawValue)), ("e820", E820JSON.array(map))])
+      result.write(Array(document.rendered().utf8), to: output ?? "-")
     default:
-      try emit(E820Dmesg.render(map))
+      result.write(Array(E820Dmesg.render(map).utf8), to: output ?? "-")
     }
-    return 0
+    return result
   }
-
-  /// To `-o FILE` atomically, else standard output.
-  func emit(_ text: String) throws(CLIError) { try FileIO.writeAtomically(Array(text.utf8), to: output ?? "-") }
 }

@@ -89,8 +89,10 @@ struct ToOverlay: Command {
   var bootCommandLine: String?
   var output: String?
   var json: Bool
+  var environment: Environment
 
   init(_ arguments: ParsedArguments) throws(CLIError) {
+    environment = arguments.environment
     base = arguments.positionals.first
     boot = try BootOptions(arguments)
     bootCommandLine = arguments.value("boot-cmdline")
@@ -98,7 +100,7 @@ struct ToOverlay: Command {
     json = arguments.flag("json")
   }
 
-  func run() throws(CLIError) -> Int32 {
+  func run() throws(CLIError) -> CommandOutput {
     guard try boot.architecture(default: .arm64) == .arm64 else {
       throw CLIError("--arch", "an overlay is for an arm64 device tree; the parameters are read with their x86 meaning anyway")
     }
@@ -112,7 +114,7 @@ struct ToOverlay: Command {
     }
     var tree: DeviceTreeInput? = nil
     if let base {
-      let loaded = try InputLoader.load(base)
+      let loaded = try InputLoader.load(base, environment)
       guard case .deviceTree(let input) = loaded else {
         throw CLIError(loaded.name, "is a firmware memory table; BASE must be a device tree (use to-dts to make one)")
       }
@@ -137,17 +139,18 @@ struct ToOverlay: Command {
       let reasons = plan.mappings.map { "\($0.item): \($0.outcome.rawValue): \($0.notes.first ?? "")" }
       throw CLIError(source, "nothing to translate (\(reasons.joined(separator: "; ")))")
     }
+    var written = CommandOutput()
     if let output {
       let blobOutput = output.hasSuffix(".dtbo") || output.hasSuffix(".dtb")
-      try FileIO.writeAtomically(blobOutput ? result.blob : Array(sourceText.utf8), to: output)
+      written.write(blobOutput ? result.blob : Array(sourceText.utf8), to: output)
     }
     if json {
       let document = OverlayDocument.render(result, kernel: try boot.kernel(), source: sourceText, base: tree?.name, output: output)
-      FileIO.writeStandardOutput(document.rendered())
+      written.print(document.rendered())
     } else if output == nil {
-      FileIO.writeStandardOutput(sourceText)
+      written.print(sourceText)
     }
-    FileIO.writeStandardError(OverlayDocument.messages(result))
-    return 0
+    written.report(OverlayDocument.messages(result))
+    return written
   }
 }

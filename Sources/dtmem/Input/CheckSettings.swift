@@ -8,8 +8,10 @@ struct CheckSettings {
   var boot: BootOptions
   /// The request for no input in particular: `request(_:)` gives it each tree.
   var template: BootRequest
+  var environment: Environment
 
-  init(_ boot: BootOptions) throws(CLIError) {
+  init(_ boot: BootOptions, _ environment: Environment) throws(CLIError) {
+    self.environment = environment
     guard try boot.architecture(default: .arm64) == .arm64 else {
       throw CLIError("--arch", "only the arm64 model checks device trees; x86 inputs are not supported yet")
     }
@@ -19,7 +21,7 @@ struct CheckSettings {
 
   /// Loads `path`, which must be a device tree.
   func load(_ path: String) throws(CLIError) -> DeviceTreeInput {
-    let loaded = try InputLoader.load(path)
+    let loaded = try InputLoader.load(path, environment)
     guard case .deviceTree(let tree) = loaded else {
       throw CLIError(loaded.name, "is a firmware memory table; only device trees can be checked so far")
     }

@@ -64,11 +64,11 @@ enum LoadedInput {
 
 /// Reads an input path (or `-`), detects its format from the content and decodes it.
 enum InputLoader {
-  static func load(_ path: String) throws(CLIError) -> LoadedInput {
+  static func load(_ path: String, _ environment: Environment) throws(CLIError) -> LoadedInput {
     if path != "-" && FileIO.isDirectory(path) {
       return .firmwareTable(try FirmwareTableLoader.loadSysfsDirectory(path))
     }
-    return try decode(try FileIO.read(path), path: path)
+    return try decode(try environment.read(path), path: path)
   }
 
   /// Decodes content already read from `path` (standard input can be read only once).

@@ -59,11 +59,11 @@ enum Simulation {
   }
 
   /// The warning for a command line longer than the kernel keeps, on standard error.
-  static func warnIfTruncated(_ request: BootRequest) {
+  static func warnIfTruncated(_ request: BootRequest, _ output: inout CommandOutput) {
     let kept = request.kernelCommandLine
     guard kept.wasTruncated else { return }
     let keptBytes = kept.text.utf8.count
-    FileIO.writeStandardError(
+    output.report(
       "dtmem: warning: \(request.commandLine.source): the command line is \(request.commandLine.text.utf8.count) bytes; the kernel keeps only the first \(keptBytes) (COMMAND_LINE_SIZE \(keptBytes + 1)), so parameters past that are not applied (--cmdline-size 0 keeps everything)\n"
     )
   }

@@ -52,7 +52,8 @@ struct BootOptions {
     default: String(BootLimits.debianE820MaxEntries))
 
   init(_ arguments: ParsedArguments) throws(CLIError) {
-    givenCommandLine = try Self.commandLine(arguments.value("cmdline"), file: arguments.value("cmdline-file"))
+    givenCommandLine = try Self.commandLine(
+      arguments.value("cmdline"), file: arguments.value("cmdline-file"), arguments.environment)
     architectureName = arguments.value("arch")
     reserve = arguments.values("reserve")
     memory = arguments.values("memory")
@@ -63,13 +64,13 @@ struct BootOptions {
   }
 
   /// The command line given with `--cmdline` or `--cmdline-file`, and its source; nil if neither.
-  static func commandLine(_ text: String?, file: String?) throws(CLIError) -> BootCommandLine? {
+  static func commandLine(_ text: String?, file: String?, _ environment: Environment) throws(CLIError) -> BootCommandLine? {
     if let text {
       guard file == nil else { throw CLIError("--cmdline-file", "give either --cmdline or --cmdline-file, not both") }
       return BootCommandLine(text, source: .given("--cmdline"))
     }
     guard let file else { return nil }
-    var bytes = try FileIO.read(file)
+    var bytes = try environment.read(file)
     if bytes.last == 0x0a { bytes.removeLast() }
     return BootCommandLine(String(decoding: bytes, as: UTF8.self), source: .file(file == "-" ? "<stdin>" : file))
   }

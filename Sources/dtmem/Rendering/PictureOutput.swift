@@ -64,23 +64,26 @@ enum PictureOutput {
     return ShowReport.banks(board).map { StatedBank(path: $0.path, range: $0.range, source: $0.source, isAvailable: $0.isAvailable) }
   }
 
-  /// The picture in `format` (not `.text`), for standard output or a file.
-  static func render(_ scenes: [MapScene], captions: [String] = [], format: Format, toStandardOutput: Bool) -> String {
+  /// The picture in `format` (not `.text`): the strip is as wide as the terminal standard output
+  /// goes to, and coloured there; 80 columns, plain, in a file or a pipe.
+  static func render(_ scenes: [MapScene], captions: [String] = [], format: Format, terminal: Terminal?) -> String {
     switch format {
     case .svg, .text:
       return SVGMap.render(scenes, captions: captions)
     case .map:
-      return TerminalMap.render(
-        scenes, captions: captions, width: toStandardOutput ? Terminal.width : 80, colour: toStandardOutput && Terminal.colour)
+      return TerminalMap.render(scenes, captions: captions, width: terminal?.width ?? 80, colour: terminal?.colour ?? false)
     }
   }
 
-  /// Writes `text` to `output` atomically, or to standard output.
-  static func emit(_ text: String, output: String?) throws(CLIError) {
-    if let output, output != "-" {
-      try FileIO.writeAtomically(Array(text.utf8), to: output)
-    } else {
-      FileIO.writeStandardOutput(text)
-    }
+  /// `text` as a command's output: written to `path` atomically, or printed.
+  static func output(_ text: String, to path: String?) -> CommandOutput {
+    var output = CommandOutput()
+    if let path { output.write(Array(text.utf8), to: path) } else { output.print(text) }
+    return output
+  }
+
+  /// The terminal a picture goes to: standard output's, unless it is written to a file.
+  static func terminal(_ environment: Environment, output path: String?) -> Terminal? {
+    path == nil || path == "-" ? environment.terminal : nil
   }
 }

@@ -14,9 +14,10 @@ struct Progress {
   var lastDrawn: Double = 0
   var drawn = false
 
-  init(total: Int) {
+  /// `enabled`: whether the environment allows drawing (standard error is a terminal).
+  init(total: Int, enabled: Bool) {
     self.total = total
-    self.enabled = total > 1 && FileIO.standardErrorIsTerminal
+    self.enabled = total > 1 && enabled
   }
 
   /// Monotonic seconds.
