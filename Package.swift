@@ -72,10 +72,13 @@ let package = Package(
       name: "MemoryDiffTests",
       dependencies: ["MemoryDiff", "BootModel", "DeviceTree", "KernelParameters", "MemoryModel", "TestSupport"]),
     .testTarget(name: "MemoryCostsTests", dependencies: ["MemoryCosts", "BootModel", "MemoryModel", "TestSupport"]),
-    .testTarget(name: "PicturesTests", dependencies: ["Pictures", "MemoryCosts", "BootModel", "MemoryModel", "TestSupport"]),
+    .testTarget(
+      name: "PicturesTests", dependencies: ["Pictures", "MemoryCosts", "BootModel", "MemoryModel", "TestSupport"]),
     .testTarget(
       name: "ConformanceTests",
-      dependencies: ["BootModel", "DeviceTree", "KernelParameters", "FirmwareTables", "MemoryModel", "MemoryCosts", "TestSupport"]),
+      dependencies: [
+        "BootModel", "DeviceTree", "KernelParameters", "FirmwareTables", "MemoryModel", "MemoryCosts", "TestSupport",
+      ]),
   ],
   swiftLanguageModes: [.v6]
 )

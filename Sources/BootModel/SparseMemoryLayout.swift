@@ -39,7 +39,7 @@ public struct SparseMemoryLayout: Hashable, Sendable {
   /// below 64 GiB; above, it takes 2 GiB on bare metal and, under a hypervisor, the largest
   /// power of two up to 2 GiB that the end of memory is aligned to. `memoryEnd` is the end of
   /// the highest memory (`max_pfn << PAGE_SHIFT`).
-  public static func x86_64(memoryEnd: UInt128) -> SparseMemoryLayout {
+  public static func x86(memoryEnd: UInt128) -> SparseMemoryLayout {
     let small: UInt64 = 0x800_0000
     let large: UInt64 = 0x8000_0000
     guard memoryEnd >= 64 << 30 else {
@@ -51,8 +51,8 @@ public struct SparseMemoryLayout: Hashable, Sendable {
     while virtualized > small && memoryEnd % UInt128(virtualized) != 0 { virtualized >>= 1 }
     return SparseMemoryLayout(
       architecture: .x86, pageSize: 0x1000, sectionSize: small, memoryBlockSize: large, pmdSize: 0x20_0000,
-      memoryBlockNote:
-        "memory ends at or above 64 GiB: 2 GiB memory blocks on bare metal; under a hypervisor \(ByteCount.human(virtualized)) (the largest power of two up to 2 GiB the end of memory is aligned to)")
+      memoryBlockNote: "memory ends at or above 64 GiB: 2 GiB memory blocks on bare metal; under a hypervisor "
+        + "\(ByteCount.human(virtualized)) (the largest power of two up to 2 GiB the end of memory is aligned to)")
   }
 
   public var pagesPerSection: UInt64 { sectionSize / pageSize }

@@ -39,7 +39,8 @@ public struct MemoryCosts: Hashable, Sendable {
     memoryRanges = pages
     memoryBytes = PhysicalRanges.bytes(pages)
     let sectionBytes = UInt128(sparse.presentSections) * UInt128(layout.sectionSize)
-    memoryMapHoles = UInt64((sectionBytes - memoryBytes) / UInt128(layout.pageSize) * UInt128(SparseMemoryLayout.structPageSize))
+    memoryMapHoles = UInt64(
+      (sectionBytes - memoryBytes) / UInt128(layout.pageSize) * UInt128(SparseMemoryLayout.structPageSize))
     if let first = pages.first, let last = pages.last, let span = PhysicalRange(start: first.start, end: last.end) {
       flatSpan = span
       flatMemoryMap = span.size / layout.pageSize * SparseMemoryLayout.structPageSize
@@ -48,7 +49,9 @@ public struct MemoryCosts: Hashable, Sendable {
       flatMemoryMap = 0
     }
     partialSections = Self.partialSections(pages, sectionSize: layout.sectionSize)
-    persistentMemory = persistent.map { PersistentMemoryCost(path: $0.path, range: $0.range, blockSize: layout.memoryBlockSize) }
+    persistentMemory = persistent.map {
+      PersistentMemoryCost(path: $0.path, range: $0.range, blockSize: layout.memoryBlockSize)
+    }
     alignment = SectionAlignment.offenders(pages, layout: layout)
   }
 
@@ -58,7 +61,9 @@ public struct MemoryCosts: Hashable, Sendable {
     var result: [PhysicalRange] = []
     for run in pages {
       for number in [run.start / sectionSize, run.last / sectionSize] {
-        guard let whole = PhysicalRange(start: number * sectionSize, size: sectionSize), !run.contains(whole) else { continue }
+        guard let whole = PhysicalRange(start: number * sectionSize, size: sectionSize), !run.contains(whole) else {
+          continue
+        }
         if result.last != whole { result.append(whole) }
       }
     }

@@ -45,7 +45,9 @@ extension MapScene {
     if !banks.isEmpty || firmware.isEmpty { lanes.append(MapLane(kind: .banks, shapes: Self.bankShapes(banks))) }
     if !firmware.isEmpty { lanes.append(MapLane(kind: .firmware, shapes: firmware.map(Self.firmwareShape))) }
     let owners = Self.noMapOwners(boot.memory, boot.reservations)
-    lanes.append(MapLane(kind: .memory, shapes: boot.memory.indices.map { Self.memoryShape(boot.memory[$0], owners: owners[$0] ?? []) }))
+    lanes.append(
+      MapLane(
+        kind: .memory, shapes: boot.memory.indices.map { Self.memoryShape(boot.memory[$0], owners: owners[$0] ?? []) }))
     var unplaced: [UnplacedRegion] = []
     var fixed: [MapShape] = []
     var placed: [MapShape] = []
@@ -61,7 +63,11 @@ extension MapScene {
     }
     var kernel: [MapShape] = []
     for allocation in boot.kernelAllocations {
-      if let shape = Self.reservationShape(allocation) { kernel.append(shape) } else { unplaced.append(Self.unplaced(allocation)) }
+      if let shape = Self.reservationShape(allocation) {
+        kernel.append(shape)
+      } else {
+        unplaced.append(Self.unplaced(allocation))
+      }
     }
     lanes.append(MapLane(kind: .fixedReservations, shapes: fixed))
     lanes.append(MapLane(kind: .placedReservations, shapes: placed))
@@ -84,9 +90,12 @@ extension MapScene {
       seen[bank.path] = index + 1
       let name = bank.path.split(separator: "/").last.map(String.init) ?? bank.path
       let label = perPath[bank.path, default: 0] > 1 ? "\(name) [\(index)]" : name
-      var details = ["\(bank.path) \(bank.source)\(perPath[bank.path, default: 0] > 1 ? "[\(index)]" : "")", place(bank.range)]
+      var details = [
+        "\(bank.path) \(bank.source)\(perPath[bank.path, default: 0] > 1 ? "[\(index)]" : "")", place(bank.range),
+      ]
       details.append(bank.isAvailable ? "memory bank" : "disabled: the kernel skips nodes whose status is not okay")
-      return MapShape(range: bank.range, label: label, style: bank.isAvailable ? .bank : .bankDisabled, details: details)
+      return MapShape(
+        range: bank.range, label: label, style: bank.isAvailable ? .bank : .bankDisabled, details: details)
     }
   }
 
@@ -127,7 +136,8 @@ extension MapScene {
     var details = ["memory, node \(block.node)", place(block.range)]
     if block.noMap {
       details.append(
-        "no-map: memory, but not in the kernel's linear map" + (owners.isEmpty ? "" : " (\(owners.joined(separator: ", ")))"))
+        "no-map: memory, but not in the kernel's linear map"
+          + (owners.isEmpty ? "" : " (\(owners.joined(separator: ", ")))"))
     }
     if block.hotpluggable { details.append("hot-pluggable") }
     return MapShape(
@@ -175,7 +185,8 @@ extension MapScene {
       var request = "asked for \(ByteCount.human(size))"
       if let alignment = r.alignment { request += ", aligned to \(Hex.short(alignment))" }
       if !r.allocRanges.isEmpty {
-        request += ", in " + r.allocRanges.map { "\(Hex.short($0.address))+\(Hex.short($0.size))" }.joined(separator: " ")
+        request +=
+          ", in " + r.allocRanges.map { "\(Hex.short($0.address))+\(Hex.short($0.size))" }.joined(separator: " ")
       }
       lines.append(request)
     }
@@ -198,9 +209,13 @@ extension MapScene {
   static func persistentShapes(_ cost: PersistentMemoryCost) -> [MapShape] {
     let header = "\(cost.path): \(place(cost.range))"
     let summary =
-      "usable as RAM through dax/kmem: \(ByteCount.human(cost.usableBytes)) in \(ByteCount.human(cost.blockSize)) memory blocks; lost to alignment: \(ByteCount.human(cost.lostBytes))"
+      "usable as RAM through dax/kmem: \(ByteCount.human(cost.usableBytes)) in \(ByteCount.human(cost.blockSize)) "
+      + "memory blocks; lost to alignment: \(ByteCount.human(cost.lostBytes))"
     guard let usable = cost.usable else {
-      return [MapShape(range: cost.range, label: "\(cost.path) (no whole block)", style: .pmemLost, details: [header, summary])]
+      return [
+        MapShape(
+          range: cost.range, label: "\(cost.path) (no whole block)", style: .pmemLost, details: [header, summary])
+      ]
     }
     var shapes = [
       MapShape(
@@ -234,19 +249,21 @@ extension MapScene {
           MapShape(
             range: range, label: "\(count) × \(ByteCount.human(layout.sectionSize))", style: .sectionWhole,
             details: [
-              "\(count) present section\(count == 1 ? "" : "s") of \(ByteCount.human(layout.sectionSize)), all memory", place(range),
+              "\(count) present section\(count == 1 ? "" : "s") of \(ByteCount.human(layout.sectionSize)), all memory",
+              place(range),
               "struct page: \(ByteCount.human(UInt64(count) * layout.sectionMemoryMapSize)) (\(perSection) each)",
             ]))
       }
       for section in partial {
         whole(upTo: UInt128(section.start))
         let hole = PhysicalRanges.bytes(PhysicalRanges.uncovered(section, by: costs.memoryRanges))
+        let holeMap = UInt64(hole / UInt128(layout.pageSize)) * SparseMemoryLayout.structPageSize
         shapes.append(
           MapShape(
             range: section, label: "partial", style: .sectionPartial,
             details: [
               "present section, only partly memory", place(section),
-              "struct page: \(perSection), of which \(ByteCount.human(UInt64(hole / UInt128(layout.pageSize)) * SparseMemoryLayout.structPageSize)) for \(ByteCount.human(hole)) of holes",
+              "struct page: \(perSection), of which \(ByteCount.human(holeMap)) for \(ByteCount.human(hole)) of holes",
             ]))
         cursor = section.endIfRepresentable ?? UInt64.max
         if section.endIfRepresentable == nil { return shapes }

@@ -30,11 +30,15 @@ public enum SVGMap {
     var svg = SVGWriter()
     var y = 30.0
     let title = scenes.map(\.title).joined(separator: " → ")
-    svg.text(fitted(title, width: canvasWidth - 2 * margin, size: 17), [("x", margin), ("y", y), ("font-size", 17), ("font-weight", "bold"), ("font-family", sans)])
+    svg.text(
+      fitted(title, width: canvasWidth - 2 * margin, size: 17),
+      [("x", margin), ("y", y), ("font-size", 17), ("font-weight", "bold"), ("font-family", sans)])
     for (index, scene) in scenes.enumerated() {
       y += 18
       let caption = index < captions.count ? "\(captions[index]) — \(scene.subtitle)" : scene.subtitle
-      svg.text(fitted(caption, width: canvasWidth - 2 * margin, size: 12), [("x", margin), ("y", y), ("font-size", 12), ("font-family", sans), ("fill", "#333333")])
+      svg.text(
+        fitted(caption, width: canvasWidth - 2 * margin, size: 12),
+        [("x", margin), ("y", y), ("font-size", 12), ("font-family", sans), ("fill", "#333333")])
     }
     y += 18
     let lanesTop = y
@@ -47,10 +51,15 @@ public enum SVGMap {
         let shapes = scene.lanes.first { $0.kind == kind }?.shapes ?? []
         let caption = scenes.count > 1 ? (index < captions.count ? captions[index] : "#\(index + 1)") : nil
         y = drawLane(
-          kind, shapes, top: y, heading: index == 0 ? kind.title : nil, caption: caption, axis: axis, key: &key, into: &lanesBody)
+          kind, shapes, top: y, heading: index == 0 ? kind.title : nil, caption: caption, axis: axis, key: &key,
+          into: &lanesBody)
       }
       lanesBody.element(
-        "line", [("x1", margin), ("y1", y + 2), ("x2", canvasWidth - margin), ("y2", y + 2), ("stroke", "#DDDDDD"), ("stroke-width", 1)])
+        "line",
+        [
+          ("x1", margin), ("y1", y + 2), ("x2", canvasWidth - margin), ("y2", y + 2), ("stroke", "#DDDDDD"),
+          ("stroke-width", 1),
+        ])
       y += 6
       gridBottom = y
     }
@@ -58,44 +67,63 @@ public enum SVGMap {
     for gap in axis.breaks {
       let x = plotX + gap.x
       svg.open("g")
-      svg.title(["hole of \(ByteCount.human(gap.end - gap.start)) (not to scale)", "[mem \(Hex.padded(UInt64(gap.start)))-\(Hex.padded(UInt64(gap.end - 1)))]"])
+      svg.title([
+        "hole of \(ByteCount.human(gap.end - gap.start)) (not to scale)",
+        "[mem \(Hex.padded(UInt64(gap.start)))-\(Hex.padded(UInt64(gap.end - 1)))]",
+      ])
       svg.element(
         "rect",
-        [("x", x + 2), ("y", lanesTop - 4), ("width", gap.width - 4), ("height", gridBottom - lanesTop + 4), ("fill", "url(#break)"),
-         ("stroke", "#999999"), ("stroke-dasharray", "2 3")])
+        [
+          ("x", x + 2), ("y", lanesTop - 4), ("width", gap.width - 4), ("height", gridBottom - lanesTop + 4),
+          ("fill", "url(#break)"),
+          ("stroke", "#999999"), ("stroke-dasharray", "2 3"),
+        ])
       svg.close("g")
     }
     svg.body += lanesBody.body
     y = drawAxis(axis, top: gridBottom + 4, into: &svg)
     y = drawLegend(scenes, axis: axis, top: y + 10, into: &svg)
     y = drawKey(key, top: y + 4, into: &svg)
-    return document(svg.body, height: y + margin, title: title, description: scenes.map(\.subtitle).joined(separator: "; "))
+    return document(
+      svg.body, height: y + margin, title: title, description: scenes.map(\.subtitle).joined(separator: "; "))
   }
 
   static func document(_ body: String, height: Double, title: String, description: String) -> String {
+    let (width, tall) = (SVGWriter.number(canvasWidth), SVGWriter.number(height))
     var out = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"no\"?>\n"
     out += "<!DOCTYPE svg PUBLIC \"-//W3C//DTD SVG 1.1//EN\" \"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd\">\n"
-    out +=
-      "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\"\(SVGWriter.attributes([("width", canvasWidth), ("height", height), ("viewBox", "0 0 \(SVGWriter.number(canvasWidth)) \(SVGWriter.number(height))")]))>\n"
+    out += "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\""
+    out += " width=\"\(width)\" height=\"\(tall)\" viewBox=\"0 0 \(width) \(tall)\">\n"
     out += "<title>\(SVGWriter.escape("Memory map: " + title))</title>\n"
-    out += "<desc>\(SVGWriter.escape(description + ". Drawn by dtmem; hover a region for its name, range, size, status and why."))</desc>\n"
+    let hover = ". Drawn by dtmem; hover a region for its name, range, size, status and why."
+    out += "<desc>\(SVGWriter.escape(description + hover))</desc>\n"
     out += defs
-    out += "<rect x=\"0\" y=\"0\" width=\"\(SVGWriter.number(canvasWidth))\" height=\"\(SVGWriter.number(height))\" fill=\"#FFFFFF\"/>\n"
+    out += "<rect x=\"0\" y=\"0\" width=\"\(width)\" height=\"\(tall)\" fill=\"#FFFFFF\"/>\n"
     out += body
     out += "</svg>\n"
     return out
   }
 
-  static let defs = """
-    <defs>
-    <pattern id="hatch" patternUnits="userSpaceOnUse" width="6" height="6"><path d="M-1,1 l2,-2 M0,6 l6,-6 M5,7 l2,-2" stroke="#000000" stroke-opacity="0.55" stroke-width="1.2"/></pattern>
-    <pattern id="cross" patternUnits="userSpaceOnUse" width="6" height="6"><path d="M0,0 l6,6 M6,0 l-6,6" stroke="#000000" stroke-opacity="0.6" stroke-width="1"/></pattern>
-    <pattern id="dots" patternUnits="userSpaceOnUse" width="5" height="5"><circle cx="2.5" cy="2.5" r="1" fill="#000000" fill-opacity="0.5"/></pattern>
-    <pattern id="lost" patternUnits="userSpaceOnUse" width="6" height="6"><path d="M-1,5 l2,2 M0,0 l6,6 M5,-1 l2,2" stroke="#000000" stroke-opacity="0.45" stroke-width="1"/></pattern>
-    <pattern id="break" patternUnits="userSpaceOnUse" width="8" height="8"><rect width="8" height="8" fill="#F4F4F4"/><path d="M0,4 l2,-2 l4,4 l2,-2" fill="none" stroke="#BBBBBB" stroke-width="1"/></pattern>
-    </defs>
-
-    """
+  /// The patterns shapes are overlaid with (status, no-map, lost parts, compressed holes).
+  static let defs: String = {
+    func pattern(_ id: String, _ size: Int, _ content: String) -> String {
+      "<pattern id=\"\(id)\" patternUnits=\"userSpaceOnUse\" width=\"\(size)\" height=\"\(size)\">"
+        + content + "</pattern>\n"
+    }
+    func lines(_ path: String, opacity: String, width: String) -> String {
+      "<path d=\"\(path)\" stroke=\"#000000\" stroke-opacity=\"\(opacity)\" stroke-width=\"\(width)\"/>"
+    }
+    return "<defs>\n"
+      + pattern("hatch", 6, lines("M-1,1 l2,-2 M0,6 l6,-6 M5,7 l2,-2", opacity: "0.55", width: "1.2"))
+      + pattern("cross", 6, lines("M0,0 l6,6 M6,0 l-6,6", opacity: "0.6", width: "1"))
+      + pattern("dots", 5, "<circle cx=\"2.5\" cy=\"2.5\" r=\"1\" fill=\"#000000\" fill-opacity=\"0.5\"/>")
+      + pattern("lost", 6, lines("M-1,5 l2,2 M0,0 l6,6 M5,-1 l2,2", opacity: "0.45", width: "1"))
+      + pattern(
+        "break", 8,
+        "<rect width=\"8\" height=\"8\" fill=\"#F4F4F4\"/>"
+          + "<path d=\"M0,4 l2,-2 l4,4 l2,-2\" fill=\"none\" stroke=\"#BBBBBB\" stroke-width=\"1\"/>")
+      + "</defs>\n"
+  }()
 
   /// One row group of one scene's lane; returns the y below it.
   static func drawLane(
@@ -104,16 +132,21 @@ public enum SVGMap {
   ) -> Double {
     var top = top
     if let heading {
-      svg.text(heading, [("x", margin), ("y", top + 14), ("font-size", 12), ("font-weight", "bold"), ("font-family", sans)])
+      svg.text(
+        heading, [("x", margin), ("y", top + 14), ("font-size", 12), ("font-weight", "bold"), ("font-family", sans)])
       // Several scenes: the heading gets a line of its own, each scene's row its caption.
       if caption != nil { top += 18 }
     }
     if let caption {
-      let text = textWidth(caption, size: 10) > plotX - margin - 16 ? String(caption.prefix(Int((plotX - margin - 16) / 6.1) - 1)) + "…" : caption
-      svg.text(text, [("x", margin + 8), ("y", top + 14), ("font-size", 10), ("font-family", sans), ("fill", "#555555")])
+      let text =
+        textWidth(caption, size: 10) > plotX - margin - 16
+        ? String(caption.prefix(Int((plotX - margin - 16) / 6.1) - 1)) + "…" : caption
+      svg.text(
+        text, [("x", margin + 8), ("y", top + 14), ("font-size", 10), ("font-family", sans), ("fill", "#555555")])
     }
     guard !shapes.isEmpty else {
-      svg.text("none", [("x", plotX + 4), ("y", top + 14), ("font-size", 10), ("font-family", sans), ("fill", "#777777")])
+      svg.text(
+        "none", [("x", plotX + 4), ("y", top + 14), ("font-size", 10), ("font-family", sans), ("fill", "#777777")])
       return top + rowHeight + rowGap
     }
     let spans = shapes.map { shape -> (start: Double, end: Double) in
@@ -133,7 +166,9 @@ public enum SVGMap {
       return (start, start + 2 * half)
     }
     for (index, shape) in shapes.enumerated()
-    where textWidth(shape.label) + 6 > spans[index].end - spans[index].start && kind.labelsOutside && !shape.label.isEmpty {
+    where textWidth(shape.label) + 6 > spans[index].end - spans[index].start && kind.labelsOutside
+      && !shape.label.isEmpty
+    {
       outside.append((index, shape.label, span(index, shape.label)))
     }
     var labelRows = RowPacking.rows(outside.map(\.span), gap: 4, maximumRows: 3)
@@ -156,13 +191,18 @@ public enum SVGMap {
       svg.open("g")
       svg.title(shape.details)
       var rect: [(String, Any)] = [
-        ("x", x), ("y", y), ("width", width), ("height", rowHeight), ("fill", look.fill), ("stroke", look.stroke), ("stroke-width", 1),
+        ("x", x), ("y", y), ("width", width), ("height", rowHeight), ("fill", look.fill), ("stroke", look.stroke),
+        ("stroke-width", 1),
       ]
       if let dash = look.dash { rect.append(("stroke-dasharray", dash)) }
       svg.element("rect", rect)
       for pattern in [look.pattern, shape.noMap ? Palette.Pattern.hatch : nil].compactMap({ $0 }) {
         svg.element(
-          "rect", [("x", x), ("y", y), ("width", width), ("height", rowHeight), ("fill", "url(#\(pattern.rawValue))"), ("stroke", "none")])
+          "rect",
+          [
+            ("x", x), ("y", y), ("width", width), ("height", rowHeight), ("fill", "url(#\(pattern.rawValue))"),
+            ("stroke", "none"),
+          ])
       }
       if textWidth(shape.label) + 6 <= width {
         // A light backing keeps text legible over patterns.
@@ -170,12 +210,18 @@ public enum SVGMap {
         if look.pattern != nil || shape.noMap {
           let w = textWidth(shape.label) + 4
           svg.element(
-            "rect", [("x", textX - w / 2), ("y", y + 4), ("width", w), ("height", rowHeight - 8), ("fill", "#FFFFFF"), ("fill-opacity", 0.8)])
+            "rect",
+            [
+              ("x", textX - w / 2), ("y", y + 4), ("width", w), ("height", rowHeight - 8), ("fill", "#FFFFFF"),
+              ("fill-opacity", 0.8),
+            ])
         }
         svg.text(
           shape.label,
-          [("x", textX), ("y", y + 14), ("font-size", fontSize), ("font-family", monospace), ("text-anchor", "middle"),
-           ("fill", look.pattern != nil || shape.noMap ? "#000000" : look.text)])
+          [
+            ("x", textX), ("y", y + 14), ("font-size", fontSize), ("font-family", monospace), ("text-anchor", "middle"),
+            ("fill", look.pattern != nil || shape.noMap ? "#000000" : look.text),
+          ])
       }
       svg.close("g")
     }
@@ -188,10 +234,9 @@ public enum SVGMap {
       let labelX = plotX + item.span.start + 2
       let shapeBottom = top + Double(rows[item.index]) * (rowHeight + rowGap) + rowHeight
       let elbow = min(max(centre, labelX), labelX + item.span.end - item.span.start - 4)
-      svg.element(
-        "polyline",
-        [("points", "\(SVGWriter.number(centre)),\(SVGWriter.number(shapeBottom)) \(SVGWriter.number(centre)),\(SVGWriter.number(baseline - 9)) \(SVGWriter.number(elbow)),\(SVGWriter.number(baseline - 9))"),
-         ("fill", "none"), ("stroke", "#888888"), ("stroke-width", 0.8)])
+      let points = [(centre, shapeBottom), (centre, baseline - 9), (elbow, baseline - 9)]
+        .map { "\(SVGWriter.number($0.0)),\(SVGWriter.number($0.1))" }.joined(separator: " ")
+      svg.element("polyline", [("points", points), ("fill", "none"), ("stroke", "#888888"), ("stroke-width", 0.8)])
       placed.append((position, labelX, baseline))
     }
     for (position, x, baseline) in placed {
@@ -200,11 +245,18 @@ public enum SVGMap {
       svg.open("g")
       svg.title(shapes[item.index].details)
       svg.element(
-        "rect", [("x", x - 1), ("y", baseline - 9), ("width", textWidth(item.text, size: 10) + 2), ("height", 11), ("fill", "#FFFFFF")])
+        "rect",
+        [
+          ("x", x - 1), ("y", baseline - 9), ("width", textWidth(item.text, size: 10) + 2), ("height", 11),
+          ("fill", "#FFFFFF"),
+        ])
       svg.text(
         item.text,
-        [("x", x), ("y", baseline), ("font-size", 10), ("font-family", monospace), ("fill", isNumber ? "#0B4F8A" : "#222222"),
-         ("font-weight", isNumber ? "bold" : "normal")])
+        [
+          ("x", x), ("y", baseline), ("font-size", 10), ("font-family", monospace),
+          ("fill", isNumber ? "#0B4F8A" : "#222222"),
+          ("font-weight", isNumber ? "bold" : "normal"),
+        ])
       svg.close("g")
     }
     return shapesBottom + Double(labelRowCount) * labelRowHeight + (labelRowCount > 0 ? 4 : 0)
@@ -213,9 +265,12 @@ public enum SVGMap {
   /// Ticks at region boundaries with their addresses (two staggered rows, as many as fit), and
   /// the size of each compressed hole.
   static func drawAxis(_ axis: AddressAxis, top: Double, into svg: inout SVGWriter) -> Double {
-    svg.element("line", [("x1", plotX), ("y1", top), ("x2", plotX + axis.width), ("y2", top), ("stroke", "#333333"), ("stroke-width", 1)])
+    svg.element(
+      "line",
+      [("x1", plotX), ("y1", top), ("x2", plotX + axis.width), ("y2", top), ("stroke", "#333333"), ("stroke-width", 1)])
     svg.text(
-      "physical address", [("x", margin), ("y", top + 14), ("font-size", 11), ("font-family", sans), ("fill", "#333333")])
+      "physical address",
+      [("x", margin), ("y", top + 14), ("font-size", 11), ("font-family", sans), ("fill", "#333333")])
     var boundaries: [(address: UInt128, x: Double)] = []
     for segment in axis.segments {
       if boundaries.last?.address != segment.start { boundaries.append((segment.start, segment.x)) }
@@ -224,7 +279,10 @@ public enum SVGMap {
     for boundary in boundaries {
       svg.element(
         "line",
-        [("x1", plotX + boundary.x), ("y1", top), ("x2", plotX + boundary.x), ("y2", top + 4), ("stroke", "#333333"), ("stroke-width", 1)])
+        [
+          ("x1", plotX + boundary.x), ("y1", top), ("x2", plotX + boundary.x), ("y2", top + 4), ("stroke", "#333333"),
+          ("stroke-width", 1),
+        ])
     }
     let labels = boundaries.map { boundary -> (text: String, span: (start: Double, end: Double)) in
       let text = boundary.address > UInt128(UInt64.max) ? "2^64" : Hex.short(UInt64(boundary.address))
@@ -239,18 +297,26 @@ public enum SVGMap {
       if row > 0 {
         svg.element(
           "line",
-          [("x1", plotX + boundaries[index].x), ("y1", top + 4), ("x2", plotX + boundaries[index].x), ("y2", y - 9),
-           ("stroke", "#BBBBBB"), ("stroke-width", 0.8)])
+          [
+            ("x1", plotX + boundaries[index].x), ("y1", top + 4), ("x2", plotX + boundaries[index].x), ("y2", y - 9),
+            ("stroke", "#BBBBBB"), ("stroke-width", 0.8),
+          ])
       }
-      svg.text(label.text, [("x", plotX + label.span.start), ("y", y), ("font-size", 10), ("font-family", monospace), ("fill", "#333333")])
+      svg.text(
+        label.text,
+        [("x", plotX + label.span.start), ("y", y), ("font-size", 10), ("font-family", monospace), ("fill", "#333333")])
     }
     var y = top + 15 + 2 * 12
     for gap in axis.breaks {
       let centre = plotX + gap.x + gap.width / 2
-      svg.text("≈", [("x", centre), ("y", y + 2), ("font-size", 14), ("text-anchor", "middle"), ("font-family", sans)])
+      svg.text(
+        "≈", [("x", centre), ("y", y + 2), ("font-size", 14), ("text-anchor", "middle"), ("font-family", sans)])
       svg.text(
         ByteCount.human(gap.end - gap.start),
-        [("x", centre), ("y", y + 14), ("font-size", 9), ("text-anchor", "middle"), ("font-family", sans), ("fill", "#333333")])
+        [
+          ("x", centre), ("y", y + 14), ("font-size", 9), ("text-anchor", "middle"), ("font-family", sans),
+          ("fill", "#333333"),
+        ])
     }
     if !axis.breaks.isEmpty { y += 16 }
     return y
@@ -266,7 +332,8 @@ public enum SVGMap {
     if shapes.contains(where: \.noMap) { items.append(("no-map", nil, true)) }
     var x = margin
     var y = top + 4
-    svg.text("Legend", [("x", margin), ("y", y + 10), ("font-size", 12), ("font-weight", "bold"), ("font-family", sans)])
+    svg.text(
+      "Legend", [("x", margin), ("y", y + 10), ("font-size", 12), ("font-weight", "bold"), ("font-family", sans)])
     x += 56
     for item in items {
       let width = 30 + textWidth(item.label, size: 10) + 14
@@ -275,14 +342,18 @@ public enum SVGMap {
         y += 20
       }
       if let look = item.look {
-        var rect: [(String, Any)] = [("x", x), ("y", y), ("width", 24), ("height", 13), ("fill", look.fill), ("stroke", look.stroke)]
+        var rect: [(String, Any)] = [
+          ("x", x), ("y", y), ("width", 24), ("height", 13), ("fill", look.fill), ("stroke", look.stroke),
+        ]
         if let dash = look.dash { rect.append(("stroke-dasharray", dash)) }
         svg.element("rect", rect)
         if let pattern = look.pattern {
-          svg.element("rect", [("x", x), ("y", y), ("width", 24), ("height", 13), ("fill", "url(#\(pattern.rawValue))")])
+          svg.element(
+            "rect", [("x", x), ("y", y), ("width", 24), ("height", 13), ("fill", "url(#\(pattern.rawValue))")])
         }
       } else {
-        svg.element("rect", [("x", x), ("y", y), ("width", 24), ("height", 13), ("fill", "#FFFFFF"), ("stroke", "#555555")])
+        svg.element(
+          "rect", [("x", x), ("y", y), ("width", 24), ("height", 13), ("fill", "#FFFFFF"), ("stroke", "#555555")])
         svg.element("rect", [("x", x), ("y", y), ("width", 24), ("height", 13), ("fill", "url(#hatch)")])
       }
       svg.text(item.label, [("x", x + 30), ("y", y + 11), ("font-size", 10), ("font-family", sans)])
@@ -291,13 +362,16 @@ public enum SVGMap {
     y += 30
     var notes: [String] = []
     var axisNote =
-      "Axis: not to scale — cut at every region boundary, each stretch as wide as the square root of its size (at least \(SVGWriter.number(axis.minimumWidth)) px), linear within it"
+      "Axis: not to scale — cut at every region boundary, each stretch as wide as the square root of its size "
+      + "(at least \(SVGWriter.number(axis.minimumWidth)) px), linear within it"
     if !axis.breaks.isEmpty { axisNote += "; ≈ marks a large hole, drawn narrow, its size below it" }
     notes.append(axisNote + ".")
     notes.append("Hover a region for its name, range, size, status and why.")
     for (index, scene) in scenes.enumerated() where !scene.unplaced.isEmpty {
       let prefix = scenes.count > 1 ? "\(scene.title) (#\(index + 1)): " : ""
-      notes.append(prefix + "not placed: " + scene.unplaced.map { "\($0.name) (\($0.status); \($0.detail))" }.joined(separator: "; "))
+      notes.append(
+        prefix + "not placed: "
+          + scene.unplaced.map { "\($0.name) (\($0.status); \($0.detail))" }.joined(separator: "; "))
     }
     for note in notes {
       for line in TextWrap.lines(note, width: Int((canvasWidth - 2 * margin) / (0.55 * 11))) {
@@ -328,9 +402,13 @@ public enum SVGMap {
       let baseline = y + Double(row) * 13
       svg.text(
         "\(index + 1)",
-        [("x", x + 18), ("y", baseline), ("font-size", 10), ("font-family", monospace), ("font-weight", "bold"), ("fill", "#0B4F8A"),
-         ("text-anchor", "end")])
-      svg.text(line, [("x", x + 24), ("y", baseline), ("font-size", 10), ("font-family", monospace), ("fill", "#222222")])
+        [
+          ("x", x + 18), ("y", baseline), ("font-size", 10), ("font-family", monospace), ("font-weight", "bold"),
+          ("fill", "#0B4F8A"),
+          ("text-anchor", "end"),
+        ])
+      svg.text(
+        line, [("x", x + 24), ("y", baseline), ("font-size", 10), ("font-family", monospace), ("fill", "#222222")])
       svg.close("g")
     }
     y += Double(rows) * 13

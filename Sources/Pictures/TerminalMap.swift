@@ -11,7 +11,8 @@ public enum TerminalMap {
     let labelColumn = 9 + captionWidth
     let strip = max(width - labelColumn - 1, 16)
     let axis = AddressAxis(covering: scenes.flatMap(\.ranges), width: Double(strip), minimumWidth: 1, breakWidth: 3)
-    var out = TextWrap.lines(scenes.map(\.title).joined(separator: " → "), width: width).joined(separator: "\n") + "\n"
+    let title = scenes.map(\.title).joined(separator: " → ")
+    var out = TextWrap.lines(title, width: width).joined(separator: "\n") + "\n"
     for (index, scene) in scenes.enumerated() {
       let line = (index < captions.count ? "\(captions[index]): " : "") + scene.subtitle
       out += TextWrap.lines(line, width: width).joined(separator: "\n") + "\n"
@@ -59,10 +60,13 @@ public enum TerminalMap {
   }
 
   static func lane(
-    _ name: String, _ kind: LaneKind, _ shapes: [MapShape], axis: AddressAxis, labelColumn: Int, strip: Int, colour: Bool
+    _ name: String, _ kind: LaneKind, _ shapes: [MapShape], axis: AddressAxis, labelColumn: Int, strip: Int,
+    colour: Bool
   ) -> String {
     let spans = shapes.map { columns($0.range, axis: axis, strip: strip) }
-    let rows = RowPacking.rows(shapes.map { (axis.x($0.range.start), axis.x($0.range.end)) }, gap: -1e-9).map { $0 ?? 0 }
+    let rows = RowPacking.rows(shapes.map { (axis.x($0.range.start), axis.x($0.range.end)) }, gap: -1e-9).map {
+      $0 ?? 0
+    }
     let rowCount = max((rows.max() ?? 0) + 1, 1)
     var out = ""
     for row in 0..<rowCount {
@@ -176,7 +180,9 @@ public enum TerminalMap {
       let look = Palette.look($0)
       return (look.glyph, look.ansi, look.legend)
     }
-    if shapes.contains(where: { $0.noMap && $0.style == .memory }) { items.append((Palette.noMapGlyph, Palette.look(.memory).ansi, "no-map")) }
+    if shapes.contains(where: { $0.noMap && $0.style == .memory }) {
+      items.append((Palette.noMapGlyph, Palette.look(.memory).ansi, "no-map"))
+    }
     if !axis.breaks.isEmpty { items.append((Palette.breakGlyph, 244, "hole, not to scale")) }
     var out = ""
     var line = ""

@@ -11,7 +11,9 @@ enum InProcess {
   static let inRepository: Bool = FileManager.default.changeCurrentDirectoryPath(Repository.root.path)
 
   /// `terminal`: what standard output pretends to be (none: a pipe).
-  static func run(_ words: [String], input: [UInt8]? = nil, terminal: Terminal? = nil) throws -> TestSupport.Command.Result {
+  static func run(
+    _ words: [String], input: [UInt8]? = nil, terminal: Terminal? = nil
+  ) throws -> TestSupport.Command.Result {
     guard inRepository else { throw TestFailure("cannot change to \(Repository.root.path)") }
     let output = DTMem.run(words, environment: .testing(standardInput: input ?? [], terminal: terminal)).writingFiles()
     return TestSupport.Command.Result(

@@ -32,7 +32,10 @@ import Testing
     /// Single pages of `__earlyonly_bootmem_alloc()` between this buffer and the next.
     var singlePages = 0
 
-    var description: String { "node \(node): \(Hex.short(requested)) at \(range.map { "\($0)" } ?? "nowhere"), freed \(Hex.short(freed)), \(singlePages) single pages" }
+    var description: String {
+      let place = range.map { "\($0)" } ?? "nowhere"
+      return "node \(node): \(Hex.short(requested)) at \(place), freed \(Hex.short(freed)), \(singlePages) single pages"
+    }
   }
 
   static func hex(_ text: Substring) -> UInt64? { UInt64(text.hasPrefix("0x") ? text.dropFirst(2) : text, radix: 16) }
@@ -55,11 +58,15 @@ import Testing
           let nid = fields.first(where: { $0.hasPrefix("nid=") }).flatMap({ Int($0.dropFirst(4)) })
         else { throw TestFailure("unreadable memmap_alloc line: \(line)") }
         var range: PhysicalRange? = nil
-        if index + 1 < lines.count, lines[index + 1].hasPrefix("memblock_reserve:") { range = bracketRange(lines[index + 1]) }
+        if index + 1 < lines.count, lines[index + 1].hasPrefix("memblock_reserve:") {
+          range = bracketRange(lines[index + 1])
+        }
         buffers.append(KernelBuffer(node: nid, requested: bytes, range: range))
       } else if line.hasPrefix("memblock_phys_free:"), let freed = bracketRange(line), let last = buffers.indices.last {
         if let range = buffers[last].range, range.contains(freed) { buffers[last].freed += freed.size }
-      } else if line.contains("__earlyonly_bootmem_alloc+"), line.contains(" \(pageSize) bytes "), let last = buffers.indices.last {
+      } else if line.contains("__earlyonly_bootmem_alloc+"), line.contains(" \(pageSize) bytes "),
+        let last = buffers.indices.last
+      {
         buffers[last].singlePages += 1
       }
     }
@@ -84,13 +91,15 @@ import Testing
   static func replay(_ recorded: [String: Any], pageSize: PageSize) throws -> BootResult {
     let (_, board) = try DTC.board(source: recorded["dts"] as! String)
     let loader = try (recorded["loader_reserved"] as? [[String: String]] ?? []).map { entry in
-      guard let start = entry["start"].flatMap({ hex(Substring($0)) }), let size = entry["size"].flatMap({ hex(Substring($0)) }),
+      guard let start = entry["start"].flatMap({ hex(Substring($0)) }),
+        let size = entry["size"].flatMap({ hex(Substring($0)) }),
         let range = PhysicalRange(start: start, size: size)
       else { throw TestFailure("bad loader_reserved entry \(entry)") }
       return LoaderReservation(range: range, label: entry["what"])
     }
     let request = BootRequest(
-      .deviceTree(board), commandLine: BootCommandLine.bootargs(of: board) ?? .none, pageSize: pageSize, loaderReservations: loader)
+      .deviceTree(board), commandLine: BootCommandLine.bootargs(of: board) ?? .none, pageSize: pageSize,
+      loaderReservations: loader)
     return try Boot.run(request)
   }
 
@@ -110,7 +119,9 @@ import Testing
     // allocates those plus every page of the arrays, and the line does not say which is which.
     // So such a boot must show the model's pages plus as many extra pages as the buffered boots
     // of the same kernel spent on page tables.
-    let buffered = kernel.values.filter { $0.allSatisfy { $0.range != nil } }.map { $0.reduce(0) { $0 + $1.singlePages } }
+    let buffered = kernel.values.filter { $0.allSatisfy { $0.range != nil } }.map {
+      $0.reduce(0) { $0 + $1.singlePages }
+    }
     let tables = (buffered.min() ?? 0)...(buffered.max() ?? 0)
     var fallbacks = 0
     for recorded in cases {
@@ -122,14 +133,20 @@ import Testing
       #expect(result.kernelLog.filter { $0.hasPrefix("  node ") } == nodeLines, "\(id): memory differs")
       let costs = MemoryCosts(memory: result.memory, persistent: [], layout: .arm64(recording.pageSize))
       #expect(costs.sparse.buffers.map(\.node) == buffers.map(\.node), "\(id): buffers per node \(buffers)")
-      #expect(costs.sparse.buffers.map { UInt64($0.requested) } == buffers.map(\.requested), "\(id): buffer sizes \(buffers)")
+      #expect(
+        costs.sparse.buffers.map { UInt64($0.requested) } == buffers.map(\.requested), "\(id): buffer sizes \(buffers)")
       for (model, logged) in zip(costs.sparse.buffers, buffers) {
         if logged.range != nil {
-          #expect(UInt64(model.used) == logged.requested - logged.freed, "\(id): node \(logged.node) keeps \(Hex.short(model.used)) in the model (\(logged))")
+          #expect(
+            UInt64(model.used) == logged.requested - logged.freed,
+            "\(id): node \(logged.node) keeps \(Hex.short(model.used)) in the model (\(logged))")
         } else {
           fallbacks += 1
           let extra = logged.singlePages - Int(UInt64(model.used) / page)
-          #expect(tables.contains(extra), "\(id): \(logged.singlePages) single pages for \(Hex.short(model.used)) of arrays: \(extra) more than the model's, page tables take \(tables)")
+          let arrays = Hex.short(model.used)
+          #expect(
+            tables.contains(extra),
+            "\(id): \(logged.singlePages) single pages for \(arrays) of arrays: \(extra) more, tables take \(tables)")
         }
       }
       #expect(costs.memoryMap == UInt64(costs.sparse.buffers.reduce(UInt128(0)) { $0 + $1.used }))

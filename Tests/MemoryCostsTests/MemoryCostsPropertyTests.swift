@@ -90,7 +90,9 @@ import Testing
       holes += (layout.sectionSize - inside) / layout.pageSize * 64
       if inside < layout.sectionSize { partial.append(window) }
       // The node of the lowest-starting memory in the section (memblocks_present() order).
-      let owner = pages.filter { $0.0.overlaps(window) }.min { $0.0.start < $1.0.start || ($0.0.start == $1.0.start && $0.0.size < $1.0.size) }!.1
+      let owner = pages.filter { $0.0.overlaps(window) }.min {
+        $0.0.start < $1.0.start || ($0.0.start == $1.0.start && $0.0.size < $1.0.size)
+      }!.1
       if buffers.last?.node == owner { buffers[buffers.count - 1].sections += 1 } else { buffers.append((owner, 1)) }
     }
     let low = ranges.map(\.start).min() ?? 0
@@ -100,7 +102,7 @@ import Testing
       flat: (high - low) / layout.pageSize * 64, partial: partial, buffers: buffers)
   }
 
-  static let layouts: [SparseMemoryLayout] = PageSize.allCases.map { .arm64($0) } + [.x86_64(memoryEnd: 1 << 33)]
+  static let layouts: [SparseMemoryLayout] = PageSize.allCases.map { .arm64($0) } + [.x86(memoryEnd: 1 << 33)]
 
   @Test(arguments: layouts)
   func memoryMapMatchesSectionBySectionCount(_ layout: SparseMemoryLayout) {
@@ -109,7 +111,8 @@ import Testing
       let memory = Self.layout(&random, layout, sections: 24)
       let costs = MemoryCosts(memory: memory, persistent: [], layout: layout)
       let actual = Expected(
-        memoryMap: costs.memoryMap, holes: costs.memoryMapHoles, flat: costs.flatMemoryMap, partial: costs.partialSections,
+        memoryMap: costs.memoryMap, holes: costs.memoryMapHoles, flat: costs.flatMemoryMap,
+        partial: costs.partialSections,
         buffers: costs.sparse.buffers.map { ($0.node, $0.sections) })
       let expected = Self.expected(memory, layout, sections: 24)
       #expect(actual == expected, "\(memory.map { "\($0.range) node \($0.node)" })")
@@ -132,7 +135,9 @@ import Testing
       let costs = MemoryCosts(memory: memory, persistent: [], layout: layout)
       let runs = PhysicalRanges.merged(memory.map(\.range))
       let count = Self.present(runs, layout, sections: 32).count
-      let offenders = runs.filter { $0.start % layout.sectionSize != 0 || UInt64($0.end % UInt128(layout.sectionSize)) != 0 }
+      let offenders = runs.filter {
+        $0.start % layout.sectionSize != 0 || UInt64($0.end % UInt128(layout.sectionSize)) != 0
+      }
       #expect(costs.alignment.map(\.range) == offenders)
       for advice in costs.alignment {
         checked += 1
@@ -140,12 +145,15 @@ import Testing
         let section = layout.sectionSize
         let head = advice.range.start / section * section
         let moved = PhysicalRange(start: head, size: advice.range.size)!
-        let previousTouchesHead = others.contains { $0.start < advice.range.start && $0.last / section == head / section }
+        let previousTouchesHead = others.contains {
+          $0.start < advice.range.start && $0.last / section == head / section
+        }
         if previousTouchesHead || advice.range.start == head {
           #expect(advice.savedIfMoved == 0)
         } else {
           let recount = Self.present(others + [moved], layout, sections: 32).count
-          #expect(advice.savedIfMoved == UInt64(count - recount) * perSection, "moving \(advice.range) to \(Hex.short(head))")
+          #expect(
+            advice.savedIfMoved == UInt64(count - recount) * perSection, "moving \(advice.range) to \(Hex.short(head))")
           #expect(advice.sectionsIfMoved == UInt64(Self.present([moved], layout, sections: 32).count))
         }
         let trimmed = advice.range.roundedInward(to: section)
@@ -167,10 +175,13 @@ import Testing
       let start = random.chance(30) ? random.below(64) * block : random.below(64 * block)
       let size = random.chance(30) ? (1 + random.below(8)) * block : 1 + random.below(8 * block)
       let range = PhysicalRange(start: start, size: size)!
-      let cost = MemoryCosts(memory: [], persistent: [(path: "/pmem", range: range)], layout: layout).persistentMemory[0]
+      let cost = MemoryCosts(memory: [], persistent: [(path: "/pmem", range: range)], layout: layout).persistentMemory[
+        0]
       var whole: UInt64 = 0
       for number in (start / block)...(UInt64(range.end) / block) {
-        if let candidate = PhysicalRange(start: number * block, size: block), range.contains(candidate) { whole += block }
+        if let candidate = PhysicalRange(start: number * block, size: block), range.contains(candidate) {
+          whole += block
+        }
       }
       #expect(cost.usableBytes == whole, "\(range)")
       #expect(cost.lostBytes == size - whole)

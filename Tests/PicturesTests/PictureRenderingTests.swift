@@ -17,22 +17,29 @@ import Testing
     let banks = [StatedBank(path: "/memory@40000000", range: range(0x4000_0000, 0x1_0000_0000), source: "reg")]
     var reservations: [Reservation] = (0..<count).map { index in
       Reservation(
-        name: name(index), path: "/reserved-memory/\(name(index))", origin: index % 3 == 0 ? .dynamicRegion : .staticRegion,
+        name: name(index), path: "/reserved-memory/\(name(index))",
+        origin: index % 3 == 0 ? .dynamicRegion : .staticRegion,
         range: range(0x8000_0000 + UInt64(index) * 0x100_0000, 0x10_0000), noMap: index % 2 == 0,
         status: index % 3 == 0 ? .allocated : .reserved)
     }
     reservations.append(
-      Reservation(name: "big", path: "/reserved-memory/big", origin: .dynamicRegion, requestedSize: 1 << 40, status: .failed(reason: "no room")))
+      Reservation(
+        name: "big", path: "/reserved-memory/big", origin: .dynamicRegion, requestedSize: 1 << 40,
+        status: .failed(reason: "no room")))
     let cma = Reservation(
-      name: "cma", path: "CONFIG_CMA_SIZE_MBYTES", origin: .defaultCMA, range: range(0xfc00_0000, 0x400_0000), reusable: true,
+      name: "cma", path: "CONFIG_CMA_SIZE_MBYTES", origin: .defaultCMA, range: range(0xfc00_0000, 0x400_0000),
+      reusable: true,
       status: .estimated(reason: "predicted"))
     let memory = [
-      MemoryBlock(range: range(0x4000_0000, 0x4000_0000)), MemoryBlock(range: range(0x8000_0000, 0x10_0000), noMap: true),
+      MemoryBlock(range: range(0x4000_0000, 0x4000_0000)),
+      MemoryBlock(range: range(0x8000_0000, 0x10_0000), noMap: true),
       MemoryBlock(range: range(0x8010_0000, 0xBFF0_0000)),
     ]
-    let boot = BootResult(architecture: .arm64, kernel: .v6_12, memory: memory, reservations: reservations, kernelAllocations: [cma])
+    let boot = BootResult(
+      architecture: .arm64, kernel: .v6_12, memory: memory, reservations: reservations, kernelAllocations: [cma])
     let costs = MemoryCosts(
-      memory: memory, persistent: [(path: "/pmem@1000000000", range: range(0x10_0400_0000, 0x4000_0000))], layout: .arm64(.size4K))
+      memory: memory, persistent: [(path: "/pmem@1000000000", range: range(0x10_0400_0000, 0x4000_0000))],
+      layout: .arm64(.size4K))
     return MapScene(title: "synthetic", subtitle: "test board", banks: banks, boot: boot, costs: costs)
   }
 
@@ -45,12 +52,16 @@ import Testing
     #expect(svg.contains("<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\""))
     for lane in scene.lanes {
       for shape in lane.shapes {
-        #expect(check.titles.contains(shape.details.joined(separator: "\n")), "\(lane.kind): \(shape.label) has no title")
+        #expect(
+          check.titles.contains(shape.details.joined(separator: "\n")), "\(lane.kind): \(shape.label) has no title")
       }
     }
     // The unplaced region is named below the picture.
     #expect(svg.contains("not placed: big (failed"))
-    #expect(scene.lanes.map(\.kind) == [.banks, .memory, .fixedReservations, .placedReservations, .kernelAllocations, .persistentMemory, .sections])
+    #expect(
+      scene.lanes.map(\.kind) == [
+        .banks, .memory, .fixedReservations, .placedReservations, .kernelAllocations, .persistentMemory, .sections,
+      ])
   }
 
   /// Sixty carve-outs: each name is in the document as text — inside its shape, beside it, or
@@ -59,7 +70,9 @@ import Testing
     let scene = Self.scene(regions: 60)
     let svg = SVGMap.render([scene])
     for index in 0..<60 {
-      #expect(svg.contains(">carveout@\(index)<") || svg.contains(">carveout@\(index)  [mem"), "carveout@\(index) has no label")
+      #expect(
+        svg.contains(">carveout@\(index)<") || svg.contains(">carveout@\(index)  [mem"),
+        "carveout@\(index) has no label")
     }
   }
 

@@ -31,7 +31,8 @@ extension Arm64BootState {
     for buffer in SparseMemoryMap(memory: blocks, layout: layout).buffers where buffer.node == top.node {
       guard buffer.requested <= UInt128(UInt64.max) else { continue }
       let (requested, used) = (UInt64(buffer.requested), UInt64(buffer.used))
-      if let base = memblock.allocate(size: requested, align: layout.sectionBufferSize, start: 0, end: UInt64.max, pageSize: page) {
+      let align = layout.sectionBufferSize
+      if let base = memblock.allocate(size: requested, align: align, start: 0, end: UInt64.max, pageSize: page) {
         if requested > used { memblock.freeReserved(base + used, requested - used) }
       } else {
         consumePages(used)

@@ -24,7 +24,8 @@ struct PmemUnaligned: Rule {
         findings.append(
           finding(
             at: path,
-            "\(Describe.sized(range)) holds no whole \(ByteCount.human(block)) memory block: dax/kmem cannot hot-add any of it as RAM (it rejects a region left without memory after alignment)",
+            "\(Describe.sized(range)) holds no whole \(ByteCount.human(block)) memory block: dax/kmem cannot hot-add "
+              + "any of it as RAM (it rejects a region left without memory after alignment)",
             severity: .error))
         continue
       }
@@ -35,7 +36,9 @@ struct PmemUnaligned: Rule {
       findings.append(
         finding(
           at: path,
-          "\(Describe.sized(range)) is not aligned to the \(ByteCount.human(block)) memory block: \(parts.joined(separator: " and ")) cannot be hot-added as RAM by dax/kmem (usable \(Describe.range(usable)))"))
+          "\(Describe.sized(range)) is not aligned to the \(ByteCount.human(block)) memory block: "
+            + "\(parts.joined(separator: " and ")) cannot be hot-added as RAM by dax/kmem "
+            + "(usable \(Describe.range(usable)))"))
     }
     return findings
   }

@@ -87,10 +87,9 @@ struct Apply: Command {
       ])
       written.print(document.rendered())
     } else if format != .text {
-      written.print(
-        PictureOutput.render(
-          [PictureOutput.scene(name: baseTree.name, before), PictureOutput.scene(name: output, after)], captions: ["before", "after"],
-          format: format, terminal: environment.terminal))
+      let picture = PictureOutput.beforeAndAfter(
+        (baseTree.name, before), (output, after), format: format, terminal: environment.terminal)
+      written.print(picture)
     } else {
       var text = "\(output): \(result.bytes.count) bytes (\(baseTree.name): \(baseTree.tree.bytes.count) bytes), checked for Linux \(settings.template.kernel)\n"
       text += changes.isIdentical ? "no memory changes\n" : DiffRendering.text(changes)

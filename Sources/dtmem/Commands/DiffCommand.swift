@@ -32,8 +32,7 @@ struct DiffCommand: Command {
       ArgumentSpec(valueName: "B", help: "The new description."),
     ],
     options: BootOptions.specs + [
-      PictureOutput.formatSpec, .value("output", short: "o", "FILE", help: "Write here (atomically) instead of standard output."),
-      .json,
+      PictureOutput.formatSpec, PictureOutput.outputSpec, .json,
     ])
 
   var a: String
@@ -65,9 +64,8 @@ struct DiffCommand: Command {
     } else if format == .text {
       text = DiffRendering.text(result)
     } else {
-      text = PictureOutput.render(
-        [PictureOutput.scene(name: treeA.name, before), PictureOutput.scene(name: treeB.name, after)], captions: ["before", "after"],
-        format: format, terminal: PictureOutput.terminal(environment, output: output))
+      let terminal = PictureOutput.terminal(environment, output: output)
+      text = PictureOutput.beforeAndAfter((treeA.name, before), (treeB.name, after), format: format, terminal: terminal)
     }
     var written = PictureOutput.output(text, to: output)
     written.status = result.isIdentical ? 0 : 1

@@ -31,8 +31,7 @@ struct Show: Command {
       """,
     arguments: [inputArgument],
     options: BootOptions.specs + [
-      PictureOutput.formatSpec, .value("output", short: "o", "FILE", help: "Write here (atomically) instead of standard output."),
-      .json,
+      PictureOutput.formatSpec, PictureOutput.outputSpec, .json,
     ])
 
   static let inputArgument = ArgumentSpec(
@@ -64,8 +63,8 @@ struct Show: Command {
     } else if format == .text {
       text = ShowReport.text(loaded, outcome)
     } else {
-      text = PictureOutput.render(
-        [PictureOutput.scene(loaded, outcome)], format: format, terminal: PictureOutput.terminal(environment, output: output))
+      let terminal = PictureOutput.terminal(environment, output: output)
+      text = PictureOutput.render([PictureOutput.scene(loaded, outcome)], format: format, terminal: terminal)
     }
     return PictureOutput.output(text, to: output)
   }

@@ -20,33 +20,43 @@ enum CostReport {
         (path: "e820 \($0.kind.dmesgName)", range: $0.range)
       }
       let end = result.memory.map(\.range.end).max() ?? 0
-      return MemoryCosts(memory: result.memory, persistent: persistent, layout: .x86_64(memoryEnd: end))
+      return MemoryCosts(memory: result.memory, persistent: persistent, layout: .x86(memoryEnd: end))
     }
   }
 
   static func text(_ costs: MemoryCosts) -> String {
     let layout = costs.layout
-    let section = ByteCount.human(layout.sectionSize)
-    let block = ByteCount.human(layout.memoryBlockSize)
-    var out = "\nCosts (\(ByteCount.compact(layout.pageSize)) pages: \(section) sparsemem sections, \(block) memory blocks, 64-byte struct page)\n"
+    let (section, block) = (ByteCount.human(layout.sectionSize), ByteCount.human(layout.memoryBlockSize))
+    let page = ByteCount.compact(layout.pageSize)
+    var out = "\nCosts (\(page) pages: \(section) sparsemem sections, \(block) memory blocks, 64-byte struct page)\n"
     let sections = costs.sparse.presentSections
     let holes = UInt128(sections) * UInt128(layout.sectionSize) - costs.memoryBytes
+    let perSection = ByteCount.human(layout.sectionMemoryMapSize)
+    let partial = costs.partialSections.count
     var rows: [[String]] = [
-      ["sparsemem-vmemmap", ByteCount.human(costs.memoryMap),
-       "\(sections) present section\(sections == 1 ? "" : "s"), \(ByteCount.human(layout.sectionMemoryMapSize)) of struct page each"],
-      ["  of which for holes", ByteCount.human(costs.memoryMapHoles),
-       holes == 0
-         ? "no holes: every present section is all memory"
-         : "\(ByteCount.human(holes)) of holes in \(costs.partialSections.count) partial section\(costs.partialSections.count == 1 ? "" : "s")"],
+      [
+        "sparsemem-vmemmap", ByteCount.human(costs.memoryMap),
+        "\(count(sections, "present section")), \(perSection) of struct page each",
+      ],
+      [
+        "  of which for holes", ByteCount.human(costs.memoryMapHoles),
+        holes == 0
+          ? "no holes: every present section is all memory"
+          : "\(ByteCount.human(holes)) of holes in \(count(UInt64(partial), "partial section"))",
+      ],
     ]
     for buffer in costs.sparse.buffers where buffer.requested != buffer.used {
+      let (share, kept) = (ByteCount.human(layout.sectionBufferSize), ByteCount.human(buffer.used))
       rows.append([
         "  boot buffer, node \(buffer.node)", ByteCount.human(buffer.requested),
-        "sparse_init() asks for \(ByteCount.human(layout.sectionBufferSize)) per section (PMD-aligned), keeps \(ByteCount.human(buffer.used)), frees the rest",
+        "sparse_init() asks for \(share) per section (PMD-aligned), keeps \(kept), frees the rest",
       ])
     }
     if let span = costs.flatSpan {
-      rows.append(["flatmem (for comparison)", ByteCount.human(costs.flatMemoryMap), "every page from \(Hex.short(span.start)) to \(Hex.short(span.last))"])
+      rows.append([
+        "flatmem (for comparison)", ByteCount.human(costs.flatMemoryMap),
+        "every page from \(Hex.short(span.start)) to \(Hex.short(span.last))",
+      ])
     }
     out += Table.render(header: ["MEMORY MAP", "STRUCT PAGE", "FOR"], rows: rows)
     if !costs.persistentMemory.isEmpty {
@@ -54,8 +64,10 @@ enum CostReport {
       out += Table.render(
         header: ["PMEM", "START", "END", "SIZE", "USABLE AS RAM", "LOST TO ALIGNMENT"],
         rows: costs.persistentMemory.map { pmem in
-          [pmem.path, Hex.padded(pmem.range.start), Hex.padded(pmem.range.last), ByteCount.human(pmem.range.size),
-           ByteCount.human(pmem.usableBytes), ByteCount.human(pmem.lostBytes)]
+          [
+            pmem.path, Hex.padded(pmem.range.start), Hex.padded(pmem.range.last), ByteCount.human(pmem.range.size),
+            ByteCount.human(pmem.usableBytes), ByteCount.human(pmem.lostBytes),
+          ]
         })
       if let note = layout.memoryBlockNote { out += "  \(note)\n" }
     }
@@ -63,6 +75,9 @@ enum CostReport {
     if !advice.isEmpty { out += "\nAligning to \(section) sections and \(block) memory blocks\n" + advice }
     return out
   }
+
+  /// `3 present sections`, `1 partial section`.
+  static func count(_ value: UInt64, _ noun: String) -> String { "\(value) \(noun)\(value == 1 ? "" : "s")" }
 
   /// One line per memory run or pmem range that alignment would make cheaper.
   static func alignmentAdvice(_ costs: MemoryCosts) -> String {
@@ -75,25 +90,32 @@ enum CostReport {
       var options: [String] = []
       if let moved = run.sectionsIfMoved, run.savedIfMoved > 0 {
         options.append(
-          "started on a \(section) boundary it would take \(moved) instead of \(run.sections), saving \(ByteCount.human(run.savedIfMoved)) of struct page")
+          "started on a \(section) boundary it would take \(moved) instead of \(run.sections), "
+            + "saving \(ByteCount.human(run.savedIfMoved)) of struct page")
       }
       if run.savedIfTrimmed > 0 {
         let net = Int128(run.savedIfTrimmed) - Int128(run.lostIfTrimmed)
-        let verdict = net > 0 ? "a net gain of \(ByteCount.human(UInt64(net)))" : "a net loss of \(ByteCount.human(UInt64(-net)))"
+        let verdict =
+          net > 0 ? "a net gain of \(ByteCount.human(UInt64(net)))" : "a net loss of \(ByteCount.human(UInt64(-net)))"
         options.append(
-          "trimmed to whole sections it saves \(ByteCount.human(run.savedIfTrimmed)) of struct page and loses \(ByteCount.human(run.lostIfTrimmed)) of memory (\(verdict))")
+          "trimmed to whole sections it saves \(ByteCount.human(run.savedIfTrimmed)) of struct page "
+            + "and loses \(ByteCount.human(run.lostIfTrimmed)) of memory (\(verdict))")
       }
-      out += "  memory \(run.range) (\(ByteCount.human(run.range.size))) \(wheres.joined(separator: " and ")): \(options.joined(separator: "; "))\n"
+      let size = ByteCount.human(run.range.size)
+      out +=
+        "  memory \(run.range) (\(size)) \(wheres.joined(separator: " and ")): \(options.joined(separator: "; "))\n"
     }
     for pmem in costs.persistentMemory where pmem.lostBytes > 0 {
       let gain = pmem.usableIfAligned - pmem.usableBytes
       let head = pmem.range.start % pmem.blockSize
+      let block = ByteCount.human(pmem.blockSize)
       var line = "  \(pmem.path) \(pmem.range): \(ByteCount.human(pmem.lostBytes)) cannot become RAM"
-      if head != 0 { line += " (it starts \(ByteCount.human(head)) into a \(ByteCount.human(pmem.blockSize)) block)" }
+      if head != 0 { line += " (it starts \(ByteCount.human(head)) into a \(block) block)" }
       line +=
         gain > 0
-        ? "; started on a block boundary, \(ByteCount.human(pmem.usableIfAligned)) would be usable (\(ByteCount.human(gain)) more)"
-        : "; its size is not a whole number of blocks: only a multiple of \(ByteCount.human(pmem.blockSize)) can be hot-added"
+        ? "; started on a block boundary, \(ByteCount.human(pmem.usableIfAligned)) would be usable "
+          + "(\(ByteCount.human(gain)) more)"
+        : "; its size is not a whole number of blocks: only a multiple of \(block) can be hot-added"
       out += line + "\n"
     }
     return out
@@ -106,30 +128,39 @@ enum CostReport {
       ("memory_block_size", hex(costs.layout.memoryBlockSize)),
       ("memmap_sparse_vmemmap", hex(costs.memoryMap)), ("memmap_holes", hex(costs.memoryMapHoles)),
       ("memmap_flatmem", hex(costs.flatMemoryMap)),
-      ("pmem",
-       .array(
-         costs.persistentMemory.map { pmem in
-           .object([
-             ("path", .string(pmem.path)), ("start", hex(pmem.range.start)), ("size", hex(pmem.range.size)),
-             ("usable_as_ram", hex(pmem.usableBytes)), ("lost_to_alignment", hex(pmem.lostBytes)),
-           ])
-         })),
+      (
+        "pmem",
+        .array(
+          costs.persistentMemory.map { pmem in
+            .object([
+              ("path", .string(pmem.path)), ("start", hex(pmem.range.start)), ("size", hex(pmem.range.size)),
+              ("usable_as_ram", hex(pmem.usableBytes)), ("lost_to_alignment", hex(pmem.lostBytes)),
+            ])
+          })
+      ),
     ]
     members.append(
-      ("memmap_boot_buffers",
-       .array(
-         costs.sparse.buffers.map { buffer in
-           .object([("node", .int(buffer.node)), ("requested", .string(Hex.short(buffer.requested))), ("used", .string(Hex.short(buffer.used)))])
-         })))
+      (
+        "memmap_boot_buffers",
+        .array(
+          costs.sparse.buffers.map { buffer in
+            .object([
+              ("node", .int(buffer.node)), ("requested", .string(Hex.short(buffer.requested))),
+              ("used", .string(Hex.short(buffer.used))),
+            ])
+          })
+      ))
     members.append(
-      ("alignment",
-       .array(
-         costs.alignment.map { run in
-           .object([
-             ("start", hex(run.range.start)), ("size", hex(run.range.size)), ("saved_if_moved", hex(run.savedIfMoved)),
-             ("saved_if_trimmed", hex(run.savedIfTrimmed)), ("lost_if_trimmed", hex(run.lostIfTrimmed)),
-           ])
-         })))
+      (
+        "alignment",
+        .array(
+          costs.alignment.map { run in
+            .object([
+              ("start", hex(run.range.start)), ("size", hex(run.range.size)), ("saved_if_moved", hex(run.savedIfMoved)),
+              ("saved_if_trimmed", hex(run.savedIfTrimmed)), ("lost_if_trimmed", hex(run.lostIfTrimmed)),
+            ])
+          })
+      ))
     return .object(members)
   }
 }

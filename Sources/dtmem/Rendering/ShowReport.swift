@@ -21,8 +21,8 @@ enum ShowReport {
       for range in node.banks {
         banks.append(
           Bank(
-            path: node.path, range: range, numaNode: node.numaNodeID, source: node.isAvailable ? source : "\(source), disabled",
-            isAvailable: node.isAvailable))
+            path: node.path, range: range, numaNode: node.numaNodeID,
+            source: node.isAvailable ? source : "\(source), disabled", isAvailable: node.isAvailable))
       }
     }
     return banks
