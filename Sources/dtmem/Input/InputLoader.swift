@@ -54,12 +54,6 @@ enum LoadedInput {
     case .firmwareTable(let input): input.name
     }
   }
-
-  /// The device tree's facts, for a device tree input.
-  var board: BoardMemory? {
-    if case .deviceTree(let input) = self { return input.board }
-    return nil
-  }
 }
 
 /// Reads an input path (or `-`), detects its format from the content and decodes it.
