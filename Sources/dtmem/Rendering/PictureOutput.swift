@@ -61,9 +61,8 @@ enum PictureOutput {
     _ before: (name: String, context: ValidationContext), _ after: (name: String, context: ValidationContext),
     format: Format, terminal: Terminal?
   ) -> String {
-    render(
-      [scene(name: before.name, before.context), scene(name: after.name, after.context)], captions: ["before", "after"],
-      format: format, terminal: terminal)
+    let scenes = [scene(name: before.name, before.context), scene(name: after.name, after.context)]
+    return render(scenes, captions: ["before", "after"], format: format, terminal: terminal)
   }
 
   /// A checked tree's picture (`diff`, `apply`).
