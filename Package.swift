@@ -34,18 +34,22 @@ let package = Package(
       swiftSettings: strict),
     // One type per rule, a catalog, and renderers.
     .target(
-      name: "Validate", dependencies: ["MemoryModel", "KernelParameters", "BootModel", "Utilities"],
+      name: "Validate", dependencies: ["MemoryModel", "KernelParameters", "BootModel", "Utilities", "MemoryCosts"],
       swiftSettings: strict),
     // What changed between two device trees and their boots.
     .target(
       name: "MemoryDiff", dependencies: ["MemoryModel", "KernelParameters", "BootModel", "Utilities"],
       swiftSettings: strict),
+    // What a layout costs: the memory map (struct page) per section, flatmem, pmem as RAM.
+    .target(name: "MemoryCosts", dependencies: ["MemoryModel", "BootModel"], swiftSettings: strict),
+    // The map as pictures: lanes of regions on one address axis, as SVG or terminal text.
+    .target(name: "Pictures", dependencies: ["MemoryModel", "BootModel", "MemoryCosts"], swiftSettings: strict),
     // The executable: commands, input detection, output. No semantics.
     .executableTarget(
       name: "dtmem",
       dependencies: [
         "MemoryModel", "DeviceTree", "KernelParameters", "FirmwareTables", "Utilities", "BootModel", "Translate",
-        "Validate", "MemoryDiff",
+        "Validate", "MemoryDiff", "MemoryCosts", "Pictures",
       ],
       swiftSettings: strict
     ),
@@ -73,9 +77,14 @@ let package = Package(
     .testTarget(
       name: "MemoryDiffTests",
       dependencies: ["MemoryDiff", "BootModel", "DeviceTree", "KernelParameters", "MemoryModel", "TestSupport"]),
+    .testTarget(name: "MemoryCostsTests", dependencies: ["MemoryCosts", "BootModel", "MemoryModel", "TestSupport"]),
+    .testTarget(
+      name: "PicturesTests", dependencies: ["Pictures", "MemoryCosts", "BootModel", "MemoryModel", "TestSupport"]),
     .testTarget(
       name: "ConformanceTests",
-      dependencies: ["BootModel", "DeviceTree", "KernelParameters", "FirmwareTables", "MemoryModel", "TestSupport"]),
+      dependencies: [
+        "BootModel", "DeviceTree", "KernelParameters", "FirmwareTables", "MemoryModel", "MemoryCosts", "TestSupport",
+      ]),
   ],
   swiftLanguageModes: [.v6]
 )

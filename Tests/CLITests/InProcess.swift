@@ -11,9 +11,12 @@ enum InProcess {
   /// Relative paths in the tests are relative to the repository, as for `DTMemBinary`.
   static let inRepository: Bool = FileManager.default.changeCurrentDirectoryPath(Repository.root.path)
 
-  static func run(_ words: [String], input: [UInt8]? = nil) throws -> TestSupport.Command.Result {
+  /// `terminal`: what standard output pretends to be (none: a pipe).
+  static func run(
+    _ words: [String], input: [UInt8]? = nil, terminal: Terminal? = nil
+  ) throws -> TestSupport.Command.Result {
     guard inRepository else { throw TestFailure("cannot change to \(Repository.root.path)") }
-    let output = DTMem.run(words, environment: .testing(standardInput: input ?? [])).writingFiles()
+    let output = DTMem.run(words, environment: .testing(standardInput: input ?? [], terminal: terminal)).writingFiles()
     return TestSupport.Command.Result(
       status: output.status, standardOutput: output.standardOutput, standardError: Array(output.standardError.utf8))
   }

@@ -7,9 +7,11 @@ internal import MemoryModel
 ///
 /// The sizes are calibrated on recorded boots of Debian's 6.12.100 arm64 kernel under QEMU
 /// `virt` (docs/kernel-findings-arm64.md §3): page tables of RAM/512 plus 0x25000 bytes in 4 KiB
-/// pages, the highest node's `struct page` array (RAM/64, 2 MiB blocks), then 0x22000 bytes plus
-/// 8 KiB per GiB of that node. They are exact for the default CMA base in 392 of 400 recorded
-/// boots and for `reserve_mem=` in most; other kernels and machines differ by a few pages.
+/// pages, the highest node's memory map (its sparsemem sections' `struct page` arrays, as
+/// `SparseMemoryMap` follows sparse_init(); tools/record-memmap checks it), then 0x22000 bytes
+/// plus 8 KiB per GiB of that node. They are exact for the default CMA base in all 409 recorded
+/// boots with one and for 86 of 93 `reserve_mem=` placements; other kernels and machines differ by
+/// a few pages.
 extension Arm64BootState {
   /// `CONFIG_CMA_SIZE_MBYTES` in Debian's arm64 build.
   static let defaultCMASize: UInt64 = 64 << 20
@@ -23,9 +25,20 @@ extension Arm64BootState {
     let before = memblock
     // Early page tables: one 8-byte entry per page of the linear map, 4 KiB at a time.
     consumePages(total / page * 8 + Self.earlyAllocationsBeforeMemoryMap)
-    // The highest node's memory map: 64 bytes of struct page per page, in 2 MiB blocks.
-    let memoryMap = Alignment.up(nodeMemory / page * 64, 0x20_0000) ?? 0
-    _ = memblock.allocate(size: memoryMap, align: 0x20_0000, start: 0, end: UInt64.max, pageSize: page)
+    // The highest node's memory map: sparse_init_nid()'s buffer, of which sparse_buffer_fini()
+    // gives back what the struct page arrays do not use (with 4K pages, nothing); when it does
+    // not fit, the arrays page by page.
+    let layout = SparseMemoryLayout.arm64(request.pageSize)
+    for buffer in SparseMemoryMap(memory: blocks, layout: layout).buffers where buffer.node == top.node {
+      guard buffer.requested <= UInt128(UInt64.max) else { continue }
+      let (requested, used) = (UInt64(buffer.requested), UInt64(buffer.used))
+      let align = layout.sectionBufferSize
+      if let base = memblock.allocate(size: requested, align: align, start: 0, end: UInt64.max, pageSize: page) {
+        if requested > used { memblock.freeReserved(base + used, requested - used) }
+      } else {
+        consumePages(used)
+      }
+    }
     consumePages(0x22000 + 0x2000 * (nodeMemory >> 30))
     var notes = [
       "early page tables, memory map and kernel structures: "

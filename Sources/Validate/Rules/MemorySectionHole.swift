@@ -1,4 +1,5 @@
 internal import BootModel
+internal import MemoryCosts
 internal import MemoryModel
 
 /// `memory-section-hole`: sparsemem sections that are only partly memory.
@@ -20,18 +21,10 @@ struct MemorySectionHole: Rule {
 
   func check(_ context: ValidationContext) -> [Finding] {
     let section = context.pageSize.sectionSize
-    let memory = PhysicalRanges.merged(context.boot.memory.map(\.range))
-    var candidates: [UInt64] = []
-    for block in memory {
-      candidates.append(Alignment.down(block.start, section))
-      candidates.append(Alignment.down(block.last, section))
-    }
+    let costs = MemoryCosts(memory: context.boot.memory, persistent: [], layout: .arm64(context.pageSize))
     var findings: [Finding] = []
-    var seen = Set<UInt64>()
-    for start in candidates where seen.insert(start).inserted {
-      guard let whole = PhysicalRange(start: start, size: section) else { continue }
-      let holes = PhysicalRanges.uncovered(whole, by: memory)
-      guard !holes.isEmpty else { continue }
+    for whole in costs.partialSections {
+      let holes = PhysicalRanges.uncovered(whole, by: costs.memoryRanges)
       let missing = PhysicalRanges.bytes(holes)
       let holeText =
         holes.count == 1

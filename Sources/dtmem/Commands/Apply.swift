@@ -23,7 +23,9 @@ struct Apply: Command {
 
       Output: OUT, then on stdout the changes (CATEGORY: KIND PATH: MESSAGE, as dtmem diff) and \
       the findings (OUT: SEVERITY: [RULE-ID] PATH: MESSAGE, as dtmem validate); --json prints \
-      {"base", "overlay", "output", "size", "changes", "findings"}.
+      {"base", "overlay", "output", "size", "changes", "findings"}; --format svg prints BASE and \
+      OUT as one picture on one address axis instead (as dtmem diff --format svg), --format map \
+      the same as block characters.
 
       Exit status: 0 written, no error findings (no warnings with --werror); 1 written, but the \
       result has error findings; 2 nothing written: an input is unusable, or libfdt refused \
@@ -36,7 +38,7 @@ struct Apply: Command {
     ],
     options: [.value("output", short: "o", "OUT", help: "The result blob (written atomically); required.")]
       + BootOptions.specs + [
-        .flag("werror", help: "Exit 1 on warnings too."), .json,
+        .flag("werror", help: "Exit 1 on warnings too."), PictureOutput.formatSpec, .json,
       ])
 
   var base: String
@@ -45,6 +47,7 @@ struct Apply: Command {
   var boot: BootOptions
   var warningsAreErrors: Bool
   var json: Bool
+  var format: PictureOutput.Format
   var environment: Environment
 
   init(_ arguments: ParsedArguments) throws(CLIError) {
@@ -56,6 +59,7 @@ struct Apply: Command {
     boot = try BootOptions(arguments)
     warningsAreErrors = arguments.flag("werror")
     json = arguments.flag("json")
+    format = try PictureOutput.format(arguments)
   }
 
   func run() throws(CLIError) -> CommandOutput {
@@ -88,10 +92,13 @@ struct Apply: Command {
         ),
       ])
       written.print(document.rendered())
+    } else if format != .text {
+      let picture = PictureOutput.beforeAndAfter(
+        (baseTree.name, before), (output, after), format: format, terminal: environment.terminal)
+      written.print(picture)
     } else {
       var text =
-        "\(output): \(result.bytes.count) bytes (\(baseTree.name): \(baseTree.tree.bytes.count) bytes), checked for "
-        + "Linux \(settings.template.kernel)\n"
+        "\(output): \(result.bytes.count) bytes (\(baseTree.name): \(baseTree.tree.bytes.count) bytes), checked for Linux \(settings.template.kernel)\n"
       text += changes.isIdentical ? "no memory changes\n" : DiffRendering.text(changes)
       text += findings.isEmpty ? "no findings\n" : findings.map { FindingText.line(output, $0) }.joined()
       written.print(text)

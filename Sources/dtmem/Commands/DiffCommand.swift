@@ -21,18 +21,26 @@ struct DiffCommand: Command {
       {"a", "b", "identical", "changes": [{"category", "change", "path", "before", "after", \
       "message"}], "notes"}.
 
+      --format svg draws A and B as one picture, lane by lane on one address axis (as show \
+      --format svg draws one tree); --format map prints the same as block characters; -o FILE \
+      writes either atomically.
+
       Exit status (like diff(1)): 0 identical, 1 different, 2 an input could not be used.
       """,
     arguments: [
       ArgumentSpec(valueName: "A", help: "The old description (.dtb, .dts, /sys/firmware/fdt, -)."),
       ArgumentSpec(valueName: "B", help: "The new description."),
     ],
-    options: BootOptions.specs + [.json])
+    options: BootOptions.specs + [
+      PictureOutput.formatSpec, PictureOutput.outputSpec, .json,
+    ])
 
   var a: String
   var b: String
   var boot: BootOptions
   var json: Bool
+  var format: PictureOutput.Format
+  var output: String?
   var environment: Environment
 
   init(_ arguments: ParsedArguments) throws(CLIError) {
@@ -41,16 +49,26 @@ struct DiffCommand: Command {
     b = arguments.positionals[1]
     boot = try BootOptions(arguments)
     json = arguments.flag("json")
+    format = try PictureOutput.format(arguments)
+    output = arguments.value("output")
   }
 
   func run() throws(CLIError) -> CommandOutput {
     let settings = try CheckSettings(boot, environment)
     let (treeA, treeB) = (try settings.load(a), try settings.load(b))
-    let result = MemoryDiff.compare(try settings.context(treeA).run, try settings.context(treeB).run)
-    var output = CommandOutput()
-    output.print(
-      json ? DiffRendering.json(result, a: treeA.name, b: treeB.name).rendered() : DiffRendering.text(result))
-    output.status = result.isIdentical ? 0 : 1
-    return output
+    let (before, after) = (try settings.context(treeA), try settings.context(treeB))
+    let result = MemoryDiff.compare(before.run, after.run)
+    let text: String
+    if json {
+      text = DiffRendering.json(result, a: treeA.name, b: treeB.name).rendered()
+    } else if format == .text {
+      text = DiffRendering.text(result)
+    } else {
+      let terminal = PictureOutput.terminal(environment, output: output)
+      text = PictureOutput.beforeAndAfter((treeA.name, before), (treeB.name, after), format: format, terminal: terminal)
+    }
+    var written = PictureOutput.output(text, to: output)
+    written.status = result.isIdentical ? 0 : 1
+    return written
   }
 }

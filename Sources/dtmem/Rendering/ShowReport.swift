@@ -11,6 +11,7 @@ enum ShowReport {
     var range: PhysicalRange
     var numaNode: UInt32?
     var source: String
+    var isAvailable: Bool
   }
 
   static func banks(_ board: BoardMemory) -> [Bank] {
@@ -21,7 +22,7 @@ enum ShowReport {
         banks.append(
           Bank(
             path: node.path, range: range, numaNode: node.numaNodeID,
-            source: node.isAvailable ? source : "\(source), disabled"))
+            source: node.isAvailable ? source : "\(source), disabled", isAvailable: node.isAvailable))
       }
     }
     return banks
@@ -49,11 +50,8 @@ enum ShowReport {
     case .deviceTree(let tree):
       let board = tree.board
       out += "\(tree.name): \(board.model ?? "device tree")\n"
-      let cells = "<\(board.rootCells.address) \(board.rootCells.size)>"
-      let stated = board.rootStatesAddressCells && board.rootStatesSizeCells ? "" : " (kernel default)"
       out +=
-        "  \(result.architecture.rawValue) boot model, Linux \(result.kernel), "
-        + "\(ByteCount.compact(pageSize.bytes)) pages; root cells \(cells)\(stated)\n"
+        "  \(result.architecture.rawValue) boot model, Linux \(result.kernel), \(ByteCount.compact(pageSize.bytes)) pages; root cells <\(board.rootCells.address) \(board.rootCells.size)>\(board.rootStatesAddressCells && board.rootStatesSizeCells ? "" : " (kernel default)")\n"
       out += "  " + outcome.commandLineLine + "\n"
       out += "\nMemory banks (device tree)\n"
       out += Table.render(
@@ -127,6 +125,7 @@ enum ShowReport {
       out += "\nKernel allocations (predicted; the kernel places them after everything above)\n"
       out += Table.reservations(result.kernelAllocations)
     }
+    out += CostReport.text(CostReport.costs(result, outcome.request))
     out += "\ne820 view\n"
     out += E820Dmesg.render(result.e820, indent: "  ")
     out += BootReport.diagnostics(result)
@@ -191,6 +190,7 @@ enum ShowReport {
             .object([("start", MapDocument.hex($0.start)), ("size", MapDocument.hex($0.size))])
           })
       ))
+    members.append(("costs", CostReport.json(CostReport.costs(outcome.result, outcome.request))))
     return .object(members)
   }
 }

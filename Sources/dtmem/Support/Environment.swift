@@ -6,14 +6,17 @@ struct Environment: Sendable {
   var standardInput: @Sendable () throws(CLIError) -> [UInt8]
   /// Whether long runs may draw a progress line on standard error (a terminal).
   var showsProgress: Bool
+  /// The terminal standard output goes to, if it does (`--format map` sizes and colours to it).
+  var terminal: Terminal? = nil
 
   static let process = Environment(
     standardInput: { () throws(CLIError) -> [UInt8] in try FileIO.readAll(fd: 0, name: "<stdin>") },
-    showsProgress: FileIO.standardErrorIsTerminal)
+    showsProgress: FileIO.standardErrorIsTerminal, terminal: Terminal.standardOutput)
 
-  /// For running a command in process: `input` is its standard input.
-  static func testing(standardInput input: [UInt8] = []) -> Environment {
-    Environment(standardInput: { () throws(CLIError) -> [UInt8] in input }, showsProgress: false)
+  /// For running a command in process: `input` is its standard input; `terminal` what standard
+  /// output pretends to be.
+  static func testing(standardInput input: [UInt8] = [], terminal: Terminal? = nil) -> Environment {
+    Environment(standardInput: { () throws(CLIError) -> [UInt8] in input }, showsProgress: false, terminal: terminal)
   }
 
   /// The content of `path`; `-` is standard input.
