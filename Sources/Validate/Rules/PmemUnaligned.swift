@@ -12,7 +12,8 @@ struct PmemUnaligned: Rule {
     RAM (daxctl reconfigure-device --mode=system-ram), dax/kmem hot-adds it, and dax_kmem_range() \
     (drivers/dax/kmem.c) rounds the range inward to memory_block_size_bytes() — 128 MiB with 4K and \
     16K pages, 512 MiB with 64K. The unaligned head and tail can never become RAM; a range without \
-    one whole block is rejected: no memory is left after alignment (an error here). Align pmem ranges to the block size (or at least to 2 MiB for device-dax \
+    one whole block is rejected: no memory is left after alignment (an error here). Align pmem ranges to the block \
+    size (or at least to 2 MiB for device-dax \
     huge-page mappings).
     """
 

@@ -98,7 +98,8 @@ struct Apply: Command {
       written.print(picture)
     } else {
       var text =
-        "\(output): \(result.bytes.count) bytes (\(baseTree.name): \(baseTree.tree.bytes.count) bytes), checked for Linux \(settings.template.kernel)\n"
+        "\(output): \(result.bytes.count) bytes (\(baseTree.name): \(baseTree.tree.bytes.count) bytes), checked for "
+        + "Linux \(settings.template.kernel)\n"
       text += changes.isIdentical ? "no memory changes\n" : DiffRendering.text(changes)
       text += findings.isEmpty ? "no findings\n" : findings.map { FindingText.line(output, $0) }.joined()
       written.print(text)

@@ -50,8 +50,11 @@ enum ShowReport {
     case .deviceTree(let tree):
       let board = tree.board
       out += "\(tree.name): \(board.model ?? "device tree")\n"
+      let cells = "<\(board.rootCells.address) \(board.rootCells.size)>"
+      let stated = board.rootStatesAddressCells && board.rootStatesSizeCells ? "" : " (kernel default)"
       out +=
-        "  \(result.architecture.rawValue) boot model, Linux \(result.kernel), \(ByteCount.compact(pageSize.bytes)) pages; root cells <\(board.rootCells.address) \(board.rootCells.size)>\(board.rootStatesAddressCells && board.rootStatesSizeCells ? "" : " (kernel default)")\n"
+        "  \(result.architecture.rawValue) boot model, Linux \(result.kernel), "
+        + "\(ByteCount.compact(pageSize.bytes)) pages; root cells \(cells)\(stated)\n"
       out += "  " + outcome.commandLineLine + "\n"
       out += "\nMemory banks (device tree)\n"
       out += Table.render(
