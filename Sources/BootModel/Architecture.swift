@@ -1,4 +1,5 @@
-/// The boot models dtmem knows. Each follows Linux 6.12 as Debian builds it.
+/// The boot models dtmem knows, each following the kernel version its request names
+/// (`BootRequest.kernel`) as Debian builds it.
 public enum Architecture: String, Hashable, Sendable, CaseIterable {
   /// x86-64: firmware e820 → `memmap=`/`mem=` edits → sanitize (arch/x86/kernel/e820.c).
   case x86

@@ -23,6 +23,8 @@ public struct MemoryBlock: Hashable, Sendable {
 /// validator read one thing.
 public struct BootResult: Hashable, Sendable {
   public var architecture: Architecture
+  /// The kernel whose boot this is.
+  public var kernel: KernelVersion
   /// Memory at the end, one block per allocator region (split where flags or nodes differ),
   /// page-rounded as the kernel prints its "Early memory node ranges".
   public var memory: [MemoryBlock]
@@ -38,17 +40,18 @@ public struct BootResult: Hashable, Sendable {
   public var steps: [BootStep]
   /// Things worth telling: ignored parameters, assumptions, losses.
   public var diagnostics: [Diagnostic]
-  /// Set when the kernel stops during the modelled steps (panic, BUG): what it prints and why.
-  /// The steps after that point did not run; memory and reservations are as far as it got.
-  public var panic: String?
+  /// Set when the kernel stops during the modelled steps (panic, BUG). The steps after that
+  /// point did not run; memory and reservations are as far as it got.
+  public var stop: BootStop?
 
   public init(
-    architecture: Architecture, memory: [MemoryBlock] = [], reservations: [Reservation] = [],
+    architecture: Architecture, kernel: KernelVersion, memory: [MemoryBlock] = [], reservations: [Reservation] = [],
     kernelAllocations: [Reservation] = [],
-    e820: MemoryMap = .empty, steps: [BootStep] = [], diagnostics: [Diagnostic] = [], panic: String? = nil
+    e820: MemoryMap = .empty, steps: [BootStep] = [], diagnostics: [Diagnostic] = [], stop: BootStop? = nil
   ) {
-    self.panic = panic
+    self.stop = stop
     self.architecture = architecture
+    self.kernel = kernel
     self.memory = memory
     self.reservations = reservations
     self.kernelAllocations = kernelAllocations
@@ -57,9 +60,21 @@ public struct BootResult: Hashable, Sendable {
     self.diagnostics = diagnostics
   }
 
-  /// Every line the kernel prints during the modelled steps, in order.
-  public var kernelLog: [String] { steps.flatMap(\.kernelMessages) }
+  /// Everything that happened during the modelled steps, in order.
+  public var events: [BootEvent] { steps.flatMap(\.events) }
 
-  /// What made the kernel stop: the last error diagnostic of a boot that panics.
-  public var panicCause: Diagnostic? { panic == nil ? nil : diagnostics.last { $0.severity == .error } }
+  /// How this boot's kernel prints its events.
+  public var log: any KernelLogRenderer { KernelLog.renderer(architecture, kernel) }
+
+  /// Every line the kernel prints during the modelled steps, in order.
+  public var kernelLog: [String] { log.lines(for: events) }
+
+  /// The lines the kernel prints during one step.
+  public func kernelMessages(of step: BootStep) -> [String] { log.lines(for: step.events) }
+
+  /// What the kernel says when it stops (`Invalid user supplied memory map`, `kernel BUG at …`).
+  public var stopMessage: String? { stop.map(log.message(for:)) }
+
+  /// What made the kernel stop, in dtmem's words: the last error diagnostic of a boot that stops.
+  public var stopCause: Diagnostic? { stop == nil ? nil : diagnostics.last { $0.severity == .error } }
 }

@@ -121,6 +121,12 @@ public struct Reservation: Hashable, Sendable {
 }
 
 extension Reservation {
+  /// The kernel refuses or fails it.
+  public var isFailed: Bool {
+    if case .failed = status { return true }
+    return false
+  }
+
   /// One line for `--explain`: what became of the reservation.
   public var outcome: String {
     let place = range.map { "\($0)" } ?? requestedSize.map { "\(ByteCount.human($0))" } ?? ""

@@ -71,7 +71,8 @@ struct BlobHeader: Hashable, Sendable {
       throw .badHeader(
         field: "version", value: version,
         reason:
-          "blobs older than version 16 name nodes by full path, which libfdt does not read safely; dtc -I dtb -O dtb rewrites one as version 17"
+          "blobs older than version 16 name nodes by full path, which libfdt does not read safely; dtc -I dtb -O dtb "
+          + "rewrites one as version 17"
       )
     }
     guard lastCompatibleVersion <= Self.newestCompatibleVersion else {

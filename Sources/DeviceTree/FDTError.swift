@@ -38,7 +38,8 @@ public enum FDTError: Error, Hashable, Sendable, CustomStringConvertible {
       return "corrupt device tree structure block at offset \(Hex.short(UInt64(offset))): \(reason)"
     case .tooDeep(let limit):
       return
-        "nodes nested more than \(limit) deep below the root: Linux (unflatten_dt_nodes, FDT_MAX_DEPTH 64) drops them, and no real tree comes close; refusing it"
+        "nodes nested more than \(limit) deep below the root: Linux (unflatten_dt_nodes, FDT_MAX_DEPTH 64) drops "
+        + "them, and no real tree comes close; refusing it"
     case .unsupported(let path, let reason):
       return "\(path): \(reason)"
     }

@@ -23,7 +23,8 @@ extension FlatDeviceTree {
     if !labels.isEmpty {
       guard let symbols = node(atPath: "/__symbols__") else {
         return
-          "the overlay refers to labels (\(labels.joined(separator: ", "))) but the base has no /__symbols__ node (compile the base with dtc -@)"
+          "the overlay refers to labels (\(labels.joined(separator: ", "))) but the base has no /__symbols__ node "
+          + "(compile the base with dtc -@)"
       }
       let missing = labels.filter { !hasProperty($0, of: symbols) }
       if !missing.isEmpty {

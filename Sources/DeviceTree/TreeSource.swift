@@ -45,8 +45,8 @@ extension TreeProperty {
     case .cells(let cells): return "\(name) = <\(cells.map { Hex.short(UInt64($0)) }.joined(separator: " "))>"
     case .strings(let strings): return "\(name) = \(strings.map(TreeProperty.quoted).joined(separator: ", "))"
     case .bytes(let bytes):
-      return
-        "\(name) = [\(bytes.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined(separator: " "))]"
+      let hex = bytes.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }
+      return "\(name) = [\(hex.joined(separator: " "))]"
     }
   }
 

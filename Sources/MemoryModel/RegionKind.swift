@@ -23,6 +23,10 @@ public struct RegionKind: RawRepresentable, Hashable, Sendable, Comparable {
   public static let persistent = RegionKind(rawValue: 7)
   /// E820_TYPE_PRAM (12): legacy persistent memory, what `memmap=nn!ss` makes.
   public static let persistentLegacy = RegionKind(rawValue: 12)
+  /// `E820_TYPE_RESERVED_KERN` (128): setup_data inside RAM; printed as usable (removed in 6.15).
+  /// It prints like RAM but is its own type to `e820__update_table()`, so it never merges with
+  /// type-1 neighbours (recorded: x86-rec-0143).
+  public static let reservedKernel = RegionKind(rawValue: 128)
   /// E820_TYPE_SOFT_RESERVED (0xefffffff): EFI specific-purpose memory.
   public static let softReserved = RegionKind(rawValue: 0xefff_ffff)
 

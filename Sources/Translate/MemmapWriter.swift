@@ -1,5 +1,5 @@
 public import BootModel
-internal import Firmware
+internal import KernelParameters
 public import MemoryModel
 
 /// A memory map as x86 `memmap=` parameters: `memmap=exactmap` and one item per e820 entry, so
@@ -63,7 +63,8 @@ public struct MemmapLine: Hashable, Sendable {
       diagnostics.append(
         Diagnostic(
           .info, at: location,
-          "added memmap=0@0: x86 panics on an exactmap table of fewer than two entries; an empty entry counts and vanishes"
+          "added memmap=0@0: x86 panics on an exactmap table of fewer than two entries; an empty entry counts and "
+            + "vanishes"
         ))
     }
     let line = MemmapLine(parameters: parameters, diagnostics: diagnostics)
@@ -73,7 +74,8 @@ public struct MemmapLine: Hashable, Sendable {
         diagnostics: diagnostics + [
           Diagnostic(
             .warning, at: location,
-            "the line is \(line.text.utf8.count) bytes; an x86 kernel keeps only \(commandLineLimit - 1) (COMMAND_LINE_SIZE) and would lose the rest"
+            "the line is \(line.text.utf8.count) bytes; an x86 kernel keeps only \(commandLineLimit - 1) "
+              + "(COMMAND_LINE_SIZE) and would lose the rest"
           )
         ])
     }
@@ -90,7 +92,8 @@ public struct MemmapLine: Hashable, Sendable {
           line.diagnostics.append(
             Diagnostic(
               .warning, at: reservation.path,
-              "\(reservation.name) is reusable (CMA); memmap= has no such type, so it stays RAM here — on x86 use cma=\(ByteCount.compact(range.size))@\(Hex.short(range.start))"
+              "\(reservation.name) is reusable (CMA); memmap= has no such type, so it stays RAM here — on x86 use "
+                + "cma=\(ByteCount.compact(range.size))@\(Hex.short(range.start))"
             ))
         } else if reservation.origin == .dynamicRegion, let range = reservation.range {
           line.diagnostics.append(

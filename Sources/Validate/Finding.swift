@@ -1,3 +1,5 @@
+public import BootModel
+
 /// One problem a rule found in one input.
 public struct Finding: Hashable, Sendable {
   /// The rule's id.
@@ -41,10 +43,13 @@ public struct UnusableInput: Hashable, Sendable {
 
 /// Everything one `validate` run produced, in input order.
 public struct ValidationRun: Hashable, Sendable {
+  /// The kernel the inputs were checked against.
+  public var kernel: KernelVersion
   public var reports: [FileReport]
   public var unusable: [UnusableInput]
 
-  public init(reports: [FileReport] = [], unusable: [UnusableInput] = []) {
+  public init(kernel: KernelVersion = .default, reports: [FileReport] = [], unusable: [UnusableInput] = []) {
+    self.kernel = kernel
     self.reports = reports
     self.unusable = unusable
   }

@@ -1,64 +1,61 @@
 public import BootModel
-public import Firmware
+public import KernelParameters
 public import MemoryModel
 
-/// One input, its boot as the arm64 model predicts it (run once), and the derived views every
-/// rule needs.
+/// One input, its boot as the model predicts it (run once), and the derived views every rule
+/// needs.
 public struct ValidationContext: Sendable {
-  public let input: ValidationInput
-  public let configuration: Arm64BootConfiguration
-  public let boot: BootResult
-  /// Why the model found no memory (the bootloader fills the memory node in), or nil. Without
-  /// memory the model still runs — every format, property and driver check still applies — but
-  /// rules about placement or about lying inside memory stay silent.
-  public let missingMemory: String?
+  public let run: BootRun
+  /// The device tree checked.
+  public let board: BoardMemory
   /// The banks the input states (available memory nodes, or `--memory`), with where each came
   /// from, in DT order.
   public let statedBanks: [(path: String, range: PhysicalRange)]
   /// The stated banks merged and sorted.
   public let statedMemory: [PhysicalRange]
-  /// Every line the kernel would print during the modelled steps.
-  public let kernelLog: [String]
+  /// The command line as the kernel keeps it.
+  public let commandLine: KernelCommandLine
+  /// Everything that happened during the modelled boot, in order.
+  public let events: [BootEvent]
+  /// The `/reserved-memory` events, by the node path they are about.
+  let reservedMemoryEvents: [String: [ReservedMemoryEvent]]
   /// Whether the kernel ignores `/reserved-memory` altogether (`unsupported node format`).
   public let reservedMemoryIgnored: Bool
 
-  /// Runs the boot model (a predicted panic is part of the result, `boot.panic`). Rethrows the
-  /// model's errors other than missing memory, which the arm64 model does not raise today.
-  public init(_ input: ValidationInput) throws(BootModelError) {
-    self.input = input
-    var configuration = Arm64BootConfiguration(
-      board: input.board, commandLine: KernelCommandLine(input.commandLine, limit: input.commandLineLimit),
-      commandLineSource: input.commandLineSource, loaderReservations: input.loaderReservations,
-      pageSize: input.pageSize, memoryOverride: input.memoryOverride)
-    var missing: String? = nil
-    let boot: BootResult
-    do {
-      boot = try Arm64Boot.simulate(configuration)
-    } catch .noMemory(let why) {
-      missing = why
-      configuration.memoryOverride = []
-      boot = try Arm64Boot.simulate(configuration)
-    }
-    self.configuration = configuration
-    self.boot = boot
-    self.missingMemory = missing
-    self.kernelLog = boot.kernelLog
-    if let banks = input.memoryOverride {
-      self.statedBanks = banks.map { ("--memory", $0) }
-    } else {
-      self.statedBanks = input.board.memoryNodes.filter(\.isAvailable).flatMap { node in
-        node.banks.map { (node.path, $0) }
-      }
-    }
-    self.statedMemory = PhysicalRanges.merged(statedBanks.map(\.range))
-    self.reservedMemoryIgnored =
-      input.board.reservedMemory.map { !$0.formatProblems(rootCells: input.board.rootCells).isEmpty } ?? false
+  /// Boots a device tree request (a predicted panic is part of the result, `boot.panic`; an
+  /// input without memory is booted with none, `missingMemory`). Rethrows the model's other
+  /// errors; a request without a device tree is `.unsupported`.
+  public init(_ request: BootRequest) throws(BootModelError) {
+    try self.init(try BootRun(request))
   }
 
-  public var board: BoardMemory { input.board }
-  public var commandLine: KernelCommandLine { configuration.commandLine }
-  public var pageSize: PageSize { input.pageSize }
-  public var memoryIsKnown: Bool { missingMemory == nil }
+  /// The context of a boot already run.
+  public init(_ run: BootRun) throws(BootModelError) {
+    let request = run.request
+    guard let board = request.board else { throw .unsupported("only device trees can be checked") }
+    self.run = run
+    self.board = board
+    self.commandLine = request.kernelCommandLine
+    self.events = run.result.events
+    var byNode: [String: [ReservedMemoryEvent]] = [:]
+    for case .reservedMemory(let event) in events {
+      if let node = event.node { byNode[node.path, default: []].append(event) }
+    }
+    self.reservedMemoryEvents = byNode
+    self.statedBanks = request.statedBanks
+    self.statedMemory = PhysicalRanges.merged(statedBanks.map(\.range))
+    self.reservedMemoryIgnored =
+      board.reservedMemory.map { !$0.formatProblems(rootCells: board.rootCells).isEmpty } ?? false
+  }
+
+  public var request: BootRequest { run.request }
+  public var boot: BootResult { run.result }
+  public var pageSize: PageSize { request.pageSize }
+  /// Why the input states no memory (the bootloader fills the memory node in), or nil. Without
+  /// memory the model still runs — every format, property and driver check still applies — but
+  /// rules about placement or about lying inside memory stay silent.
+  public var missingMemory: String? { run.missingMemory }
+  public var memoryIsKnown: Bool { run.memoryIsKnown }
 
   /// The children of `/reserved-memory`, in DT order.
   public var reservedChildren: [ReservedRegionNode] { board.reservedMemory?.children ?? [] }
@@ -68,23 +65,12 @@ public struct ValidationContext: Sendable {
     boot.reservations.filter { $0.path == path }
   }
 
-  /// Whether some kernel line contains `text`.
-  public func logContains(_ text: String) -> Bool {
-    let needle = Array(text.utf8)
-    return kernelLog.contains { ByteSearch.contains(needle, in: $0[...]) }
-  }
+  /// The `/reserved-memory` events about the child at `path`, in order.
+  public func reservedMemoryEvents(at path: String) -> [ReservedMemoryEvent] { reservedMemoryEvents[path] ?? [] }
 
   /// A reservation that holds its memory at the end of the boot.
   public static func isTaken(_ reservation: Reservation) -> Bool {
     reservation.status.holdsMemory && reservation.range.map { !$0.isEmpty } ?? false
-  }
-}
-
-extension Reservation {
-  /// The kernel refuses or fails it.
-  var isFailed: Bool {
-    if case .failed = status { return true }
-    return false
   }
 }
 
@@ -99,8 +85,8 @@ extension ValidationContext {
     boot.reservations.first { $0.path == path && $0.isFailed }
   }
 
-  /// A dynamic region the boot placed on (part of) `range` after it had been given back, which
-  /// the kernel then reports as an overlap.
+  /// A dynamic region the boot placed on (part of) `range` after it had been given back, and
+  /// what the kernel prints about the two when it reports them as an overlap.
   func reuse(of range: PhysicalRange?, after failed: Reservation) -> String? {
     guard let range, let index = boot.reservations.firstIndex(of: failed) else { return nil }
     guard
@@ -108,6 +94,12 @@ extension ValidationContext {
         $0.origin == .dynamicRegion && Self.isTaken($0) && ($0.range?.overlaps(range) ?? false)
       })
     else { return nil }
-    return "\(later.path) was then placed on the freed range (the kernel prints OVERLAP DETECTED for the two)"
+    let pair: Set = [failed.path, later.path]
+    let report = events.first { event in
+      guard case .reservedMemory(.overlap(let a, let b)) = event else { return false }
+      return Set([a.node.path, b.node.path]) == pair
+    }
+    let printed = report.flatMap(quoteFirstLine).map { " (the kernel prints \($0) for the two)" } ?? ""
+    return "\(later.path) was then placed on the freed range\(printed)"
   }
 }

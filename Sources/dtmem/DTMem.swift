@@ -38,54 +38,55 @@ enum DTMem {
 
   static func main() {
     // The words as bytes (PathBytes), not CommandLine.arguments' lossy UTF-8.
-    let words = (1..<Int(CommandLine.argc)).compactMap { index in
+    let words = (1..<max(1, Int(CommandLine.argc))).compactMap { index in
       CommandLine.unsafeArgv[index].map { PathBytes.decode(cString: $0) }
     }
-    exit(run(words))
+    exit(run(words, environment: .process).perform())
   }
 
-  static func run(_ words: [String]) -> Int32 {
+  /// One invocation, from its words to what it prints and writes (nothing is written here).
+  static func run(_ words: [String], environment: Environment) -> CommandOutput {
+    var output = CommandOutput()
     guard let first = words.first else {
-      FileIO.writeStandardOutput(rootHelp)
-      return 0
+      output.print(rootHelp)
+      return output
     }
     switch first {
     case "-h", "--help":
-      FileIO.writeStandardOutput(rootHelp)
-      return 0
+      output.print(rootHelp)
+      return output
     case "--version":
-      FileIO.writeStandardOutput(version + "\n")
-      return 0
+      output.print(version + "\n")
+      return output
     case "help":
       guard words.count > 1 else {
-        FileIO.writeStandardOutput(rootHelp)
-        return 0
+        output.print(rootHelp)
+        return output
       }
       guard let command = command(named: words[1]) else {
-        return fail(CLIError("help", "no subcommand '\(words[1])'\(subcommandHint)"))
+        return .failure(CLIError("help", "no subcommand '\(words[1])'\(subcommandHint)"))
       }
-      FileIO.writeStandardOutput(HelpText.command(command.spec))
-      return 0
+      output.print(HelpText.command(command.spec))
+      return output
     default:
       break
     }
     guard let command = command(named: first) else {
-      return fail(
+      return .failure(
         CLIError(
           first.hasPrefix("-") ? "dtmem" : first,
           first.hasPrefix("-") ? "unknown option '\(first)'" : "no such subcommand\(subcommandHint)"))
     }
     do {
-      let arguments = try ParsedArguments(Array(words.dropFirst()), spec: command.spec)
+      var arguments = try ParsedArguments(Array(words.dropFirst()), spec: command.spec)
+      arguments.environment = environment
       if arguments.wantsHelp {
-        FileIO.writeStandardOutput(HelpText.command(command.spec))
-        return 0
+        output.print(HelpText.command(command.spec))
+        return output
       }
-      let status = try command.init(arguments).run()
-      Messages.flush()
-      return status
+      return try command.init(arguments).run()
     } catch {
-      return fail(error)
+      return .failure(error)
     }
   }
 
@@ -99,10 +100,5 @@ enum DTMem {
 
   static var rootHelp: String {
     HelpText.root(commands.map { $0.spec }, abstract: abstract, discussion: discussion, version: version)
-  }
-
-  static func fail(_ error: CLIError) -> Int32 {
-    Messages.fail(error)
-    return 2
   }
 }

@@ -1,5 +1,5 @@
 import BootModel
-import Firmware
+import FirmwareTables
 import MemoryModel
 import TestSupport
 import Testing
@@ -9,6 +9,9 @@ import Testing
 /// message (order, capacity drops and all); and a byte map of a small address space, which says
 /// what every address must be after the final sanitize.
 @Suite struct E820TablePropertyTests {
+  /// What the edits print, as Linux 6.12 on x86 prints it.
+  static let x86Log = KernelLog.renderer(.x86, .v6_12)
+
   /// The kernel's `e820_table` edits, written out as in C: a scan of every entry, in order,
   /// including the entries appended during the scan.
   struct KernelTranscript {
@@ -30,7 +33,8 @@ import Testing
       if size > UInt64.max - start { size = UInt64.max - start }
       let end = start + size
       log.append(
-        "e820: update [mem \(Hex.padded(start, width: 8))-\(Hex.padded(end &- 1, width: 8))] \(old.dmesgName) ==> \(new.dmesgName)"
+        "e820: update [mem \(Hex.padded(start, width: 8))-\(Hex.padded(end &- 1, width: 8))] \(old.dmesgName) ==> "
+          + "\(new.dmesgName)"
       )
       var i = 0
       while i < entries.count {
@@ -130,27 +134,28 @@ import Testing
       let highWindow = random.chance(30)
       var table = E820Table(capacity: capacity)
       var kernel = KernelTranscript(capacity: capacity)
-      var log: [String] = []
+      var log: [BootEvent] = []
       for step in 0..<Int(20 + random.below(150)) {
         let edit = Self.randomEdit(&random, space: space, highWindow: highWindow)
         switch edit {
         case .add(let start, let size, let kind):
-          table.add(start, size, kind, log: &log)
+          table.add(start, size, kind, events: &log)
           kernel.add(start, size, kind)
         case .update(let start, let size, let from, let to):
-          table.update(start, size, from: from, to: to, log: &log)
+          table.update(start, size, from: from, to: to, events: &log)
           kernel.update(start, size, from, to)
         case .remove(let start, let size, let kind):
-          table.remove(start, size, only: kind, log: &log)
+          table.remove(start, size, only: kind, events: &log)
           kernel.remove(start, size, kind)
         case .clear:
           table.removeAll()
           kernel.entries.removeAll()
         }
-        guard table.entries == kernel.entries, log == kernel.log else {
-          Issue.record(
-            "round \(round), step \(step): \(edit) tables differ\n  kernel: \(kernel.entries)\n  dtmem:  \(table.entries)\n  log: \(log.suffix(3)) vs \(kernel.log.suffix(3))"
-          )
+        guard table.entries == kernel.entries, Self.x86Log.lines(for: log) == kernel.log else {
+          let detail =
+            "round \(round), step \(step): \(edit) tables differ\n  kernel: \(kernel.entries)\n  dtmem:  "
+            + "\(table.entries)\n  log: \(Self.x86Log.lines(for: log).suffix(3)) vs \(kernel.log.suffix(3))"
+          Issue.record("\(detail)")
           return
         }
       }
@@ -197,22 +202,22 @@ import Testing
     for _ in 0..<3000 {
       var table = E820Table(capacity: 100_000)
       var bytes = ByteMap(size: space)
-      var log: [String] = []
+      var log: [BootEvent] = []
       for _ in 0..<Int(2 + random.below(14)) {
         let start = Int(random.below(UInt64(space)))
         let end = min(space, start + Int(random.below(40)))
         let kind = random.pick(Self.kinds)
         switch random.below(10) {
         case 0...4:
-          table.add(UInt64(start), UInt64(end - start), kind, log: &log)
+          table.add(UInt64(start), UInt64(end - start), kind, events: &log)
           bytes.add(start, end, kind)
         case 5...6:
           let to = random.pick(Self.kinds.filter { $0 != kind })
-          table.update(UInt64(start), UInt64(end - start), from: kind, to: to, log: &log)
+          table.update(UInt64(start), UInt64(end - start), from: kind, to: to, events: &log)
           bytes.retype(start, end, kind, to)
         default:
           let only: RegionKind? = random.chance(40) ? nil : kind
-          table.remove(UInt64(start), UInt64(end - start), only: only, log: &log)
+          table.remove(UInt64(start), UInt64(end - start), only: only, events: &log)
           bytes.remove(start, end, only)
         }
       }
@@ -239,17 +244,17 @@ import Testing
 
   @Test func fullTablesDropPiecesAfterShrinkingTheEntry() {
     var table = E820Table(capacity: 2)
-    var log: [String] = []
-    table.add(0, 0x10000, .usable, log: &log)
-    table.add(0x20000, 0x1000, .reserved, log: &log)
+    var log: [BootEvent] = []
+    table.add(0, 0x10000, .usable, events: &log)
+    table.add(0x20000, 0x1000, .reserved, events: &log)
     // Punching a hole needs one more entry: the entry is cut, the tail is lost.
-    table.remove(0x1000, 0x1000, only: .usable, log: &log)
+    table.remove(0x1000, 0x1000, only: .usable, events: &log)
     #expect(
       table.entries == [
         MapEntry(start: 0, size: 0x1000, kind: .usable), MapEntry(start: 0x20000, size: 0x1000, kind: .reserved),
       ])
     #expect(
-      log == [
+      Self.x86Log.lines(for: log) == [
         "e820: remove [mem 0x00001000-0x00001fff] usable",
         "too many entries; ignoring [mem 0x00002000-0x0000ffff]",
       ])

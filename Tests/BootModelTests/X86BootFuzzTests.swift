@@ -1,5 +1,5 @@
 import BootModel
-import Firmware
+import KernelParameters
 import MemoryModel
 import TestSupport
 import Testing
@@ -31,14 +31,15 @@ import Testing
                 truncatingIfNeeded: random.pick([1, 2, 3, 4, 5, 7, 12, 20, 0, 0xefff_ffff, 128] as [UInt64])))))
       }
       let commandLine = (0..<Int(random.below(30))).map { _ in random.pick(Self.pieces) }.joined()
-      let capacity = random.chance(30) ? Int(2 + random.below(20)) : X86BootConfiguration.debianTableCapacity
+      let capacity = random.chance(30) ? Int(2 + random.below(20)) : BootLimits.debianE820MaxEntries
       do {
-        let result = try X86Boot.simulate(
-          X86BootConfiguration(firmware: firmware, commandLine: KernelCommandLine(commandLine), tableCapacity: capacity)
-        )
-        if let panic = result.panic {
+        let result = try Boot.run(
+          BootRequest(
+            .e820(E820Firmware(firmware)), commandLine: BootCommandLine(commandLine, source: .given("--cmdline")),
+            limits: BootLimits(e820MaxEntries: capacity)))
+        if let words = result.stopMessage {
           panics += 1
-          #expect(panic == "Invalid user supplied memory map" || panic == "kernel BUG at arch/x86/kernel/e820.c:469!")
+          #expect(words == "Invalid user supplied memory map" || words == "kernel BUG at arch/x86/kernel/e820.c:469!")
         }
         var previous: UInt128 = 0
         for region in result.e820.regions {

@@ -1,5 +1,6 @@
 import BootModel
-import Firmware
+import FirmwareTables
+import KernelParameters
 import MemoryModel
 import TestSupport
 import Testing
@@ -18,12 +19,20 @@ import Testing
     BIOS-e820: [mem 0x0000000100000000-0x000000017fffffff] usable
     """
 
-  static func boot(_ commandLine: String, capacity: Int = X86BootConfiguration.debianTableCapacity)
-    throws(BootModelError) -> BootResult
+  static func boot(_ commandLine: String, capacity: Int = BootLimits.debianE820MaxEntries) throws(BootModelError)
+    -> BootResult
   {
     let entries = (try? E820KernelLog.decode(Array(firmware.utf8)).firmware?.entries) ?? []
-    return try X86Boot.simulate(
-      X86BootConfiguration(firmware: entries, commandLine: KernelCommandLine(commandLine), tableCapacity: capacity))
+    return try run(entries, commandLine, limits: BootLimits(e820MaxEntries: capacity))
+  }
+
+  static func run(_ entries: [MapEntry], _ commandLine: String, limits: BootLimits = BootLimits())
+    throws(BootModelError) -> BootResult
+  {
+    try Boot.run(
+      BootRequest(
+        .e820(E820Firmware(entries)), commandLine: BootCommandLine(commandLine, source: .given("--cmdline")),
+        limits: limits))
   }
 
   static func table(_ commandLine: String) throws -> [String] {
@@ -85,8 +94,12 @@ import Testing
       "memmap=1@0xffffffffffffffff", "memmap=0x1000%0xfffffffffffff000+7",
     ] {
       let result = try? Self.boot(commandLine)
-      #expect(result?.panic == "Invalid user supplied memory map", "\(commandLine)")
-      #expect(result.flatMap(BootModelError.stop) == .kernelPanic("Invalid user supplied memory map"))
+      #expect(result?.stopMessage == "Invalid user supplied memory map", "\(commandLine)")
+      #expect(result?.stop?.kind == .panic)
+      if case .invalidUserMemoryMap = result?.stop?.cause {
+      } else {
+        Issue.record("\(commandLine): \(String(describing: result?.stop))")
+      }
       #expect(result?.kernelLog.last == "Kernel panic - not syncing: Invalid user supplied memory map")
       #expect(result?.steps.last?.title == "User-defined map")
     }
@@ -94,16 +107,15 @@ import Testing
       "memmap=1M%0x10000000-1+1 mem=1G", "memmap=1M%0x10000000-2+2,64M$0", "memmap=64M%0x10000000-1+0x100000001",
     ] {
       let result = try? Self.boot(commandLine)
-      #expect(
-        result.flatMap(BootModelError.stop) == .kernelBug("kernel BUG at arch/x86/kernel/e820.c:469!"), "\(commandLine)"
-      )
+      #expect(result?.stopMessage == "kernel BUG at arch/x86/kernel/e820.c:469!", "\(commandLine)")
+      #expect(result?.stop?.kind == .bug)
       #expect(result?.kernelLog.last == "kernel BUG at arch/x86/kernel/e820.c:469!")
       // Nothing after the BUG runs: no later item, parameter or step.
       #expect(result?.steps.count == 2)
       #expect(result?.e820.regions.count == 7)
     }
     #expect(throws: BootModelError.noMemory("the firmware e820 table is empty")) {
-      try X86Boot.simulate(X86BootConfiguration(firmware: [], commandLine: KernelCommandLine("")))
+      try Self.run([], "")
     }
   }
 
@@ -179,18 +191,15 @@ import Testing
   @Test func truncatedCommandLinesAreWarnedAbout() throws {
     let long = "memmap=" + Array(repeating: "0@0", count: 600).joined(separator: ",") + " memmap=64M$0x10000000"
     let entries = (try? E820KernelLog.decode(Array(Self.firmware.utf8)).firmware?.entries) ?? []
-    let result = try X86Boot.simulate(X86BootConfiguration(firmware: entries, commandLine: KernelCommandLine(long)))
+    let result = try Self.run(entries, long)
     #expect(result.diagnostics.contains { $0.message.contains("kernel BUG at lib/string_helpers.c:1040!") })
     #expect(!result.e820.regions.contains { $0.range.start == 0x1000_0000 })
-    let whole = try X86Boot.simulate(
-      X86BootConfiguration(firmware: entries, commandLine: KernelCommandLine(long, limit: nil)))
+    let whole = try Self.run(entries, long, limits: BootLimits(commandLineSize: nil))
     #expect(whole.e820.regions.contains { $0.range.start == 0x1000_0000 && $0.kind == .reserved })
   }
 
   @Test func singleEntryFirmwareTablesAreFlagged() throws {
-    let result = try X86Boot.simulate(
-      X86BootConfiguration(
-        firmware: [MapEntry(start: 0, size: 1 << 30, kind: .usable)], commandLine: KernelCommandLine("")))
+    let result = try Self.run([MapEntry(start: 0, size: 1 << 30, kind: .usable)], "")
     #expect(result.diagnostics.contains { $0.message.contains("fewer than 2") })
     #expect(result.e820.regions.count == 1)
   }

@@ -16,7 +16,7 @@ import Testing
 
   @Test(arguments: boards)
   func showJSONMatchesGolden(board: String) throws {
-    let result = try DTMemBinary.run(["show", "dts/\(board)", "--json"])
+    let result = try InProcess.run(["show", "dts/\(board)", "--json"])
     #expect(result.status == 0, "\(result.errorText)")
     let failure = Golden.check(result.text, against: board.replacingOccurrences(of: ".dts", with: ".show.json"))
     #expect(failure == nil, "\(failure ?? "")")
@@ -37,7 +37,7 @@ import Testing
 
   @Test(arguments: boards)
   func toMemmapMatchesGolden(board: String) throws {
-    let result = try DTMemBinary.run(["to-memmap", "dts/\(board)"])
+    let result = try InProcess.run(["to-memmap", "dts/\(board)"])
     #expect(result.status == 0, "\(result.errorText)")
     let output = result.text + (result.errorText.isEmpty ? "" : "--- stderr\n" + result.errorText)
     let failure = Golden.check(output, against: board.replacingOccurrences(of: ".dts", with: ".to-memmap.txt"))

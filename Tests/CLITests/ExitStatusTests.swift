@@ -46,7 +46,8 @@ import Testing
 
   @Test func aBlobWithoutMemorySaysHowToSupplyIt() throws {
     let source =
-      "/dts-v1/;\n/ { #address-cells = <2>; #size-cells = <2>; memory@40000000 { device_type = \"memory\"; reg = <0 0x40000000 0 0>; }; };\n"
+      "/dts-v1/;\n/ { #address-cells = <2>; #size-cells = <2>; memory@40000000 { device_type = \"memory\"; reg = <0 "
+      + "0x40000000 0 0>; }; };\n"
     try expectUsageError(["show", "-"], input: Array(source.utf8), mentioning: "--memory START:SIZE")
     let supplied = try DTMemBinary.run(["show", "-", "--memory", "0x40000000:1G", "--json"], input: Array(source.utf8))
     #expect(supplied.status == 0, "\(supplied.errorText)")

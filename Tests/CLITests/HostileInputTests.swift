@@ -123,6 +123,15 @@ import Testing
     #expect(shown.status == 0, "\(shown.errorText)")
     #expect(!shown.standardOutput.contains(0x1b) && !shown.standardOutput.contains(0x07))
     #expect(shown.text.contains(#"evil\x1b]0;title\x07board"#))
+    // Pictures too: the terminal map keeps its own colour codes, and only those.
+    let map = try InProcess.run(
+      ["show", "-", "--format", "map"], input: Array(source.utf8), terminal: Terminal(width: 100, colour: true))
+    #expect(map.status == 0, "\(map.errorText)")
+    #expect(map.text.contains(#"evil\x1b]0;title\x07board"#) && !map.standardOutput.contains(0x07))
+    #expect(map.text.contains("\u{1B}[38;5;") && !map.text.contains("\u{1B}]"))
+    let svg = try InProcess.run(["show", "-", "--format", "svg"], input: Array(source.utf8))
+    #expect(svg.status == 0 && svg.text.contains(#"evil\x1b]0;title\x07board"#))
+    #expect(!svg.standardOutput.contains(0x1b) && !svg.standardOutput.contains(0x07))
   }
 
   /// simulate printed the COMMAND_LINE_SIZE warning and then the error.
@@ -246,6 +255,14 @@ import Testing
     let inPlace = try DTMemBinary.run(["apply", base, overlay, "-o", base, "--in-place"])
     #expect(inPlace.status <= 1, "\(inPlace.errorText)")
     #expect(try DTMemBinary.run(["show", base]).text.contains("fw@7e000000"))
+    // show and diff write pictures with -o: never over an input either.
+    let shown = try Data(contentsOf: URL(fileURLWithPath: base))
+    Self.expectOneLineError(
+      try DTMemBinary.run(["show", base, "--format", "svg", "-o", base]), mentioning: "is the input \(base)")
+    Self.expectOneLineError(
+      try DTMemBinary.run(["diff", "dts/qemu-virt-2g.dts", base, "--format", "map", "-o", base]),
+      mentioning: "is the input \(base)")
+    #expect(try Data(contentsOf: URL(fileURLWithPath: base)) == shown)
   }
 
   /// -o out\xff.dtbo wrote out\xEF\xBF\xBD.dtbo.
@@ -253,7 +270,8 @@ import Testing
     let directory = try Self.scratch()
     defer { try? FileManager.default.removeItem(at: directory) }
     let script =
-      "cd '\(directory.path)' && '\(DTMemBinary.url.path)' to-overlay --cmdline 'memmap=64M$0x90000000' -o \"$(printf 'out\\377.dtbo')\""
+      "cd '\(directory.path)' && '\(DTMemBinary.url.path)' to-overlay --cmdline 'memmap=64M$0x90000000' "
+      + "-o \"$(printf 'out\\377.dtbo')\""
     let result = try TestSupport.Command.run(["sh", "-c", script], directory: Repository.root)
     #expect(result.status == 0, "\(result.errorText)")
     let listing = try TestSupport.Command.run(["sh", "-c", "cd '\(directory.path)' && ls | od -An -tx1"])

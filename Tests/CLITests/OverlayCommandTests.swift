@@ -6,7 +6,8 @@ import Testing
 /// goldens, exit statuses and one-line errors.
 @Suite struct OverlayCommandTests {
   static let cmdline =
-    "memmap=64M$0x90000000,256M!0xa0000000 memmap=16M#0x70000000 reserve_mem=2M:4K:oops ramoops.mem_name=oops mem=3G memmap=512M@0x100000000"
+    "memmap=64M$0x90000000,256M!0xa0000000 memmap=16M#0x70000000 reserve_mem=2M:4K:oops ramoops.mem_name=oops mem=3G "
+    + "memmap=512M@0x100000000"
   static let qemuReserve = ["--reserve", "0x40200000:0x2b20000:kernel", "--reserve", "0x48000000:0x10000:dtb"]
 
   static func scratch() throws -> URL {
@@ -26,7 +27,7 @@ import Testing
   }
 
   @Test func toOverlayMatchesGolden() throws {
-    let result = try DTMemBinary.run(
+    let result = try InProcess.run(
       ["to-overlay", "dts/qemu-virt-2g.dts", "--cmdline", Self.cmdline] + Self.qemuReserve)
     #expect(result.status == 0, "\(result.errorText)")
     let failure = Golden.check(result.text + "--- stderr\n" + result.errorText, against: "to-overlay.qemu-virt-2g.txt")
@@ -34,7 +35,7 @@ import Testing
   }
 
   @Test func toOverlayWithoutBaseSaysWhatItAssumes() throws {
-    let result = try DTMemBinary.run(["to-overlay", "--cmdline", "memmap=64M$0x90000000"])
+    let result = try InProcess.run(["to-overlay", "--cmdline", "memmap=64M$0x90000000"])
     #expect(result.status == 0)
     #expect(result.text.contains("/plugin/;") && result.text.contains("memmap@90000000 {"))
     #expect(
@@ -46,7 +47,7 @@ import Testing
     defer { try? FileManager.default.removeItem(at: directory) }
     let overlay = directory.appendingPathComponent("o.dtbo").path
     let base = directory.appendingPathComponent("base.dtb").path
-    let made = try DTMemBinary.run(["to-overlay", "dts/qemu-virt-2g.dts", "--cmdline", Self.cmdline, "-o", overlay])
+    let made = try InProcess.run(["to-overlay", "dts/qemu-virt-2g.dts", "--cmdline", Self.cmdline, "-o", overlay])
     #expect(made.status == 0 && made.text.isEmpty, "\(made.errorText)")
     let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: overlay)))
     #expect(Array(bytes.prefix(4)) == [0xd0, 0x0d, 0xfe, 0xed])
@@ -57,16 +58,16 @@ import Testing
       "fdtoverlay", "-i", base, "-o", directory.appendingPathComponent("out.dtb").path, overlay,
     ])
     #expect(applied.status == 0, "\(applied.errorText)")
-    let shown = try DTMemBinary.run(["show", directory.appendingPathComponent("out.dtb").path])
+    let shown = try InProcess.run(["show", directory.appendingPathComponent("out.dtb").path])
     #expect(shown.text.contains("memmap@90000000") && shown.text.contains("ramoops@"))
     // Source output compiles with dtc.
     let source = directory.appendingPathComponent("o.dtso").path
-    #expect(try DTMemBinary.run(["to-overlay", "--cmdline", Self.cmdline, "-o", source]).status == 0)
+    #expect(try InProcess.run(["to-overlay", "--cmdline", Self.cmdline, "-o", source]).status == 0)
     #expect(try Command.run(["dtc", "-q", "-I", "dts", "-O", "dtb", "-o", "/dev/null", source]).status == 0)
   }
 
   @Test func toOverlayJSON() throws {
-    let result = try DTMemBinary.run(
+    let result = try InProcess.run(
       ["to-overlay", "dts/qemu-virt-2g.dts", "--cmdline", Self.cmdline + " memmap=exactmap", "--json"]
         + Self.qemuReserve)
     #expect(result.status == 0, "\(result.errorText)")
@@ -89,14 +90,13 @@ import Testing
 
   @Test func toOverlayErrors() throws {
     Self.expectOneLineError(
-      try DTMemBinary.run(["to-overlay", "--cmdline", "console=ttyAMA0"]),
-      mentioning: "no memmap=, mem= or reserve_mem=")
-    Self.expectOneLineError(try DTMemBinary.run(["to-overlay"]), mentioning: "--cmdline")
+      try InProcess.run(["to-overlay", "--cmdline", "console=ttyAMA0"]), mentioning: "no memmap=, mem= or reserve_mem=")
+    Self.expectOneLineError(try InProcess.run(["to-overlay"]), mentioning: "--cmdline")
     Self.expectOneLineError(
-      try DTMemBinary.run(["to-overlay", "--cmdline", "memmap=exactmap mem=0"]),
+      try InProcess.run(["to-overlay", "--cmdline", "memmap=exactmap mem=0"]),
       mentioning: "nothing to translate (exactmap: refused: no memmap=…@… follows it")
     Self.expectOneLineError(
-      try DTMemBinary.run(["to-overlay", "dts/fixtures/overlay/qemu-pc-5g.e820.log", "--cmdline", "mem=1G"]),
+      try InProcess.run(["to-overlay", "dts/fixtures/overlay/qemu-pc-5g.e820.log", "--cmdline", "mem=1G"]),
       mentioning: "BASE must be a device tree")
   }
 
@@ -106,18 +106,18 @@ import Testing
     let overlay = directory.appendingPathComponent("o.dtbo").path
     let out = directory.appendingPathComponent("out.dtb").path
     #expect(
-      try DTMemBinary.run([
+      try InProcess.run([
         "to-overlay", "dts/qemu-virt-2g.dts", "--cmdline", "memmap=64M$0x90000000 reserve_mem=2M:4K:oops", "-o",
         overlay,
       ]).status == 0)
-    let applied = try DTMemBinary.run(["apply", "dts/qemu-virt-2g.dts", overlay, "-o", out])
+    let applied = try InProcess.run(["apply", "dts/qemu-virt-2g.dts", overlay, "-o", out])
     #expect(applied.status == 0, "\(applied.errorText)")
     #expect(
       applied.text.contains(
         "reserved: added /reserved-memory/memmap@90000000: region added: [0x90000000-0x93ffffff] (64 MiB); no-map"))
     #expect(applied.text.contains("no findings"))
     #expect(FileManager.default.fileExists(atPath: out))
-    let json = try DTMemBinary.run(["apply", "dts/qemu-virt-2g.dts", overlay, "-o", out, "--json"])
+    let json = try InProcess.run(["apply", "dts/qemu-virt-2g.dts", overlay, "-o", out, "--json"])
     let object = try #require(try JSONSerialization.jsonObject(with: Data(json.standardOutput)) as? [String: Any])
     #expect((object["changes"] as? [Any])?.isEmpty == false && (object["findings"] as? [Any])?.isEmpty == true)
   }
@@ -126,7 +126,7 @@ import Testing
     let directory = try Self.scratch()
     defer { try? FileManager.default.removeItem(at: directory) }
     let out = directory.appendingPathComponent("out.dtb").path
-    let result = try DTMemBinary.run([
+    let result = try InProcess.run([
       "apply", "dts/qemu-virt-2g.dts", "dts/fixtures/overlay/reserved-overlap.dtso", "-o", out,
     ])
     #expect(result.status == 1, "\(result.errorText)")
@@ -148,7 +148,8 @@ import Testing
     Self.expectOneLineError(
       try run("dts/qemu-virt-2g.dts", "dts/fixtures/overlay/label-reference.dtso"),
       mentioning:
-        "FDT_ERR_NOTFOUND: the overlay refers to labels (uart0) but the base has no /__symbols__ node (compile the base with dtc -@)"
+        "FDT_ERR_NOTFOUND: the overlay refers to labels (uart0) but the base has no /__symbols__ node (compile the "
+        + "base with dtc -@)"
     )
     Self.expectOneLineError(
       try run("dts/qemu-virt-2g.dts", "dts/qemu-virt-2g.dts"), mentioning: "not an overlay: the source has no /plugin/;"
@@ -173,7 +174,7 @@ import Testing
   }
 
   @Test func toDTSFromALogMatchesGoldenAndCompiles() throws {
-    let result = try DTMemBinary.run(["to-dts", "dts/fixtures/overlay/qemu-pc-5g.e820.log"])
+    let result = try InProcess.run(["to-dts", "dts/fixtures/overlay/qemu-pc-5g.e820.log"])
     #expect(result.status == 0, "\(result.errorText)")
     let failure = Golden.check(result.text + "--- stderr\n" + result.errorText, against: "to-dts.qemu-pc-5g.txt")
     #expect(failure == nil, "\(failure ?? "")")
@@ -185,12 +186,12 @@ import Testing
     #expect(compiled.status == 0 && compiled.errorText.isEmpty, "\(compiled.errorText)")
     // Standard input is read once: a piped log gives the same source.
     let log = try String(contentsOf: Repository.path("dts/fixtures/overlay/qemu-pc-5g.e820.log"), encoding: .utf8)
-    let piped = try DTMemBinary.run(["to-dts", "-"], input: Array(log.utf8))
+    let piped = try InProcess.run(["to-dts", "-"], input: Array(log.utf8))
     #expect(piped.status == 0, "\(piped.errorText)")
     #expect(
       piped.text.replacingOccurrences(of: "<stdin>", with: "dts/fixtures/overlay/qemu-pc-5g.e820.log") == result.text)
     // Back to e820: the same table, but RAM trimmed to pages.
-    let back = try DTMemBinary.run(["to-e820", dts.path])
+    let back = try InProcess.run(["to-e820", dts.path])
     #expect(
       back.text.hasPrefix(
         "[mem 0x0000000000000000-0x000000000009efff] usable\n[mem 0x000000000009fc00-0x000000000009ffff] reserved\n"))
@@ -198,17 +199,17 @@ import Testing
 
   @Test func toDTSFromACommandLine() throws {
     let text = "memmap=exactmap memmap=640K@0 memmap=2G@0x40000000 memmap=64M$0x90000000 memmap=1G!0x100000000"
-    let literal = try DTMemBinary.run(["to-dts", text, "--fragment"])
+    let literal = try InProcess.run(["to-dts", text, "--fragment"])
     #expect(literal.status == 0, "\(literal.errorText)")
     #expect(
       literal.text.contains("\tmemory@94000000 {") && literal.text.contains("\t\treserved@90000000 {")
         && !literal.text.contains("/dts-v1/"))
-    let piped = try DTMemBinary.run(["to-dts", "-", "--json"], input: Array((text + "\n").utf8))
+    let piped = try InProcess.run(["to-dts", "-", "--json"], input: Array((text + "\n").utf8))
     let object = try #require(try JSONSerialization.jsonObject(with: Data(piped.standardOutput)) as? [String: Any])
     #expect((object["e820"] as? [Any])?.count == 5)
     Self.expectOneLineError(
-      try DTMemBinary.run(["to-dts", "memmap=2G@0x40000000"]), mentioning: "memmap=0@0 counts and vanishes")
-    let applied = try DTMemBinary.run([
+      try InProcess.run(["to-dts", "memmap=2G@0x40000000"]), mentioning: "memmap=0@0 counts and vanishes")
+    let applied = try InProcess.run([
       "to-dts", "dts/fixtures/overlay/qemu-pc-5g.e820.log", "--cmdline", "memmap=1G!0x100000000",
     ])
     #expect(applied.text.contains("pmem@100000000 {"))

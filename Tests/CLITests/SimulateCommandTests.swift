@@ -11,7 +11,7 @@ import Testing
     let recorded = try #require(
       try Repository.jsonLines(Repository.fixture("conformance/arm64-reserved-memory.jsonl")).first)
     let input = Array((recorded["dts"] as! String).utf8)
-    let result = try DTMemBinary.run(["simulate", "-", "--format", "kernel-log"] + Self.qemuReserve, input: input)
+    let result = try InProcess.run(["simulate", "-", "--format", "kernel-log"] + Self.qemuReserve, input: input)
     #expect(result.status == 0, "\(result.errorText)")
     let expected = (recorded["lines"] as! [String]).filter { !$0.hasPrefix("Kernel command line") }
     let got = result.text.split(separator: "\n").map(String.init).filter { !$0.hasPrefix("cma:") }
@@ -19,7 +19,7 @@ import Testing
   }
 
   @Test func explainNamesEveryStepAndItsKernelFunction() throws {
-    let result = try DTMemBinary.run(["simulate", "dts/cma-carveouts.dts", "--explain"])
+    let result = try InProcess.run(["simulate", "dts/cma-carveouts.dts", "--explain"])
     #expect(result.status == 0)
     for text in [
       "DT memory nodes", "early_init_dt_scan_memory()", "/reserved-memory: dynamic regions", "linux,cma: placed at",
@@ -28,7 +28,7 @@ import Testing
     ] {
       #expect(result.text.contains(text), "missing \(text)")
     }
-    let json = try DTMemBinary.run(["simulate", "dts/cma-carveouts.dts", "--explain", "--json"])
+    let json = try InProcess.run(["simulate", "dts/cma-carveouts.dts", "--explain", "--json"])
     let object = try #require(try JSONSerialization.jsonObject(with: Data(json.standardOutput)) as? [String: Any])
     #expect((object["steps"] as? [Any])?.count ?? 0 >= 10)
   }
@@ -41,22 +41,22 @@ import Testing
         reserved-memory { #address-cells = <2>; #size-cells = <2>; ranges;
           linux,cma { compatible = "shared-dma-pool"; reusable; size = <0 0x4000000>; }; }; };
       """
-    let small = try DTMemBinary.run(["simulate", "-", "--json"], input: Array(source.utf8))
-    let large = try DTMemBinary.run(["simulate", "-", "--json", "--page-size", "64K"], input: Array(source.utf8))
+    let small = try InProcess.run(["simulate", "-", "--json"], input: Array(source.utf8))
+    let large = try InProcess.run(["simulate", "-", "--json", "--page-size", "64K"], input: Array(source.utf8))
     // 4K pages: CMA aligned to 2 MiB and created; 64K pages: 512 MiB alignment, 64 MiB size → setup fails.
     #expect(small.text.contains("\"alignment\": \"0x200000\"") && small.text.contains("\"status\": \"allocated\""))
     #expect(large.text.contains("\"alignment\": \"0x20000000\"") && large.text.contains("\"status\": \"failed\""))
   }
 
   @Test func quotingForShellAndGrub() throws {
-    let raw = try DTMemBinary.run(["to-memmap", "dts/pmem-dax.dts"]).text
+    let raw = try InProcess.run(["to-memmap", "dts/pmem-dax.dts"]).text
     #expect(raw.contains("memmap=1M$0xfff00000"))
     #expect(
-      try DTMemBinary.run(["to-memmap", "dts/pmem-dax.dts", "--quote", "grub"]).text.contains("memmap=1M\\$0xfff00000"))
+      try InProcess.run(["to-memmap", "dts/pmem-dax.dts", "--quote", "grub"]).text.contains("memmap=1M\\$0xfff00000"))
     #expect(
-      try DTMemBinary.run(["to-memmap", "dts/pmem-dax.dts", "--quote", "grub-default"]).text.contains(
+      try InProcess.run(["to-memmap", "dts/pmem-dax.dts", "--quote", "grub-default"]).text.contains(
         "memmap=1M\\\\\\$0xfff00000"))
-    let shell = try DTMemBinary.run(["to-memmap", "dts/pmem-dax.dts", "--quote", "shell"]).text
+    let shell = try InProcess.run(["to-memmap", "dts/pmem-dax.dts", "--quote", "shell"]).text
     #expect(shell.hasPrefix("'memmap=exactmap") && shell.hasSuffix("'\n"))
   }
 
@@ -66,12 +66,12 @@ import Testing
     "spin-table-initrd.dts",
   ])
   func memmapLineRoundTripsThroughTheX86Model(board: String) throws {
-    let line = try DTMemBinary.run(["to-memmap", "dts/\(board)"]).text.trimmingCharacters(in: .whitespacesAndNewlines)
-    let e820 = try DTMemBinary.run(["to-e820", "dts/\(board)"])
-    let x86 = try DTMemBinary.run(
+    let line = try InProcess.run(["to-memmap", "dts/\(board)"]).text.trimmingCharacters(in: .whitespacesAndNewlines)
+    let e820 = try InProcess.run(["to-e820", "dts/\(board)"])
+    let x86 = try InProcess.run(
       ["simulate", "--arch", "x86", "--e820", "-", "--cmdline", line, "--format", "dmesg"], input: e820.standardOutput)
     #expect(x86.status == 0, "\(x86.errorText)")
-    let arm = try DTMemBinary.run(["simulate", "dts/\(board)", "--format", "dmesg"])
+    let arm = try InProcess.run(["simulate", "dts/\(board)", "--format", "dmesg"])
     #expect(x86.text == arm.text, "\(board): x86 with \(line)")
   }
 }

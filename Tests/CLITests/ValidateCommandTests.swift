@@ -7,35 +7,36 @@ import Testing
   static let rules = "dts/fixtures/rules/"
 
   @Test func cleanInputIsZeroWithNoOutput() throws {
-    let result = try DTMemBinary.run(["validate", Self.rules + "reserved-overlap.good.dts"])
+    let result = try InProcess.run(["validate", Self.rules + "reserved-overlap.good.dts"])
     #expect(result.status == 0, "\(result.errorText)")
     #expect(result.text.isEmpty)
   }
 
   @Test func errorsAreOne() throws {
-    let result = try DTMemBinary.run(["validate", Self.rules + "reserved-nomap-refused.bad.dts"])
+    let result = try InProcess.run(["validate", Self.rules + "reserved-nomap-refused.bad.dts"])
     #expect(result.status == 1)
     let lines = result.text.split(separator: "\n")
     #expect(lines.count == 1)
     #expect(
       lines[0].hasPrefix(
-        "dts/fixtures/rules/reserved-nomap-refused.bad.dts: error: [reserved-nomap-refused] /reserved-memory/fw@7f080000: "
+        "dts/fixtures/rules/reserved-nomap-refused.bad.dts: error: [reserved-nomap-refused] "
+          + "/reserved-memory/fw@7f080000: "
       ))
   }
 
   @Test func warningsFailOnlyWithWerror() throws {
     let file = Self.rules + "memory-overlap.bad.dts"
-    let plain = try DTMemBinary.run(["validate", file])
+    let plain = try InProcess.run(["validate", file])
     #expect(plain.status == 0)
     #expect(plain.text.contains(": warning: [memory-overlap] /memory@60000000: "))
-    #expect(try DTMemBinary.run(["validate", "--werror", file]).status == 1)
+    #expect(try InProcess.run(["validate", "--werror", file]).status == 1)
     // Info never fails.
-    #expect(try DTMemBinary.run(["validate", "--werror", Self.rules + "memory-section-hole.bad.dts"]).status == 0)
+    #expect(try InProcess.run(["validate", "--werror", Self.rules + "memory-section-hole.bad.dts"]).status == 0)
   }
 
   @Test func jsonAndSarifParse() throws {
     let files = [Self.rules + "reserved-overlap.bad.dts", Self.rules + "cmdline-memmap-ignored.bad.dts"]
-    let json = try DTMemBinary.run(["validate", "--format", "json"] + files)
+    let json = try InProcess.run(["validate", "--format", "json"] + files)
     #expect(json.status == 1)
     let document = try #require(JSONSerialization.jsonObject(with: Data(json.standardOutput)) as? [String: Any])
     let findings = try #require(document["findings"] as? [[String: String]])
@@ -44,7 +45,7 @@ import Testing
     #expect(findings.last?["path"] == "cmdline")
     #expect(findings.allSatisfy { Set($0.keys) == ["file", "rule", "severity", "path", "message"] })
 
-    let sarif = try DTMemBinary.run(["validate", "--format", "sarif"] + files)
+    let sarif = try InProcess.run(["validate", "--format", "sarif"] + files)
     #expect(sarif.status == 1)
     let log = try #require(JSONSerialization.jsonObject(with: Data(sarif.standardOutput)) as? [String: Any])
     #expect(log["version"] as? String == "2.1.0")
@@ -68,7 +69,7 @@ import Testing
   }
 
   @Test func anUnusableInputAmongManyIsTwoAndTheOthersAreStillChecked() throws {
-    let result = try DTMemBinary.run([
+    let result = try InProcess.run([
       "validate", Self.rules + "reserved-overlap.bad.dts", "/nonexistent/board.dtb",
       Self.rules + "memory-overlap.bad.dts",
     ])
@@ -77,7 +78,7 @@ import Testing
     #expect(result.text.contains("reserved-overlap.bad.dts: error: [reserved-overlap]"))
     #expect(result.text.contains("memory-overlap.bad.dts: warning: [memory-overlap]"))
 
-    let json = try DTMemBinary.run([
+    let json = try InProcess.run([
       "validate", "--format", "json", Self.rules + "memory-overlap.bad.dts", "/nonexistent/board.dtb",
     ])
     #expect(json.status == 2)
@@ -99,7 +100,7 @@ import Testing
       ["validate", "--arch", "x86", Self.rules + "memory-overlap.bad.dts"],
       ["validate"],
     ] {
-      let result = try DTMemBinary.run(arguments)
+      let result = try InProcess.run(arguments)
       #expect(result.status == 2, "\(arguments)")
       #expect(result.text.isEmpty, "\(arguments)")
       #expect(result.errorText.hasPrefix("dtmem: error: "), "\(arguments): \(result.errorText)")
@@ -108,20 +109,20 @@ import Testing
 
   @Test func memoryMissingIsAWarningAndMemorySuppliesIt() throws {
     let file = Self.rules + "memory-missing.bad.dts"
-    let plain = try DTMemBinary.run(["validate", file])
+    let plain = try InProcess.run(["validate", file])
     #expect(plain.status == 0)
     #expect(plain.text.contains("[memory-missing]"))
-    let supplied = try DTMemBinary.run(["validate", file, "--memory", "0x40000000:1G"])
+    let supplied = try InProcess.run(["validate", file, "--memory", "0x40000000:1G"])
     #expect(supplied.status == 0)
     #expect(supplied.text.isEmpty)
   }
 
   @Test func commandLineOptionAndReserveAreUsed() throws {
     let file = Self.rules + "reserved-nomap-refused.good.dts"
-    let memmap = try DTMemBinary.run(["validate", file, "--cmdline", "memmap=64M"])
+    let memmap = try InProcess.run(["validate", file, "--cmdline", "memmap=64M"])
     #expect(memmap.text.contains("[cmdline-memmap-as-mem] cmdline: memmap=64M"))
     // A no-map carve-out over the kernel image the loader put there is refused.
-    let kernel = try DTMemBinary.run(["validate", file, "--reserve", "0x7f100000:0x2000000:kernel"])
+    let kernel = try InProcess.run(["validate", file, "--reserve", "0x7f100000:0x2000000:kernel"])
     #expect(kernel.status == 1)
     #expect(kernel.text.contains("[reserved-nomap-refused]"))
   }
@@ -129,21 +130,21 @@ import Testing
   @Test func commandLineSizeIsTheKernelsCut() throws {
     let file = Self.rules + "reserved-nomap-refused.good.dts"
     let long = String(repeating: "quiet ", count: 400) + "memmap=64M"
-    #expect(try DTMemBinary.run(["validate", file, "--cmdline", long]).text.contains("[cmdline-too-long]"))
-    let whole = try DTMemBinary.run(["validate", file, "--cmdline", long, "--cmdline-size", "0"])
+    #expect(try InProcess.run(["validate", file, "--cmdline", long]).text.contains("[cmdline-too-long]"))
+    let whole = try InProcess.run(["validate", file, "--cmdline", long, "--cmdline-size", "0"])
     #expect(!whole.text.contains("[cmdline-too-long]"))
     #expect(whole.text.contains("[cmdline-memmap-as-mem] cmdline: memmap=64M"))
-    #expect(try DTMemBinary.run(["validate", file, "--cmdline-size", "1"]).status == 2)
+    #expect(try InProcess.run(["validate", file, "--cmdline-size", "1"]).status == 2)
   }
 
   @Test func listRules() throws {
-    let text = try DTMemBinary.run(["validate", "--list-rules"])
+    let text = try InProcess.run(["validate", "--list-rules"])
     #expect(text.status == 0)
     #expect(text.text.contains("reserved-overlap"))
-    let json = try DTMemBinary.run(["validate", "--list-rules", "--format", "json"])
+    let json = try InProcess.run(["validate", "--list-rules", "--format", "json"])
     let document = try #require(JSONSerialization.jsonObject(with: Data(json.standardOutput)) as? [String: Any])
     #expect(((document["rules"] as? [Any])?.count ?? 0) >= 30)
-    let markdown = try DTMemBinary.run(["validate", "--list-rules", "--format", "markdown"])
+    let markdown = try InProcess.run(["validate", "--list-rules", "--format", "markdown"])
     #expect(markdown.text == (try String(contentsOf: Repository.path("docs/rules.md"), encoding: .utf8)))
   }
 
@@ -152,8 +153,8 @@ import Testing
     let blob = FileManager.default.temporaryDirectory.appendingPathComponent("dtmem-\(UUID().uuidString).dtb")
     defer { try? FileManager.default.removeItem(at: blob) }
     try Data(DTC.compile(file: Repository.path(source))).write(to: blob)
-    let a = try DTMemBinary.run(["validate", source]).text.replacingOccurrences(of: source, with: "X")
-    let b = try DTMemBinary.run(["validate", blob.path]).text.replacingOccurrences(of: blob.path, with: "X")
+    let a = try InProcess.run(["validate", source]).text.replacingOccurrences(of: source, with: "X")
+    let b = try InProcess.run(["validate", blob.path]).text.replacingOccurrences(of: blob.path, with: "X")
     #expect(!a.isEmpty && a == b)
   }
 }
@@ -163,18 +164,18 @@ import Testing
   static let rules = "dts/fixtures/rules/"
 
   @Test func identicalIsZeroDifferentIsOneUnusableIsTwo() throws {
-    let same = try DTMemBinary.run([
+    let same = try InProcess.run([
       "diff", Self.rules + "reserved-overlap.good.dts", Self.rules + "reserved-overlap.good.dts",
     ])
     #expect(same.status == 0)
     #expect(same.text.isEmpty)
-    let different = try DTMemBinary.run([
+    let different = try InProcess.run([
       "diff", Self.rules + "reserved-setup-failed.good.dts", Self.rules + "reserved-setup-failed.bad.dts",
     ])
     #expect(different.status == 1)
     #expect(different.text.contains("cmdline: added cmdline: cma= added: cma=32M\n"))
     #expect(different.text.contains("simulated: status /reserved-memory/linux,cma: "))
-    let unusable = try DTMemBinary.run(["diff", Self.rules + "reserved-overlap.good.dts", "/nonexistent.dtb"])
+    let unusable = try InProcess.run(["diff", Self.rules + "reserved-overlap.good.dts", "/nonexistent.dtb"])
     #expect(unusable.status == 2)
     #expect(unusable.text.isEmpty)
     #expect(unusable.errorText.hasPrefix("dtmem: error: /nonexistent.dtb: "))
@@ -190,7 +191,7 @@ import Testing
   }
 
   @Test func jsonNamesEveryChange() throws {
-    let result = try DTMemBinary.run([
+    let result = try InProcess.run([
       "diff", "--json", Self.rules + "memory-overlap.good.dts", Self.rules + "memory-overlap.bad.dts",
     ])
     #expect(result.status == 1)

@@ -1,7 +1,7 @@
 import BootModel
 import DeviceTree
-import Firmware
 import Foundation
+import KernelParameters
 import MemoryModel
 import TestSupport
 import Testing
@@ -47,16 +47,16 @@ import Testing
         )!,
         label: entry["what"])
     }
-    let configuration = Arm64BootConfiguration(
-      board: board, commandLine: KernelCommandLine(board.chosen?.bootargs ?? (recorded["cmdline"] as? String ?? "")),
-      commandLineSource: "/chosen/bootargs", loaderReservations: loader)
+    let commandLine =
+      BootCommandLine.bootargs(of: board)
+      ?? BootCommandLine(recorded["cmdline"] as? String ?? "", source: .given("cmdline"))
+    let request = BootRequest(.deviceTree(board), commandLine: commandLine, loaderReservations: loader)
     let expected = (recorded["lines"] as! [String]).filter { line in
       !unmodelled.contains { line.trimmingCharacters(in: .whitespaces).hasPrefix($0) }
         && !line.trimmingCharacters(in: .whitespaces).hasPrefix("x")
     }
     return Replay(
-      id: recorded["id"] as? String ?? "?", recorded: recorded, result: try Arm64Boot.simulate(configuration),
-      expected: expected)
+      id: recorded["id"] as? String ?? "?", recorded: recorded, result: try Boot.run(request), expected: expected)
   }
 
   static func cases() throws -> [[String: Any]] { try files.flatMap { try Repository.jsonLines($0) } }
@@ -79,12 +79,14 @@ import Testing
       }
       if got != want {
         mismatches.append(
-          "\(replay.id):\n  kernel: \(want.joined(separator: "\n          "))\n  dtmem:  \(got.joined(separator: "\n          "))"
+          "\(replay.id):\n  kernel: \(want.joined(separator: "\n          "))\n  dtmem:  "
+            + "\(got.joined(separator: "\n          "))"
         )
       }
       if let panic = replay.expected.first(where: { $0.hasPrefix("Kernel panic - not syncing: stack-protector") }) {
         #expect(
-          replay.result.panic.map { panic.contains($0) } == true, "\(replay.id): the model should predict \(panic)")
+          replay.result.stopMessage.map { panic.contains($0) } == true,
+          "\(replay.id): the model should predict \(panic)")
       }
       // Every region the kernel printed is in the result at that address with those flags.
       for line in replay.expected where line.hasPrefix("OF: reserved mem: 0x") {

@@ -1,6 +1,7 @@
 import BootModel
-import Firmware
+import FirmwareTables
 import Foundation
+import KernelParameters
 import MemoryModel
 import TestSupport
 import Testing
@@ -69,9 +70,10 @@ import Testing
 
   static func simulate(_ recorded: Case) throws -> BootResult {
     let log = try E820KernelLog.decode(Array(recorded.firmware.joined(separator: "\n").utf8))
-    let configuration = X86BootConfiguration(
-      firmware: log.firmwareTable?.entries ?? [], commandLine: KernelCommandLine(recorded.commandLine))
-    return try X86Boot.simulate(configuration)
+    let request = BootRequest(
+      .e820(E820Firmware(log.firmwareTable?.entries ?? [])),
+      commandLine: BootCommandLine(recorded.commandLine, source: .given("--cmdline")))
+    return try Boot.run(request)
   }
 
   /// Every difference between the recorded boot and the model, one line each.
@@ -83,10 +85,11 @@ import Testing
       ("Kernel panic - not syncing: Invalid user supplied memory map", "Invalid user supplied memory map"),
       ("kernel BUG at arch/x86/kernel/e820.c:469!", "kernel BUG at arch/x86/kernel/e820.c:469!"),
     ] where recorded.notes.contains(line) {
-      let expected: BootModelError = words.hasPrefix("kernel BUG") ? .kernelBug(words) : .kernelPanic(words)
-      guard result.panic == words, result.kernelLog.last == line, BootModelError.stop(result) == expected else {
+      let expected: BootStop.Kind = words.hasPrefix("kernel BUG") ? .bug : .panic
+      guard result.stopMessage == words, result.kernelLog.last == line, result.stop?.kind == expected else {
         return [
-          "the kernel stopped (\(line)); the model: panic \(String(describing: result.panic)), last line \(String(describing: result.kernelLog.last))"
+          "the kernel stopped (\(line)); the model: stop \(String(describing: result.stopMessage)), last line "
+            + "\(String(describing: result.kernelLog.last))"
         ]
       }
       if !result.kernelLog.filter({ $0.hasPrefix("user") }).isEmpty {
@@ -94,7 +97,7 @@ import Testing
       }
       return problems
     }
-    if let panic = result.panic { return ["the kernel printed its maps; the model stopped: \(panic)"] }
+    if let words = result.stopMessage { return ["the kernel printed its maps; the model stopped: \(words)"] }
     let log = result.kernelLog
     let firmware = log.filter { $0.hasPrefix("BIOS-e820: ") }
     if firmware != recorded.firmware {
@@ -103,7 +106,8 @@ import Testing
     let user = log.filter { $0.hasPrefix("user: ") }
     if user != recorded.user {
       problems.append(
-        "user lines differ:\n    kernel: \(recorded.user.joined(separator: "\n            "))\n    dtmem:  \(user.joined(separator: "\n            "))"
+        "user lines differ:\n    kernel: \(recorded.user.joined(separator: "\n            "))\n    dtmem:  "
+          + "\(user.joined(separator: "\n            "))"
       )
     }
     if log.contains("user-defined physical RAM map:") != recorded.userDefined {

@@ -11,7 +11,8 @@ import Testing
     / {
       #address-cells = <2>; #size-cells = <2>;
       model = "test";
-      memory@80000000 { device_type = "memory"; reg = <0 0x80000000 0 0x40000000>, <1 0 0 0x10000000>; numa-node-id = <1>; };
+      memory@80000000 {
+        device_type = "memory"; reg = <0 0x80000000 0 0x40000000>, <1 0 0 0x10000000>; numa-node-id = <1>; };
       memory@2 { device_type = "memory"; status = "disabled"; reg = <2 0 0 0x1000>; };
       reserved-memory {
         #address-cells = <2>; #size-cells = <2>; ranges;

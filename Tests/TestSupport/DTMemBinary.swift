@@ -33,6 +33,7 @@ public enum Golden {
     let b = actual.split(separator: "\n", omittingEmptySubsequences: false)
     let index = Array(zip(a, b)).firstIndex { $0 != $1 } ?? min(a.count, b.count)
     return
-      "\(name) differs at line \(index + 1):\n  expected: \(index < a.count ? String(a[index]) : "<end>")\n  actual:   \(index < b.count ? String(b[index]) : "<end>")"
+      "\(name) differs at line \(index + 1):\n  expected: \(index < a.count ? String(a[index]) : "<end>")\n  actual:   "
+      + "\(index < b.count ? String(b[index]) : "<end>")"
   }
 }

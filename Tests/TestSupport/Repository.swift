@@ -64,6 +64,13 @@ public enum Command {
     public var status: Int32
     public var standardOutput: [UInt8]
     public var standardError: [UInt8]
+
+    public init(status: Int32, standardOutput: [UInt8], standardError: [UInt8]) {
+      self.status = status
+      self.standardOutput = standardOutput
+      self.standardError = standardError
+    }
+
     public var text: String { String(decoding: standardOutput, as: UTF8.self) }
     public var errorText: String { String(decoding: standardError, as: UTF8.self) }
   }

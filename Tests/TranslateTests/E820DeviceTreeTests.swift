@@ -1,7 +1,8 @@
 import BootModel
 import DeviceTree
-import Firmware
+import FirmwareTables
 import Foundation
+import KernelParameters
 import MemoryModel
 import TestSupport
 import Testing
@@ -63,9 +64,7 @@ import Translate
       let map = try MemoryMap.sanitized(table)
       let tree = E820DeviceTree(map)
       let blob = try FlatDeviceTree(bytes: tree.root.blob())
-      let view = try Arm64Boot.simulate(
-        Arm64BootConfiguration(board: blob.boardMemory(), commandLine: KernelCommandLine(""), commandLineSource: "none")
-      ).e820
+      let view = try Boot.e820View(of: blob.boardMemory())
       #expect(view == Self.expressible(map), "\(map.regions)\n→ \(view.regions)")
       // Every region the round trip changes is reported.
       let expressible = Self.expressible(map)

@@ -1,6 +1,5 @@
 import BootModel
 import DeviceTree
-import Firmware
 import MemoryModel
 import TestSupport
 import Testing
@@ -170,7 +169,8 @@ import Translate
   @Test func reservationsCannotBeRemovedOrRetyped() throws {
     let base = try H.base(
       Self.twoBanks
-        + "\n\treserved-memory { #address-cells = <2>; #size-cells = <2>; ranges; fw@50000000 { reg = <0 0x50000000 0 0x100000>; no-map; }; };"
+        + "\n\treserved-memory { #address-cells = <2>; #size-cells = <2>; ranges; fw@50000000 { reg = <0 0x50000000 0 "
+        + "0x100000>; no-map; }; };"
     )
     #expect(try H.build("memmap=16M%0x50000000", base: base).plan.mappings[0].outcome == .refused)
     #expect(try H.build("memmap=16M%0x50000000-2+1", base: base).plan.mappings[0].outcome == .refused)
@@ -220,7 +220,8 @@ import Translate
   @Test func overlayChildrenMoveTheBasesDynamicRegions() throws {
     let base = try H.base(
       Self.twoBanks
-        + "\n\treserved-memory { #address-cells = <2>; #size-cells = <2>; ranges; linux,cma { compatible = \"shared-dma-pool\"; reusable; size = <0 0x4000000>; linux,cma-default; }; };"
+        + "\n\treserved-memory { #address-cells = <2>; #size-cells = <2>; ranges; linux,cma { compatible = "
+        + "\"shared-dma-pool\"; reusable; size = <0 0x4000000>; linux,cma-default; }; };"
     )
     let result = try H.build("reserve_mem=16M:2M:log", base: base)
     #expect(!result.plan.createsReservedMemory)

@@ -1,6 +1,5 @@
 import BootModel
 import DeviceTree
-import Firmware
 import Foundation
 import MemoryModel
 import TestSupport
@@ -14,7 +13,8 @@ import Translate
   typealias H = OverlayHarness
 
   static let cmdline =
-    "memmap=64M$0x90000000,256M!0xa0000000 memmap=16M#0x70000000 reserve_mem=2M:4K:oops reserve_mem=1M:64K:trace mem=3G memmap=512M@0x100000000"
+    "memmap=64M$0x90000000,256M!0xa0000000 memmap=16M#0x70000000 reserve_mem=2M:4K:oops reserve_mem=1M:64K:trace "
+    + "mem=3G memmap=512M@0x100000000"
 
   /// A base with its own /reserved-memory (2/2, a static and a CMA region) and no __symbols__.
   static func baseWithReservedMemory() throws -> FlatDeviceTree {

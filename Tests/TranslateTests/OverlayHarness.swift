@@ -1,7 +1,7 @@
 import BootModel
 import DeviceTree
-import Firmware
 import Foundation
+import KernelParameters
 import MemoryModel
 import TestSupport
 import Translate
@@ -31,23 +31,22 @@ enum OverlayHarness {
   {
     try OverlayBuilder.build(
       OverlayParameters(KernelCommandLine(cmdline, limit: nil)), base: base,
-      simulation: OverlaySimulation(loaderReservations: base == nil ? [] : loader))
+      boot: try base.map { BootRequest(.deviceTree(try $0.boardMemory()), loaderReservations: loader) })
   }
 
   /// The arm64 boot of a tree (no command line, QEMU's loader).
   static func boot(_ tree: FlatDeviceTree, loader: [LoaderReservation] = qemuLoader) throws -> BootResult {
-    try Arm64Boot.simulate(
-      Arm64BootConfiguration(
-        board: tree.boardMemory(), commandLine: KernelCommandLine(""), commandLineSource: "none",
-        loaderReservations: loader))
+    try Boot.run(
+      BootRequest(.deviceTree(tree.boardMemory()), commandLine: BootCommandLine.empty, loaderReservations: loader))
   }
 
   /// What x86 makes of `cmdline` on the e820 view of `base`: the map the parameters mean.
   static func x86Meaning(_ cmdline: String, base: FlatDeviceTree = qemuVirt) throws -> MemoryMap {
     let view = try boot(base).e820
     let entries = view.regions.map { MapEntry(start: $0.range.start, size: $0.range.size, kind: $0.kind) }
-    let result = try X86Boot.simulate(X86BootConfiguration(firmware: entries, commandLine: KernelCommandLine(cmdline)))
-    if let panic = result.panic { throw TestFailure("x86 stops on \(cmdline): \(panic)") }
+    let result = try Boot.run(
+      BootRequest(.e820(E820Firmware(entries)), commandLine: BootCommandLine(cmdline, source: .given("--cmdline"))))
+    if let words = result.stopMessage { throw TestFailure("x86 stops on \(cmdline): \(words)") }
     return result.e820
   }
 

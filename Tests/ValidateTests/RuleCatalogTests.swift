@@ -30,6 +30,22 @@ import Validate
     #expect(committed == RuleDocumentation.markdown(), "docs/rules.md is stale: run tools/gen-rule-docs")
   }
 
+  /// Rules and translators read typed events; the kernel's words come from the kernel log
+  /// renderers. No string literal in Sources/Validate or Sources/Translate starts with a kernel
+  /// message prefix.
+  @Test func noKernelMessageInRulesOrTranslators() throws {
+    let prefixes = ["OF: ", "Reserved memory:", "NUMA: ", "Ignoring memory", "failed to allocate", "failed to reserve"]
+    for folder in ["Sources/Validate", "Sources/Translate"] {
+      let root = Repository.path(folder)
+      let files = try #require(FileManager.default.enumerator(atPath: root.path)).compactMap { $0 as? String }
+      #expect(files.count > 10, "\(folder) holds its sources")
+      for file in files where file.hasSuffix(".swift") {
+        let text = try String(contentsOf: root.appendingPathComponent(file), encoding: .utf8)
+        for prefix in prefixes { #expect(!text.contains("\"" + prefix), "\(folder)/\(file) holds \"\(prefix)") }
+      }
+    }
+  }
+
   @Test func listIsOneLinePerRule() {
     let lines = RuleDocumentation.text().split(separator: "\n")
     #expect(lines.count == RuleCatalog.all.count)

@@ -10,7 +10,7 @@ import Validate
   static func findings(_ source: String, commandLine: String = "") throws -> [Finding] {
     let (_, board) = try DTC.board(source: source)
     return try Validator.validate(
-      ValidationInput(board: board, commandLine: commandLine, commandLineSource: "--cmdline"))
+      BootRequest(.deviceTree(board), commandLine: BootCommandLine(commandLine, source: .given("--cmdline"))))
   }
 
   /// With 2/1 root cells a 16-byte property fails the kernel's length test (bytes modulo a
@@ -40,7 +40,8 @@ import Validate
         };
         """)
     let kernel = LoaderReservation(range: PhysicalRange(start: 0x4020_0000, size: 0x2b2_0000)!, label: "kernel")
-    let findings = try Validator.validate(ValidationInput(board: board, loaderReservations: [kernel]))
+    let findings = try Validator.validate(
+      BootRequest(.deviceTree(board), commandLine: BootCommandLine.empty, loaderReservations: [kernel]))
     #expect(findings.map(\.rule) == ["usable-range-outside-memory"])
     #expect(findings.first?.severity == .error)
     #expect(findings.first?.message.contains("leaves out the kernel image") == true)
@@ -90,8 +91,10 @@ import Validate
           memory@40000000 { device_type = "memory"; reg = <0x0 0x40000000 0x0 0x30000000>; };
         };
         """)
-    let small = try Validator.validate(ValidationInput(board: board, pageSize: .size4K))
-    let large = try Validator.validate(ValidationInput(board: board, pageSize: .size64K))
+    let small = try Validator.validate(
+      BootRequest(.deviceTree(board), commandLine: BootCommandLine.empty, pageSize: .size4K))
+    let large = try Validator.validate(
+      BootRequest(.deviceTree(board), commandLine: BootCommandLine.empty, pageSize: .size64K))
     #expect(small.isEmpty)
     #expect(large.map(\.rule) == ["memory-section-hole"])
   }
@@ -141,7 +144,8 @@ import Validate
       / { #address-cells = <2>; #size-cells = <2>;
         memory@40000000 { device_type = "memory"; reg = <0x0 0x40000000 0x0 0x40000000>; };
         reserved-memory { #address-cells = <2>; #size-cells = <2>; ranges;
-          linux,cma { compatible = "shared-dma-pool"; reusable; reg = <0x0 0x50100000 0x0 0x4000000>; linux,cma-default; };
+          linux,cma {
+            compatible = "shared-dma-pool"; reusable; reg = <0x0 0x50100000 0x0 0x4000000>; linux,cma-default; };
         };
       };
       """
@@ -151,4 +155,50 @@ import Validate
     #expect(try Self.findings(board).map(\.rule).contains("reserved-cma-alignment"))
   }
 
+  /// A rule that quotes the kernel quotes what the boot's kernel prints for the event.
+  @Test func quotesAreTheRenderedKernelLines() throws {
+    let findings = try Self.findings(
+      """
+      /dts-v1/;
+      / { #address-cells = <2>; #size-cells = <2>;
+        memory@40000000 { device_type = "memory"; reg = <0x0 0x40000000 0x0 0x40000000>; };
+        reserved-memory { #address-cells = <2>; #size-cells = <2>; ranges;
+          bad { size = <0x100000>; };
+          zero@50000000 { reg = <0x0 0x50000000 0x0 0x0>; };
+        };
+      };
+      """)
+    let renderer = KernelLog.renderer(.arm64, .v6_12)
+    let bad = ReservedNode(name: "bad", path: "/reserved-memory/bad")
+    let size = try #require(findings.first { $0.rule == "reserved-size-malformed" })
+    #expect(
+      size.message.contains("\"\(renderer.line(for: .reservedMemory(.invalidProperty(bad, .size))))\""),
+      "\(size.message)")
+    let zero = try #require(findings.first { $0.rule == "reserved-size-zero" })
+    let tuple = RegTuple(address: 0x5000_0000, size: 0)
+    let refused = ReservedMemoryEvent.reserveFailed(
+      ReservedNode(name: "zero@50000000", path: "/reserved-memory/zero@50000000"), tuple, .sizeZero)
+    #expect(zero.message.contains("\"\(renderer.line(for: .reservedMemory(refused)))\""), "\(zero.message)")
+  }
+
+  /// Rules that need memory stay silent when the tree states none (and run with --memory).
+  @Test func prerequisitesDecideWhichRulesRun() throws {
+    let source = """
+      /dts-v1/;
+      / { #address-cells = <2>; #size-cells = <2>;
+        memory@40000000 { device_type = "memory"; reg = <0x0 0x40000000 0x0 0x0>; };
+        reserved-memory { #address-cells = <2>; #size-cells = <2>; ranges;
+          huge { size = <0x1 0x0>; };
+        };
+      };
+      """
+    let (_, board) = try DTC.board(source: source)
+    let without = try ValidationContext(BootRequest(.deviceTree(board)))
+    #expect(!without.satisfies(.memoryIsKnown) && without.satisfies(.memoryFromDeviceTree))
+    #expect(Validator.findings(in: without).map(\.rule) == ["memory-missing"])
+    let memory = [PhysicalRange(start: 0x4000_0000, size: 0x1000_0000)!]
+    let with = try ValidationContext(BootRequest(.deviceTree(board), memoryOverride: memory))
+    #expect(with.satisfies(.memoryIsKnown) && !with.satisfies(.memoryFromDeviceTree))
+    #expect(Validator.findings(in: with).map(\.rule).contains("reserved-alloc-failed"))
+  }
 }

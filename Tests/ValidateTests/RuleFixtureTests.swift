@@ -25,10 +25,7 @@ import Validate
       .map { Set($0.dropFirst("// also:".count).split(separator: " ").map(String.init)) } ?? []
     let tree = try FlatDeviceTree(bytes: DTC.compile(file: url))
     let board = try tree.boardMemory()
-    let input = ValidationInput(
-      board: board, commandLine: board.chosen?.bootargs ?? "",
-      commandLineSource: board.chosen?.bootargs == nil ? "no command line" : "/chosen/bootargs")
-    return Fixture(findings: try Validator.validate(input), also: also)
+    return Fixture(findings: try Validator.validate(BootRequest(.deviceTree(board))), also: also)
   }
 
   @Test(arguments: RuleCatalog.all.map(\.id))

@@ -3,12 +3,12 @@ internal import MemoryModel
 /// `/chosen` `linux,elfcorehdr` and the header's `/memreserve/` entries (drivers/of/fdt.c).
 extension Arm64BootState {
   /// `fdt_reserve_elfcorehdr()` (6.12.100: before `/reserved-memory`).
-  mutating func reserveElfCoreHeader(_ log: inout [String]) -> [String] {
+  mutating func reserveElfCoreHeader(_ events: inout [BootEvent]) -> [String] {
     guard let header = elfCoreHeader, header.size != 0 else { return [] }
     let range = header.cappedRange
     let path = board.chosen?.path ?? "/chosen"
     if memblock.isReserved(header.address, header.size) {
-      log.append("OF: fdt: elfcorehdr is overlapped")
+      events.append(.reservedMemory(.elfCoreHeaderOverlapped(header)))
       reservations.append(
         Reservation(
           name: "elfcorehdr", path: path, origin: .elfCoreHeader, range: range,
@@ -16,8 +16,7 @@ extension Arm64BootState {
       return []
     }
     memblock.reserve(header.address, header.size)
-    log.append(
-      "OF: fdt: Reserving \(header.size >> 10) KiB of memory at \(KernelFormat.llx(header.address)) for elfcorehdr")
+    events.append(.reservedMemory(.elfCoreHeaderReserved(header)))
     reservations.append(
       Reservation(name: "elfcorehdr", path: path, origin: .elfCoreHeader, range: range, status: .reserved))
     return []

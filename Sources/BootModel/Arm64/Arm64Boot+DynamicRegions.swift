@@ -5,22 +5,23 @@ internal import MemoryModel
 extension Arm64BootState {
   /// Dynamic children in DT order: `__reserved_mem_alloc_size()`, each placed, recorded and
   /// initialised before the next is tried.
-  mutating func allocateDynamicRegions(_ log: inout [String]) -> [String] {
+  mutating func allocateDynamicRegions(_ events: inout [BootEvent]) -> [String] {
     guard let node = board.reservedMemory else { return [] }
     for index in dynamicChildren {
-      allocateDynamic(node.children[index], childIndex: index, &log)
+      allocateDynamic(node.children[index], childIndex: index, &events)
     }
     // The dynamic nodes sit in a 64-entry array on the stack, filled without a bound check:
     // a 65th overwrites the stack canary and the function's return panics.
     if dynamicChildren.count > Self.maximumRecords {
-      let message = "stack-protector: Kernel stack is corrupted in: fdt_scan_reserved_mem"
-      log.append("Kernel panic - not syncing: \(message)")
-      panic = message
+      let overflow = BootStop(.reservedMemoryArrayOverflow(dynamicChildren: dynamicChildren.count))
       diagnostics.append(
         Diagnostic(
           .error, at: node.path,
-          "\(dynamicChildren.count) dynamic children: Linux 6.12 keeps them in a \(Self.maximumRecords)-entry array on the stack without a bound check; the kernel panics (\(message)) before its console is up, so the boot just hangs"
+          "\(dynamicChildren.count) dynamic children: Linux 6.12 keeps them in a \(Self.maximumRecords)-entry array on "
+            + "the stack without a bound check; the kernel panics (\(log.message(for: overflow))) before its console "
+            + "is up, so the boot just hangs"
         ))
+      stop(overflow, &events)
       return [
         "\(dynamicChildren.count) dynamic children overflow the kernel's \(Self.maximumRecords)-entry array: panic"
       ]
@@ -28,8 +29,9 @@ extension Arm64BootState {
     return []
   }
 
-  mutating func allocateDynamic(_ child: ReservedRegionNode, childIndex: Int, _ log: inout [String]) {
+  mutating func allocateDynamic(_ child: ReservedRegionNode, childIndex: Int, _ events: inout [BootEvent]) {
     let cells = board.rootCells
+    let node = ReservedNode(child)
     func fail(_ reason: String, size: UInt64? = nil, align: UInt64? = nil) {
       reservations.append(
         Reservation(
@@ -38,16 +40,17 @@ extension Arm64BootState {
           compatible: child.compatible, status: .failed(reason: reason)))
     }
     guard let sizeProperty = child.size, let size = sizeProperty.value else {
-      log.append("OF: reserved mem: invalid size property in '\(child.name)' node.")
+      events.append(.reservedMemory(.invalidProperty(node, .size)))
       fail("size is \(child.size?.byteLength ?? 0) bytes; the kernel needs exactly #size-cells (\(cells.size)) cells")
       return
     }
     var align: UInt64 = 0
     if let alignment = child.alignment {
       guard let value = alignment.value else {
-        log.append("OF: reserved mem: invalid alignment property in '\(child.name)' node.")
+        events.append(.reservedMemory(.invalidProperty(node, .alignment)))
         fail(
-          "alignment is \(alignment.byteLength) bytes; Linux 6.12 reads it with #address-cells (\(cells.alignmentCells) cells)",
+          "alignment is \(alignment.byteLength) bytes; Linux 6.12 reads it with #address-cells "
+            + "(\(cells.alignmentCells) cells)",
           size: size)
         return
       }
@@ -55,12 +58,12 @@ extension Arm64BootState {
     }
     let noMap = child.noMap
     if child.isSharedDMAPool && child.reusable && !noMap {
-      align = max(align, configuration.pageSize.cmaMinimumAlignment)
+      align = max(align, request.pageSize.cmaMinimumAlignment)
     }
     var base: UInt64 = 0
     if let ranges = child.allocRanges {
       guard ranges.byteLength % tupleBytes == 0 else {
-        log.append("OF: reserved mem: invalid alloc-ranges property in '\(child.name)', skipping node.")
+        events.append(.reservedMemory(.invalidProperty(node, .allocRanges)))
         fail(
           "alloc-ranges is \(ranges.byteLength) bytes, not a multiple of one (address, size) tuple", size: size,
           align: align)
@@ -80,13 +83,15 @@ extension Arm64BootState {
     }
     let effectiveAlign = align == 0 ? arm64CacheLineBytes : align
     guard base != 0 else {
-      log.append("OF: reserved mem: failed to allocate memory for node '\(child.name)': size \(KernelFormat.mib(size))")
-      let where_ = child.allocRanges == nil ? "in free memory" : "in any alloc-ranges window"
+      let request = AllocationRequest(size: size, alignment: effectiveAlign, windows: child.allocRanges?.tuples ?? [])
+      events.append(.reservedMemory(.allocationFailed(node, request)))
+      let searched = child.allocRanges == nil ? "in free memory" : "in any alloc-ranges window"
       fail(
-        "no free \(ByteCount.human(size)) block aligned to \(Hex.short(effectiveAlign)) \(where_)", size: size,
+        "no free \(ByteCount.human(size)) block aligned to \(Hex.short(effectiveAlign)) \(searched)", size: size,
         align: effectiveAlign)
       return
     }
+    events.append(.reservedMemory(.allocated(node, base: base, size: size, alignment: effectiveAlign)))
     let reservationIndex = reservations.count
     reservations.append(
       Reservation(
@@ -94,7 +99,7 @@ extension Arm64BootState {
         range: PhysicalRange(start: base, cappedSize: size), requestedSize: size,
         alignment: effectiveAlign, allocRanges: child.allocRanges?.tuples ?? [], noMap: noMap,
         reusable: child.reusable, compatible: child.compatible, status: .allocated))
-    saveNode(child, childIndex: childIndex, base: base, size: size, reservationIndex: reservationIndex, &log)
+    saveNode(child, childIndex: childIndex, base: base, size: size, reservationIndex: reservationIndex, &events)
   }
 
   /// `early_init_dt_alloc_reserved_memory_arch()`.

@@ -1,4 +1,4 @@
-internal import Firmware
+internal import KernelParameters
 internal import MemoryModel
 
 /// Step 10 (estimated): what the kernel takes for itself between `/reserved-memory` and the
@@ -7,15 +7,17 @@ internal import MemoryModel
 ///
 /// The sizes are calibrated on recorded boots of Debian's 6.12.100 arm64 kernel under QEMU
 /// `virt` (docs/kernel-findings-arm64.md §3): page tables of RAM/512 plus 0x25000 bytes in 4 KiB
-/// pages, the highest node's `struct page` array (RAM/64, 2 MiB blocks), then 0x22000 bytes plus
-/// 8 KiB per GiB of that node. They are exact for the default CMA base in 392 of 400 recorded
-/// boots and for `reserve_mem=` in most; other kernels and machines differ by a few pages.
+/// pages, the highest node's memory map (its sparsemem sections' `struct page` arrays, as
+/// `SparseMemoryMap` follows sparse_init(); tools/record-memmap checks it), then 0x22000 bytes
+/// plus 8 KiB per GiB of that node. They are exact for the default CMA base in all 409 recorded
+/// boots with one and for 86 of 93 `reserve_mem=` placements; other kernels and machines differ by
+/// a few pages.
 extension Arm64BootState {
   /// `CONFIG_CMA_SIZE_MBYTES` in Debian's arm64 build.
   static let defaultCMASize: UInt64 = 64 << 20
   static let earlyAllocationsBeforeMemoryMap: UInt64 = 0x25000
 
-  mutating func estimateKernelAllocations(_ log: inout [String]) -> [String] {
+  mutating func estimateKernelAllocations(_ events: inout [BootEvent]) -> [String] {
     let blocks = memoryBlocks()
     guard let top = blocks.max(by: { $0.range.end < $1.range.end }) else { return [] }
     let total = blocks.reduce(UInt64(0)) { $0 + $1.range.size }
@@ -23,32 +25,44 @@ extension Arm64BootState {
     let before = memblock
     // Early page tables: one 8-byte entry per page of the linear map, 4 KiB at a time.
     consumePages(total / page * 8 + Self.earlyAllocationsBeforeMemoryMap)
-    // The highest node's memory map: 64 bytes of struct page per page, in 2 MiB blocks.
-    let memoryMap = Alignment.up(nodeMemory / page * 64, 0x20_0000) ?? 0
-    _ = memblock.allocate(size: memoryMap, align: 0x20_0000, start: 0, end: UInt64.max, pageSize: page)
+    // The highest node's memory map: sparse_init_nid()'s buffer, of which sparse_buffer_fini()
+    // gives back what the struct page arrays do not use (with 4K pages, nothing); when it does
+    // not fit, the arrays page by page.
+    let layout = SparseMemoryLayout.arm64(request.pageSize)
+    for buffer in SparseMemoryMap(memory: blocks, layout: layout).buffers where buffer.node == top.node {
+      guard buffer.requested <= UInt128(UInt64.max) else { continue }
+      let (requested, used) = (UInt64(buffer.requested), UInt64(buffer.used))
+      let align = layout.sectionBufferSize
+      if let base = memblock.allocate(size: requested, align: align, start: 0, end: UInt64.max, pageSize: page) {
+        if requested > used { memblock.freeReserved(base + used, requested - used) }
+      } else {
+        consumePages(used)
+      }
+    }
     consumePages(0x22000 + 0x2000 * (nodeMemory >> 30))
     var notes = [
-      "early page tables, memory map and kernel structures: \(ByteCount.human(Self.reservedBytes(memblock, since: before)))"
+      "early page tables, memory map and kernel structures: "
+        + "\(ByteCount.human(Self.reservedBytes(memblock, since: before)))"
     ]
-    notes.append(contentsOf: reserveDefaultCMA(&log))
-    notes.append(contentsOf: reserveCrashKernel(&log))
+    notes.append(contentsOf: reserveDefaultCMA(&events))
+    notes.append(contentsOf: reserveCrashKernel(&events))
     return notes
   }
 
   /// `arch_reserve_crashkernel()` on arm64: `crashkernel=` in every form, 2 MiB aligned, the
   /// low window ending at the DMA limit (4 GiB when RAM starts below it), the high one at the
   /// physical address limit.
-  mutating func reserveCrashKernel(_ log: inout [String]) -> [String] {
+  mutating func reserveCrashKernel(_ events: inout [BootEvent]) -> [String] {
     let systemRAM = memblock.memorySize
     guard
       let outcome = CrashKernelParameter.parse(
-        configuration.commandLine.text, systemRAM: systemRAM, defaultLowSize: CrashKernelParameter.arm64DefaultLowSize)
+        commandLine.text, systemRAM: systemRAM, defaultLowSize: CrashKernelParameter.arm64DefaultLowSize)
     else { return [] }
     let placement = CrashKernelPlacement(
       alignment: 0x20_0000, lowLimit: dmaLimit, highLimit: 1 << Self.physicalAddressBits, pageSize: page,
       defaultLowSize: CrashKernelParameter.arm64DefaultLowSize,
       estimateReason: "the crash kernel is placed after the kernel's early allocations; the address is a prediction")
-    let (allocations, notes) = placement.reserve(outcome, in: &memblock, log: &log)
+    let (allocations, notes) = placement.reserve(outcome, in: &memblock, events: &events)
     kernelAllocations.append(contentsOf: allocations)
     return notes
   }
@@ -73,9 +87,9 @@ extension Arm64BootState {
   /// `dma_contiguous_reserve()`: the default CMA area (`cma=` or 64 MiB), unless a DT
   /// `linux,cma-default` region already is one or `cma=0`. Its limit is the DMA zone (4 GiB when
   /// RAM starts below 4 GiB).
-  mutating func reserveDefaultCMA(_ log: inout [String]) -> [String] {
+  mutating func reserveDefaultCMA(_ events: inout [BootEvent]) -> [String] {
     guard !hasDefaultCMAArea else { return ["no default CMA area: a linux,cma-default region is one"] }
-    let alignment = configuration.pageSize.cmaMinimumAlignment
+    let alignment = request.pageSize.cmaMinimumAlignment
     let requested = cmaCommandLineSize ?? Self.defaultCMASize
     guard requested != 0 else { return ["cma=0: no default CMA area"] }
     let size = Alignment.up(requested, alignment) ?? requested
@@ -92,18 +106,19 @@ extension Arm64BootState {
     let reason =
       "the default CMA area is placed after the kernel's page tables and memory map; the address is a prediction"
     guard let base, let range = PhysicalRange(start: base, size: size) else {
-      log.append("cma: Failed to reserve \(size >> 20) MiB on node -1")
+      events.append(.kernelAllocation(.defaultCMAFailed(size: size)))
       kernelAllocations.append(
         Reservation(
           name: "cma", path: cmaCommandLineSize == nil ? "CONFIG_CMA_SIZE_MBYTES" : "cmdline", origin: .defaultCMA,
           requestedSize: size, alignment: alignment, reusable: true,
           status: .failed(
             reason:
-              "no free \(ByteCount.human(size)) block aligned to \(ByteCount.human(alignment)) below \(Hex.short(limit))"
+              "no free \(ByteCount.human(size)) block aligned to \(ByteCount.human(alignment)) below "
+              + "\(Hex.short(limit))"
           )))
       return []
     }
-    log.append("cma: Reserved \(size >> 20) MiB at \(KernelFormat.pa(base)) on node -1")
+    events.append(.kernelAllocation(.defaultCMAReserved(base: base, size: size)))
     kernelAllocations.append(
       Reservation(
         name: "cma", path: cmaCommandLineSize == nil ? "CONFIG_CMA_SIZE_MBYTES" : "cmdline", origin: .defaultCMA,

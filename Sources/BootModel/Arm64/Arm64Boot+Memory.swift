@@ -9,13 +9,13 @@ extension Arm64BootState {
   static let linearRegionSize: UInt64 = 1 << 47
 
   var kernelImage: PhysicalRange? {
-    configuration.loaderReservations.first { $0.kind == .kernelImage }?.range
+    request.loaderReservations.first { $0.kind == .kernelImage }?.range
   }
 
   /// The blob itself, reserved by `setup_machine_fdt()` before any node is read.
   mutating func reserveBlob() -> [String] {
     var found = false
-    for loader in configuration.loaderReservations where loader.kind == .deviceTreeBlob {
+    for loader in request.loaderReservations where loader.kind == .deviceTreeBlob {
       memblock.reserve(loader.range.start, loader.range.size)
       reservations.append(
         Reservation(
@@ -28,11 +28,11 @@ extension Arm64BootState {
 
   /// `early_init_dt_scan_memory()`: root-level `device_type = "memory"` nodes with status okay;
   /// `linux,usable-memory` over `reg`; whole tuples; size-0 tuples skipped.
-  mutating func scanMemoryNodes(_ log: inout [String]) -> [String] {
+  mutating func scanMemoryNodes(_ events: inout [BootEvent]) -> [String] {
     var notes: [String] = []
-    if let banks = configuration.memoryOverride {
+    if let banks = request.memoryOverride {
       notes.append("memory nodes replaced by --memory")
-      for bank in banks { addMemoryArch(bank.start, bank.size, &log) }
+      for bank in banks { addMemoryArch(bank.start, bank.size, &events) }
       return notes
     }
     for node in board.memoryNodes {
@@ -48,11 +48,12 @@ extension Arm64BootState {
         diagnostics.append(
           Diagnostic(
             .warning, at: node.path,
-            "\(node.bankSourceName) is \(source.byteLength) bytes, not a multiple of \(source.tupleBytes); the kernel reads the whole tuples and ignores the rest"
+            "\(node.bankSourceName) is \(source.byteLength) bytes, not a multiple of \(source.tupleBytes); the kernel "
+              + "reads the whole tuples and ignores the rest"
           ))
       }
       for tuple in source.tuples where tuple.size != 0 {
-        addMemoryArch(tuple.address, tuple.size, &log)
+        addMemoryArch(tuple.address, tuple.size, &events)
         if node.hotpluggable { memblock.setFlag(.hotplug, true, tuple.address, tuple.size) }
       }
     }
@@ -60,10 +61,10 @@ extension Arm64BootState {
   }
 
   /// `early_init_dt_add_memory_arch()` with arm64's limits (0 … U64_MAX): page trimming only.
-  mutating func addMemoryArch(_ base: UInt64, _ size: UInt64, _ log: inout [String]) {
+  mutating func addMemoryArch(_ base: UInt64, _ size: UInt64, _ events: inout [BootEvent]) {
     let offset = base & (page - 1)
     if size < page - offset {
-      log.append("OF: fdt: Ignoring memory block \(KernelFormat.llx(base)) - \(KernelFormat.llx(base &+ size))")
+      events.append(.memory(.blockIgnored(base: base, size: size, why: .noWholePage)))
       return
     }
     var base = base
@@ -92,13 +93,13 @@ extension Arm64BootState {
   }
 
   /// `arm64_memblock_init()`: drop memory the CPU cannot address or map linearly.
-  mutating func applyPhysicalLimits(_ log: inout [String]) -> [String] {
+  mutating func applyPhysicalLimits(_ events: inout [BootEvent]) -> [String] {
     memblock.removeMemory(1 << Self.physicalAddressBits, UInt64.max)
     guard let start = memblock.startOfDRAM, let end = memblock.endOfDRAM else { return [] }
-    let memstartAlign: UInt64 = configuration.pageSize == .size64K ? 0x2000_0000 : 0x4000_0000
+    let memstartAlign: UInt64 = request.pageSize == .size64K ? 0x2000_0000 : 0x4000_0000
     var memstart = Alignment.down(start, memstartAlign)
     if end - memstart > Self.linearRegionSize {
-      log.append("Memory doesn't fit in the linear mapping, VA_BITS too small")
+      events.append(.memory(.beyondLinearMap))
     }
     let kernelEnd = kernelImage.map { UInt64(truncatingIfNeeded: $0.end) } ?? 0
     let (limit, overflow) = memstart.addingReportingOverflow(Self.linearRegionSize)
@@ -124,7 +125,7 @@ extension Arm64BootState {
 
   /// The initrd: page-rounded, refused if not reachable through the linear map, else made
   /// memory (even outside every memory node) and reserved.
-  mutating func reserveInitrd(_ log: inout [String]) -> [String] {
+  mutating func reserveInitrd(_ events: inout [BootEvent]) -> [String] {
     guard let initrd, initrd.size != 0 else { return [] }
     let base = initrd.address & ~(page - 1)
     let endAddress = (initrd.address &+ initrd.size &+ page &- 1) & ~(page - 1)
@@ -132,7 +133,7 @@ extension Arm64BootState {
     let dramStart = memblock.startOfDRAM ?? 0
     let range = initrd.range
     if base < dramStart || UInt128(base) + UInt128(size) > UInt128(dramStart) + UInt128(Self.linearRegionSize) {
-      log.append("initrd not fully accessible via the linear mapping -- please check your bootloader ...")
+      events.append(.memory(.initrdNotAccessible(initrd)))
       reservations.append(
         Reservation(
           name: "initrd", path: board.chosen?.path ?? "/chosen", origin: .initrd, range: range,
@@ -151,7 +152,7 @@ extension Arm64BootState {
 
   /// `memblock_reserve(_text, _end - _text)` and whatever else the loader occupies.
   mutating func reserveLoaderRegions() -> [String] {
-    for loader in configuration.loaderReservations where loader.kind != .deviceTreeBlob {
+    for loader in request.loaderReservations where loader.kind != .deviceTreeBlob {
       memblock.reserve(loader.range.start, loader.range.size)
       reservations.append(
         Reservation(

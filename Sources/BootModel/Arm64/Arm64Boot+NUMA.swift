@@ -6,7 +6,7 @@ extension Arm64BootState {
   /// `MAX_NUMNODES` in Debian's arm64 build (CONFIG_NODES_SHIFT = 4).
   static let maximumNodes: UInt32 = 16
 
-  mutating func assignNodes(_ log: inout [String]) -> [String] {
+  mutating func assignNodes(_ events: inout [BootEvent]) -> [String] {
     guard !memblock.memory.isEmpty else { return [] }
     if let layout = numaLayout() {
       for (node, ranges) in layout {
@@ -14,18 +14,18 @@ extension Arm64BootState {
       }
       if memblock.memory.allSatisfy({ $0.node != Memblock.noNode }) {
         for node in layout.map(\.node).sorted() where !memblock.memory.contains(where: { $0.node == Int(node) }) {
-          log.append("NUMA: Initmem setup node \(node) [<memory-less node>]")
+          events.append(.numa(.memorylessNode(node)))
         }
         return [
           "memory assigned to NUMA nodes \(Set(layout.map(\.node)).sorted().map(String.init).joined(separator: ", "))"
         ]
       }
-      log.append("NUMA: Warning: invalid memblk node")
+      events.append(.numa(.invalidMemoryBlockNode))
     }
     let start = memblock.startOfDRAM ?? 0
     let end = (memblock.endOfDRAM ?? 1) &- 1
-    if numaOff { log.append("NUMA: NUMA disabled") }
-    log.append("NUMA: Faking a node at [mem \(KernelFormat.pa(start))-\(KernelFormat.pa(end))]")
+    if numaOff { events.append(.numa(.disabled)) }
+    events.append(.numa(.faked(start: start, last: end)))
     memblock.setAllNodes(0)
     return ["one faked node 0"]
   }
@@ -33,7 +33,7 @@ extension Arm64BootState {
   /// `of_numa_parse_memory_nodes()`: each memory node with `numa-node-id` gives its `reg` ranges
   /// to that node. nil when NUMA is off or the tree has no usable NUMA description.
   func numaLayout() -> [(node: UInt32, ranges: [RegTuple])]? {
-    guard !numaOff, configuration.memoryOverride == nil else { return nil }
+    guard !numaOff, request.memoryOverride == nil else { return nil }
     var layout: [(node: UInt32, ranges: [RegTuple])] = []
     for node in board.memoryNodes {
       guard let id = node.numaNodeID else { continue }

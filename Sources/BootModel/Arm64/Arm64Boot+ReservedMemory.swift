@@ -5,11 +5,18 @@ struct ReservedMemoryRecord: Hashable, Sendable {
   /// The child's position in `/reserved-memory` (stands in for its FDT offset, which orders the
   /// same way).
   var childIndex: Int
-  var name: String
-  var base: UInt64
-  var size: UInt64
+  /// What the kernel records: name, base, size, flags.
+  var region: RecordedRegion
   /// Its entry in the result's reservation list.
   var reservationIndex: Int
+
+  var name: String { region.node.name }
+  var base: UInt64 { region.base }
+  var size: UInt64 { region.size }
+}
+
+extension ReservedNode {
+  init(_ child: ReservedRegionNode) { self.init(name: child.name, path: child.path) }
 }
 
 /// `/reserved-memory` (drivers/of/of_reserved_mem.c, Linux 6.12): what the passes share.
@@ -25,8 +32,6 @@ extension Arm64BootState {
   }
 
   var tupleBytes: Int { board.rootCells.tupleBytes }
-
-  static let unsupportedFormatMessage = "OF: reserved mem: Reserved memory: unsupported node format, ignoring"
 }
 
 extension ReservedRegionNode {

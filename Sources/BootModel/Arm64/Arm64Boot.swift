@@ -1,4 +1,4 @@
-internal import Firmware
+internal import KernelParameters
 internal import MemoryModel
 
 /// The arm64 boot model: Linux 6.12's `setup_arch()` as far as memory goes, one named step per
@@ -21,20 +21,20 @@ public enum Arm64Boot {
   /// The title of the step that drops memory the CPU cannot address or map linearly.
   public static let physicalLimitsStep = "Physical and linear-map limits"
 
-  /// Runs the boot. Throws `.noMemory` when the description holds no memory at all (blobs whose
-  /// memory node the bootloader fills in), since any map would then be a guess.
-  public static func simulate(_ configuration: Arm64BootConfiguration) throws(BootModelError) -> BootResult {
-    if configuration.memoryOverride == nil {
-      if configuration.board.memoryNodes.filter(\.isAvailable).allSatisfy(\.banks.isEmpty) {
+  /// Runs the boot (`Boot.run`). Throws `.noMemory` when the description holds no memory at all
+  /// (blobs whose memory node the bootloader fills in), since any map would then be a guess.
+  static func run(_ request: BootRequest, board: BoardMemory) throws(BootModelError) -> BootResult {
+    if request.memoryOverride == nil {
+      if board.memoryNodes.filter(\.isAvailable).allSatisfy(\.banks.isEmpty) {
         let why =
-          configuration.board.memoryNodes.isEmpty
+          board.memoryNodes.isEmpty
           ? "the blob has no memory node (device_type = \"memory\")"
           : "the blob's memory nodes hold no memory (size 0, disabled or without reg)"
         throw .noMemory(
           "\(why); bootloaders usually fill it in. Give the RAM banks with --memory START:SIZE (repeatable)")
       }
     }
-    var boot = Arm64BootState(configuration)
+    var boot = Arm64BootState(request, board: board)
     boot.run()
     return boot.result()
   }
@@ -45,8 +45,11 @@ let arm64CacheLineBytes: UInt64 = 64
 
 /// The mutable state of one simulated boot.
 struct Arm64BootState {
-  let configuration: Arm64BootConfiguration
+  let request: BootRequest
   let board: BoardMemory
+  /// The command line as the kernel keeps it, and where it came from (for messages).
+  let commandLine: KernelCommandLine
+  let commandLineSource: String
   let page: UInt64
   var memblock = Memblock()
   var steps: [BootStep] = []
@@ -78,96 +81,102 @@ struct Arm64BootState {
   /// `cma=SIZE[@BASE[-LIMIT]]`.
   var cmaCommandLineBase: UInt64 = 0
   var cmaCommandLineLimit: UInt64 = 0
-  /// What the kernel prints when it stops, once it has.
-  var panic: String? = nil
+  /// Where the kernel stopped, once it has.
+  var stopped: BootStop? = nil
 
-  init(_ configuration: Arm64BootConfiguration) {
-    self.configuration = configuration
-    self.board = configuration.board
-    self.page = configuration.pageSize.bytes
+  init(_ request: BootRequest, board: BoardMemory) {
+    self.request = request
+    self.board = board
+    self.commandLine = request.kernelCommandLine
+    self.commandLineSource = request.commandLine.source.description
+    self.page = request.pageSize.bytes
   }
 
-  /// Runs one step: records the kernel messages `body` emits and the memblock changes it makes.
-  mutating func step(_ title: String, _ function: String, _ body: (inout Arm64BootState, inout [String]) -> [String]) {
-    guard panic == nil else { return }
+  /// What this kernel prints (for the words of diagnostics that quote it).
+  var log: any KernelLogRenderer { KernelLog.renderer(.arm64, request.kernel) }
+
+  /// Runs one step: records the events `body` emits and the memblock changes it makes.
+  mutating func step(_ title: String, _ function: String, _ body: (inout Arm64BootState, inout [BootEvent]) -> [String])
+  {
+    guard stopped == nil else { return }
     let before = memblock
     let reservationsBefore = reservations
     let allocationsBefore = kernelAllocations.count
-    var messages: [String] = []
-    var notes = body(&self, &messages)
+    var events: [BootEvent] = []
+    var notes = body(&self, &events)
     notes.append(contentsOf: Reservation.outcomes(reservationsBefore, reservations))
     notes.append(contentsOf: kernelAllocations.dropFirst(allocationsBefore).map(\.outcome))
     let changes = memblock.changes(since: before)
     notes.append(contentsOf: changes.lines)
     steps.append(
       BootStep(
-        title: title, kernelFunction: function, changes: notes, kernelMessages: messages,
-        memoryRemoved: changes.memoryRemoved))
+        title: title, kernelFunction: function, changes: notes, events: events, memoryRemoved: changes.memoryRemoved))
+  }
+
+  /// The kernel stops: `stop` is the step's last event, and no later step runs.
+  mutating func stop(_ stop: BootStop, _ events: inout [BootEvent]) {
+    events.append(.stop(stop))
+    stopped = stop
   }
 
   mutating func run() {
     step("DT blob reserved by the loader", "setup_machine_fdt() (arch/arm64/kernel/setup.c)") { boot, _ in
       boot.reserveBlob()
     }
-    step("DT memory nodes", "early_init_dt_scan_memory() (drivers/of/fdt.c)") { boot, log in
-      boot.scanMemoryNodes(&log)
+    step("DT memory nodes", "early_init_dt_scan_memory() (drivers/of/fdt.c)") { boot, events in
+      boot.scanMemoryNodes(&events)
     }
     step("/chosen linux,usable-memory-range", "early_init_dt_check_for_usable_mem_range() (drivers/of/fdt.c)") {
       boot, _ in
       boot.applyUsableMemoryRange()
     }
-    step("Early parameters", "parse_early_param() (init/main.c)") { boot, log in
-      boot.parseEarlyParameters(&log)
+    step("Early parameters", "parse_early_param() (init/main.c)") { boot, events in
+      boot.parseEarlyParameters(&events)
     }
-    step(Arm64Boot.physicalLimitsStep, "arm64_memblock_init() (arch/arm64/mm/init.c)") { boot, log in
-      boot.applyPhysicalLimits(&log)
+    step(Arm64Boot.physicalLimitsStep, "arm64_memblock_init() (arch/arm64/mm/init.c)") { boot, events in
+      boot.applyPhysicalLimits(&events)
     }
     step("mem= limit", "memblock_mem_limit_remove_map() (mm/memblock.c)") { boot, _ in
       boot.applyMemoryLimit()
     }
-    step("initrd from /chosen", "arm64_memblock_init() (arch/arm64/mm/init.c)") { boot, log in
-      boot.reserveInitrd(&log)
+    step("initrd from /chosen", "arm64_memblock_init() (arch/arm64/mm/init.c)") { boot, events in
+      boot.reserveInitrd(&events)
     }
     step("Kernel image and loader reservations", "memblock_reserve(_text, _end - _text)") { boot, _ in
       boot.reserveLoaderRegions()
     }
     step("/chosen linux,elfcorehdr", "fdt_reserve_elfcorehdr() (drivers/of/fdt.c; 6.12.100: before /reserved-memory)") {
-      boot, log in
-      boot.reserveElfCoreHeader(&log)
+      boot, events in
+      boot.reserveElfCoreHeader(&events)
     }
-    step("/reserved-memory: static regions", "fdt_scan_reserved_mem() → __reserved_mem_reserve_reg()") { boot, log in
-      boot.reserveStaticRegions(&log)
+    step("/reserved-memory: static regions", "fdt_scan_reserved_mem() → __reserved_mem_reserve_reg()") { boot, events in
+      boot.reserveStaticRegions(&events)
     }
-    step("/reserved-memory: dynamic regions", "fdt_scan_reserved_mem() → __reserved_mem_alloc_size()") { boot, log in
-      boot.allocateDynamicRegions(&log)
+    step("/reserved-memory: dynamic regions", "fdt_scan_reserved_mem() → __reserved_mem_alloc_size()") { boot, events in
+      boot.allocateDynamicRegions(&events)
     }
     step("/memreserve/ entries", "early_init_fdt_scan_reserved_mem() (drivers/of/fdt.c)") { boot, _ in
       boot.reserveHeaderEntries()
     }
     step("/reserved-memory: static regions recorded", "fdt_scan_reserved_mem_reg_nodes() (unflatten_device_tree)") {
-      boot, log in
-      boot.recordStaticRegions(&log)
+      boot, events in
+      boot.recordStaticRegions(&events)
     }
-    step("NUMA nodes", "arch_numa_init() (drivers/base/arch_numa.c)") { boot, log in
-      boot.assignNodes(&log)
+    step("NUMA nodes", "arch_numa_init() (drivers/base/arch_numa.c)") { boot, events in
+      boot.assignNodes(&events)
     }
-    step("Early memory node ranges", "free_area_init() (mm/mm_init.c)") { boot, log in
-      for block in boot.memoryBlocks() {
-        let node = String(block.node)
-        log.append(
-          "  node \(String(repeating: " ", count: max(0, 3 - node.count)))\(node): [mem \(KernelFormat.pa(block.range.start))-\(KernelFormat.pa(block.range.last))]"
-        )
-      }
+    step("Early memory node ranges", "free_area_init() (mm/mm_init.c)") { boot, events in
+      events.append(.memory(.nodeRanges(boot.memoryBlocks())))
       return []
     }
     step(
       "Kernel's own early allocations and the default CMA area (estimated)",
       "paging_init(), sparse_init(), dma_contiguous_reserve()"
-    ) { boot, log in
-      boot.estimateKernelAllocations(&log)
+    ) { boot, events in
+      boot.estimateKernelAllocations(&events)
     }
-    step("reserve_mem=", "reserve_mem() (mm/memblock.c), after setup_arch()") { boot, log in
-      boot.placeReserveMemParameters(&log)
+    step("reserve_mem=", "reserve_mem() (mm/memblock.c), after setup_arch()") { boot, events in
+      boot.placeReserveMemParameters(&events)
     }
   }
 
@@ -175,9 +184,9 @@ struct Arm64BootState {
 
   func result() -> BootResult {
     BootResult(
-      architecture: .arm64, memory: memoryBlocks(), reservations: reservations,
+      architecture: .arm64, kernel: request.kernel, memory: memoryBlocks(), reservations: reservations,
       kernelAllocations: kernelAllocations, e820: e820View(),
-      steps: steps, diagnostics: diagnostics, panic: panic)
+      steps: steps, diagnostics: diagnostics, stop: stopped)
   }
 
   /// memblock.memory as the kernel prints "Early memory node ranges".

@@ -6,6 +6,8 @@ internal import MemoryModel
 /// that build (restricted-dma-pool and the Tegra/QorIQ tables are configured out), so any other
 /// region is simply kept.
 extension Arm64BootState {
+  static let sharedDMAPool = "shared-dma-pool"
+
   /// `CONFIG_CMA_AREAS` in Debian's arm64 build.
   static let cmaAreaSlots = 20
 
@@ -14,14 +16,14 @@ extension Arm64BootState {
 
   /// `__reserved_mem_init_node()`: nil on success (or when no handler matches, which the kernel
   /// also treats as success); otherwise what failed.
-  mutating func initialiseHandlers(_ record: ReservedMemoryRecord, _ child: ReservedRegionNode, _ log: inout [String])
-    -> HandlerFailure?
-  {
+  mutating func initialiseHandlers(
+    _ record: ReservedMemoryRecord, _ child: ReservedRegionNode, _ events: inout [BootEvent]
+  ) -> HandlerFailure? {
     guard child.isSharedDMAPool else { return nil }
     // Handler 1: CMA; a reusable region it refuses, handler 2 refuses too.
-    switch setUpCMA(record, child, &log) {
+    switch setUpCMA(record, child, &events) {
     case .created:
-      log.append("OF: reserved mem: initialized node \(record.name), compatible id shared-dma-pool")
+      events.append(.reservedMemory(.handlerInitialised(record.region.node, compatible: Self.sharedDMAPool)))
       return nil
     case .refused(let failure):
       if child.reusable { return failure }
@@ -29,10 +31,8 @@ extension Arm64BootState {
       break
     }
     // Handler 2: coherent pool.
-    log.append(
-      "Reserved memory: created DMA memory pool at \(KernelFormat.pa(record.base)), size \(record.size / 0x10_0000) MiB"
-    )
-    log.append("OF: reserved mem: initialized node \(record.name), compatible id shared-dma-pool")
+    events.append(.reservedMemory(.poolCreated(.dma, base: record.base, size: record.size)))
+    events.append(.reservedMemory(.handlerInitialised(record.region.node, compatible: Self.sharedDMAPool)))
     return nil
   }
 
@@ -44,41 +44,41 @@ extension Arm64BootState {
   }
 
   /// `rmem_cma_setup()` (6.12).
-  mutating func setUpCMA(_ record: ReservedMemoryRecord, _ child: ReservedRegionNode, _ log: inout [String]) -> CMASetup
+  mutating func setUpCMA(_ record: ReservedMemoryRecord, _ child: ReservedRegionNode, _ events: inout [BootEvent])
+    -> CMASetup
   {
     if cmaCommandLineSize != nil && child.cmaDefault {
-      log.append("Reserved memory: bypass \(record.name) node, using cmdline CMA params instead")
+      events.append(.reservedMemory(.cmaRefused(record.region.node, .cmaBypassed)))
       return .refused((.cmaBypassed, "linux,cma-default is bypassed because cma= is on the command line"))
     }
     guard child.reusable else { return .notCMA }
     guard !child.noMap else {
+      events.append(.reservedMemory(.cmaRefused(record.region.node, .reusableWithNoMap)))
       return .refused(
         (.reusableWithNoMap, "reusable together with no-map: neither the CMA nor the DMA pool handler accepts it"))
     }
-    let minimum = configuration.pageSize.cmaMinimumAlignment
+    let minimum = request.pageSize.cmaMinimumAlignment
     guard (record.base | record.size) & (minimum - 1) == 0 else {
-      log.append("Reserved memory: incorrect alignment of CMA region")
+      events.append(.reservedMemory(.cmaRefused(record.region.node, .cmaMisaligned)))
       return .refused(
         (
           .cmaMisaligned,
-          "CMA needs base and size aligned to \(ByteCount.human(minimum)) (got base \(Hex.short(record.base)), size \(Hex.short(record.size)))"
+          "CMA needs base and size aligned to \(ByteCount.human(minimum)) (got base \(Hex.short(record.base)), size "
+            + "\(Hex.short(record.size)))"
         ))
     }
     // cma_init_reserved_mem(): slots, a non-empty reserved range.
     guard cmaAreas < Self.cmaAreaSlots else {
-      log.append("cma: Not enough slots for CMA reserved regions!")
-      log.append("Reserved memory: unable to setup CMA region")
+      events.append(.reservedMemory(.cmaRefused(record.region.node, .cmaSlotsFull)))
       return .refused((.cmaSlotsFull, "all \(Self.cmaAreaSlots) CMA areas are in use"))
     }
     guard record.size != 0, memblock.isReserved(record.base, record.size) else {
-      log.append("Reserved memory: unable to setup CMA region")
+      events.append(.reservedMemory(.cmaRefused(record.region.node, .cmaNotReserved)))
       return .refused((.cmaNotReserved, "the CMA region is not reserved memory"))
     }
     cmaAreas += 1
     if child.cmaDefault { hasDefaultCMAArea = true }
-    log.append(
-      "Reserved memory: created CMA memory pool at \(KernelFormat.pa(record.base)), size \(record.size / 0x10_0000) MiB"
-    )
+    events.append(.reservedMemory(.poolCreated(.cma, base: record.base, size: record.size)))
     return .created
   }
 }

@@ -1,4 +1,4 @@
-internal import Firmware
+internal import FirmwareTables
 public import MemoryModel
 
 /// `e820_table` as arch/x86/kernel/e820.c (Linux 6.12) edits it: an array of raw entries, never
@@ -6,8 +6,8 @@ public import MemoryModel
 /// kernel functions exactly — wrapping u64 arithmetic, the clamping of update/remove ranges to end
 /// at 2^64 - 1, entries visited in table order, pieces appended at the end (and dropped with
 /// `too many entries` when the table is full, after the original entry was already shrunk),
-/// removed entries zeroed in place (they still count). Each edit appends the line the kernel
-/// prints to `log`.
+/// removed entries zeroed in place (they still count). Each edit appends what it did to `events`
+/// (from which the kernel's line is rendered).
 ///
 /// The kernel scans the whole table on every update/remove; this model finds the entries an edit
 /// can touch through interval indexes (one over all entries, one per type) and then visits exactly
@@ -43,9 +43,9 @@ public struct E820Table: Sendable {
   /// `__e820__range_add()`: appends, or drops the entry with `too many entries` when full.
   /// Returns whether the entry was added.
   @discardableResult
-  public mutating func add(_ start: UInt64, _ size: UInt64, _ kind: RegionKind, log: inout [String]) -> Bool {
+  public mutating func add(_ start: UInt64, _ size: UInt64, _ kind: RegionKind, events: inout [BootEvent]) -> Bool {
     guard entries.count < capacity else {
-      log.append("too many entries; ignoring \(Self.describe(start, size))")
+      events.append(.e820(.tableFull(start: start, size: size)))
       return false
     }
     entries.append(MapEntry(start: start, size: size, kind: kind))
@@ -66,12 +66,12 @@ public struct E820Table: Sendable {
   /// `from == to` (the kernel's `BUG_ON`). Returns the bytes retyped (`real_updated_size`).
   @discardableResult
   public mutating func update(
-    _ start: UInt64, _ requestedSize: UInt64, from: RegionKind, to: RegionKind, log: inout [String]
+    _ start: UInt64, _ requestedSize: UInt64, from: RegionKind, to: RegionKind, events: inout [BootEvent]
   ) -> UInt64 {
     precondition(from != to, "__e820__range_update: BUG_ON(old_type == new_type)")
     let size = PhysicalRange(start: start, cappedSize: requestedSize).size
     let end = start + size
-    log.append("e820: update \(Self.describe(start, size)) \(from.dmesgName) ==> \(to.dmesgName)")
+    events.append(.e820(.update(start: start, size: size, from: from, to: to)))
     var updated: UInt64 = 0
     for slot in candidates(start, end, kind: from) {
       let entry = entries[slot]
@@ -84,8 +84,8 @@ public struct E820Table: Sendable {
       }
       // The new range completely inside the entry?
       if entry.start < start && entryEnd > end {
-        add(start, size, to, log: &log)
-        add(end, entryEnd - end, entry.kind, log: &log)
+        add(start, size, to, events: &events)
+        add(end, entryEnd - end, entry.kind, events: &events)
         replace(slot, MapEntry(start: entry.start, size: start - entry.start, kind: entry.kind))
         updated &+= size
         continue
@@ -94,7 +94,7 @@ public struct E820Table: Sendable {
       let finalStart = max(start, entry.start)
       let finalEnd = min(end, entryEnd)
       if finalStart >= finalEnd { continue }
-      add(finalStart, finalEnd - finalStart, to, log: &log)
+      add(finalStart, finalEnd - finalStart, to, events: &events)
       updated &+= finalEnd - finalStart
       var shrunk = entry
       shrunk.size -= finalEnd - finalStart
@@ -107,13 +107,13 @@ public struct E820Table: Sendable {
   /// `e820__range_remove(start, size, kind, kind != nil)`. Returns the bytes removed
   /// (`real_removed_size`).
   @discardableResult
-  public mutating func remove(_ start: UInt64, _ requestedSize: UInt64, only kind: RegionKind?, log: inout [String])
-    -> UInt64
-  {
+  public mutating func remove(
+    _ start: UInt64, _ requestedSize: UInt64, only kind: RegionKind?, events: inout [BootEvent]
+  ) -> UInt64 {
     let size = PhysicalRange(start: start, cappedSize: requestedSize).size
     let end = start + size
     // With no type filter the line ends in the space before the (absent) type.
-    log.append("e820: remove \(Self.describe(start, size)) \(kind?.dmesgName ?? "")")
+    events.append(.e820(.remove(start: start, size: size, kind: kind)))
     var removed: UInt64 = 0
     for slot in candidates(start, end, kind: kind) {
       let entry = entries[slot]
@@ -126,7 +126,7 @@ public struct E820Table: Sendable {
       }
       // Is the removed range completely inside the entry?
       if entry.start < start && entryEnd > end {
-        add(end, entryEnd - end, entry.kind, log: &log)
+        add(end, entryEnd - end, entry.kind, events: &events)
         replace(slot, MapEntry(start: entry.start, size: start - entry.start, kind: entry.kind))
         removed &+= size
         continue
@@ -171,8 +171,8 @@ public struct E820Table: Sendable {
   /// `e820__update_table()` leaves in the table).
   public mutating func replace(with map: MemoryMap) {
     removeAll()
-    var ignored: [String] = []
-    for region in map.regions { add(region.range.start, region.range.size, region.kind, log: &ignored) }
+    var ignored: [BootEvent] = []
+    for region in map.regions { add(region.range.start, region.range.size, region.kind, events: &ignored) }
   }
 
   // MARK: Indexes

@@ -1,4 +1,3 @@
-internal import Firmware
 internal import MemoryModel
 
 extension X86Boot {
@@ -6,10 +5,8 @@ extension X86Boot {
   /// began with `memmap=exactmap` (which empties the table the same way). For a `memmap=` line
   /// that describes a whole map (`to-dts 'memmap=exactmap memmap=…'`). The kernel's own rules
   /// still apply: a user-defined table of fewer than two entries panics.
-  public static func simulateWithoutFirmware(_ configuration: X86BootConfiguration) -> BootResult {
-    var empty = configuration
-    empty.firmware = []
-    var boot = X86BootState(empty)
+  static func runWithoutFirmware(_ request: BootRequest) -> BootResult {
+    var boot = X86BootState(request, firmware: E820Firmware([], label: "none"))
     boot.run()
     return boot.result()
   }

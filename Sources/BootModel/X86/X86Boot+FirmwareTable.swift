@@ -1,26 +1,28 @@
-internal import Firmware
+internal import FirmwareTables
 internal import MemoryModel
 
 /// Steps 1 and 3: the firmware table and the user-defined map.
 extension X86BootState {
   /// `e820__memory_setup_default()`: `append_e820_table()` adds every entry (the table's
   /// capacity applies), `e820__update_table()` sanitizes, and the table is printed.
-  mutating func loadFirmwareTable(_ log: inout [String]) -> [String] {
+  mutating func loadFirmwareTable(_ events: inout [BootEvent]) -> [String] {
     var notes: [String] = []
-    let firmware = configuration.firmware
-    // No table at all is `X86Boot.simulateWithoutFirmware`, not a firmware that handed over too few.
-    if firmware.count == 1 {
+    let entries = firmware.entries
+    // No table at all is `X86Boot.runWithoutFirmware`, not a firmware that handed over too few.
+    if entries.count == 1 {
       diagnostics.append(
         Diagnostic(
           .warning, at: "firmware table",
-          "the table has \(firmware.count) entr\(firmware.count == 1 ? "y" : "ies"); Linux 6.12 distrusts a boot_params table with fewer than 2 and builds one from the BIOS e801/88 memory sizes instead (not modelled: dtmem uses the table as given)"
+          "the table has \(entries.count) entr\(entries.count == 1 ? "y" : "ies"); Linux 6.12 distrusts a boot_params "
+            + "table with fewer than 2 and builds one from the BIOS e801/88 memory sizes instead (not modelled: dtmem "
+            + "uses the table as given)"
         ))
     }
-    var ignored: [String] = []
-    for entry in firmware { table.add(entry.start, entry.size, entry.kind, log: &ignored) }
-    if table.count < firmware.count {
-      notes.append("\(firmware.count - table.count) entries beyond E820_MAX_ENTRIES (\(table.capacity)) dropped")
-      log.append(contentsOf: ignored)
+    var ignored: [BootEvent] = []
+    for entry in entries { table.add(entry.start, entry.size, entry.kind, events: &ignored) }
+    if table.count < entries.count {
+      notes.append("\(entries.count - table.count) entries beyond E820_MAX_ENTRIES (\(table.capacity)) dropped")
+      events.append(contentsOf: ignored)
     }
     switch table.sanitized() {
     case .success(let map):
@@ -33,16 +35,12 @@ extension X86BootState {
         diagnostics.append(
           Diagnostic(
             .warning, at: "firmware table",
-            "the entry \(E820Table.describe(entry.start, entry.size)) ends at or past 2^64, so e820__update_table() refuses the table and the kernel keeps it unsorted; a user-defined map then panics"
+            "the entry \(E820Table.describe(entry.start, entry.size)) ends at or past 2^64, so e820__update_table() "
+              + "refuses the table and the kernel keeps it unsorted; a user-defined map then panics"
           ))
       }
     }
-    let header =
-      configuration.firmwareLabel == "extended" ? "extended physical RAM map:" : "BIOS-provided physical RAM map:"
-    log.append(header)
-    for entry in table.entries {
-      log.append("\(configuration.firmwareLabel): " + E820Dmesg.line(entry))
-    }
+    events.append(.e820(.firmwareTable(label: firmware.label, entries: table.entries)))
     notes.append("\(table.count) entries: \(ByteCount.human(firmwareMap.totalSize(of: .usable))) usable")
     finalMap = firmwareMap
     return notes
@@ -50,7 +48,7 @@ extension X86BootState {
 
   /// `e820__finish_early_params()`: with `userdef`, one sanitize of everything the parameters did;
   /// a table that cannot be sanitized panics the kernel.
-  mutating func finishEarlyParameters(_ log: inout [String]) -> [String] {
+  mutating func finishEarlyParameters(_ events: inout [BootEvent]) -> [String] {
     guard userDefined else {
       return ["no memmap=/mem= asked for a user-defined map: the table stays as the firmware gave it"]
     }
@@ -63,20 +61,17 @@ extension X86BootState {
       case .entryWraps(let entry):
         why = "the entry \(E820Table.describe(entry.start, entry.size)) ends at or past 2^64"
       }
-      diagnostics.append(
-        Diagnostic(.error, at: configuration.commandLineSource, "Invalid user supplied memory map: \(why)"))
+      diagnostics.append(Diagnostic(.error, at: commandLineSource, "Invalid user supplied memory map: \(why)"))
       // early_panic(): the message, then the panic (no user-defined map is printed).
-      stop(
-        "Invalid user supplied memory map", printing: "Kernel panic - not syncing: Invalid user supplied memory map",
-        &log)
+      stop(BootStop(.invalidUserMemoryMap(failure)), &events)
       return ["the kernel panics: \(why)"]
     case .success(let map):
       table.replace(with: map)
       finalMap = map
-      log.append("user-defined physical RAM map:")
-      for region in map.regions { log.append("user: " + E820Dmesg.line(region.range, region.kind)) }
+      events.append(.e820(.userDefinedMap(map)))
       return [
-        "\(map.regions.count) entries: \(ByteCount.human(map.totalSize(of: .usable))) usable (firmware: \(ByteCount.human(firmwareMap.totalSize(of: .usable))))"
+        "\(map.regions.count) entries: \(ByteCount.human(map.totalSize(of: .usable))) usable (firmware: "
+          + "\(ByteCount.human(firmwareMap.totalSize(of: .usable))))"
       ]
     }
   }

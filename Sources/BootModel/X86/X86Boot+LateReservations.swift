@@ -1,4 +1,4 @@
-internal import Firmware
+internal import KernelParameters
 internal import MemoryModel
 
 /// Steps 5 and 6, and what the model can tell about failures after the table is printed.
@@ -9,27 +9,30 @@ extension X86BootState {
   static let crashHighLimit: UInt64 = 64 << 40
 
   static let crashEstimate =
-    "placed top-down in the memory the model sees; the kernel image (placed by physical KASLR), the initrd and early page tables are not modelled, so the address is an estimate (the size is exact)"
+    "placed top-down in the memory the model sees; the kernel image (placed by physical KASLR), the initrd and early "
+    + "page tables are not modelled, so the address is an estimate (the size is exact)"
 
   /// `arch_reserve_crashkernel()`: `reserve_crashkernel_generic()` for what `parse_crashkernel()`
   /// read from the raw command line.
-  mutating func reserveCrashKernel(_ outcome: CrashKernelParameter.Outcome, _ log: inout [String]) -> [String] {
+  mutating func reserveCrashKernel(_ outcome: CrashKernelParameter.Outcome, _ events: inout [BootEvent]) -> [String] {
     let placement = CrashKernelPlacement(
       alignment: Self.crashAlignment, lowLimit: Self.crashLowLimit, highLimit: Self.crashHighLimit,
       pageSize: Self.pageSize, defaultLowSize: CrashKernelParameter.defaultLowSize, estimateReason: Self.crashEstimate)
-    let (allocations, notes) = placement.reserve(outcome, in: &memblock, log: &log)
+    let (allocations, notes) = placement.reserve(outcome, in: &memblock, events: &events)
     kernelAllocations.append(contentsOf: allocations)
     return notes
   }
 
   /// Failures after the tables are printed that the model can foresee from the table alone.
   mutating func predictLaterFailures() {
-    let commandLine = configuration.commandLine
+    let commandLine = commandLine
     if commandLine.wasTruncated {
       diagnostics.append(
         Diagnostic(
-          .warning, at: configuration.commandLineSource,
-          "the command line is longer than 2047 bytes: the kernel keeps the first 2047 (COMMAND_LINE_SIZE 2048) and, in Debian's 6.12 (CONFIG_FORTIFY_SOURCE), then stops in start_kernel(): \"strlen: detected buffer overflow: 2049 byte read of buffer size 2048\", \"kernel BUG at lib/string_helpers.c:1040!\""
+          .warning, at: commandLineSource,
+          "the command line is longer than 2047 bytes: the kernel keeps the first 2047 (COMMAND_LINE_SIZE 2048) and, "
+            + "in Debian's 6.12 (CONFIG_FORTIFY_SOURCE), then stops in start_kernel(): \"strlen: detected buffer "
+            + "overflow: 2049 byte read of buffer size 2048\", \"kernel BUG at lib/string_helpers.c:1040!\""
         ))
     }
     guard userDefined else { return }
@@ -37,8 +40,9 @@ extension X86BootState {
     if !memblock.memory.contains(where: { $0.end > 0x10_0000 }) {
       diagnostics.append(
         Diagnostic(
-          .error, at: configuration.commandLineSource,
-          "no usable RAM above 1 MiB is left: the kernel panics right after printing the map (\"Kernel panic - not syncing: alloc_low_pages: can not alloc memory\")"
+          .error, at: commandLineSource,
+          "no usable RAM above 1 MiB is left: the kernel panics right after printing the map (\"Kernel panic - not "
+            + "syncing: alloc_low_pages: can not alloc memory\")"
         ))
     }
     // memblock allocates top-down: the kernel's first allocations come from the top of the
@@ -48,8 +52,10 @@ extension X86BootState {
     if let top = memblock.memory.last, top.end > 0x10_0000, !firmwareBacksMemory(at: top.end - 1) {
       diagnostics.append(
         Diagnostic(
-          .warning, at: configuration.commandLineSource,
-          "the highest usable RAM, ending at \(Hex.short(top.end)), lies where the firmware reported no RAM: memblock allocates top-down, so the kernel's first allocations go there; if no memory exists there the boot oopses (recorded under QEMU: \"BUG: kernel NULL pointer dereference\" in sparse_init)"
+          .warning, at: commandLineSource,
+          "the highest usable RAM, ending at \(Hex.short(top.end)), lies where the firmware reported no RAM: memblock "
+            + "allocates top-down, so the kernel's first allocations go there; if no memory exists there the boot "
+            + "oopses (recorded under QEMU: \"BUG: kernel NULL pointer dereference\" in sparse_init)"
         ))
     }
   }

@@ -1,4 +1,3 @@
-internal import Firmware
 internal import MemoryModel
 
 /// Step 4: the table after the parameters becomes memblock (Linux 6.12 `setup_arch()`).
@@ -7,10 +6,10 @@ extension X86BootState {
   /// sanitize), then `e820__memblock_setup()` (usable and type-128 entries added, soft-reserved
   /// ones reserved, `memblock_trim_memory(PAGE_SIZE)`), then the first 1 MiB reserved for the
   /// real-mode trampoline (`reserve_real_mode()`), which keeps allocations above it.
-  mutating func setUpMemblock(_ log: inout [String]) -> [String] {
+  mutating func setUpMemblock(_ events: inout [BootEvent]) -> [String] {
     var trimmed = table
-    trimmed.update(0, Self.pageSize, from: .usable, to: .reserved, log: &log)
-    trimmed.remove(0xa_0000, 0x10_0000 - 0xa_0000, only: .usable, log: &log)
+    trimmed.update(0, Self.pageSize, from: .usable, to: .reserved, events: &events)
+    trimmed.remove(0xa_0000, 0x10_0000 - 0xa_0000, only: .usable, events: &events)
     let entries: [MapEntry]
     switch trimmed.sanitized() {
     case .success(let map):
@@ -30,7 +29,8 @@ extension X86BootState {
     let total = memblock.memorySize
     return [
       "trim_bios_range(): page 0 reserved, usable RAM in [0xa0000, 0x100000) removed",
-      "memblock: \(memblock.memory.count) range\(memblock.memory.count == 1 ? "" : "s"), \(ByteCount.human(total)) of memory",
+      "memblock: \(memblock.memory.count) range\(memblock.memory.count == 1 ? "" : "s"), \(ByteCount.human(total)) of "
+        + "memory",
     ]
   }
 }

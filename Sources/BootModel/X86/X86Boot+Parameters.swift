@@ -1,23 +1,19 @@
-internal import Firmware
+internal import FirmwareTables
+internal import KernelParameters
 internal import MemoryModel
-
-extension X86BootState {
-  /// What Debian's 6.12 prints for `BUG_ON(old_type == new_type)` (recorded: x86-rec-0029).
-  static let rangeUpdateBug = "kernel BUG at arch/x86/kernel/e820.c:469!"
-}
 
 /// Step 2: `parse_early_param()` calls the `memmap` and `mem` handlers (arch/x86/kernel/e820.c,
 /// Linux 6.12) once per occurrence, in command-line order, all editing one unsorted table.
 extension X86BootState {
   mutating func applyEarlyParameters() {
-    for parameter in configuration.commandLine.parameters where panic == nil {
+    for parameter in commandLine.parameters where stopped == nil {
       if parameter.isNamed("memmap") {
-        step(parameter.text, "parse_memmap_opt() → parse_memmap_one() (arch/x86/kernel/e820.c)") { boot, log in
-          boot.applyMemmap(parameter, &log)
+        step(parameter.text, "parse_memmap_opt() → parse_memmap_one() (arch/x86/kernel/e820.c)") { boot, events in
+          boot.applyMemmap(parameter, &events)
         }
       } else if parameter.isNamed("mem") {
-        step(parameter.text, "parse_memopt() (arch/x86/kernel/e820.c)") { boot, log in
-          boot.applyMem(parameter, &log)
+        step(parameter.text, "parse_memopt() (arch/x86/kernel/e820.c)") { boot, events in
+          boot.applyMem(parameter, &events)
         }
       }
     }
@@ -25,15 +21,14 @@ extension X86BootState {
 
   /// One `memmap=` occurrence: every comma-separated item, in order; the handler's return value
   /// is ignored, so the kernel never complains.
-  mutating func applyMemmap(_ parameter: KernelParameter, _ log: inout [String]) -> [String] {
+  mutating func applyMemmap(_ parameter: KernelParameter, _ events: inout [BootEvent]) -> [String] {
     let items = MemmapParameter.parse(parameter.value)
     guard !items.isEmpty else { return ["no value: nothing happens"] }
     var notes: [String] = []
-    for item in items where panic == nil {
+    for item in items where stopped == nil {
       for problem in item.problems {
         notes.append("'\(item.text)': \(problem)")
-        diagnostics.append(
-          Diagnostic(.warning, at: configuration.commandLineSource, "\(parameter.text): '\(item.text)': \(problem)"))
+        diagnostics.append(Diagnostic(.warning, at: commandLineSource, "\(parameter.text): '\(item.text)': \(problem)"))
       }
       if item.setsUserDefinedMap { userDefined = true }
       switch item.operation {
@@ -43,11 +38,12 @@ extension X86BootState {
         notes.append("exactmap: the table is emptied (\(table.count) entries dropped)")
         table.removeAll()
       case .add(let start, let size, let kind):
-        if table.add(start, size, kind, log: &log) {
+        if table.add(start, size, kind, events: &events) {
           notes.append("add \(E820Table.describe(start, size)) \(kind.dmesgName)")
         } else {
           notes.append(
-            "\(E820Table.describe(start, size)) \(kind.dmesgName) dropped: the table is full (\(table.capacity) entries)"
+            "\(E820Table.describe(start, size)) \(kind.dmesgName) dropped: the table is full (\(table.capacity) "
+              + "entries)"
           )
         }
       case .retype(let start, let size, let from, let to):
@@ -55,23 +51,27 @@ extension X86BootState {
           // BUG_ON(old_type == new_type) in __e820__range_update(): an early exception, no panic line.
           diagnostics.append(
             Diagnostic(
-              .error, at: configuration.commandLineSource,
+              .error, at: commandLineSource,
               "\(parameter.text): '\(item.text)' retypes \(from.dmesgName) to itself (BUG_ON in __e820__range_update)"))
-          stop(Self.rangeUpdateBug, printing: Self.rangeUpdateBug, &log)
+          stop(BootStop(.rangeUpdateToSameType(from)), &events)
           notes.append("'\(item.text)': the kernel hits BUG() and stops")
           break
         }
-        let changed = table.update(start, size, from: from, to: to, log: &log)
+        let changed = table.update(start, size, from: from, to: to, events: &events)
         notes.append(
-          "retype \(from.dmesgName) → \(to.dmesgName) in \(E820Table.describe(start, PhysicalRange(start: start, cappedSize: size).size)): \(ByteCount.human(changed))"
+          "retype \(from.dmesgName) → \(to.dmesgName) in "
+            + "\(E820Table.describe(start, PhysicalRange(start: start, cappedSize: size).size)): "
+            + "\(ByteCount.human(changed))"
         )
       case .remove(let start, let size, let kind):
-        let removed = table.remove(start, size, only: kind, log: &log)
+        let removed = table.remove(start, size, only: kind, events: &events)
         notes.append(
-          "remove \(kind.map { $0.dmesgName + " " } ?? "everything ")in \(E820Table.describe(start, PhysicalRange(start: start, cappedSize: size).size)): \(ByteCount.human(removed))"
+          "remove \(kind.map { $0.dmesgName + " " } ?? "everything ")in "
+            + "\(E820Table.describe(start, PhysicalRange(start: start, cappedSize: size).size)): "
+            + "\(ByteCount.human(removed))"
         )
       case .removeUsableAbove(let limit):
-        let removed = table.remove(limit, UInt64.max - limit, only: .usable, log: &log)
+        let removed = table.remove(limit, UInt64.max - limit, only: .usable, events: &events)
         notes.append("remove usable at and above \(Hex.short(limit)): \(ByteCount.human(removed))")
       }
     }
@@ -79,10 +79,14 @@ extension X86BootState {
   }
 
   /// `parse_memopt()`: an address limit for usable RAM.
-  mutating func applyMem(_ parameter: KernelParameter, _ log: inout [String]) -> [String] {
+  mutating func applyMem(_ parameter: KernelParameter, _ events: inout [BootEvent]) -> [String] {
     let option = X86MemParameter.parse(parameter.value)
     if option.setsUserDefinedMap { userDefined = true }
-    log.append(contentsOf: option.kernelMessages)
+    switch option {
+    case .nopentium: events += [.parameter(.memNopentium), .parameter(.malformedEarlyOption("mem"))]
+    case .missingValue, .zero: events.append(.parameter(.malformedEarlyOption("mem")))
+    case .limit: break
+    }
     switch option {
     case .missingValue:
       return ["no value: rejected"]
@@ -91,7 +95,7 @@ extension X86BootState {
     case .zero(let value):
       diagnostics.append(
         Diagnostic(
-          .warning, at: configuration.commandLineSource,
+          .warning, at: commandLineSource,
           "mem=\(value) reads as 0: the kernel rejects it, but the map still counts as user-defined"))
       return ["'\(value)' reads as 0: rejected, nothing removed (the map still counts as user-defined)"]
     case .limit(let limit, let ignoredText):
@@ -100,10 +104,9 @@ extension X86BootState {
         notes.append("'\(ignoredText)' after the number is ignored")
         diagnostics.append(
           Diagnostic(
-            .warning, at: configuration.commandLineSource,
-            "\(parameter.text): the kernel ignores '\(ignoredText)' after the number"))
+            .warning, at: commandLineSource, "\(parameter.text): the kernel ignores '\(ignoredText)' after the number"))
       }
-      let removed = table.remove(limit, UInt64.max - limit, only: .usable, log: &log)
+      let removed = table.remove(limit, UInt64.max - limit, only: .usable, events: &events)
       notes.append("remove usable at and above \(Hex.short(limit)): \(ByteCount.human(removed))")
       return notes
     }

@@ -1,4 +1,4 @@
-internal import Firmware
+internal import KernelParameters
 internal import MemoryModel
 
 /// The x86-64 boot model: Linux 6.12's `setup_arch()` as far as the e820 table goes, one named
@@ -22,16 +22,16 @@ internal import MemoryModel
 /// `e820_add_kernel_range()` (re-adds the kernel image as RAM when the edits removed it; it
 /// prints `.text .data .bss are not marked as E820_TYPE_RAM!`), EFI, MTRR trimming, NUMA.
 public enum X86Boot {
-  /// Runs the boot. Where the kernel stops — `BUG()` in `__e820__range_update` for
+  /// Runs the boot (`Boot.run`). Where the kernel stops — `BUG()` in `__e820__range_update` for
   /// `memmap=…%…-T+T`, the panic `Invalid user supplied memory map` when the user-defined table
-  /// cannot be sanitized — the result's `panic` holds the kernel's words, its steps and log end
-  /// there, and memory is as far as the boot got (`BootModelError.stop(_:)` turns that into an
-  /// error). Throws `.noMemory` for an empty firmware table.
-  public static func simulate(_ configuration: X86BootConfiguration) throws(BootModelError) -> BootResult {
-    guard !configuration.firmware.isEmpty else {
+  /// cannot be sanitized — the result's `stop` says where and why, its steps and log end
+  /// there, and memory is as far as the boot got (its `stopMessage` is the kernel's words).
+  /// Throws `.noMemory` for an empty firmware table.
+  static func run(_ request: BootRequest, firmware: E820Firmware) throws(BootModelError) -> BootResult {
+    guard !firmware.entries.isEmpty else {
       throw .noMemory("the firmware e820 table is empty")
     }
-    var boot = X86BootState(configuration)
+    var boot = X86BootState(request, firmware: firmware)
     boot.run()
     return boot.result()
   }
@@ -39,7 +39,11 @@ public enum X86Boot {
 
 /// The mutable state of one simulated x86 boot.
 struct X86BootState {
-  let configuration: X86BootConfiguration
+  let request: BootRequest
+  let firmware: E820Firmware
+  /// The command line as the kernel keeps it, and where it came from (for messages).
+  let commandLine: KernelCommandLine
+  let commandLineSource: String
   /// `e820_table`.
   var table: E820Table
   /// `userdef` (arch/x86/kernel/e820.c): a parameter asked for a user-defined map.
@@ -54,54 +58,57 @@ struct X86BootState {
   var reservations: [Reservation] = []
   /// What the kernel takes for itself that the model predicts (the crash kernel).
   var kernelAllocations: [Reservation] = []
-  /// Set when the kernel stops: its words (`Invalid user supplied memory map`, `kernel BUG at …`).
-  var panic: String? = nil
+  /// Where the kernel stopped, once it has.
+  var stopped: BootStop? = nil
 
   static let pageSize: UInt64 = 0x1000
 
-  init(_ configuration: X86BootConfiguration) {
-    self.configuration = configuration
-    self.table = E820Table(capacity: configuration.tableCapacity)
+  init(_ request: BootRequest, firmware: E820Firmware) {
+    self.request = request
+    self.firmware = firmware
+    self.commandLine = request.kernelCommandLine
+    self.commandLineSource = request.commandLine.source.description
+    self.table = E820Table(capacity: request.limits.e820MaxEntries)
   }
 
-  mutating func step(_ title: String, _ function: String, _ body: (inout X86BootState, inout [String]) -> [String]) {
-    var messages: [String] = []
-    let changes = body(&self, &messages)
-    steps.append(BootStep(title: title, kernelFunction: function, changes: changes, kernelMessages: messages))
+  mutating func step(_ title: String, _ function: String, _ body: (inout X86BootState, inout [BootEvent]) -> [String]) {
+    var events: [BootEvent] = []
+    let changes = body(&self, &events)
+    steps.append(BootStep(title: title, kernelFunction: function, changes: changes, events: events))
   }
 
-  /// The kernel stops: it prints `line` and the boot ends at this step.
-  mutating func stop(_ words: String, printing line: String, _ log: inout [String]) {
-    log.append(line)
-    panic = words
+  /// The kernel stops: `stop` is the step's last event and the boot ends at this step.
+  mutating func stop(_ stop: BootStop, _ events: inout [BootEvent]) {
+    events.append(.stop(stop))
+    stopped = stop
   }
 
   mutating func run() {
-    step("Firmware e820 table", "e820__memory_setup_default() (arch/x86/kernel/e820.c)") { boot, log in
-      boot.loadFirmwareTable(&log)
+    step("Firmware e820 table", "e820__memory_setup_default() (arch/x86/kernel/e820.c)") { boot, events in
+      boot.loadFirmwareTable(&events)
     }
     applyEarlyParameters()
-    guard panic == nil else { return }
-    step("User-defined map", "e820__finish_early_params() (arch/x86/kernel/e820.c)") { boot, log in
-      boot.finishEarlyParameters(&log)
+    guard stopped == nil else { return }
+    step("User-defined map", "e820__finish_early_params() (arch/x86/kernel/e820.c)") { boot, events in
+      boot.finishEarlyParameters(&events)
     }
-    guard panic == nil else { return }
+    guard stopped == nil else { return }
     step("Memory handed to memblock", "trim_bios_range(), e820__memblock_setup() (arch/x86/kernel/setup.c, e820.c)") {
-      boot, log in
-      boot.setUpMemblock(&log)
+      boot, events in
+      boot.setUpMemblock(&events)
     }
     // parse_crashkernel() sizes the ranges form by memblock_phys_mem_size().
-    if let crashKernel = CrashKernelParameter.parse(configuration.commandLine.text, systemRAM: memblock.memorySize) {
+    if let crashKernel = CrashKernelParameter.parse(commandLine.text, systemRAM: memblock.memorySize) {
       step("crashkernel=", "arch_reserve_crashkernel() → reserve_crashkernel_generic() (kernel/crash_reserve.c)") {
-        boot, log in
-        boot.reserveCrashKernel(crashKernel, &log)
+        boot, events in
+        boot.reserveCrashKernel(crashKernel, &events)
       }
     }
-    if !ReserveMemPlacement.requests(in: configuration.commandLine).isEmpty {
-      step("reserve_mem=", "reserve_mem() (mm/memblock.c), after setup_arch()") { boot, _ in
+    if !ReserveMemPlacement.requests(in: commandLine).isEmpty {
+      step("reserve_mem=", "reserve_mem() (mm/memblock.c), after setup_arch()") { boot, events in
         ReserveMemPlacement.place(
-          boot.configuration.commandLine, memblock: &boot.memblock, pageSize: X86BootState.pageSize,
-          reservations: &boot.reservations)
+          boot.commandLine, memblock: &boot.memblock, pageSize: X86BootState.pageSize, reservations: &boot.reservations,
+          events: &events)
       }
     }
     predictLaterFailures()
@@ -109,8 +116,9 @@ struct X86BootState {
 
   func result() -> BootResult {
     BootResult(
-      architecture: .x86, memory: memoryBlocks(), reservations: reservations, kernelAllocations: kernelAllocations,
-      e820: finalMap, steps: steps, diagnostics: diagnostics, panic: panic)
+      architecture: .x86, kernel: request.kernel, memory: memoryBlocks(), reservations: reservations,
+      kernelAllocations: kernelAllocations,
+      e820: finalMap, steps: steps, diagnostics: diagnostics, stop: stopped)
   }
 
   /// memblock.memory as the kernel prints its "Early memory node ranges" (one node: NUMA is not

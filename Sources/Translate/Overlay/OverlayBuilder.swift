@@ -1,28 +1,7 @@
 public import BootModel
 public import DeviceTree
-internal import Firmware
+internal import KernelParameters
 public import MemoryModel
-
-/// How the arm64 model boots the base, with and without the overlay.
-public struct OverlaySimulation: Sendable {
-  /// The command line the board boots with (nil: the base's `/chosen/bootargs`). Not the
-  /// parameters being translated: arm64 ignores `memmap=` and reads `mem=` differently.
-  public var commandLine: String?
-  public var loaderReservations: [LoaderReservation]
-  public var pageSize: PageSize
-  /// RAM banks replacing the base's memory nodes (`--memory`).
-  public var memoryOverride: [PhysicalRange]?
-
-  public init(
-    commandLine: String? = nil, loaderReservations: [LoaderReservation] = [], pageSize: PageSize = .size4K,
-    memoryOverride: [PhysicalRange]? = nil
-  ) {
-    self.commandLine = commandLine
-    self.loaderReservations = loaderReservations
-    self.pageSize = pageSize
-    self.memoryOverride = memoryOverride
-  }
-}
 
 /// The overlay, its blob, and what the arm64 model makes of the base with it applied.
 public struct OverlayResult: Sendable {
@@ -59,13 +38,15 @@ public enum OverlayError: Error, Hashable, Sendable, CustomStringConvertible {
 /// Plans the overlay, resolves what needs the base (the `ramoops` node's address), applies it
 /// with libfdt and checks every node against the arm64 boot model's boot of the result.
 public enum OverlayBuilder {
-  /// `board`: the base's memory facts when the caller has read them already.
+  /// `boot`: how the arm64 model boots the base — its memory facts (the caller has read them
+  /// already), the command line it boots with (by default its `/chosen/bootargs`; not the
+  /// parameters being translated: arm64 ignores `memmap=` and reads `mem=` differently), kernel,
+  /// page size, `--reserve`, `--memory`, limits. Without it the base boots with its own defaults.
   public static func build(
-    _ parameters: OverlayParameters, base tree: FlatDeviceTree?, board: BoardMemory? = nil,
-    simulation: OverlaySimulation = OverlaySimulation()
+    _ parameters: OverlayParameters, base tree: FlatDeviceTree?, boot: BootRequest? = nil
   ) throws(OverlayError) -> OverlayResult {
     var base: OverlayBase? = nil
-    if let tree, let board {
+    if let tree, let board = boot?.board {
       base = OverlayBase(tree: tree, board: board)
     } else if let tree {
       do { base = try OverlayBase(tree: tree) } catch { throw .base(error) }
@@ -82,13 +63,12 @@ public enum OverlayBuilder {
         plan: plan, blob: try blob(plan), applied: nil, baseBoot: nil, appliedBoot: nil, checks: [],
         diagnostics: diagnostics)
     }
-    let baseBoot = boot(base.board, simulation, &diagnostics)
+    let request = (boot ?? BootRequest(.deviceTree(base.board))).with(.deviceTree(base.board))
+    let baseBoot = run(request, &diagnostics)
     if let name = parameters.ramoops.memoryName, let index = plan.nodes.firstIndex(where: { $0.reserveMemName == name })
     {
       var isPlaced = false
-      if baseBoot != nil,
-        let placed = try placement(of: plan.nodes[index], plan: plan, tree: tree, simulation: simulation)
-      {
+      if baseBoot != nil, let placed = try placement(of: plan.nodes[index], plan: plan, tree: tree, boot: request) {
         isPlaced = plan.placeRamoops(at: index, range: placed, settings: parameters.ramoops, base: base)
       }
       if !isPlaced { diagnostics.append(ramoopsNeedsBase(parameters.ramoops, placed: false)) }
@@ -99,7 +79,7 @@ public enum OverlayBuilder {
     var checks: [OverlayCheck] = []
     if baseBoot != nil, let board = try? applied.boardMemory() {
       var ignored: [Diagnostic] = []
-      appliedBoot = boot(board, simulation, &ignored)
+      appliedBoot = run(request.with(.deviceTree(board)), &ignored)
     }
     if let baseBoot, let appliedBoot {
       checks = OverlayCheck.checks(plan, base: baseBoot, applied: appliedBoot)
@@ -123,18 +103,10 @@ public enum OverlayBuilder {
     }
   }
 
-  /// The model's boot of `board`; nil (with a note) when the board states no memory.
-  static func boot(_ board: BoardMemory, _ simulation: OverlaySimulation, _ diagnostics: inout [Diagnostic])
-    -> BootResult?
-  {
-    let text = simulation.commandLine ?? board.chosen?.bootargs ?? ""
-    let configuration = Arm64BootConfiguration(
-      board: board, commandLine: KernelCommandLine(text),
-      commandLineSource: simulation.commandLine != nil ? "--boot-cmdline" : "/chosen/bootargs",
-      loaderReservations: simulation.loaderReservations, pageSize: simulation.pageSize,
-      memoryOverride: simulation.memoryOverride)
+  /// The model's boot; nil (with a note) when the board states no memory.
+  static func run(_ request: BootRequest, _ diagnostics: inout [Diagnostic]) -> BootResult? {
     do {
-      return try Arm64Boot.simulate(configuration)
+      return try Boot.run(request)
     } catch {
       diagnostics.append(
         Diagnostic(.warning, at: "base", "no collision checks or placements: \(error.description)"))
@@ -144,19 +116,24 @@ public enum OverlayBuilder {
 
   /// Where the model places a dynamic node once the overlay is applied.
   static func placement(
-    of node: OverlayNode, plan: OverlayPlan, tree: FlatDeviceTree, simulation: OverlaySimulation
+    of node: OverlayNode, plan: OverlayPlan, tree: FlatDeviceTree, boot: BootRequest
   ) throws(OverlayError) -> PhysicalRange? {
     let applied = try apply(try blob(plan), to: tree)
     guard let board = try? applied.boardMemory() else { return nil }
     var ignored: [Diagnostic] = []
-    guard let result = boot(board, simulation, &ignored) else { return nil }
+    guard let result = run(boot.with(.deviceTree(board)), &ignored) else { return nil }
     return result.reservations.first { $0.path == node.path && $0.status == .allocated }?.range
   }
 
   static func ramoopsNeedsBase(_ settings: RamoopsSettings, placed: Bool = true) -> Diagnostic {
     Diagnostic(
       .warning, at: "cmdline",
-      "ramoops.mem_name=\(settings.memoryName ?? ""): the ramoops driver needs a reg (it reads the region from the node's resource), so a ramoops node needs an address; \(placed ? "give BASE so dtmem can place it where the arm64 model predicts the region" : "the model could not place the region on this base"). The region stays a plain dynamic one"
+      "ramoops.mem_name=\(settings.memoryName ?? ""): the ramoops driver needs a reg (it reads the region from the "
+        + "node's resource), so a ramoops node needs an address; "
+        + (placed
+          ? "give BASE so dtmem can place it where the arm64 model predicts the region"
+          : "the model could not place the region on this base")
+        + ". The region stays a plain dynamic one"
     )
   }
 }
@@ -183,7 +160,8 @@ extension OverlayPlan {
         mappings[m].nodes[i] = nodes[index].path
         mappings[m].notes.removeAll { $0.hasPrefix("a dynamic region") || $0.hasPrefix("ramoops.mem_name=") }
         mappings[m].notes.append(
-          "with ramoops.mem_name=: a static ramoops node at \(range), where the arm64 model places the dynamic region on this base (the driver needs reg); zone sizes from ramoops.* or the module's 4 KiB defaults"
+          "with ramoops.mem_name=: a static ramoops node at \(range), where the arm64 model places the dynamic region "
+            + "on this base (the driver needs reg); zone sizes from ramoops.* or the module's 4 KiB defaults"
         )
       }
     }

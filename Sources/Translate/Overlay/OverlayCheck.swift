@@ -113,7 +113,8 @@ public struct OverlayCheck: Hashable, Sendable {
         diagnostics.append(
           Diagnostic(
             .warning, at: before.path,
-            "the overlay moves the base's dynamic region from \(old) to \(new) (overlay children come first in /reserved-memory, so they are placed first)"
+            "the overlay moves the base's dynamic region from \(old) to \(new) (overlay children come first in "
+              + "/reserved-memory, so they are placed first)"
           ))
       }
     }

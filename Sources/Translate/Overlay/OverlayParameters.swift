@@ -1,7 +1,7 @@
-public import Firmware
+public import KernelParameters
 internal import MemoryModel
 
-/// One memory parameter of the command line, parsed with the kernel's own grammar (Firmware's
+/// One memory parameter of the command line, parsed with the kernel's own grammar (KernelParameters'
 /// `MemmapParameter`, `X86MemParameter`, `ReserveMemParameter`), in command-line order.
 public enum ParameterRequest: Hashable, Sendable {
   /// One comma-separated item of a `memmap=` occurrence.

@@ -90,13 +90,15 @@ extension PlannerState {
       if extra != nil || baseUsableRanges.added != nil {
         return refuse(
           index,
-          "RAM above an earlier mem= limit needs the second linux,usable-memory-range entry, which \(extra != nil ? "an earlier item" : "the base") already uses; put mem= after the memmap=…@… items"
+          "RAM above an earlier mem= limit needs the second linux,usable-memory-range entry, which "
+            + "\(extra != nil ? "an earlier item" : "the base") already uses; put mem= after the memmap=…@… items"
         )
       }
       extra = (above, index)
       note(
         index,
-        "above the earlier limit \(Hex.short(limit)): also the second linux,usable-memory-range entry, which the kernel adds after capping memory"
+        "above the earlier limit \(Hex.short(limit)): also the second linux,usable-memory-range entry, which the "
+          + "kernel adds after capping memory"
       )
     }
     let name = NodeNaming.withUnitAddress("memory", range.start)
@@ -136,7 +138,8 @@ extension PlannerState {
     guard base != nil else {
       return refuse(
         index,
-        "needs BASE: overlays cannot delete nodes, so dtmem must switch off the base's memory nodes by name; without BASE any memmap=…@… below adds to the base's memory instead of replacing it"
+        "needs BASE: overlays cannot delete nodes, so dtmem must switch off the base's memory nodes by name; without "
+          + "BASE any memmap=…@… below adds to the base's memory instead of replacing it"
       )
     }
     for earlier in mappings.indices where earlier != index && !mappings[earlier].form.hasPrefix("reserve_mem") {
@@ -158,7 +161,8 @@ extension PlannerState {
     extra = nil
     note(
       index,
-      "the base's /reserved-memory regions and /memreserve/ entries stay reserved (x86 exactmap also forgets firmware reservations)"
+      "the base's /reserved-memory regions and /memreserve/ entries stay reserved (x86 exactmap also forgets firmware "
+        + "reservations)"
     )
     if baseUsableRanges.cap != nil || baseUsableRanges.added != nil {
       note(index, "the base's /chosen linux,usable-memory-range still applies")
@@ -251,7 +255,8 @@ extension PlannerState {
         for mapping in Set(state.mappings).sorted() {
           refuse(
             mapping,
-            "\(state.name) would hold \(banks.map(\.description).joined(separator: ", ")), which the root's #address-cells/#size-cells \(cells) cannot express"
+            "\(state.name) would hold \(banks.map(\.description).joined(separator: ", ")), which the root's "
+              + "#address-cells/#size-cells \(cells) cannot express"
           )
         }
         continue
@@ -312,7 +317,8 @@ extension PlannerState {
       for index in limitSources {
         refuse(
           index,
-          "linux,usable-memory-range \(ranges.map(\.description).joined(separator: ", ")) does not fit the root's #address-cells/#size-cells \(cells)"
+          "linux,usable-memory-range \(ranges.map(\.description).joined(separator: ", ")) does not fit the root's "
+            + "#address-cells/#size-cells \(cells)"
         )
       }
       return nil

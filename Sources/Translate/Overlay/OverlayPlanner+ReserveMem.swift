@@ -1,5 +1,5 @@
 internal import DeviceTree
-internal import Firmware
+internal import KernelParameters
 internal import MemoryModel
 
 /// `reserve_mem=`, `ramoops.*`, and the end of planning.
@@ -40,7 +40,8 @@ extension PlannerState {
     }
     note(
       index,
-      "a dynamic region: the kernel places it with /reserved-memory, before its own allocations, so not where reserve_mem= would land; drivers find it by phandle (memory-region), not by name"
+      "a dynamic region: the kernel places it with /reserved-memory, before its own allocations, so not where "
+        + "reserve_mem= would land; drivers find it by phandle (memory-region), not by name"
     )
     let node = OverlayNode(
       parent: .reservedMemory, name: name, properties: [size, alignment],
@@ -85,7 +86,8 @@ extension PlannerState {
       notes.append(
         Diagnostic(
           .info, at: "overlay",
-          "no BASE: assuming #address-cells = <2> and #size-cells = <2> at the root; give BASE to use its cells, check collisions and predict placements"
+          "no BASE: assuming #address-cells = <2> and #size-cells = <2> at the root; give BASE to use its cells, check "
+            + "collisions and predict placements"
         ))
     }
     let edits = mappings.filter { !$0.form.hasPrefix("reserve_mem") && $0.outcome == .translated }
@@ -93,14 +95,16 @@ extension PlannerState {
       notes.append(
         Diagnostic(
           .info, at: "cmdline",
-          "drop memmap= and mem= from the arm64 command line: arm64 has no memmap= and reads mem= as an amount of memory, not an address limit"
+          "drop memmap= and mem= from the arm64 command line: arm64 has no memmap= and reads mem= as an amount of "
+            + "memory, not an address limit"
         ))
     }
     if mappings.contains(where: { $0.form.hasPrefix("reserve_mem") && $0.outcome == .translated }) {
       notes.append(
         Diagnostic(
           .info, at: "cmdline",
-          "drop the translated reserve_mem= parameters from the command line (arm64 understands them too: keeping both reserves the memory twice)"
+          "drop the translated reserve_mem= parameters from the command line (arm64 understands them too: keeping both "
+            + "reserves the memory twice)"
         ))
     }
     for parameter in parameters.understoodByArm64 {

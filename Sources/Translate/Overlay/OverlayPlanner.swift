@@ -1,5 +1,6 @@
+internal import BootModel
 internal import DeviceTree
-internal import Firmware
+internal import KernelParameters
 public import MemoryModel
 
 /// x86 memory parameters → the nodes of a device tree overlay with the same effect on arm64.
@@ -134,7 +135,9 @@ struct PlannerState {
   mutating func applyMem(_ option: X86MemParameter, _ entry: ParameterEntry) {
     let index = begin(entry, form: "mem=nn")
     switch option {
-    case .missingValue: noEffect(index, "no value: the kernel rejects it (Malformed early option 'mem')")
+    case .missingValue:
+      let complaint = KernelLog.renderer(.x86, .default).line(for: .parameter(.malformedEarlyOption("mem")))
+      noEffect(index, "no value: the kernel rejects it (\(complaint))")
     case .nopentium: noEffect(index, "mem=nopentium means nothing on 64-bit kernels")
     case .zero(let value): noEffect(index, "mem=\(value) reads as 0: the kernel rejects it")
     case .limit(let address, let ignoredText):

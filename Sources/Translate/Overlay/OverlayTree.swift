@@ -1,3 +1,4 @@
+public import BootModel
 public import DeviceTree
 internal import MemoryModel
 
@@ -46,8 +47,8 @@ extension OverlayPlan {
   }
 
   /// dtc source (`/plugin/;`) with a header that accounts for every parameter.
-  public func source(commandLine: String, base: String?) -> String {
-    var header = ["dtmem to-overlay: a /reserved-memory overlay for Linux 6.12 on arm64."]
+  public func source(commandLine: String, base: String?, kernel: KernelVersion = .default) -> String {
+    var header = ["dtmem to-overlay: a /reserved-memory overlay for Linux \(kernel) on arm64."]
     header.append("Parameters: \(commandLine)")
     header.append(
       base.map { "Base: \($0) (root cells \(cells.address)/\(cells.size))" }

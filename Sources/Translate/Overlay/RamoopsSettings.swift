@@ -1,4 +1,4 @@
-public import Firmware
+public import KernelParameters
 internal import MemoryModel
 
 /// The `ramoops.*` module parameters (fs/pstore/ram.c, Linux 6.12) and the properties of a

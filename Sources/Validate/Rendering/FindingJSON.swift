@@ -1,5 +1,6 @@
-public import Firmware
+internal import BootModel
 internal import MemoryModel
+public import Utilities
 
 /// The JSON form: `{ "findings": [ { "file", "rule", "severity", "path", "message" } ],
 /// "unusable": [ { "file", "message" } ] }`.
@@ -17,6 +18,8 @@ public enum FindingJSON {
       }
     }
     let unusable = run.unusable.map { JSONValue.object([("file", .string($0.file)), ("message", .string($0.reason))]) }
-    return .object([("findings", .array(findings)), ("unusable", .array(unusable))])
+    return .object([
+      ("kernel", .string(run.kernel.rawValue)), ("findings", .array(findings)), ("unusable", .array(unusable)),
+    ])
   }
 }

@@ -1,5 +1,5 @@
-public import Firmware
 internal import MemoryModel
+public import Utilities
 
 /// The catalog for people: `--list-rules` (text or JSON) and docs/rules.md (Markdown).
 public enum RuleDocumentation {
@@ -21,6 +21,7 @@ public enum RuleDocumentation {
             .object([
               ("id", .string(rule.id)), ("severity", .string(rule.severity.rawValue)),
               ("summary", .string(rule.summary)), ("documentation", .string(rule.documentation)),
+              ("prerequisites", .array(rule.prerequisites.map { .string($0.rawValue) })),
             ])
           })
       )
@@ -50,8 +51,12 @@ public enum RuleDocumentation {
     }
     for rule in rules {
       out += "\n## \(rule.id)\n\n**\(rule.severity.rawValue)** — \(rule.summary)\n\n\(rule.documentation)\n\n"
+      if !rule.prerequisites.isEmpty {
+        out += "Runs only when \(rule.prerequisites.map(\.rawValue).joined(separator: " and ")).\n\n"
+      }
       out +=
-        "Fixtures: [`\(rule.id).bad.dts`](../dts/fixtures/rules/\(rule.id).bad.dts), [`\(rule.id).good.dts`](../dts/fixtures/rules/\(rule.id).good.dts).\n"
+        "Fixtures: [`\(rule.id).bad.dts`](../dts/fixtures/rules/\(rule.id).bad.dts), "
+        + "[`\(rule.id).good.dts`](../dts/fixtures/rules/\(rule.id).good.dts).\n"
     }
     return out
   }

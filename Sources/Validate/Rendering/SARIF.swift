@@ -1,5 +1,6 @@
-public import Firmware
+internal import BootModel
 internal import MemoryModel
+public import Utilities
 
 /// SARIF 2.1.0 (OASIS), one run: the rule catalog as the driver's rules, one result per finding
 /// with the file as its artifact and the node path as a logical location, and the unusable
@@ -64,6 +65,7 @@ public enum SARIF {
           .object([
             ("tool", .object([("driver", driver)])), ("invocations", .array([invocation])),
             ("results", .array(results)),
+            ("properties", .object([("kernel", .string(run.kernel.rawValue))])),
           ])
         ])
       ),

@@ -1,5 +1,5 @@
 internal import BootModel
-internal import Firmware
+internal import KernelParameters
 internal import MemoryModel
 
 /// `cmdline-mem-meaning`: mem= means different things on arm64 and x86.
@@ -17,9 +17,10 @@ struct CmdlineMemMeaning: Rule {
     address).
     """
 
+  let prerequisites: [Prerequisite] = [.memoryIsKnown]
+
   func check(_ context: ValidationContext) -> [Finding] {
-    guard context.memoryIsKnown,
-      let parameter = context.commandLine.parameters(named: "mem").last(where: { $0.value != nil })
+    guard let parameter = context.commandLine.parameters(named: "mem").last(where: { $0.value != nil })
     else { return [] }
     // x86 applies every mem= (each removes RAM above its limit; values it rejects remove nothing).
     let limits = context.commandLine.parameters(named: "mem").compactMap { occurrence -> UInt64? in
@@ -28,9 +29,9 @@ struct CmdlineMemMeaning: Rule {
     }
     // A value x86 rejects parses to 0, which arm64 ignores too: both keep everything.
     guard let limit = limits.min() else { return [] }
-    var unlimited = context.configuration
-    unlimited.commandLine.parameters.removeAll { $0.isNamed("mem") }
-    guard let before = try? Arm64Boot.simulate(unlimited) else { return [] }
+    var unlimited = context.request
+    unlimited.commandLine.text = context.commandLine.text(removingParametersNamed: "mem")
+    guard let before = try? Boot.run(unlimited) else { return [] }
     let arm64 = PhysicalRanges.merged(context.boot.memory.filter { !$0.noMap }.map(\.range))
     let kept = before.memory.filter { !$0.noMap }.map(\.range)
     let below = PhysicalRange(start: 0, size: limit).map { [$0] } ?? []
@@ -43,7 +44,8 @@ struct CmdlineMemMeaning: Rule {
     return [
       finding(
         at: "cmdline",
-        "\(parameter.text): arm64 keeps \(describe(arm64)), counted from the lowest bank; x86 reads mem= as an address limit and would keep \(describe(x86)), the memory below \(Hex.short(limit))"
+        "\(parameter.text): arm64 keeps \(describe(arm64)), counted from the lowest bank; x86 reads mem= as an address "
+          + "limit and would keep \(describe(x86)), the memory below \(Hex.short(limit))"
       )
     ]
   }

@@ -1,5 +1,5 @@
 internal import BootModel
-internal import Firmware
+internal import KernelParameters
 internal import MemoryModel
 
 /// `cmdline-memmap-as-mem`: memmap= items that act as mem= on x86.
@@ -26,12 +26,14 @@ struct CmdlineMemmapAsMem: Rule {
         let next = MemParse.byte(bytes, MemParse.memparse(bytes).end)
         let why =
           next == 0
-          ? "a bare size (if it was memmap=\(item.text)$START, GRUB expanded $START as a variable: write \\$ in grub.cfg)"
+          ? "a bare size (if it was memmap=\(item.text)$START, GRUB expanded $START as a variable: write \\$ in "
+            + "grub.cfg)"
           : "'\(Character(Unicode.Scalar(next)))' is not a memmap= separator (@ # $ ! %)"
         findings.append(
           finding(
             at: "cmdline",
-            "memmap=\(item.text): \(why); x86 then removes all RAM above \(ByteCount.human(limit)) like mem=\(ByteCount.compact(limit)) (ignored on arm64, but fatal to a command line shared with x86)"
+            "memmap=\(item.text): \(why); x86 then removes all RAM above \(ByteCount.human(limit)) like "
+              + "mem=\(ByteCount.compact(limit)) (ignored on arm64, but fatal to a command line shared with x86)"
           ))
       }
     }

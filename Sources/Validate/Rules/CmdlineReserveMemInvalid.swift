@@ -1,5 +1,4 @@
 internal import BootModel
-internal import Firmware
 internal import MemoryModel
 
 /// `cmdline-reserve-mem-invalid`: reserve_mem= entries the kernel refuses.
@@ -18,7 +17,15 @@ struct CmdlineReserveMemInvalid: Rule {
   func check(_ context: ValidationContext) -> [Finding] {
     context.boot.reservations.compactMap { r in
       guard r.origin == .reserveMemParameter, case .failed(let reason) = r.status else { return nil }
-      if !context.memoryIsKnown && reason.hasPrefix("no free") { return nil }
+      // Without memory, no room is no news.
+      if !context.memoryIsKnown
+        && context.events.contains(where: { event in
+          guard case .kernelAllocation(.reserveMemRefused(let name, .noRoom)) = event else { return false }
+          return name == r.name
+        })
+      {
+        return nil
+      }
       let name = r.name.hasPrefix("reserve_mem") ? r.name : "reserve_mem name \(r.name)"
       return finding(at: "cmdline", "\(name): \(reason)")
     }

@@ -1,5 +1,5 @@
 internal import BootModel
-internal import Firmware
+internal import KernelParameters
 internal import MemoryModel
 
 /// `cmdline-too-long`: a command line the kernel cuts.
@@ -15,15 +15,17 @@ struct CmdlineTooLong: Rule {
     """
 
   func check(_ context: ValidationContext) -> [Finding] {
-    guard context.commandLine.wasTruncated, let size = context.input.commandLineLimit else { return [] }
+    let given = context.request.commandLine
+    guard context.commandLine.wasTruncated, let size = context.request.limits.commandLineSize else { return [] }
     let limit = size - 1
-    let full = KernelCommandLine(context.input.commandLine, limit: nil)
+    let full = KernelCommandLine(given.text, limit: nil)
     let lost = full.parameters.filter { $0.offset + $0.text.utf8.count > limit }.map(\.text)
     let shown = lost.prefix(4).joined(separator: " ") + (lost.count > 4 ? " …" : "")
     return [
       finding(
         at: "cmdline",
-        "\(context.input.commandLine.utf8.count) bytes (\(context.input.commandLineSource)): the kernel keeps the first \(limit), so \(lost.count) parameter\(lost.count == 1 ? " is" : "s are") cut or lost: \(shown)"
+        "\(given.text.utf8.count) bytes (\(given.source)): the kernel keeps the first \(limit), so \(lost.count) "
+          + "parameter\(lost.count == 1 ? " is" : "s are") cut or lost: \(shown)"
       )
     ]
   }

@@ -34,7 +34,8 @@ struct InitrdInvalid: Rule {
         return [
           finding(
             at: chosen.path,
-            "linux,initrd-start \(Hex.short(start)) is after linux,initrd-end \(Hex.short(end)): the kernel ignores the initrd"
+            "linux,initrd-start \(Hex.short(start)) is after linux,initrd-end \(Hex.short(end)): the kernel ignores "
+              + "the initrd"
           )
         ]
       }

@@ -23,7 +23,8 @@ struct MemoryMissing: Rule {
     return [
       finding(
         at: path,
-        "\(reason): a DT boot of this blob as it is has no RAM; the bootloader must add it (or boot through UEFI). Checks that need memory were skipped; give --memory START:SIZE to run them"
+        "\(reason): a DT boot of this blob as it is has no RAM; the bootloader must add it (or boot through UEFI). "
+          + "Checks that need memory were skipped; give --memory START:SIZE to run them"
       )
     ]
   }

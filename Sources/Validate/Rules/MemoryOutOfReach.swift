@@ -6,20 +6,23 @@ struct MemoryOutOfReach: Rule {
   let id = "memory-out-of-reach"
   let severity = Severity.error
   let summary = "Memory lies beyond the physical address size or the linear map; the kernel removes it."
-  let documentation = """
+  var documentation: String {
+    """
     arm64_memblock_init() (arch/arm64/mm/init.c) removes memory at or above 1 << PHYS_MASK_SHIFT \
     (52 bits in Debian's build) without a message, and memory that does not fit in the linear map \
-    with the span of the rest ("Memory doesn't fit in the linear mapping, VA_BITS too small"). \
+    with the span of the rest (\(KernelWords.example(.memory(.beyondLinearMap)))). \
     The bank is usually a wrong address (a cell count mix-up shifts it by 32 bits) rather than \
     memory that really exists there.
     """
+  }
+
+  let prerequisites: [Prerequisite] = [.memoryIsKnown]
 
   func check(_ context: ValidationContext) -> [Finding] {
-    guard context.memoryIsKnown,
-      let step = context.boot.steps.first(where: { $0.title == Arm64Boot.physicalLimitsStep })
+    guard let step = context.boot.steps.first(where: { $0.title == Arm64Boot.physicalLimitsStep }),
+      !step.memoryRemoved.isEmpty
     else { return [] }
-    guard !step.memoryRemoved.isEmpty else { return [] }
-    let why = step.kernelMessages.first.map { " (\"\($0)\")" } ?? ""
+    let why = step.events.first.flatMap(context.quoteFirstLine).map { " (\($0))" } ?? ""
     let kept = PhysicalRanges.merged(context.boot.memory.map(\.range))
     let path = context.statedBanks.last { !PhysicalRanges.uncovered($0.range, by: kept).isEmpty }?.path ?? "/"
     return step.memoryRemoved.map { range in

@@ -14,8 +14,9 @@ struct MemoryOverlap: Rule {
     memory@… node do not remove the old one.
     """
 
+  let prerequisites: [Prerequisite] = [.memoryFromDeviceTree]
+
   func check(_ context: ValidationContext) -> [Finding] {
-    guard context.input.memoryOverride == nil else { return [] }
     let banks = context.statedBanks
     // Each bank that overlaps another once, reported at the later of the two (in blob order).
     return OverlapSweep.overlaps(banks.map(\.range)).map { overlap in
@@ -28,7 +29,9 @@ struct MemoryOverlap: Rule {
         ? "; \(more) more bank\(more == 1 ? "" : "s") overlap \(Describe.range(banks[overlap.index].range))" : ""
       return finding(
         at: later.path,
-        "bank \(Describe.range(later.range)) overlaps \(Describe.range(earlier.range)) of \(other) by \(Describe.bytes(shared.size)) \(Describe.range(shared)): Linux uses the union, but one of the two is probably stale\(others)"
+        "bank \(Describe.range(later.range)) overlaps \(Describe.range(earlier.range)) of \(other) by "
+          + "\(Describe.bytes(shared.size)) \(Describe.range(shared)): Linux uses the union, but one of the two is "
+          + "probably stale\(others)"
       )
     }
   }

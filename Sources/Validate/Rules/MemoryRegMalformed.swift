@@ -14,15 +14,18 @@ struct MemoryRegMalformed: Rule {
     kernel gets: usually the property was written with other cell counts than the root's.
     """
 
+  let prerequisites: [Prerequisite] = [.memoryFromDeviceTree]
+
   func check(_ context: ValidationContext) -> [Finding] {
-    guard context.input.memoryOverride == nil else { return [] }
     return context.board.memoryNodes.filter(\.isAvailable).compactMap { node in
       guard let source = node.bankSource, !source.isWellFormed else { return nil }
       let name = node.bankSourceName
       let kept = source.tuples.map { "\($0)" }.joined(separator: ", ")
       return finding(
         at: node.path,
-        "\(name) is \(source.byteLength) bytes, not a multiple of \(source.tupleBytes) (root cells \(context.board.rootCells)): Linux 6.12 reads \(kept.isEmpty ? "nothing" : kept) and ignores the other \(source.byteLength % source.tupleBytes) bytes; 6.19 ignores the property"
+        "\(name) is \(source.byteLength) bytes, not a multiple of \(source.tupleBytes) (root cells "
+          + "\(context.board.rootCells)): Linux 6.12 reads \(kept.isEmpty ? "nothing" : kept) and ignores the other "
+          + "\(source.byteLength % source.tupleBytes) bytes; 6.19 ignores the property"
       )
     }
   }

@@ -1,4 +1,5 @@
 internal import BootModel
+internal import MemoryCosts
 internal import MemoryModel
 
 /// `memory-section-hole`: sparsemem sections that are only partly memory.
@@ -11,28 +12,21 @@ struct MemorySectionHole: Rule {
     512 MiB (64K pages) (SECTION_SIZE_BITS, arch/arm64/include/asm/sparsemem.h), and a memory block \
     is one section. sparse_init() allocates the memory map (struct page array) for every present \
     section whole, holes included, and offline_pages() (mm/memory_hotplug.c) refuses a block that \
-    contains holes ("memory holes"), so such a block can never be offlined or hot-removed and \
+    contains holes, so such a block can never be offlined or hot-removed and \
     ZONE_DEVICE users cannot share the section. Checked on the memory the boot ends with (after \
     mem= and linux,usable-memory-range; no-map regions still count as memory).
     """
 
+  let prerequisites: [Prerequisite] = [.memoryIsKnown]
+
   func check(_ context: ValidationContext) -> [Finding] {
-    guard context.memoryIsKnown else { return [] }
     let section = context.pageSize.sectionSize
-    let memory = PhysicalRanges.merged(context.boot.memory.map(\.range))
-    var candidates: [UInt64] = []
-    for block in memory {
-      candidates.append(Alignment.down(block.start, section))
-      candidates.append(Alignment.down(block.last, section))
-    }
+    let costs = MemoryCosts(memory: context.boot.memory, persistent: [], layout: .arm64(context.pageSize))
     var findings: [Finding] = []
-    var seen = Set<UInt64>()
-    for start in candidates where seen.insert(start).inserted {
-      guard let whole = PhysicalRange(start: start, size: section) else { continue }
-      let holes = PhysicalRanges.uncovered(whole, by: memory)
-      guard !holes.isEmpty else { continue }
+    for whole in costs.partialSections {
+      let holes = PhysicalRanges.uncovered(whole, by: costs.memoryRanges)
       let missing = PhysicalRanges.bytes(holes)
-      let where_ =
+      let holeText =
         holes.count == 1
         ? "hole \(Describe.range(holes[0]))" : "\(holes.count) holes, the first \(Describe.range(holes[0]))"
       let path =
@@ -40,7 +34,9 @@ struct MemorySectionHole: Rule {
       findings.append(
         finding(
           at: path,
-          "the \(ByteCount.human(section)) section \(Describe.range(whole)) is only partly memory (\(Describe.bytes(UInt128(section) - missing)) present; \(where_)): its memory map is allocated whole and its memory block can never be offlined or hot-removed"
+          "the \(ByteCount.human(section)) section \(Describe.range(whole)) is only partly memory "
+            + "(\(Describe.bytes(UInt128(section) - missing)) present; \(holeText)): its memory map is allocated whole "
+            + "and its memory block can never be offlined or hot-removed"
         ))
     }
     return findings

@@ -1,5 +1,5 @@
 internal import BootModel
-internal import Firmware
+internal import KernelParameters
 internal import MemoryModel
 
 /// `numa-ignored`: a NUMA description the kernel throws away.
@@ -7,22 +7,25 @@ struct NumaIgnored: Rule {
   let id = "numa-ignored"
   let severity = Severity.error
   let summary = "Memory nodes carry numa-node-id, but the kernel rejects the NUMA layout and fakes one node."
-  let documentation = """
+  let prerequisites: [Prerequisite] = [.memoryIsKnown, .memoryFromDeviceTree]
+  var documentation: String {
+    """
     arch_numa_init() → of_numa_init() (drivers/of/of_numa.c, drivers/base/arch_numa.c) assigns \
     each memory node's ranges to its numa-node-id. If a node id is not below MAX_NUMNODES (16 in \
-    Debian's build: "OF: NUMA: Node id N exceeds maximum value"), or some memory belongs to no \
-    node (the kernel reports the memory without node coverage), the whole description is dropped \
-    and the kernel fakes a single node ("NUMA: Faking a node at …"): every CPU and device then \
-    sees uniform memory. Give every memory node a numa-node-id, or none.
+    Debian's build; the kernel warns that the id exceeds the maximum), or some memory belongs to \
+    no node (the kernel reports the memory without node coverage), the whole description is \
+    dropped and the kernel fakes a single node \
+    (\(KernelWords.example(.numa(.faked(start: 0x4000_0000, last: 0xbfff_ffff))))): every CPU and \
+    device then sees uniform memory. Give every memory node a numa-node-id, or none.
     """
+  }
 
   func check(_ context: ValidationContext) -> [Finding] {
-    guard context.memoryIsKnown, context.input.memoryOverride == nil else { return [] }
     let nodes = context.board.memoryNodes.filter(\.isAvailable)
     let numbered = nodes.filter { $0.numaNodeID != nil }
-    guard !numbered.isEmpty, context.logContains("NUMA: Faking a node"),
-      !context.commandLine.parameters(named: "numa").contains(where: { $0.value?.hasPrefix("off") == true })
-    else { return [] }
+    let faked = context.events.contains { if case .numa(.faked) = $0 { true } else { false } }
+    // numa=off fakes the node on purpose.
+    guard !numbered.isEmpty, faked, !context.events.contains(.numa(.disabled)) else { return [] }
     let ids = Set(numbered.compactMap(\.numaNodeID)).sorted().map(String.init).joined(separator: ", ")
     let without = nodes.filter { $0.numaNodeID == nil }.map(\.path)
     var detail = "numa-node-id \(ids)"

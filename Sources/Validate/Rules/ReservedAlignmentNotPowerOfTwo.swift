@@ -19,7 +19,8 @@ struct ReservedAlignmentNotPowerOfTwo: Rule {
         return nil
       }
       var message =
-        "alignment \(Hex.short(value)) is not a power of two: memblock aligns with a mask (round_down), so the address is not a multiple of it"
+        "alignment \(Hex.short(value)) is not a power of two: memblock aligns with a mask (round_down), so the address "
+        + "is not a multiple of it"
       if let placed = context.reservations(at: child.path).first(where: ValidationContext.isTaken)?.range {
         message += " (placed at \(Hex.short(placed.start)), remainder \(Hex.short(placed.start % value)))"
       }

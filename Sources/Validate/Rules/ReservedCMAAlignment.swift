@@ -7,14 +7,17 @@ struct ReservedCMAAlignment: Rule {
   let severity = Severity.error
   let summary =
     "A reusable shared-dma-pool (CMA) region is not aligned to the CMA minimum; setup fails and it is freed."
-  let documentation = """
+  var documentation: String {
+    """
     rmem_cma_setup() (kernel/dma/contiguous.c) needs base and size to be multiples of \
     CMA_MIN_ALIGNMENT_BYTES — one pageblock: 2 MiB with 4K pages, 32 MiB with 16K, 512 MiB with \
-    64K. Otherwise it prints "Reserved memory: incorrect alignment of CMA region", the coherent-pool \
-    handler refuses a reusable region too ("node <name> compatible matching fail"), and the \
-    memory is given back: no CMA pool, and a later dynamic region may be placed on the freed range. \
+    64K. Otherwise it prints \(KernelWords.example(.cmaRefused(KernelWords.node, .cmaMisaligned))), the \
+    coherent-pool handler refuses a reusable region too \
+    (\(KernelWords.example(.setupFailed(KernelWords.node, .cmaMisaligned)))), and the memory is given back: no CMA \
+    pool, and a later dynamic region may be placed on the freed range. \
     Dynamic regions get an aligned base automatically, so it is the size that must be a multiple.
     """
+  }
 
   func check(_ context: ValidationContext) -> [Finding] {
     var findings: [Finding] = []

@@ -6,15 +6,18 @@ struct ReservedNoMapReusable: Rule {
   let id = "reserved-nomap-reusable"
   let severity = Severity.error
   let summary = "A /reserved-memory child has both no-map and reusable."
-  let documentation = """
+  var documentation: String {
+    """
     The reserved-memory binding makes no-map and reusable mutually exclusive: reusable lends the \
     memory to the page allocator (CMA), no-map keeps it out of the linear map. For \
     shared-dma-pool both early handlers refuse the combination — rmem_cma_setup() needs !no-map, \
-    rmem_dma_setup() needs !reusable — so the kernel prints "node <name> compatible matching \
-    fail", the region is unmapped again and (dynamic) stays allocated but unused, or (static) \
+    rmem_dma_setup() needs !reusable — so the kernel prints \
+    \(KernelWords.example(.setupFailed(KernelWords.node, .reusableWithNoMap))), the region is unmapped again and \
+    (dynamic) stays allocated but unused, or (static) \
     becomes ordinary RAM. Other compatibles get no early handler, but the driver that expects one \
     of the two behaviours gets the other.
     """
+  }
 
   func check(_ context: ValidationContext) -> [Finding] {
     context.examinedChildren.compactMap { child in

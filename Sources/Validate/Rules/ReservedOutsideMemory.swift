@@ -19,8 +19,9 @@ struct ReservedOutsideMemory: Rule {
     inside memory.
     """
 
+  let prerequisites: [Prerequisite] = [.memoryIsKnown]
+
   func check(_ context: ValidationContext) -> [Finding] {
-    guard context.memoryIsKnown else { return [] }
     let origins: Set<Reservation.Origin> = [.staticRegion, .memoryReservationBlock, .elfCoreHeader]
     var findings: [Finding] = []
     for reservation in context.boot.reservations
@@ -34,19 +35,23 @@ struct ReservedOutsideMemory: Rule {
         findings.append(
           finding(
             at: path,
-            "\(name)\(Describe.sized(range)) is partly outside memory: \(Describe.bytes(PhysicalRanges.bytes(outside))) from \(Describe.range(outside[0])) is in no memory bank; wrong address or size?"
+            "\(name)\(Describe.sized(range)) is partly outside memory: "
+              + "\(Describe.bytes(PhysicalRanges.bytes(outside))) from \(Describe.range(outside[0])) is in no memory "
+              + "bank; wrong address or size?"
           ))
       } else if reservation.reusable {
         findings.append(
           finding(
             at: path,
-            "\(Describe.sized(range)) is reusable (CMA) but lies outside every memory bank: CMA can only lend pages the kernel manages; wrong address or missing memory node?"
+            "\(Describe.sized(range)) is reusable (CMA) but lies outside every memory bank: CMA can only lend pages "
+              + "the kernel manages; wrong address or missing memory node?"
           ))
       } else {
         findings.append(
           finding(
             at: path,
-            "\(name)\(Describe.sized(range)) lies outside every memory bank: reserving it does nothing; fine for device memory its driver maps itself (SRAM, VRAM, a RAM hole), wrong if it was meant to be RAM",
+            "\(name)\(Describe.sized(range)) lies outside every memory bank: reserving it does nothing; fine for "
+              + "device memory its driver maps itself (SRAM, VRAM, a RAM hole), wrong if it was meant to be RAM",
             severity: .info))
       }
     }

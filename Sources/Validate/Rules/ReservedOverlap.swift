@@ -7,8 +7,8 @@ struct ReservedOverlap: Rule {
   let severity = Severity.error
   let summary = "Two reservations overlap (static, dynamic, /memreserve/, initrd, elfcorehdr, --reserve)."
   let documentation = """
-    memblock_reserve() merges overlapping reservations without a word, and the kernel's own \
-    "OVERLAP DETECTED!" check (__rmem_check_for_overlap(), drivers/of/of_reserved_mem.c) only \
+    memblock_reserve() merges overlapping reservations without a word, and the kernel's own overlap \
+    check (__rmem_check_for_overlap(), drivers/of/of_reserved_mem.c) only \
     compares neighbouring /reserved-memory records after sorting. This rule checks all \
     reservations that hold memory at the end of the modelled boot — static and placed dynamic \
     regions, /memreserve/ entries, the initrd, linux,elfcorehdr and --reserve ranges — and reports \
@@ -44,7 +44,8 @@ struct ReservedOverlap: Rule {
     let isNode: (Reservation) -> Bool = { $0.origin == .staticRegion || $0.origin == .dynamicRegion }
     let (here, there) = isNode(second) || !isNode(first) ? (second, first) : (first, second)
     var message =
-      "\(Describe.range(here.range!)) overlaps \(Describe.reservation(there)) \(Describe.range(there.range!)) by \(Describe.bytes(shared.size)) \(Describe.range(shared))"
+      "\(Describe.range(here.range!)) overlaps \(Describe.reservation(there)) \(Describe.range(there.range!)) by "
+      + "\(Describe.bytes(shared.size)) \(Describe.range(shared))"
     let origins: Set<Reservation.Origin> = [first.origin, second.origin]
     if origins == [.dynamicRegion, .memoryReservationBlock] {
       message +=

@@ -6,13 +6,15 @@ struct ReservedRegMalformed: Rule {
   let id = "reserved-reg-malformed"
   let severity = Severity.error
   let summary = "A /reserved-memory child's reg is empty or not a whole number of (address, size) tuples."
-  let documentation = """
+  var documentation: String {
+    """
     __reserved_mem_reserve_reg() (drivers/of/of_reserved_mem.c) reads reg in tuples of the root's \
     #address-cells + #size-cells; a length that is not a multiple of that skips the node with \
-    "Reserved memory: invalid reg property in '<name>', skipping node." (6.12 prints it in both \
+    \(KernelWords.example(.invalidProperty(KernelWords.node, .reg))) (6.12 prints it in both \
     passes; 6.19 silently treats the node as having no reg). An empty reg reserves nothing. The \
     usual cause is reg written with other cell counts than the root's.
     """
+  }
 
   func check(_ context: ValidationContext) -> [Finding] {
     context.examinedChildren.compactMap { child in

@@ -6,15 +6,18 @@ struct ReservedSetupFailed: Rule {
   let id = "reserved-setup-failed"
   let severity = Severity.error
   let summary = "A reserved region's early setup fails and the kernel releases it."
-  let documentation = """
+  var documentation: String {
+    """
     After recording a region, __reserved_mem_init_node() (drivers/of/of_reserved_mem.c) runs the \
     early handler of its compatible (shared-dma-pool: CMA, then the coherent DMA pool). If the \
-    handler fails — a linux,cma-default region while cma= is on the command line ("bypass <name> \
-    node, using cmdline CMA params instead"), all CMA areas in use, … — it prints "node <name> \
-    compatible matching fail" and releases the region: a mapped one is freed (later dynamic \
-    regions may land on it; 6.12 then reports OVERLAP DETECTED), a no-map one is mapped again. \
+    handler fails — a linux,cma-default region while cma= is on the command line \
+    (\(KernelWords.example(.cmaRefused(KernelWords.node, .cmaBypassed)))), all CMA areas in use, … — it \
+    prints \(KernelWords.example(.setupFailed(KernelWords.node, .cmaBypassed))) and releases the region: a \
+    mapped one is freed (later dynamic regions may land on it; 6.12 then reports an overlap), a \
+    no-map one is mapped again. \
     CMA alignment and no-map with reusable have their own rules.
     """
+  }
 
   func check(_ context: ValidationContext) -> [Finding] {
     var findings: [Finding] = []
@@ -25,7 +28,11 @@ struct ReservedSetupFailed: Rule {
         guard let cause = reservation.setupFailure, cause != .cmaMisaligned, cause != .reusableWithNoMap,
           let reason = reservation.status.reason, let range = reservation.range, !range.isEmpty
         else { continue }
-        var message = "\(Describe.range(range)): setup fails (\"compatible matching fail\"): \(reason)"
+        let failed = context.reservedMemoryEvents(at: child.path).first {
+          if case .setupFailed = $0 { true } else { false }
+        }
+        let printed = failed.map { " (\(context.quote(.reservedMemory($0))))" } ?? ""
+        var message = "\(Describe.range(range)): setup fails\(printed): \(reason)"
         if let reuse = context.reuse(of: range, after: reservation) { message += "; \(reuse)" }
         findings.append(finding(at: child.path, message))
       }

@@ -24,7 +24,9 @@ struct RootCellsMissing: Rule {
     return [
       finding(
         at: "/",
-        "no \(missing.joined(separator: " or ")) in the root: Linux decodes every memory property with \(board.rootCells.address)/\(board.rootCells.size) cells (1 for a missing count), dtc assumes 2 address and 1 size cell; state both"
+        "no \(missing.joined(separator: " or ")) in the root: Linux decodes every memory property with "
+          + "\(board.rootCells.address)/\(board.rootCells.size) cells (1 for a missing count), dtc assumes 2 address "
+          + "and 1 size cell; state both"
       )
     ]
   }

@@ -35,7 +35,8 @@ struct UnitAddressMismatch: Rule {
         findings.append(
           finding(
             at: node.path,
-            "unit address \(unit) (\(Hex.short(value))) is not the first reg address \(Hex.short(first.address)): the name is stale or reg is wrong; Linux uses reg"
+            "unit address \(unit) (\(Hex.short(value))) is not the first reg address \(Hex.short(first.address)): the "
+              + "name is stale or reg is wrong; Linux uses reg"
           ))
       }
     }

@@ -25,7 +25,9 @@ struct UsableRangeOutsideMemory: Rule {
       return [
         finding(
           at: path,
-          "the kernel refuses its length of \(list.byteLength) bytes (Linux 6.12 wants a multiple of \(context.board.rootCells.address + context.board.rootCells.size), the cells per tuple): the property is ignored, so no crash-kernel cap applies",
+          "the kernel refuses its length of \(list.byteLength) bytes (Linux 6.12 wants a multiple of "
+            + "\(context.board.rootCells.address + context.board.rootCells.size), the cells per tuple): the property "
+            + "is ignored, so no crash-kernel cap applies",
           severity: .error)
       ]
     }
@@ -35,13 +37,14 @@ struct UsableRangeOutsideMemory: Rule {
         finding(at: path, "\(list.tuples.count) ranges: the kernel uses the first two and ignores the rest"))
     }
     if let cap = list.tuples.first?.cappedRange,
-      let kernel = context.input.loaderReservations.first(where: { $0.kind == .kernelImage })?.range,
+      let kernel = context.request.loaderReservations.first(where: { $0.kind == .kernelImage })?.range,
       !cap.contains(kernel)
     {
       findings.append(
         finding(
           at: path,
-          "the first range \(Describe.sized(cap)) leaves out the kernel image \(Describe.range(kernel)): capping memory to it removes the running kernel's memory (6.12.100 oopses before its memory ranges are printed)",
+          "the first range \(Describe.sized(cap)) leaves out the kernel image \(Describe.range(kernel)): capping "
+            + "memory to it removes the running kernel's memory (6.12.100 oopses before its memory ranges are printed)",
           severity: .error))
     }
     guard context.memoryIsKnown else { return findings }
@@ -54,20 +57,24 @@ struct UsableRangeOutsideMemory: Rule {
           findings.append(
             finding(
               at: path,
-              "the first range \(Describe.sized(range)) lies outside every memory bank: capping memory to it leaves the kernel only no-map memory and the second range",
+              "the first range \(Describe.sized(range)) lies outside every memory bank: capping memory to it leaves "
+                + "the kernel only no-map memory and the second range",
               severity: .error))
         } else {
           findings.append(
             finding(
               at: path,
-              "the first range \(Describe.sized(range)) is partly outside memory (\(Describe.bytes(PhysicalRanges.bytes(outside))) from \(Describe.range(outside[0]))): that part is not RAM"
+              "the first range \(Describe.sized(range)) is partly outside memory "
+                + "(\(Describe.bytes(PhysicalRanges.bytes(outside))) from \(Describe.range(outside[0]))): that part is "
+                + "not RAM"
             ))
         }
       } else {
         findings.append(
           finding(
             at: path,
-            "the second range \(Describe.sized(range)) has \(Describe.bytes(PhysicalRanges.bytes(outside))) outside every memory bank: the kernel adds it as RAM anyway, and the boot dies if nothing is there"
+            "the second range \(Describe.sized(range)) has \(Describe.bytes(PhysicalRanges.bytes(outside))) outside "
+              + "every memory bank: the kernel adds it as RAM anyway, and the boot dies if nothing is there"
           ))
       }
     }

@@ -3,6 +3,7 @@ protocol Command {
   static var spec: CommandSpec { get }
   /// Reads the parsed arguments; option values that make no sense are errors here.
   init(_ arguments: ParsedArguments) throws(CLIError)
-  /// Does the work; returns the exit status (0 success, 1 for validate/diff findings).
-  func run() throws(CLIError) -> Int32
+  /// Does the work: what to print and write, and the exit status (0 success, 1 for
+  /// validate/diff findings). A thrown error is the command's one error line, exit status 2.
+  func run() throws(CLIError) -> CommandOutput
 }

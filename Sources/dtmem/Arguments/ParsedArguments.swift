@@ -5,6 +5,8 @@ struct ParsedArguments {
   private var flags: Set<String> = []
   /// `--help` or `-h` was given.
   var wantsHelp = false
+  /// Where the command reads files and standard input from.
+  var environment = Environment.process
 
   /// The last value of option `name` (a later occurrence overrides an earlier one).
   func value(_ name: String) -> String? { values[name]?.last }

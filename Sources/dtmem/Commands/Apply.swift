@@ -1,6 +1,8 @@
+import BootModel
 import DeviceTree
-import Firmware
+import MemoryDiff
 import MemoryModel
+import Utilities
 import Validate
 
 struct Apply: Command {
@@ -21,7 +23,9 @@ struct Apply: Command {
 
       Output: OUT, then on stdout the changes (CATEGORY: KIND PATH: MESSAGE, as dtmem diff) and \
       the findings (OUT: SEVERITY: [RULE-ID] PATH: MESSAGE, as dtmem validate); --json prints \
-      {"base", "overlay", "output", "size", "changes", "findings"}.
+      {"base", "overlay", "output", "size", "changes", "findings"}; --format svg prints BASE and \
+      OUT as one picture on one address axis instead (as dtmem diff --format svg), --format map \
+      the same as block characters.
 
       Exit status: 0 written, no error findings (no warnings with --werror); 1 written, but the \
       result has error findings; 2 nothing written: an input is unusable, or libfdt refused \
@@ -38,12 +42,12 @@ struct Apply: Command {
         help: "The result blob (written atomically); required. Never BASE or OVERLAY unless --in-place."),
       .flag(
         "in-place",
-        help:
-          "Let OUT be BASE (replaced atomically once the result is checked): dtmem apply b.dtb o.dtbo -o b.dtb --in-place."
-      ),
-    ] + BootOptions.specs + [
-      .flag("werror", help: "Exit 1 on warnings too."), .json,
-    ])
+        help: "Let OUT be BASE (replaced atomically once the result is checked): dtmem apply b.dtb o.dtbo -o b.dtb "
+          + "--in-place."),
+    ]
+      + BootOptions.specs + [
+        .flag("werror", help: "Exit 1 on warnings too."), PictureOutput.formatSpec, .json,
+      ])
 
   var base: String
   var overlay: String
@@ -52,8 +56,11 @@ struct Apply: Command {
   var inPlace: Bool
   var warningsAreErrors: Bool
   var json: Bool
+  var format: PictureOutput.Format
+  var environment: Environment
 
   init(_ arguments: ParsedArguments) throws(CLIError) {
+    environment = arguments.environment
     base = arguments.positionals[0]
     overlay = arguments.positionals[1]
     guard let output = arguments.value("output") else { throw CLIError("apply", "missing -o OUT (the result blob)") }
@@ -62,12 +69,13 @@ struct Apply: Command {
     inPlace = arguments.flag("in-place")
     warningsAreErrors = arguments.flag("werror")
     json = arguments.flag("json")
+    format = try PictureOutput.format(arguments)
   }
 
-  func run() throws(CLIError) -> Int32 {
-    let settings = try CheckSettings(boot)
-    let baseTree = try Self.load(base, overlay: false)
-    let overlayTree = try Self.load(overlay, overlay: true)
+  func run() throws(CLIError) -> CommandOutput {
+    let settings = try CheckSettings(boot, environment)
+    let baseTree = try Self.load(base, overlay: false, environment)
+    let overlayTree = try Self.load(overlay, overlay: true, environment)
     let before = try settings.context(baseTree)
     let result: FlatDeviceTree
     do {
@@ -77,14 +85,16 @@ struct Apply: Command {
     }
     let applied = try InputLoader.deviceTree(result, name: output, format: .deviceTreeBlob)
     let after = try settings.context(applied)
-    try FileIO.write(
+    var written = CommandOutput()
+    written.write(
       result.bytes, to: output, inputs: (inPlace ? [] : [base]) + [overlay] + boot.inputFiles,
       hint: inPlace ? "" : " (--in-place lets OUT be BASE)")
-    let changes = MemoryDiff.compare(before, after)
+    let changes = MemoryDiff.compare(before.run, after.run)
     let findings = Validator.findings(in: after)
     if json {
       let document = JSONValue.object([
-        ("base", .string(baseTree.name)), ("overlay", .string(overlayTree.name)), ("output", .string(output)),
+        ("kernel", .string(settings.template.kernel.rawValue)), ("base", .string(baseTree.name)),
+        ("overlay", .string(overlayTree.name)), ("output", .string(output)),
         ("size", .int(result.bytes.count)),
         ("changes", DiffRendering.json(changes, a: baseTree.name, b: output)["changes"] ?? .array([])),
         (
@@ -93,21 +103,28 @@ struct Apply: Command {
             ?? .array([])
         ),
       ])
-      FileIO.writeStandardOutput(document.rendered())
+      written.print(document.rendered())
+    } else if format != .text {
+      let picture = PictureOutput.beforeAndAfter(
+        (baseTree.name, before), (output, after), format: format, terminal: environment.terminal)
+      written.print(picture: picture)
     } else {
-      var text = "\(output): \(result.bytes.count) bytes (\(baseTree.name): \(baseTree.tree.bytes.count) bytes)\n"
+      var text =
+        "\(output): \(result.bytes.count) bytes (\(baseTree.name): \(baseTree.tree.bytes.count) bytes), checked for "
+        + "Linux \(settings.template.kernel)\n"
       text += changes.isIdentical ? "no memory changes\n" : DiffRendering.text(changes)
       text += findings.isEmpty ? "no findings\n" : findings.map { FindingText.line(output, $0) }.joined()
-      FileIO.writeStandardOutput(text)
+      written.print(text)
     }
     let run = ValidationRun(reports: [FileReport(file: output, findings: findings)])
-    return run.hasFindings(atLeast: warningsAreErrors ? .warning : .error) ? 1 : 0
+    written.status = run.hasFindings(atLeast: warningsAreErrors ? .warning : .error) ? 1 : 0
+    return written
   }
 
   /// A blob, or source compiled with `dtc -@` (an overlay's source must be a plugin).
-  static func load(_ path: String, overlay: Bool) throws(CLIError) -> DeviceTreeInput {
+  static func load(_ path: String, overlay: Bool, _ environment: Environment) throws(CLIError) -> DeviceTreeInput {
     let name = path == "-" ? "<stdin>" : path
-    let bytes = try FileIO.read(path)
+    let bytes = try environment.read(path)
     let format = InputFormat.detect(bytes)
     let blob: [UInt8]
     switch format {

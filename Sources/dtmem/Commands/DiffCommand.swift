@@ -1,4 +1,5 @@
-import Firmware
+import MemoryDiff
+import Utilities
 import Validate
 
 struct DiffCommand: Command {
@@ -20,35 +21,54 @@ struct DiffCommand: Command {
       {"a", "b", "identical", "changes": [{"category", "change", "path", "before", "after", \
       "message"}], "notes"}.
 
+      --format svg draws A and B as one picture, lane by lane on one address axis (as show \
+      --format svg draws one tree); --format map prints the same as block characters; -o FILE \
+      writes either atomically.
+
       Exit status (like diff(1)): 0 identical, 1 different, 2 an input could not be used.
       """,
     arguments: [
       ArgumentSpec(valueName: "A", help: "The old description (.dtb, .dts, /sys/firmware/fdt, -)."),
       ArgumentSpec(valueName: "B", help: "The new description."),
     ],
-    options: BootOptions.specs + [.json])
+    options: BootOptions.specs + [
+      PictureOutput.formatSpec, PictureOutput.outputSpec, .json,
+    ])
 
   var a: String
   var b: String
   var boot: BootOptions
   var json: Bool
+  var format: PictureOutput.Format
+  var output: String?
+  var environment: Environment
 
   init(_ arguments: ParsedArguments) throws(CLIError) {
+    environment = arguments.environment
     a = arguments.positionals[0]
     b = arguments.positionals[1]
     boot = try BootOptions(arguments)
     json = arguments.flag("json")
+    format = try PictureOutput.format(arguments)
+    output = arguments.value("output")
   }
 
-  func run() throws(CLIError) -> Int32 {
-    let settings = try CheckSettings(boot)
+  func run() throws(CLIError) -> CommandOutput {
+    let settings = try CheckSettings(boot, environment)
     let (treeA, treeB) = (try settings.load(a), try settings.load(b))
-    let result = MemoryDiff.compare(try settings.context(treeA), try settings.context(treeB))
+    let (before, after) = (try settings.context(treeA), try settings.context(treeB))
+    let result = MemoryDiff.compare(before.run, after.run)
+    let text: String
     if json {
-      FileIO.writeStandardOutput(DiffRendering.json(result, a: treeA.name, b: treeB.name).rendered())
+      text = DiffRendering.json(result, a: treeA.name, b: treeB.name).rendered()
+    } else if format == .text {
+      text = DiffRendering.text(result)
     } else {
-      FileIO.writeStandardOutput(DiffRendering.text(result))
+      let terminal = PictureOutput.terminal(environment, output: output)
+      text = PictureOutput.beforeAndAfter((treeA.name, before), (treeB.name, after), format: format, terminal: terminal)
     }
-    return result.isIdentical ? 0 : 1
+    var written = PictureOutput.output(text, format: format, to: output, inputs: [a, b] + boot.inputFiles)
+    written.status = result.isIdentical ? 0 : 1
+    return written
   }
 }

@@ -1,5 +1,6 @@
 import BootModel
-import Firmware
+import FirmwareTables
+import Utilities
 
 struct Simulate: Command {
   static let spec = CommandSpec(
@@ -37,14 +38,16 @@ struct Simulate: Command {
       ArgumentSpec(
         valueName: "INPUT",
         help:
-          "A .dtb/.dts, an e820 log, /proc/iomem, a /sys/firmware/memmap directory, dtmem JSON, or - (optional with --e820).",
+          "A .dtb/.dts, an e820 log, /proc/iomem, a /sys/firmware/memmap directory, dtmem JSON, or - (optional with "
+          + "--e820).",
         isOptional: true)
     ],
     options: [
       .value(
         "e820", "TABLE",
         help:
-          "The x86 firmware table: a kernel log with BIOS-e820 lines, /sys/firmware/memmap, /proc/iomem or dtmem JSON (instead of INPUT)."
+          "The x86 firmware table: a kernel log with BIOS-e820 lines, /sys/firmware/memmap, /proc/iomem or dtmem JSON "
+          + "(instead of INPUT)."
       )
     ] + BootOptions.specs + [
       .value("format", "FORMAT", help: "text, json, dmesg or kernel-log.", default: "text"), .json,
@@ -56,8 +59,10 @@ struct Simulate: Command {
   var boot: BootOptions
   var format: String
   var explain: Bool
+  var environment: Environment
 
   init(_ arguments: ParsedArguments) throws(CLIError) {
+    environment = arguments.environment
     input = arguments.positionals.first
     e820 = arguments.value("e820")
     boot = try BootOptions(arguments)
@@ -72,42 +77,43 @@ struct Simulate: Command {
     }
   }
 
-  func run() throws(CLIError) -> Int32 {
+  func run() throws(CLIError) -> CommandOutput {
     let loaded: LoadedInput
     if let e820 {
-      loaded = try InputLoader.load(e820)
+      loaded = try InputLoader.load(e820, environment)
       guard case .firmwareTable = loaded else {
         throw CLIError(
           e820,
-          "--e820 takes a firmware table (kernel log, /sys/firmware/memmap, /proc/iomem, dtmem JSON); give a device tree as INPUT"
+          "--e820 takes a firmware table (kernel log, /sys/firmware/memmap, /proc/iomem, dtmem JSON); give a device "
+            + "tree as INPUT"
         )
       }
     } else {
-      loaded = try InputLoader.load(input!)
+      loaded = try InputLoader.load(input!, environment)
     }
     let outcome = try Simulation.run(loaded, boot)
-    if let length = outcome.truncatedFrom {
-      Messages.say(
-        "dtmem: warning: \(outcome.commandLineSource): the command line is \(length) bytes; the kernel keeps only the first \(outcome.keptBytes) (COMMAND_LINE_SIZE \(outcome.keptBytes + 1)), so parameters past that are not applied (--cmdline-size 0 keeps everything)"
-      )
-    }
-    for note in outcome.inputNotes { Messages.say("dtmem: note: \(loaded.name): \(note)") }
+    var output = CommandOutput()
+    Simulation.warnIfTruncated(outcome.request, &output)
+    for note in outcome.inputNotes { output.report("dtmem: note: \(loaded.name): \(note)") }
     let stop = Simulation.panicError(outcome, input: loaded.name)
-    if format != "kernel-log" && !explain, let stop { throw stop }
+    if format != "kernel-log" && !explain, let stop {
+      output.fail(stop)
+      return output
+    }
     switch format {
     case "json":
-      FileIO.writeStandardOutput(
+      output.print(
         MapDocument.render(outcome.result, input: loaded.name, commandLine: outcome.commandLine, explain: explain)
           .rendered())
     case "dmesg":
-      FileIO.writeStandardOutput(E820Dmesg.render(outcome.result.e820))
+      output.print(E820Dmesg.render(outcome.result.e820))
     case "kernel-log":
-      FileIO.writeStandardOutput(outcome.result.kernelLog.map { $0 + "\n" }.joined())
+      output.print(outcome.result.kernelLog.map { $0 + "\n" }.joined())
     default:
-      FileIO.writeStandardOutput(BootReport.text(outcome, input: loaded.name, explain: explain))
+      output.print(BootReport.text(outcome, input: loaded.name, explain: explain))
     }
     // The steps up to a predicted panic are shown (kernel-log, --explain); the run still fails.
-    if let stop { throw stop }
-    return 0
+    if let stop { output.fail(stop) }
+    return output
   }
 }

@@ -1,8 +1,9 @@
 import BootModel
 import DeviceTree
-import Firmware
+import KernelParameters
 import MemoryModel
 import Translate
+import Utilities
 
 struct ToDTS: Command {
   static let spec = CommandSpec(
@@ -42,34 +43,42 @@ struct ToDTS: Command {
       ArgumentSpec(
         valueName: "INPUT",
         help:
-          "An e820 log, /proc/iomem, /sys/firmware/memmap, dtmem JSON, a device tree, or memmap= text (file, text or -)."
+          "An e820 log, /proc/iomem, /sys/firmware/memmap, dtmem JSON, a device tree, or memmap= text (file, text or "
+          + "-)."
       )
     ],
     options: [
       .value("cmdline", "STRING", help: "x86 memmap=/mem= parameters to apply to an e820 INPUT first."),
+      BootOptions.kernelSpec, BootOptions.commandLineSizeSpec, BootOptions.e820MaxEntriesSpec,
       .flag("fragment", help: "Print only the nodes, for pasting into a board's root node."),
       .value("output", short: "o", "FILE", help: "Write here (atomically): source, or a blob for .dtb."), .json,
     ])
 
   var input: String
   var commandLine: String?
+  var boot: BootOptions
   var fragment: Bool
   var output: String?
   var json: Bool
 
-  init(_ arguments: ParsedArguments) {
+  var environment: Environment
+
+  init(_ arguments: ParsedArguments) throws(CLIError) {
+    environment = arguments.environment
     input = arguments.positionals[0]
     commandLine = arguments.value("cmdline")
+    boot = try BootOptions(arguments)
     fragment = arguments.flag("fragment")
     output = arguments.value("output")
     json = arguments.flag("json")
   }
 
-  func run() throws(CLIError) -> Int32 {
-    let (map, description) = try Self.map(input, commandLine: commandLine)
+  func run() throws(CLIError) -> CommandOutput {
+    var result = CommandOutput()
+    let (map, description) = try Self.map(input, commandLine: commandLine, boot, environment, &result)
     let tree = E820DeviceTree(map)
     let header = [
-      "dtmem to-dts: the memory map of \(description).",
+      "dtmem to-dts: the memory map of \(description), as Linux \(try boot.kernel()) reads it.",
       "usable -> /memory; reserved, ACPI, NVS, unusable, soft reserved, other types -> /reserved-memory (no-map);",
       "persistent (7, 12) -> pmem-region. Root cells: #address-cells = <2>, #size-cells = <2>.",
     ]
@@ -82,52 +91,58 @@ struct ToDTS: Command {
         } catch {
           throw CLIError(output, error.description)
         }
-        try FileIO.write(blob, to: output, inputs: [input])
+        result.write(blob, to: output, inputs: [input] + boot.inputFiles)
       } else {
-        try FileIO.write(Array(text.utf8), to: output, inputs: [input])
+        result.write(text: text, to: output, inputs: [input] + boot.inputFiles)
       }
     }
     if json {
-      FileIO.writeStandardOutput(
+      result.print(
         JSONValue.object([
-          ("input", .string(description)), ("e820", MapDocument.e820(map)),
+          ("kernel", .string(try boot.kernel().rawValue)), ("input", .string(description)),
+          ("e820", MapDocument.e820(map)),
           ("losses", .array(tree.losses.map(MapDocument.diagnostic))), ("dts", .string(text)),
         ]).rendered())
     } else if output == nil {
-      FileIO.writeStandardOutput(text)
+      result.print(text)
     }
-    for loss in tree.losses {
-      Messages.say(loss.messageLine)
-    }
-    return 0
+    for loss in tree.losses { result.report(loss.messageLine) }
+    return result
   }
 
-  /// The map an input describes, and how to name it in the header.
-  static func map(_ input: String, commandLine: String?) throws(CLIError) -> (MemoryMap, String) {
+  /// The map an input describes, and how to name it in the header; warnings go to `output`.
+  static func map(
+    _ input: String, commandLine: String?, _ options: BootOptions, _ environment: Environment,
+    _ output: inout CommandOutput
+  ) throws(CLIError) -> (MemoryMap, String) {
     if input != "-" && !FileIO.exists(input) && (input.contains("memmap=") || input.contains("mem=")) {
       if commandLine != nil { throw CLIError("--cmdline", "INPUT is already a command line") }
-      return (try fromCommandLine(input, source: "the command line"), "'\(input)' applied to an empty e820 table")
+      let text = BootCommandLine(input, source: .given("the command line"))
+      return (try fromCommandLine(text, options, &output), "'\(input)' applied to an empty e820 table")
     }
-    let bytes: [UInt8]? = FileIO.isDirectory(input) ? nil : try FileIO.read(input)
+    let bytes: [UInt8]? = FileIO.isDirectory(input) ? nil : try environment.read(input)
     if let bytes, InputFormat.detect(bytes) == .commandLine {
       if commandLine != nil { throw CLIError("--cmdline", "INPUT is already a command line") }
       let name = input == "-" ? "<stdin>" : input
       var text = String(decoding: bytes, as: UTF8.self)
       if text.hasSuffix("\n") { text.removeLast() }
-      return (try fromCommandLine(text, source: name), "\(name) applied to an empty e820 table")
+      return (
+        try fromCommandLine(BootCommandLine(text, source: .file(name)), options, &output),
+        "\(name) applied to an empty e820 table"
+      )
     }
     let loaded: LoadedInput
     if let bytes {
       loaded = try InputLoader.decode(bytes, path: input)
     } else {
-      loaded = try InputLoader.load(input)
+      loaded = try InputLoader.load(input, environment)
     }
     switch loaded {
     case .deviceTree(let tree):
       if commandLine != nil {
         throw CLIError("--cmdline", "applies to e820 inputs; a device tree's map is its own (see to-overlay)")
       }
-      return (try Simulation.e820View(tree, memory: nil), "\(tree.name) (its e820 view)")
+      return (try Simulation.e820View(tree, kernel: try options.kernel(), memory: nil), "\(tree.name) (its e820 view)")
     case .firmwareTable(let table):
       guard let commandLine else {
         return (
@@ -135,30 +150,41 @@ struct ToDTS: Command {
           "\(table.name) (\(table.finalEntries != nil ? "its user: table" : table.format.rawValue))"
         )
       }
-      let configuration = X86BootConfiguration(
-        firmware: table.entries, firmwareLabel: table.label, commandLine: KernelCommandLine(commandLine),
-        commandLineSource: "--cmdline")
+      let request = BootRequest(
+        .e820(E820Firmware(table.entries, label: table.label)), kernel: try options.kernel(),
+        commandLine: BootCommandLine(commandLine, source: .given("--cmdline")), limits: try options.limits())
+      Simulation.warnIfTruncated(request, &output)
       let result: BootResult
       do {
-        result = try X86Boot.simulate(configuration)
+        result = try Boot.run(request)
       } catch {
         throw CLIError(table.name, error.description)
       }
-      if let panic = result.panic { throw CLIError("--cmdline", "the x86 kernel stops: \"\(panic)\"") }
+      if let words = result.stopMessage { throw CLIError("--cmdline", "the x86 kernel stops: \"\(words)\"") }
       return (result.e820, "\(table.name) with \(commandLine)")
     }
   }
 
-  static func fromCommandLine(_ text: String, source: String) throws(CLIError) -> MemoryMap {
-    let configuration = X86BootConfiguration(
-      firmware: [], firmwareLabel: "none", commandLine: KernelCommandLine(text), commandLineSource: source)
-    let result = X86Boot.simulateWithoutFirmware(configuration)
-    if let panic = result.panic {
-      let why = result.panicCause?.message
-      let hint =
-        why?.contains("at least 2") == true
-        ? " (a one-range map needs a second item: memmap=0@0 counts and vanishes)" : ""
-      throw CLIError(source, "the x86 kernel stops: \"\(panic)\"" + (why.map { " — \($0)" } ?? "") + hint)
+  static func fromCommandLine(
+    _ commandLine: BootCommandLine, _ options: BootOptions, _ output: inout CommandOutput
+  ) throws(CLIError) -> MemoryMap {
+    let request = BootRequest(
+      .noFirmwareTable, kernel: try options.kernel(), commandLine: commandLine, limits: try options.limits())
+    Simulation.warnIfTruncated(request, &output)
+    let source = commandLine.source.description
+    let result: BootResult
+    do {
+      result = try Boot.run(request)
+    } catch {
+      throw CLIError(source, error.description)
+    }
+    if let words = result.stopMessage {
+      let why = result.stopCause?.message
+      var hint = ""
+      if case .invalidUserMemoryMap(.fewerThanTwoEntries) = result.stop?.cause {
+        hint = " (a one-range map needs a second item: memmap=0@0 counts and vanishes)"
+      }
+      throw CLIError(source, "the x86 kernel stops: \"\(words)\"" + (why.map { " — \($0)" } ?? "") + hint)
     }
     guard !result.e820.regions.isEmpty else {
       throw CLIError(source, "no memmap= item adds anything to an empty table")

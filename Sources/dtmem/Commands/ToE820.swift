@@ -1,5 +1,7 @@
-import Firmware
+import BootModel
+import FirmwareTables
 import MemoryModel
+import Utilities
 
 struct ToE820: Command {
   static let spec = CommandSpec(
@@ -48,6 +50,7 @@ struct ToE820: Command {
         "memory", "START:SIZE",
         help: "A RAM bank replacing a device tree's memory nodes (for blobs the bootloader fills in); repeatable.",
         repeatable: true),
+      BootOptions.kernelSpec,
     ])
 
   var input: String
@@ -55,9 +58,13 @@ struct ToE820: Command {
   var output: String?
   var table: String
   var memory: [String]
+  var kernel: KernelVersion
+  var environment: Environment
 
   init(_ arguments: ParsedArguments) throws(CLIError) {
+    environment = arguments.environment
     input = arguments.positionals[0]
+    kernel = try KernelVersion.parse(arguments.value("kernel") ?? KernelVersion.default.rawValue)
     format = arguments.flag("json") ? "json" : arguments.value("format") ?? "dmesg"
     output = arguments.value("output")
     table = arguments.value("table") ?? "final"
@@ -70,34 +77,31 @@ struct ToE820: Command {
     }
   }
 
-  func run() throws(CLIError) -> Int32 {
-    let loaded = try InputLoader.load(input)
+  func run() throws(CLIError) -> CommandOutput {
+    let loaded = try InputLoader.load(input, environment)
+    var result = CommandOutput()
     let map: MemoryMap
     switch loaded {
     case .deviceTree(let tree):
-      map = try Simulation.e820View(tree, memory: try RangeArgument.memoryOverride(memory))
+      map = try Simulation.e820View(tree, kernel: kernel, memory: try RangeArgument.memoryOverride(memory))
     case .firmwareTable(let firmware):
       map = try firmware.sanitizedMap(final: table == "final")
-      for note in firmware.notes { Messages.say("dtmem: note: \(loaded.name): \(note)") }
+      for note in firmware.notes { result.report("dtmem: note: \(loaded.name): \(note)") }
     }
+    // To -o (a directory for sysfs; never the input), else standard output.
     switch format {
     case "sysfs":
       if let output, output != "-" {
-        try FileIO.writeDirectoryAtomically(E820Sysfs.files(map), to: output)
+        result.writeDirectory(E820Sysfs.files(map), to: output)
       } else {
-        FileIO.writeStandardOutput(E820Sysfs.renderText(map))
+        result.print(E820Sysfs.renderText(map))
       }
     case "json":
-      try emit(E820JSON.document(map).rendered())
+      let document = JSONValue.object([("kernel", .string(kernel.rawValue)), ("e820", E820JSON.array(map))])
+      result.write(text: document.rendered(), to: output ?? "-", inputs: [input])
     default:
-      try emit(E820Dmesg.render(map))
+      result.write(text: E820Dmesg.render(map), to: output ?? "-", inputs: [input])
     }
-    return 0
-  }
-
-  /// To `-o FILE` (never the input), else standard output.
-  func emit(_ text: String) throws(CLIError) {
-    guard let output, output != "-" else { return FileIO.writeStandardOutput(text) }
-    try FileIO.write(Array(text.utf8), to: output, inputs: [input])
+    return result
   }
 }

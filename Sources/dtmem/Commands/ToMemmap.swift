@@ -1,7 +1,7 @@
 import BootModel
-import Firmware
 import MemoryModel
 import Translate
+import Utilities
 
 struct ToMemmap: Command {
   static let spec = CommandSpec(
@@ -42,8 +42,10 @@ struct ToMemmap: Command {
   var boot: BootOptions
   var quoting: CommandLineQuoting
   var json: Bool
+  var environment: Environment
 
   init(_ arguments: ParsedArguments) throws(CLIError) {
+    environment = arguments.environment
     input = arguments.positionals[0]
     boot = try BootOptions(arguments)
     json = arguments.flag("json")
@@ -54,27 +56,26 @@ struct ToMemmap: Command {
     self.quoting = quoting
   }
 
-  func run() throws(CLIError) -> Int32 {
-    let loaded = try InputLoader.load(input)
+  func run() throws(CLIError) -> CommandOutput {
+    let loaded = try InputLoader.load(input, environment)
     let outcome = try Simulation.run(loaded, boot)
     if let stop = Simulation.panicError(outcome, input: loaded.name) { throw stop }
     let line = MemmapLine.line(for: outcome.result, location: loaded.name)
+    var output = CommandOutput()
     if json {
       let document = JSONValue.object([
-        ("input", .string(loaded.name)),
+        ("kernel", .string(outcome.result.kernel.rawValue)), ("input", .string(loaded.name)),
         ("cmdline", .string(line.text)),
         ("quoted", .string(quoting.apply(line.text))),
         ("parameters", .array(line.parameters.map { .string($0) })),
         ("e820", MapDocument.e820(outcome.result.e820)),
         ("diagnostics", .array(line.diagnostics.map(MapDocument.diagnostic))),
       ])
-      FileIO.writeStandardOutput(document.rendered())
-      return 0
+      output.print(document.rendered())
+      return output
     }
-    for diagnostic in line.diagnostics {
-      Messages.say(diagnostic.messageLine)
-    }
-    FileIO.writeStandardOutput(quoting.apply(line.text) + "\n")
-    return 0
+    for diagnostic in line.diagnostics { output.report(diagnostic.messageLine) }
+    output.print(quoting.apply(line.text) + "\n")
+    return output
   }
 }

@@ -1,8 +1,9 @@
 import BootModel
 import DeviceTree
-import Firmware
+import KernelParameters
 import MemoryModel
 import Translate
+import Utilities
 
 struct ToOverlay: Command {
   static let spec = CommandSpec(
@@ -93,8 +94,10 @@ struct ToOverlay: Command {
   var bootCommandLine: String?
   var output: String?
   var json: Bool
+  var environment: Environment
 
   init(_ arguments: ParsedArguments) throws(CLIError) {
+    environment = arguments.environment
     base = arguments.positionals.first
     boot = try BootOptions(arguments)
     bootCommandLine = arguments.value("boot-cmdline")
@@ -102,56 +105,66 @@ struct ToOverlay: Command {
     json = arguments.flag("json")
   }
 
-  func run() throws(CLIError) -> Int32 {
+  func run() throws(CLIError) -> CommandOutput {
     guard try boot.architecture(default: .arm64) == .arm64 else {
       throw CLIError(
         "--arch", "an overlay is for an arm64 device tree; the parameters are read with their x86 meaning anyway")
     }
-    guard let (text, source) = boot.givenCommandLine else {
+    guard let given = boot.givenCommandLine else {
       throw CLIError(
         "--cmdline", "give the parameters to translate (e.g. --cmdline 'memmap=64M$0x90000000 reserve_mem=2M:4K:oops')")
     }
+    let (text, source) = (given.text, given.source.description)
     let parameters = OverlayParameters(KernelCommandLine(text, limit: nil))
     guard !parameters.entries.isEmpty else {
       throw CLIError(source, "no memmap=, mem= or reserve_mem= parameter to translate")
     }
     var tree: DeviceTreeInput? = nil
     if let base {
-      let loaded = try InputLoader.load(base)
+      let loaded = try InputLoader.load(base, environment)
       guard case .deviceTree(let input) = loaded else {
         throw CLIError(loaded.name, "is a firmware memory table; BASE must be a device tree (use to-dts to make one)")
       }
       tree = input
     }
-    let simulation = OverlaySimulation(
-      commandLine: bootCommandLine,
-      loaderReservations: try boot.loaderReservations(), pageSize: try boot.pageSize(),
-      memoryOverride: try boot.memoryOverride())
+    // The base boots with --boot-cmdline, else its own /chosen/bootargs (not the parameters).
+    var request: BootRequest? = nil
+    if let tree {
+      request = try boot.request(.deviceTree(tree.board), architecture: .arm64)
+      request?.commandLine =
+        bootCommandLine.map { BootCommandLine($0, source: .given("--boot-cmdline")) }
+        ?? BootCommandLine.bootargs(of: tree.board) ?? .empty
+    }
     let result: OverlayResult
     do {
-      result = try OverlayBuilder.build(parameters, base: tree?.tree, board: tree?.board, simulation: simulation)
+      result = try OverlayBuilder.build(parameters, base: tree?.tree, boot: request)
     } catch {
       throw CLIError(tree?.name ?? source, error.description)
     }
     let plan = result.plan
-    let sourceText = plan.source(commandLine: text, base: tree?.name)
+    let sourceText = plan.source(commandLine: text, base: tree?.name, kernel: try boot.kernel())
     guard !plan.isEmpty else {
       let reasons = plan.mappings.map { "\($0.item): \($0.outcome.rawValue): \($0.notes.first ?? "")" }
       throw CLIError(source, "nothing to translate (\(reasons.joined(separator: "; ")))")
     }
+    var written = CommandOutput()
     if let output {
       let blobOutput = output.hasSuffix(".dtbo") || output.hasSuffix(".dtb")
-      try FileIO.write(
-        blobOutput ? result.blob : Array(sourceText.utf8), to: output,
-        inputs: (base.map { [$0] } ?? []) + boot.inputFiles)
+      let inputs = (base.map { [$0] } ?? []) + boot.inputFiles
+      if blobOutput {
+        written.write(result.blob, to: output, inputs: inputs)
+      } else {
+        written.write(text: sourceText, to: output, inputs: inputs)
+      }
     }
     if json {
-      let document = OverlayDocument.render(result, source: sourceText, base: tree?.name, output: output)
-      FileIO.writeStandardOutput(document.rendered())
+      let document = OverlayDocument.render(
+        result, kernel: try boot.kernel(), source: sourceText, base: tree?.name, output: output)
+      written.print(document.rendered())
     } else if output == nil {
-      FileIO.writeStandardOutput(sourceText)
+      written.print(sourceText)
     }
-    for line in OverlayDocument.messages(result) { Messages.say(line) }
-    return 0
+    for line in OverlayDocument.messages(result) { written.report(line) }
+    return written
   }
 }

@@ -1,6 +1,6 @@
 import BootModel
-import Firmware
 import MemoryModel
+import Utilities
 import Validate
 
 struct ValidateCommand: Command {
@@ -46,6 +46,7 @@ struct ValidateCommand: Command {
   var warningsAreErrors: Bool
   var listRules: Bool
   var output: String?
+  var environment: Environment
 
   init(_ arguments: ParsedArguments) throws(CLIError) {
     inputs = arguments.positionals
@@ -54,40 +55,45 @@ struct ValidateCommand: Command {
     warningsAreErrors = arguments.flag("werror")
     listRules = arguments.flag("list-rules")
     output = arguments.value("output")
+    environment = arguments.environment
   }
 
-  func run() throws(CLIError) -> Int32 {
+  func run() throws(CLIError) -> CommandOutput {
+    var result = CommandOutput()
     if listRules {
-      try emit(ruleList())
-      return 0
+      emit(try ruleList(), &result)
+      return result
     }
     guard ["text", "json", "sarif"].contains(format) else {
       throw CLIError("--format", "'\(format)' is not one of text, json, sarif")
     }
     guard !inputs.isEmpty else { throw CLIError("validate", "no INPUT given (or use --list-rules)") }
-    let settings = try CheckSettings(boot)
-    var run = ValidationRun()
-    var progress = Progress(total: inputs.count)
+    let settings = try CheckSettings(boot, environment)
+    var run = ValidationRun(kernel: settings.template.kernel)
+    var progress = Progress(total: inputs.count, enabled: environment.showsProgress)
     for (index, path) in inputs.enumerated() {
       progress.update(index, path)
       do {
         run.reports.append(try check(path, settings))
       } catch {
-        progress.clear()
-        Messages.say("dtmem: error: \(error.description)")
+        result.report("dtmem: error: \(error.description)")
         run.unusable.append(UnusableInput(file: error.what, reason: error.why))
       }
     }
     progress.clear()
     if !run.reports.isEmpty {
       switch format {
-      case "json": try emit(FindingJSON.render(run).rendered())
-      case "sarif": try emit(SARIF.render(run, toolVersion: DTMem.version).rendered())
-      default: try emit(FindingText.render(run))
+      case "json": emit(FindingJSON.render(run).rendered(), &result)
+      case "sarif": emit(SARIF.render(run, toolVersion: DTMem.version).rendered(), &result)
+      default: emit(FindingText.render(run), &result)
       }
     }
-    if !run.unusable.isEmpty { return 2 }
-    return run.hasFindings(atLeast: warningsAreErrors ? .warning : .error) ? 1 : 0
+    if !run.unusable.isEmpty {
+      result.status = 2
+    } else {
+      result.status = run.hasFindings(atLeast: warningsAreErrors ? .warning : .error) ? 1 : 0
+    }
+    return result
   }
 
   func check(_ path: String, _ settings: CheckSettings) throws(CLIError) -> FileReport {
@@ -106,8 +112,7 @@ struct ValidateCommand: Command {
   }
 
   /// To `-o FILE` (never an input), else standard output.
-  func emit(_ text: String) throws(CLIError) {
-    guard let output, output != "-" else { return FileIO.writeStandardOutput(text) }
-    try FileIO.write(Array(text.utf8), to: output, inputs: inputs + boot.inputFiles)
+  func emit(_ text: String, _ result: inout CommandOutput) {
+    result.write(text: text, to: output ?? "-", inputs: inputs + boot.inputFiles)
   }
 }

@@ -1,4 +1,4 @@
-import Firmware
+import FirmwareTables
 import MemoryModel
 
 /// Decodes firmware memory tables (e820 logs, /proc/iomem, /sys/firmware/memmap, dtmem JSON)
@@ -28,7 +28,8 @@ enum FirmwareTableLoader {
       case .commandLine:
         throw CLIError(
           name,
-          "is a kernel command line, not a memory map: give it with --cmdline-file \(name) and the firmware table as INPUT or --e820"
+          "is a kernel command line, not a memory map: give it with --cmdline-file \(name) and the firmware table as "
+            + "INPUT or --e820"
         )
       case .deviceTreeBlob, .deviceTreeSource, .sysfsMemmap:
         throw CLIError(name, "\(format.rawValue) is not a firmware table")

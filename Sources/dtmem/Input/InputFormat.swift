@@ -1,4 +1,5 @@
-import Firmware
+import FirmwareTables
+import Utilities
 
 /// What an input is, decided from its content (never from its name).
 enum InputFormat: String, Equatable {

@@ -1,3 +1,4 @@
+import BootModel
 import DeviceTree
 import MemoryModel
 
@@ -26,6 +27,13 @@ struct FirmwareTableInput {
   /// Things to tell about the reading (several boots in one log, …).
   var notes: [String] = []
 
+  /// The table as a boot's input, with the command line the source shows.
+  var bootInput: BootInput {
+    .e820(
+      E820Firmware(
+        entries, label: label, commandLine: commandLine.map { BootCommandLine($0, source: .kernelLog(name)) }))
+  }
+
   /// The table the kernel would hold, sanitized: the final one when `final` and shown, else the
   /// firmware's.
   func sanitizedMap(final: Bool) throws(CLIError) -> MemoryMap {
@@ -52,11 +60,11 @@ enum LoadedInput {
 
 /// Reads an input path (or `-`), detects its format from the content and decodes it.
 enum InputLoader {
-  static func load(_ path: String) throws(CLIError) -> LoadedInput {
+  static func load(_ path: String, _ environment: Environment) throws(CLIError) -> LoadedInput {
     if path != "-" && FileIO.isDirectory(path) {
       return .firmwareTable(try FirmwareTableLoader.loadSysfsDirectory(path))
     }
-    return try decode(try FileIO.read(path), path: path)
+    return try decode(try environment.read(path), path: path)
   }
 
   /// Decodes content already read from `path` (standard input can be read only once).
@@ -130,13 +138,13 @@ enum DeviceTreeCompiler {
     case .timeLimit:
       throw CLIError(
         name,
-        "dtc did not finish within \(limits.seconds) s (dtmem's time limit for dtc; an /incbin/ of a device or an endless file?); stopped it"
-      )
+        "dtc did not finish within \(limits.seconds) s (dtmem's time limit for dtc; an /incbin/ of a device or an "
+          + "endless file?); stopped it")
     case .outputLimit:
       throw CLIError(
         name,
-        "dtc wrote more than \(ByteCount.human(UInt64(limits.outputBytes))) (dtmem's size limit for a compiled blob; an /incbin/ of a large file?); stopped it"
-      )
+        "dtc wrote more than \(ByteCount.human(UInt64(limits.outputBytes))) (dtmem's size limit for a compiled "
+          + "blob; an /incbin/ of a large file?); stopped it")
     case nil:
       break
     }
@@ -147,7 +155,8 @@ enum DeviceTreeCompiler {
       // dtc reports a failed allocation as "FATAL ERROR: realloc() failed …".
       let memory =
         message.contains("alloc")
-        ? " (dtmem's \(ByteCount.human(UInt64(limits.memoryBytes))) memory limit for dtc; an /incbin/ of a large or endless file?)"
+        ? " (dtmem's \(ByteCount.human(UInt64(limits.memoryBytes))) memory limit for dtc; an /incbin/ of a large or "
+          + "endless file?)"
         : ""
       throw CLIError(name, "dtc could not compile it: \(message)\(memory)")
     }

@@ -1,4 +1,5 @@
 import BootModel
+import KernelParameters
 import MemoryModel
 
 /// `START:SIZE[:LABEL]` as `--reserve` and `--memory` take it (numbers as `memparse` reads them).
@@ -57,5 +58,15 @@ extension PageSize {
     case 0x10000: return .size64K
     default: throw CLIError("--page-size", "'\(text)' is not 4K, 16K or 64K")
     }
+  }
+}
+
+extension KernelVersion {
+  /// `--kernel VERSION`: `6.12` (or a release such as `6.12.100`).
+  static func parse(_ text: String) throws(CLIError) -> KernelVersion {
+    guard let version = KernelVersion(release: text) else {
+      throw CLIError("--kernel \(text)", "unsupported kernel version; supported: \(KernelVersion.supportedNames)")
+    }
+    return version
   }
 }

@@ -1,5 +1,5 @@
 import BootModel
-import Firmware
+import FirmwareTables
 import MemoryModel
 
 /// The human-readable form of a boot result: final memory, reservations, e820 view, and with
@@ -7,15 +7,16 @@ import MemoryModel
 enum BootReport {
   static func text(_ outcome: Simulation.Outcome, input: String, explain: Bool) -> String {
     let result = outcome.result
-    var out = "\(input): \(result.architecture.rawValue) boot model (Linux 6.12)\n"
+    var out = "\(input): \(result.architecture.rawValue) boot model (Linux \(result.kernel))\n"
     out += outcome.commandLineLine + "\n"
     if explain {
       out += "\n"
       for (index, step) in result.steps.enumerated() {
         out += "\(index + 1). \(step.title)  — \(step.kernelFunction)\n"
-        if step.changes.isEmpty && step.kernelMessages.isEmpty { out += "     (no change)\n" }
+        let messages = result.kernelMessages(of: step)
+        if step.changes.isEmpty && messages.isEmpty { out += "     (no change)\n" }
         for change in step.changes { out += "     \(change)\n" }
-        for message in step.kernelMessages { out += "     kernel: \(message)\n" }
+        for message in messages { out += "     kernel: \(message)\n" }
       }
     }
     out += "\nMemory\n"

@@ -1,6 +1,7 @@
 import BootModel
-import Firmware
+import FirmwareTables
 import MemoryModel
+import Utilities
 
 /// The contract's JSON map document (`simulate --json`, `show --json`): arch, memory, reserved,
 /// e820 — addresses and sizes as `"0x…"` strings — plus dtmem's own extra fields.
@@ -8,7 +9,9 @@ enum MapDocument {
   static func hex(_ value: UInt64) -> JSONValue { .string(Hex.short(value)) }
 
   static func render(_ result: BootResult, input: String?, commandLine: String?, explain: Bool) -> JSONValue {
-    var members: [(String, JSONValue)] = [("arch", .string(result.architecture.rawValue))]
+    var members: [(String, JSONValue)] = [
+      ("arch", .string(result.architecture.rawValue)), ("kernel", .string(result.kernel.rawValue)),
+    ]
     if let input { members.append(("input", .string(input))) }
     if let commandLine { members.append(("cmdline", .string(commandLine))) }
     members.append(("memory", .array(result.memory.map(memory))))
@@ -21,7 +24,7 @@ enum MapDocument {
       members.append(("diagnostics", .array(result.diagnostics.map(diagnostic))))
     }
     if explain {
-      members.append(("steps", .array(result.steps.map(step))))
+      members.append(("steps", .array(result.steps.map { step($0, of: result) })))
     }
     return .object(members)
   }
@@ -70,11 +73,11 @@ enum MapDocument {
     ])
   }
 
-  static func step(_ s: BootStep) -> JSONValue {
+  static func step(_ s: BootStep, of result: BootResult) -> JSONValue {
     .object([
       ("title", .string(s.title)), ("kernel_function", .string(s.kernelFunction)),
       ("changes", .array(s.changes.map { .string($0) })),
-      ("kernel_messages", .array(s.kernelMessages.map { .string($0) })),
+      ("kernel_messages", .array(result.kernelMessages(of: s).map { .string($0) })),
     ])
   }
 }

@@ -1,14 +1,17 @@
 import BootModel
-import Firmware
 import MemoryModel
 import Translate
+import Utilities
 
 /// `to-overlay` output: the JSON document and the stderr account of refusals and notes.
 enum OverlayDocument {
-  static func render(_ result: OverlayResult, source: String, base: String?, output: String?) -> JSONValue {
+  static func render(_ result: OverlayResult, kernel: KernelVersion, source: String, base: String?, output: String?)
+    -> JSONValue
+  {
     let plan = result.plan
     let checks = Dictionary(result.checks.map { ($0.node.path, $0) }, uniquingKeysWith: { first, _ in first })
     return .object([
+      ("kernel", .string(kernel.rawValue)),
       ("base", base.map { .string($0) } ?? .null),
       (
         "cells",

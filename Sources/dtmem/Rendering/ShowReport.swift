@@ -1,6 +1,7 @@
 import BootModel
-import Firmware
+import FirmwareTables
 import MemoryModel
+import Utilities
 
 /// `dtmem show`: the input's memory facts next to what the boot model makes of them.
 enum ShowReport {
@@ -10,6 +11,7 @@ enum ShowReport {
     var range: PhysicalRange
     var numaNode: UInt32?
     var source: String
+    var isAvailable: Bool
   }
 
   static func banks(_ board: BoardMemory) -> [Bank] {
@@ -20,7 +22,7 @@ enum ShowReport {
         banks.append(
           Bank(
             path: node.path, range: range, numaNode: node.numaNodeID,
-            source: node.isAvailable ? source : "\(source), disabled"))
+            source: node.isAvailable ? source : "\(source), disabled", isAvailable: node.isAvailable))
       }
     }
     return banks
@@ -40,15 +42,19 @@ enum ShowReport {
     return holes
   }
 
-  static func text(_ input: LoadedInput, _ outcome: Simulation.Outcome, pageSize: PageSize) -> String {
+  static func text(_ input: LoadedInput, _ outcome: Simulation.Outcome) -> String {
+    let pageSize = outcome.request.pageSize
     let result = outcome.result
     var out = ""
     switch input {
     case .deviceTree(let tree):
       let board = tree.board
       out += "\(tree.name): \(board.model ?? "device tree")\n"
+      let cells = "<\(board.rootCells.address) \(board.rootCells.size)>"
+      let stated = board.rootStatesAddressCells && board.rootStatesSizeCells ? "" : " (kernel default)"
       out +=
-        "  \(result.architecture.rawValue) boot model, Linux 6.12, \(ByteCount.compact(pageSize.bytes)) pages; root cells <\(board.rootCells.address) \(board.rootCells.size)>\(board.rootStatesAddressCells && board.rootStatesSizeCells ? "" : " (kernel default)")\n"
+        "  \(result.architecture.rawValue) boot model, Linux \(result.kernel), "
+        + "\(ByteCount.compact(pageSize.bytes)) pages; root cells \(cells)\(stated)\n"
       out += "  " + outcome.commandLineLine + "\n"
       out += "\nMemory banks (device tree)\n"
       out += Table.render(
@@ -79,7 +85,7 @@ enum ShowReport {
       }
     case .firmwareTable(let table):
       out += "\(table.name): \(table.format.rawValue), \(table.entries.count) entries\n"
-      out += "  \(result.architecture.rawValue) boot model, Linux 6.12; \(outcome.commandLineLine)\n"
+      out += "  \(result.architecture.rawValue) boot model, Linux \(result.kernel); \(outcome.commandLineLine)\n"
       out += "\nFirmware table\n"
       out += table.entries.map { "  " + E820Dmesg.line($0) + "\n" }.joined()
     }
@@ -122,6 +128,7 @@ enum ShowReport {
       out += "\nKernel allocations (predicted; the kernel places them after everything above)\n"
       out += Table.reservations(result.kernelAllocations)
     }
+    out += CostReport.text(CostReport.costs(result, outcome.request))
     out += "\ne820 view\n"
     out += E820Dmesg.render(result.e820, indent: "  ")
     out += BootReport.diagnostics(result)
@@ -137,7 +144,7 @@ enum ShowReport {
     }
     if case .deviceTree(let tree) = input {
       let board = tree.board
-      if let model = board.model { members.insert(("model", .string(model)), at: 2) }
+      if let model = board.model { members.insert(("model", .string(model)), at: 3) }
       members.append(
         (
           "banks",
@@ -186,6 +193,7 @@ enum ShowReport {
             .object([("start", MapDocument.hex($0.start)), ("size", MapDocument.hex($0.size))])
           })
       ))
+    members.append(("costs", CostReport.json(CostReport.costs(outcome.result, outcome.request))))
     return .object(members)
   }
 }

@@ -28,7 +28,8 @@ enum FileIO {
     default:
       throw CLIError(
         path,
-        "is a \(kind(of: info.st_mode)), not a regular file: dtmem reads regular files, /sys/firmware/memmap directories and - (standard input: dtmem … - < \(path))"
+        "is a \(kind(of: info.st_mode)), not a regular file: dtmem reads regular files, /sys/firmware/memmap "
+          + "directories and - (standard input: dtmem … - < \(path))"
       )
     }
     return try readAll(fd: fd, name: path, sizeHint: Int(info.st_size))
@@ -103,18 +104,14 @@ enum FileIO {
     }
   }
 
-  /// Writes `bytes` to `-o path`. `-` is standard output. A regular file (or one a symbolic link
-  /// leads to; the link stays) is replaced so that readers see either the old file or the whole
-  /// new one: a temporary file in its directory, fsync, rename, its permissions kept. A FIFO or a
-  /// character device (`/dev/null`, `/dev/stdout`, a pipe) is written into, never replaced. A
-  /// directory, block device, socket or dangling link is refused, and so is any of `inputs` (by
-  /// identity, so a hard link or a symbolic link to one counts; `hint` ends that message). On any
-  /// failure the temporary file is removed and nothing is left behind.
+  /// Writes `bytes` to `-o path` (`CommandOutput` prints `-` itself). A regular file (or one a
+  /// symbolic link leads to; the link stays) is replaced so that readers see either the old file
+  /// or the whole new one: a temporary file in its directory, fsync, rename, its permissions
+  /// kept. A FIFO or a character device (`/dev/null`, `/dev/stdout`, a pipe) is written into,
+  /// never replaced. A directory, block device, socket or dangling link is refused, and so is any
+  /// of `inputs` (by identity, so a hard link or a symbolic link to one counts; `hint` ends that
+  /// message). On any failure the temporary file is removed and nothing is left behind.
   static func write(_ bytes: [UInt8], to path: String, inputs: [String] = [], hint: String = "") throws(CLIError) {
-    if path == "-" {
-      writeStandardOutput(bytes)
-      return
-    }
     var info = stat()
     guard stat(PathBytes.cString(path), &info) == 0 else {
       let why = errno
@@ -197,10 +194,7 @@ enum FileIO {
   /// A closed pipe (`dtmem … | head`) ends the process with SIGPIPE, as for any Unix filter.
   static func writeStandardOutput(_ bytes: [UInt8]) { _ = writeAll(bytes, to: 1) }
 
-  /// Text output, with control characters from the input escaped (`MessageText.output`).
-  static func writeStandardOutput(_ text: String) { writeStandardOutput(Array(MessageText.output(text).utf8)) }
-
-  /// Raw: messages go through `Messages`, which escapes them.
+  /// Raw: `CommandOutput` has escaped its messages.
   static func writeStandardError(_ text: String) { _ = writeAll(Array(text.utf8), to: 2) }
 
   /// Whether standard error is a terminal (progress lines only go there).

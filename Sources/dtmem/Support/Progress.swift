@@ -14,9 +14,10 @@ struct Progress {
   var lastDrawn: Double = 0
   var drawn = false
 
-  init(total: Int) {
+  /// `enabled`: whether the environment allows drawing (standard error is a terminal).
+  init(total: Int, enabled: Bool) {
     self.total = total
-    self.enabled = total > 1 && FileIO.standardErrorIsTerminal
+    self.enabled = total > 1 && enabled
   }
 
   /// Monotonic seconds.
@@ -32,7 +33,8 @@ struct Progress {
     guard now - started > 1, now - lastDrawn >= 0.1 else { return }
     lastDrawn = now
     drawn = true
-    let name = item.count > 50 ? "…" + item.suffix(49) : item
+    let escaped = MessageText.line(item)
+    let name = escaped.count > 50 ? "…" + escaped.suffix(49) : escaped
     FileIO.writeStandardError("\r\u{1b}[Kdtmem: \(done)/\(total) \(name)")
   }
 

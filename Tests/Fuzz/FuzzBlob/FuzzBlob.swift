@@ -2,8 +2,8 @@
 // Besides not crashing under ASan/UBSan, a blob that FlatDeviceTree accepts must be one libfdt
 // reads within its bounds: fdt_check_full accepts it, and every property of every node libfdt
 // walks to lies inside the blob. An overlay is also applied to a small base, as `apply` does.
+import BootModel
 import DeviceTree
-import Firmware
 import FuzzSupport
 import MemoryModel
 import TestSupport
@@ -39,12 +39,10 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     return 0
   }
   guard let board = try? tree.boardMemory() else { return 0 }
-  // The boot model runs inside validate; blobs without memory get a bank, as --memory does.
-  let commandLine = board.chosen?.bootargs ?? ""
+  // The boot model runs inside validate (with /chosen/bootargs); blobs without memory get a bank,
+  // as --memory does.
   let memory = board.memoryNodes.isEmpty ? [PhysicalRange(start: 0x4000_0000, size: 0x4000_0000)!] : nil
-  let input = ValidationInput(
-    board: board, commandLine: commandLine, commandLineSource: "/chosen/bootargs", memoryOverride: memory)
-  _ = try? Validator.validate(input)
+  _ = try? Validator.validate(BootRequest(.deviceTree(board), memoryOverride: memory))
   return 0
 }
 

@@ -2,8 +2,8 @@
 // memmap=, mem=, reserve_mem=, crashkernel=, cma= — then the x86 model on an empty and on a
 // fixed table, and the overlay planner without a base (tools/fuzz builds and runs it).
 import BootModel
-import Firmware
 import FuzzSupport
+import KernelParameters
 import MemoryModel
 import Translate
 
@@ -28,8 +28,9 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     _ = CMAParameter(parsing: parameter.value ?? "")
   }
   _ = CrashKernelParameter.parse(commandLine.text, systemRAM: 0x1_0000_0000)
-  _ = X86Boot.simulateWithoutFirmware(X86BootConfiguration(firmware: [], commandLine: commandLine))
-  _ = try? X86Boot.simulate(X86BootConfiguration(firmware: firmware, commandLine: commandLine))
+  let given = BootCommandLine(text, source: .given("FuzzCommandLine"))
+  _ = try? Boot.run(BootRequest(.noFirmwareTable, commandLine: given))
+  _ = try? Boot.run(BootRequest(.e820(E820Firmware(firmware)), commandLine: given))
   let parameters = OverlayParameters(KernelCommandLine(text, limit: nil))
   if !parameters.entries.isEmpty { _ = try? OverlayBuilder.build(parameters, base: nil) }
   return 0

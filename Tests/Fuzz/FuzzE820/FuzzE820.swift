@@ -3,7 +3,7 @@
 // runs it). A table that reads must survive its own dmesg and JSON forms: both read back to the
 // same sanitized map.
 import BootModel
-import Firmware
+import FirmwareTables
 import FuzzSupport
 import MemoryModel
 
@@ -26,9 +26,8 @@ func exercise(_ entries: [MapEntry]) {
   let json = Array(E820JSON.document(map).rendered().utf8)
   precondition(try! MemoryMap.sanitized(E820JSON.decode(json).entries) == map, "the JSON form does not read back")
   guard entries.count <= 256 else { return }
-  let configuration = X86BootConfiguration(
-    firmware: entries, commandLine: KernelCommandLine("memmap=64M$0x10000000 mem=3G"))
-  _ = try? X86Boot.simulate(configuration)
+  let commandLine = BootCommandLine("memmap=64M$0x10000000 mem=3G", source: .given("FuzzE820"))
+  _ = try? Boot.run(BootRequest(.e820(E820Firmware(entries)), commandLine: commandLine))
 }
 
 @_cdecl("LLVMFuzzerTestOneInput")

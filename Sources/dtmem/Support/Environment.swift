@@ -1,0 +1,26 @@
+/// What a command reads from outside its arguments: files by path, standard input for `-`, and
+/// whether a progress line may be drawn. The process uses the real ones (`process`); tests run
+/// commands in process with their own standard input.
+struct Environment: Sendable {
+  /// The whole of standard input (read when a command first asks for `-`).
+  var standardInput: @Sendable () throws(CLIError) -> [UInt8]
+  /// Whether long runs may draw a progress line on standard error (a terminal).
+  var showsProgress: Bool
+  /// The terminal standard output goes to, if it does (`--format map` sizes and colours to it).
+  var terminal: Terminal? = nil
+
+  static let process = Environment(
+    standardInput: { () throws(CLIError) -> [UInt8] in try FileIO.readAll(fd: 0, name: "<stdin>") },
+    showsProgress: FileIO.standardErrorIsTerminal, terminal: Terminal.standardOutput)
+
+  /// For running a command in process: `input` is its standard input; `terminal` what standard
+  /// output pretends to be.
+  static func testing(standardInput input: [UInt8] = [], terminal: Terminal? = nil) -> Environment {
+    Environment(standardInput: { () throws(CLIError) -> [UInt8] in input }, showsProgress: false, terminal: terminal)
+  }
+
+  /// The content of `path`; `-` is standard input.
+  func read(_ path: String) throws(CLIError) -> [UInt8] {
+    path == "-" ? try standardInput() : try FileIO.read(path)
+  }
+}
