@@ -16,7 +16,8 @@ import Translate
 
   func build(_ cmdline: String, base: FlatDeviceTree, memory: [PhysicalRange]) throws -> OverlayResult {
     let request = BootRequest(.deviceTree(try base.boardMemory()), memoryOverride: memory)
-    return try OverlayBuilder.build(OverlayParameters(KernelCommandLine(cmdline, limit: nil)), base: base, boot: request)
+    return try OverlayBuilder.build(
+      OverlayParameters(KernelCommandLine(cmdline, limit: nil)), base: base, boot: request)
   }
 
   @Test func pmemOverMemoryBanksIsReservedNoMap() throws {

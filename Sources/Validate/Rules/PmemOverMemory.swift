@@ -26,7 +26,9 @@ struct PmemOverMemory: Rule {
     for (path, range) in PersistentMemoryCost.ranges(of: context.board) {
       let overlap = PhysicalRanges.covered(range, by: mapped)
       guard !overlap.isEmpty else { continue }
-      let part = overlap == [range] ? "all of it" : "\(Describe.bytes(PhysicalRanges.bytes(overlap))) from \(Describe.range(overlap[0]))"
+      let part =
+        overlap == [range]
+        ? "all of it" : "\(Describe.bytes(PhysicalRanges.bytes(overlap))) from \(Describe.range(overlap[0]))"
       findings.append(
         finding(
           at: path,
