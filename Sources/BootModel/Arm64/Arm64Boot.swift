@@ -218,7 +218,10 @@ struct Arm64BootState {
   func memoryBlocks() -> [MemoryBlock] { memblock.printedRanges(pageSize: page) }
 
   /// The final map in e820 terms: memory is usable, no-map memory and every taken, non-reusable
-  /// reservation is reserved, `pmem-region` nodes are persistent (type 12).
+  /// reservation is reserved, `pmem-region` nodes are persistent (type 12) where the kernel does
+  /// not keep the memory as mapped RAM. Over mapped RAM the kernel uses the pages as memory
+  /// whatever the pmem node says (of_pmem only registers a region), so the view, like the memory
+  /// table, says usable there (`pmem-over-memory` reports the conflict).
   func e820View() -> MemoryMap {
     var entries: [MapEntry] = []
     for region in memblock.memory {
@@ -230,9 +233,14 @@ struct Arm64BootState {
         entries.append(MapEntry(start: range.start, size: range.size, kind: .reserved))
       }
     }
+    let mapped = memblock.memory.filter { !$0.flags.contains(.noMap) }.compactMap {
+      PhysicalRange(start: $0.base, size: $0.size)
+    }
     for region in board.persistentRegions where region.isAvailable {
       for range in region.reg?.nonEmptyRanges ?? [] {
-        entries.append(MapEntry(start: range.start, size: range.size, kind: .persistentLegacy))
+        for piece in PhysicalRanges.uncovered(range, by: mapped) {
+          entries.append(MapEntry(start: piece.start, size: piece.size, kind: .persistentLegacy))
+        }
       }
     }
     return (try? MemoryMap.sanitized(entries)) ?? .empty
