@@ -18,6 +18,9 @@ internal import MemoryModel
 ///  9. NUMA node assignment (`arch_numa_init`) and the memory the kernel reports.
 /// 10. Estimated: the kernel's own early allocations and the default CMA area.
 /// 11. Late parameters: `reserve_mem=` (estimated).
+///
+/// Booted through UEFI (`BootRequest.efiMemoryMap`), steps 1–2 are the EFI stub's and
+/// `efi_init()`'s instead (`runUEFIFirmware`, Arm64Boot+UEFI.swift): memory from the UEFI map.
 public enum Arm64Boot {
   /// The title of the step that drops memory the CPU cannot address or map linearly.
   public static let physicalLimitsStep = "Physical and linear-map limits"
@@ -25,7 +28,13 @@ public enum Arm64Boot {
   /// Runs the boot (`Boot.run`). Throws `.noMemory` when the description holds no memory at all
   /// (blobs whose memory node the bootloader fills in), since any map would then be a guess.
   static func run(_ request: BootRequest, board: BoardMemory) throws(BootModelError) -> BootResult {
-    if request.memoryOverride == nil {
+    if request.efiMemoryMap == nil, let chosen = board.chosen, chosen.isFromEFIStub {
+      throw .needsFirmwareMap(
+        "\(chosen.path) has linux,uefi-mmap-start: the EFI stub booted this blob and the memory comes from the UEFI "
+          + "memory map; give it with --efi-memmap FILE (the kernel's efi=debug lines, UEFI Shell memmap, U-Boot "
+          + "efidebug memmap or dtmem JSON)")
+    }
+    if request.memoryOverride == nil && request.efiMemoryMap == nil {
       if board.memoryNodes.filter(\.isAvailable).allSatisfy(\.banks.isEmpty) {
         let why =
           board.memoryNodes.isEmpty
@@ -123,6 +132,16 @@ struct Arm64BootState {
   }
 
   mutating func run() {
+    if let map = request.efiMemoryMap {
+      runUEFIFirmware(map)
+    } else {
+      runDeviceTreeMemory()
+    }
+    runFromPhysicalLimits()
+  }
+
+  /// Steps 1–3 of a boot from a device tree alone.
+  mutating func runDeviceTreeMemory() {
     step("DT blob reserved by the loader", "setup_machine_fdt() (arch/arm64/kernel/setup.c)") { boot, _ in
       boot.reserveBlob()
     }
@@ -136,6 +155,10 @@ struct Arm64BootState {
     step("Early parameters", "parse_early_param() (init/main.c)") { boot, events in
       boot.parseEarlyParameters(&events)
     }
+  }
+
+  /// From `arm64_memblock_init()` on, the same whether memory came from the tree or from UEFI.
+  mutating func runFromPhysicalLimits() {
     step(Arm64Boot.physicalLimitsStep, "arm64_memblock_init() (arch/arm64/mm/init.c)") { boot, events in
       boot.applyPhysicalLimits(&events)
     }
@@ -195,7 +218,9 @@ struct Arm64BootState {
       boot.allocateDynamicRegions(&events)
     }
     step("/memreserve/ entries", "early_init_fdt_scan_reserved_mem() (drivers/of/fdt.c)") { boot, _ in
-      boot.reserveHeaderEntries()
+      boot.request.efiMemoryMap == nil
+        ? boot.reserveHeaderEntries()
+        : ["none: the EFI stub deleted the tree's /memreserve/ entries (update_fdt())"]
     }
     step("/reserved-memory: static regions recorded", "fdt_scan_reserved_mem_reg_nodes() (unflatten_device_tree)") {
       boot, events in
@@ -254,7 +279,7 @@ extension Reservation {
     guard status.holdsMemory, !reusable else { return false }
     switch origin {
     case .staticRegion, .dynamicRegion, .memoryReservationBlock, .elfCoreHeader: return true
-    case .loader, .initrd, .reserveMemParameter, .defaultCMA, .crashKernel: return false
+    case .loader, .initrd, .reserveMemParameter, .defaultCMA, .crashKernel, .firmware: return false
     }
   }
 }

@@ -165,6 +165,10 @@ public enum NUMAEvent: Hashable, Sendable {
   case memorylessNode(UInt32)
   /// Some memory belongs to no described node: the description is dropped.
   case invalidMemoryBlockNode
+  /// `numa_meminfo_cover_memory()` (mm/numa_memblks.c, 6.12): the described nodes leave at
+  /// least 1 MiB of memory uncovered (`uncovered` of `total` MiB, no-map memory counted), so
+  /// the description is dropped.
+  case nodesDoNotCoverMemory(uncoveredMiB: UInt64, totalMiB: UInt64)
   /// `numa=off`.
   case disabled
   /// One node 0 for all memory, from `start` to `last` (inclusive).
