@@ -8,7 +8,9 @@ extension Arm64BootState {
 
   mutating func assignNodes(_ events: inout [BootEvent]) -> [String] {
     guard !memblock.memory.isEmpty else { return [] }
-    if let layout = numaLayout(), let uncovered = uncoveredByNodes(layout) {
+    // 6.12 checks coverage before it assigns nodes; 6.1 has no such check (numa_register_nodes()
+    // finds the memory without a node afterwards).
+    if request.kernel == .v6_12, let layout = numaLayout(), let uncovered = uncoveredByNodes(layout) {
       events.append(.numa(.nodesDoNotCoverMemory(uncoveredMiB: uncovered >> 20, totalMiB: memblock.memorySize >> 20)))
     } else if let layout = numaLayout() {
       for (node, ranges) in layout {
@@ -22,7 +24,9 @@ extension Arm64BootState {
           "memory assigned to NUMA nodes \(Set(layout.map(\.node)).sorted().map(String.init).joined(separator: ", "))"
         ]
       }
-      events.append(.numa(.invalidMemoryBlockNode))
+      if let orphan = memblock.memory.first(where: { $0.node == Memblock.noNode }) {
+        events.append(.numa(.invalidMemoryBlockNode(first: PhysicalRange(start: orphan.base, cappedSize: orphan.size))))
+      }
     }
     if !numaOff && request.memoryOverride == nil && !board.memoryNodes.contains(where: { $0.numaNodeID != nil }) {
       events.append(.numa(.noConfiguration))

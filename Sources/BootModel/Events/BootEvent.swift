@@ -163,8 +163,9 @@ public enum NUMAEvent: Hashable, Sendable {
   case noConfiguration
   /// A described node that got no memory.
   case memorylessNode(UInt32)
-  /// Some memory belongs to no described node: the description is dropped.
-  case invalidMemoryBlockNode
+  /// Some memory belongs to no described node: the description is dropped. `first` is the
+  /// first memory region without a node (`numa_register_nodes()` names it in 6.1).
+  case invalidMemoryBlockNode(first: PhysicalRange)
   /// `numa_meminfo_cover_memory()` (mm/numa_memblks.c, 6.12): the described nodes leave at
   /// least 1 MiB of memory uncovered (`uncovered` of `total` MiB, no-map memory counted), so
   /// the description is dropped.

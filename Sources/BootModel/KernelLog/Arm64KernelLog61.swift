@@ -7,7 +7,8 @@ internal import MemoryModel
 ///   tuples or a missing `/reserved-memory`;
 /// - the static-region messages come from drivers/of/fdt.c (`OF: fdt:`), where 6.1 keeps
 ///   `fdt_scan_reserved_mem()` and `__reserved_mem_reserve_reg()`;
-/// - `numa_init()` says when the tree has no NUMA description.
+/// - `numa_init()` says when the tree has no NUMA description, and `numa_register_nodes()` names
+///   the first memory region outside every node (not recorded yet: from 6.1.176's source).
 struct Arm64KernelLog61: KernelLogRenderer {
   let later = Arm64KernelLog()
   static let fdt = "OF: fdt: "
@@ -16,6 +17,9 @@ struct Arm64KernelLog61: KernelLogRenderer {
     switch event {
     case .reservedMemory(let event): reservedMemory(event)
     case .numa(.noConfiguration): ["NUMA: No NUMA configuration found"]
+    // numa_register_nodes() (6.1): memblock gives memory without a node MAX_NUMNODES (16).
+    case .numa(.invalidMemoryBlockNode(let first)):
+      ["NUMA: Warning: invalid memblk node 16 [mem \(KernelFormat.pa(first.start))-\(KernelFormat.pa(first.last))]"]
     default: later.lines(for: event)
     }
   }
