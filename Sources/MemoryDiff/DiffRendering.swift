@@ -13,21 +13,24 @@ public enum DiffRendering {
   }
 
   public static func json(_ result: MemoryDiffResult, a: String, b: String) -> JSONValue {
-    .object([
-      ("kernel", .string(result.kernel.rawValue)), ("a", .string(a)), ("b", .string(b)),
-      ("identical", .bool(result.isIdentical)),
-      (
-        "changes",
-        .array(
-          result.changes.map { change in
-            .object([
-              ("category", .string(change.category.rawValue)), ("change", .string(change.kind)),
-              ("path", .string(change.path)), ("before", change.before.map { .string($0) } ?? .null),
-              ("after", change.after.map { .string($0) } ?? .null), ("message", .string(change.message)),
-            ])
-          })
-      ),
-      ("notes", .array(result.notes.map { .string($0) })),
-    ])
+    var kernels: [(String, JSONValue)] = []
+    if !result.kernels.isEmpty { kernels = [("kernels", .array(result.kernels.map { .string($0.rawValue) }))] }
+    return .object(
+      [("kernel", .string(result.kernel.rawValue))] + kernels + [
+        ("a", .string(a)), ("b", .string(b)),
+        ("identical", .bool(result.isIdentical)),
+        (
+          "changes",
+          .array(
+            result.changes.map { change in
+              .object([
+                ("category", .string(change.category.rawValue)), ("change", .string(change.kind)),
+                ("path", .string(change.path)), ("before", change.before.map { .string($0) } ?? .null),
+                ("after", change.after.map { .string($0) } ?? .null), ("message", .string(change.message)),
+              ])
+            })
+        ),
+        ("notes", .array(result.notes.map { .string($0) })),
+      ])
   }
 }

@@ -56,10 +56,19 @@ public struct MemoryChange: Hashable, Sendable {
 
 /// What `dtmem diff` found: the changes, and notes on what could not be compared.
 public struct MemoryDiffResult: Hashable, Sendable {
-  /// The kernel both boots follow.
+  /// The kernel both boots follow (with `--kernels`, the newer one).
   public var kernel: KernelVersion
+  /// With `--kernels OLD,NEW`: the two kernels one tree was booted on; empty for two trees.
+  public var kernels: [KernelVersion]
   public var changes: [MemoryChange]
   public var notes: [String]
+
+  public init(kernel: KernelVersion, kernels: [KernelVersion] = [], changes: [MemoryChange], notes: [String]) {
+    self.kernel = kernel
+    self.kernels = kernels
+    self.changes = changes
+    self.notes = notes
+  }
 
   public var isIdentical: Bool { changes.isEmpty }
 }

@@ -20,7 +20,7 @@ import Testing
     "to-overlay": boot + ["boot-cmdline", "output", "json"],
     "apply": ["output", "in-place"] + boot + ["werror", "format", "json"],
     "validate": boot + ["format", "werror", "list-rules", "output"],
-    "diff": boot + ["format", "output", "json"],
+    "diff": boot + ["kernels", "format", "output", "json"],
   ]
 
   /// The fewest words each command's `init` accepts.

@@ -49,9 +49,15 @@ import Testing
       LoaderReservation(
         range: PhysicalRange(start: hex(entry["start"]!), size: hex(entry["size"]!))!, label: entry["what"])
     }
-    let commandLine =
-      BootCommandLine.bootargs(of: board)
-      ?? BootCommandLine(recorded["cmdline"] as? String ?? "", source: .given("cmdline"))
+    // What the kernel ran with: its own echo when recorded, else the tree's bootargs and the
+    // `memblock=debug rodata=on` every 6.1 boot is recorded with (QEMU's dumped tree lacks it).
+    let printed = (recorded["lines"] as? [String] ?? []).first { $0.hasPrefix("Kernel command line: ") }
+    let bootargs = BootCommandLine.bootargs(of: board)?.text ?? (recorded["cmdline"] as? String ?? "")
+    var text = printed.map { String($0.dropFirst("Kernel command line: ".count)) } ?? bootargs
+    if !text.contains("rodata=") {
+      text += (text.hasSuffix(" ") || text.isEmpty ? "" : " ") + "memblock=debug rodata=on"
+    }
+    let commandLine = BootCommandLine(text, source: .given("recorded"))
     // Debian builds 6.1 for arm64 with 4K pages only.
     let request = BootRequest(.deviceTree(board), kernel: .v6_1, commandLine: commandLine, loaderReservations: loader)
     return try Boot.run(request)
@@ -163,5 +169,27 @@ import Testing
     }
     print("arm64 6.1 conformance: \(cases.count - failures.count)/\(cases.count)")
     #expect(failures.isEmpty, "\(failures.count) of \(cases.count) boots differ:\n\(failures.joined(separator: "\n"))")
+  }
+
+  /// The default CMA area is placed after the kernel's own allocations (estimated); where a
+  /// recorder kept its line, the prediction must mostly be exact.
+  @Test func theDefaultCMAEstimateIsMostlyExact() throws {
+    var (hits, total) = (0, 0)
+    var misses: [String] = []
+    for recorded in try Self.cases() {
+      guard let line = (recorded["lines"] as? [String] ?? []).first(where: { $0.hasPrefix("cma: Reserved") }) else {
+        continue
+      }
+      total += 1
+      let predicted = try Self.simulate(recorded).kernelLog.first { $0.hasPrefix("cma: Reserved") }
+      if predicted == line {
+        hits += 1
+      } else {
+        misses.append("\(recorded["id"] ?? "?"): \(line) / \(predicted ?? "none")")
+      }
+    }
+    print("arm64 6.1 default CMA: \(hits)/\(total) exact")
+    #expect(total >= 1)
+    #expect(hits * 100 >= total * 95, "default CMA exact in \(hits)/\(total):\n\(misses.joined(separator: "\n"))")
   }
 }

@@ -23,8 +23,9 @@ extension Arm64BootState {
     let total = blocks.reduce(UInt64(0)) { $0 + $1.range.size }
     let nodeMemory = blocks.filter { $0.node == top.node }.reduce(UInt64(0)) { $0 + $1.range.size }
     let before = memblock
-    // Early page tables: one 8-byte entry per page of the linear map, 4 KiB at a time.
-    consumePages(total / page * 8 + Self.earlyAllocationsBeforeMemoryMap)
+    // Early page tables: one 8-byte entry per page of the linear map, 4 KiB at a time — unless
+    // the linear map is made of blocks.
+    consumePages((linearMapUsesPages ? total / page * 8 : 0) + Self.earlyAllocationsBeforeMemoryMap)
     // The highest node's memory map: sparse_init_nid()'s buffer, of which sparse_buffer_fini()
     // gives back what the struct page arrays do not use (with 4K pages, nothing); when it does
     // not fit, the arrays page by page.
@@ -47,6 +48,17 @@ extension Arm64BootState {
     notes.append(contentsOf: reserveDefaultCMA(&events))
     notes.append(contentsOf: reserveCrashKernel(&events))
     return notes
+  }
+
+  /// `can_set_direct_map()` (arch/arm64/mm/pageattr.c): Debian builds arm64 with
+  /// `CONFIG_RODATA_FULL_DEFAULT_ENABLED`, so `map_mem()` maps the linear map page by page — its
+  /// page tables cost RAM/512 — unless `rodata=on` or `rodata=off` turns `rodata_full` off and
+  /// the linear map is made of blocks (recorded on 6.1: every shared 6.1 boot ran with
+  /// `rodata=on`, and arm64-kernels-example-61's default CMA area sits 4 MiB (2 GiB/512) higher
+  /// than the page-by-page estimate).
+  var linearMapUsesPages: Bool {
+    guard let rodata = commandLine.parameters.last(where: { $0.isNamed("rodata") })?.value else { return true }
+    return rodata != "on" && rodata != "off"
   }
 
   /// `arch_reserve_crashkernel()` on arm64: `crashkernel=` in every form, 2 MiB aligned, the

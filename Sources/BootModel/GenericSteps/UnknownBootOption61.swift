@@ -14,9 +14,13 @@ enum UnknownBootOption61 {
     let occurrences = commandLine.parameters.filter { $0.isNamed("reserve_mem") }
     for parameter in occurrences {
       events.append(.parameter(.passedToInit(parameter.text)))
+      // Named as 6.12 would name it (the name it asks for, when it has one), so that a boot of
+      // the same tree on both kernels pairs the two.
+      var name = parameter.text
+      if case .success(let asked) = ReserveMemParameter.parse(parameter.value) { name = asked.name }
       reservations.append(
         Reservation(
-          name: parameter.text, path: "cmdline", origin: .reserveMemParameter,
+          name: name, path: "cmdline", origin: .reserveMemParameter,
           status: .failed(
             reason: "Linux 6.1 has no reserve_mem=: the kernel passes it to init as an unknown parameter and "
               + "reserves nothing")))

@@ -7,6 +7,7 @@ internal import MemoryModel
 ///   tuples or a missing `/reserved-memory`;
 /// - the static-region messages come from drivers/of/fdt.c (`OF: fdt:`), where 6.1 keeps
 ///   `fdt_scan_reserved_mem()` and `__reserved_mem_reserve_reg()`;
+/// - the default CMA area's line names no node (recorded: arm64-kernels-example-61);
 /// - `numa_init()` says when the tree has no NUMA description, and `numa_register_nodes()` names
 ///   the first memory region outside every node (not recorded yet: from 6.1.176's source).
 struct Arm64KernelLog61: KernelLogRenderer {
@@ -17,6 +18,10 @@ struct Arm64KernelLog61: KernelLogRenderer {
     switch event {
     case .reservedMemory(let event): reservedMemory(event)
     case .numa(.noConfiguration): ["NUMA: No NUMA configuration found"]
+    // cma_declare_contiguous_nid() (6.1) names no node.
+    case .kernelAllocation(.defaultCMAReserved(let base, let size)):
+      ["cma: Reserved \(size >> 20) MiB at \(KernelFormat.pa(base))"]
+    case .kernelAllocation(.defaultCMAFailed(let size)): ["cma: Failed to reserve \(size >> 20) MiB"]
     // numa_register_nodes() (6.1): memblock gives memory without a node MAX_NUMNODES (16).
     case .numa(.invalidMemoryBlockNode(let first)):
       ["NUMA: Warning: invalid memblk node 16 [mem \(KernelFormat.pa(first.start))-\(KernelFormat.pa(first.last))]"]
