@@ -56,8 +56,8 @@ import Testing
     #expect(result.status == 1)
     #expect(
       result.text.contains(
-        "simulated: placement --reserve: kernel lands at [0x40210000-0x4220ffff] on 6.1, [0x40200000-0x4220ffff] on 6.12"
-      ))
+        "simulated: placement --reserve: kernel lands at [0x40210000-0x4220ffff] on 6.1, "
+          + "[0x40200000-0x4220ffff] on 6.12"))
     #expect(result.text.contains("simulated: accepted cmdline: "))
     #expect(result.text.contains("Linux 6.1 has no reserve_mem="))
   }

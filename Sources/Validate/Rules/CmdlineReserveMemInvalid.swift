@@ -11,8 +11,9 @@ struct CmdlineReserveMemInvalid: Rule {
     Linux 6.12 silently ignores a value without both colons, a zero size, a name longer than 15 \
     bytes or already used, a ninth entry, or a size that does not fit, so ramoops.mem_name= and \
     other users find nothing. Linux 6.1 has no reserve_mem= at all: it passes the parameter to \
-    init and reserves nothing (--kernel 6.1 reports every occurrence). Placement is a prediction (the kernel's own early allocations come \
-    first); a failure to place is only reported when memory is known.
+    init and reserves nothing (--kernel 6.1 reports every occurrence). Placement is a prediction \
+    (the kernel's own early allocations come first); a failure to place is only reported when \
+    memory is known.
     """
 
   func check(_ context: ValidationContext) -> [Finding] {
