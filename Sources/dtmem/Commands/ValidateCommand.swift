@@ -16,9 +16,11 @@ struct ValidateCommand: Command {
       `dtmem validate --list-rules` lists them; docs/rules.md explains each.
 
       Output: one finding per line, FILE: SEVERITY: [RULE-ID] PATH: MESSAGE (PATH is a node \
-      path, /memreserve/ or cmdline); --format json prints {"findings": [...], "unusable": [...]}; \
-      --format sarif writes SARIF 2.1.0 for code-scanning tools. -o writes the output to a file \
-      (atomically).
+      path, /memreserve/ or cmdline); --format json (or --json) prints {"findings": [...], \
+      "unusable": [...]}; --format sarif writes SARIF 2.1.0 for code-scanning tools. -o writes the \
+      output to a file (atomically). A JSON or SARIF report is written even when no input could be \
+      used (each unusable input is in it: "unusable", SARIF tool execution notifications), and the \
+      exit status is then 2.
 
       A blob whose memory the bootloader fills in gets a memory-missing warning and every check \
       that does not need memory; give --memory START:SIZE to run the rest.
@@ -35,6 +37,7 @@ struct ValidateCommand: Command {
     ],
     options: BootOptions.specs + [
       .value("format", "FORMAT", help: "text, json or sarif (--list-rules: text, json or markdown).", default: "text"),
+      .json,
       .flag("werror", help: "Treat warnings as errors for the exit status."),
       .flag("list-rules", help: "List the rules (id, default severity, summary) and exit."),
       .value("output", short: "o", "FILE", help: "Write the output to FILE (atomically) instead of standard output."),
@@ -51,7 +54,13 @@ struct ValidateCommand: Command {
   init(_ arguments: ParsedArguments) throws(CLIError) {
     inputs = arguments.positionals
     boot = try BootOptions(arguments)
-    format = arguments.value("format") ?? "text"
+    let formatName = arguments.value("format")
+    if arguments.flag("json") {
+      guard formatName == nil || formatName == "json" else {
+        throw CLIError("--json", "means --format json; it cannot be combined with --format \(formatName!)")
+      }
+    }
+    format = formatName ?? (arguments.flag("json") ? "json" : "text")
     warningsAreErrors = arguments.flag("werror")
     listRules = arguments.flag("list-rules")
     output = arguments.value("output")
@@ -81,7 +90,9 @@ struct ValidateCommand: Command {
       }
     }
     progress.clear()
-    if !run.reports.isEmpty {
+    // A JSON or SARIF report is written even when no input could be used: CI uploads that file,
+    // and the unusable inputs are in it (SARIF: tool execution notifications).
+    if !run.reports.isEmpty || format != "text" {
       switch format {
       case "json": emit(FindingJSON.render(run).rendered(), &result)
       case "sarif": emit(SARIF.render(run, toolVersion: DTMem.version).rendered(), &result)
