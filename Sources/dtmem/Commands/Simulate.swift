@@ -111,8 +111,8 @@ struct Simulate: Command {
         output.print(E820Dmesg.render(final))
         output.report(
           "dtmem: note: the final e820 table, after trim_bios_range() (page 0 reserved, RAM in 640 KiB-1 MiB "
-            + "removed), as /proc/iomem shows it; the table the kernel prints (\(outcome.result.e820Label) lines) is in "
-            + "--format kernel-log and --json's \"e820\"")
+            + "removed), as /proc/iomem shows it; the table the kernel prints "
+            + "(\(outcome.result.e820Label) lines) is in --format kernel-log and --json's \"e820\"")
       } else {
         output.print(E820Dmesg.render(outcome.result.e820))
       }
