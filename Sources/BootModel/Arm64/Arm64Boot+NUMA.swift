@@ -24,6 +24,9 @@ extension Arm64BootState {
       }
       events.append(.numa(.invalidMemoryBlockNode))
     }
+    if !numaOff && request.memoryOverride == nil && !board.memoryNodes.contains(where: { $0.numaNodeID != nil }) {
+      events.append(.numa(.noConfiguration))
+    }
     let start = memblock.startOfDRAM ?? 0
     let end = (memblock.endOfDRAM ?? 1) &- 1
     if numaOff { events.append(.numa(.disabled)) }

@@ -1,8 +1,9 @@
 internal import KernelParameters
 internal import MemoryModel
 
-/// The arm64 boot model: Linux 6.12's `setup_arch()` as far as memory goes, one named step per
-/// kernel phase, each step following the kernel function it names.
+/// The arm64 boot model: Linux 6.12's (or 6.1's) `setup_arch()` as far as memory goes, one named
+/// step per kernel phase, each step following the kernel function it names. Where 6.1 differs,
+/// the step reads `request.kernel` and the 6.1 rule lives in `Arm64/Linux61/` (steps 4, 5–8, 11).
 ///
 ///  1. DT memory nodes → memblock (`early_init_dt_scan_memory`), page trimming.
 ///  2. `/chosen` `linux,usable-memory-range` (`early_init_dt_check_for_usable_mem_range`).
@@ -81,6 +82,8 @@ struct Arm64BootState {
   /// that one), by child index.
   var staticReservationIndex: [Int: Int] = [:]
 
+  /// Linux 6.1's `reserved_mem[]` as `fdt_scan_reserved_mem()` fills it, before it is sorted.
+  var table61: [ReservedMemoryEntry61] = []
   /// `reserved_mem[]`: the regions the reserved-memory code has recorded, in recording order.
   var records: [ReservedMemoryRecord] = []
   /// CMA areas in use (`cma_area_count`; CONFIG_CMA_AREAS = 20 in Debian's arm64 build).
@@ -167,9 +170,45 @@ struct Arm64BootState {
     step("initrd from /chosen", "arm64_memblock_init() (arch/arm64/mm/init.c)") { boot, events in
       boot.reserveInitrd(&events)
     }
-    step("Kernel image and loader reservations", "memblock_reserve(_text, _end - _text)") { boot, _ in
+    step(
+      "Kernel image and loader reservations",
+      request.kernel == .v6_1 ? "memblock_reserve(_stext, _end - _stext)" : "memblock_reserve(_text, _end - _text)"
+    ) { boot, _ in
       boot.reserveLoaderRegions()
     }
+    switch request.kernel {
+    case .v6_1: earlyInitFDTScanReservedMem61()
+    case .v6_12: earlyInitFDTScanReservedMem612()
+    }
+    step("NUMA nodes", "arch_numa_init() (drivers/base/arch_numa.c)") { boot, events in
+      boot.assignNodes(&events)
+    }
+    step("Early memory node ranges", "free_area_init() (mm/mm_init.c)") { boot, events in
+      events.append(.memory(.nodeRanges(boot.memoryBlocks())))
+      return []
+    }
+    step(
+      "Kernel's own early allocations and the default CMA area (estimated)",
+      "paging_init(), sparse_init(), dma_contiguous_reserve()"
+    ) { boot, events in
+      boot.estimateKernelAllocations(&events)
+    }
+    switch request.kernel {
+    case .v6_1:
+      step("reserve_mem= (not in Linux 6.1)", "unknown_bootoption() (init/main.c): passed to init") { boot, events in
+        boot.reserveMemAbsent61(&events)
+      }
+    case .v6_12:
+      step("reserve_mem=", "reserve_mem() (mm/memblock.c), after setup_arch()") { boot, events in
+        boot.placeReserveMemParameters(&events)
+      }
+    }
+  }
+
+  /// Linux 6.12's order: the crash-dump header, `/reserved-memory` static then dynamic regions
+  /// (each placed, recorded and initialised in tree order), `/memreserve/`, then the late pass
+  /// over static regions. (Linux 6.1: `earlyInitFDTScanReservedMem61()`.)
+  mutating func earlyInitFDTScanReservedMem612() {
     step("/chosen linux,elfcorehdr", "fdt_reserve_elfcorehdr() (drivers/of/fdt.c; 6.12.100: before /reserved-memory)") {
       boot, events in
       boot.reserveElfCoreHeader(&events)
@@ -188,22 +227,6 @@ struct Arm64BootState {
     step("/reserved-memory: static regions recorded", "fdt_scan_reserved_mem_reg_nodes() (unflatten_device_tree)") {
       boot, events in
       boot.recordStaticRegions(&events)
-    }
-    step("NUMA nodes", "arch_numa_init() (drivers/base/arch_numa.c)") { boot, events in
-      boot.assignNodes(&events)
-    }
-    step("Early memory node ranges", "free_area_init() (mm/mm_init.c)") { boot, events in
-      events.append(.memory(.nodeRanges(boot.memoryBlocks())))
-      return []
-    }
-    step(
-      "Kernel's own early allocations and the default CMA area (estimated)",
-      "paging_init(), sparse_init(), dma_contiguous_reserve()"
-    ) { boot, events in
-      boot.estimateKernelAllocations(&events)
-    }
-    step("reserve_mem=", "reserve_mem() (mm/memblock.c), after setup_arch()") { boot, events in
-      boot.placeReserveMemParameters(&events)
     }
   }
 

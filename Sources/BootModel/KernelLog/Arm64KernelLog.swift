@@ -105,7 +105,7 @@ struct Arm64KernelLog: KernelLogRenderer {
 
   func numa(_ event: NUMAEvent) -> [String] {
     switch event {
-    case .assigned: []
+    case .assigned, .noConfiguration: []
     case .memorylessNode(let node): ["NUMA: Initmem setup node \(node) [<memory-less node>]"]
     case .invalidMemoryBlockNode: ["NUMA: Warning: invalid memblk node"]
     case .nodesDoNotCoverMemory(let uncovered, let total):

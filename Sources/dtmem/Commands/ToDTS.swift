@@ -12,7 +12,8 @@ struct ToDTS: Command {
     abstract: "Print device tree source (/memory, /reserved-memory, pmem-region nodes) for a memory map.",
     discussion: """
       INPUT: a UEFI memory map (efi=debug lines, UEFI Shell memmap, U-Boot efidebug \
-      memmap: its e820 view, as to-e820 prints it), a kernel log with BIOS-e820 lines (its final table: the user: lines when printed), \
+      memmap: its e820 view, as to-e820 prints it), a kernel log with BIOS-e820 lines \
+      (its final table: the user: lines when printed), \
       /proc/iomem, /sys/firmware/memmap (a directory or `grep -r .` listing), dtmem JSON, a \
       device tree (its e820 view), or a kernel command line with memmap= items — a file, or the \
       text itself ('memmap=exactmap memmap=2G@0x40000000 memmap=64M$0x90000000'). A command \
