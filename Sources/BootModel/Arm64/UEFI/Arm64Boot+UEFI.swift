@@ -82,7 +82,9 @@ extension Arm64BootState {
     if let given = request.loaderReservations.first(where: { $0.kind == .kernelImage }) {
       return ["--reserve \(given.range): the kernel image (in the map: a Loader Code region of the Image's size)"]
     }
-    guard let size = Self.debianImageSize(request.kernel, request.pageSize), let located = layout.kernelImage(imageSize: size) else {
+    guard let size = Self.debianImageSize(request.kernel, request.pageSize),
+      let located = layout.kernelImage(imageSize: size)
+    else {
       return [
         "kernel image not found: no Loader Code region of Debian's Image size; give --reserve START:SIZE:kernel "
           + "(the Loader Code region of your Image's image_size, 2 MiB aligned)"
