@@ -16,9 +16,11 @@ import Testing
   /// arm64-uefi-* boots went through the EFI stub: Arm64UEFIConformanceTests replays them).
   static let files: [URL] = {
     let recorded = Repository.fixture("recorded")
-    let names = (try? FileManager.default.contentsOfDirectory(atPath: recorded.path)) ?? []
+    let names = Repository.listing(recorded)
     return [Repository.fixture("conformance/arm64-reserved-memory.jsonl")]
-      + names.filter { $0.hasPrefix("arm64-") && !$0.hasPrefix("arm64-uefi-") && $0.hasSuffix(".jsonl") }.sorted()
+      + names.filter {
+        ($0.hasPrefix("arm64-") && !$0.hasPrefix("arm64-uefi-") && $0.hasSuffix(".jsonl")) || $0.hasPrefix("<")
+      }
       .map { recorded.appendingPathComponent($0) }
   }()
 

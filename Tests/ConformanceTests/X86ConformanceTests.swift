@@ -19,7 +19,7 @@ import Testing
   /// The recorder's fixed prefix (tools/record-x86): the kernel saw it before the parameters.
   static let recorderPrefix = "console=ttyS0 earlyprintk=serial,ttyS0 panic=-1 "
 
-  static func caseFiles() -> [URL] {
+  static func caseFiles() throws -> [URL] {
     var files = [
       Repository.fixture("conformance/x86-memmap.jsonl"), Repository.fixture("conformance/x86-memmap-6.1.jsonl"),
     ]
@@ -28,8 +28,7 @@ import Testing
       folders.append(URL(fileURLWithPath: extra))
     }
     for folder in folders {
-      let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
-      for name in names.sorted() where name.hasPrefix("x86-") && name.hasSuffix(".jsonl") {
+      for name in try Repository.names(in: folder) where name.hasPrefix("x86-") && name.hasSuffix(".jsonl") {
         let url = folder.appendingPathComponent(name)
         if !files.contains(where: { $0.standardizedFileURL.path == url.standardizedFileURL.path }) { files.append(url) }
       }
@@ -203,7 +202,7 @@ import Testing
     var total = 0
     var failures: [String] = []
     var perFile: [String] = []
-    for file in Self.caseFiles() {
+    for file in try Self.caseFiles() {
       let cases = try Repository.jsonLines(file).map(Case.init)
       var failed = 0
       for recorded in cases {
