@@ -6,8 +6,9 @@ import Translate
 import Utilities
 
 struct ToDTS: Command {
+  static let name = "to-dts"
   static let spec = CommandSpec(
-    name: "to-dts",
+    name: name,
     abstract: "Print device tree source (/memory, /reserved-memory, pmem-region nodes) for a memory map.",
     discussion: """
       INPUT: a kernel log with BIOS-e820 lines (its final table: the user: lines when printed), \
