@@ -64,7 +64,7 @@ let package = Package(
     .testTarget(
       name: "BootModelTests",
       dependencies: ["BootModel", "KernelParameters", "FirmwareTables", "MemoryModel", "TestSupport"]),
-    .testTarget(name: "CLITests", dependencies: ["dtmem", "TestSupport"]),
+    .testTarget(name: "CLITests", dependencies: ["dtmem", "TestSupport", "Utilities"]),
     .testTarget(
       name: "TranslateTests",
       dependencies: [

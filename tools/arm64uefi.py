@@ -569,7 +569,7 @@ def main(ra, args):
         if not os.path.isfile(f):
             sys.exit("record-arm64: %s not found (apt-get install %s)" % (
                 f, "qemu-efi-aarch64" if fw == "edk2" else "u-boot-qemu"))
-    kernel = ra.find_kernel(args.kernel)
+    kernel = ra.find_kernel(args.kernel, args.kernel_version, args.page_size)
     version, page = kernel_facts(ra, kernel)
     rec = UefiRecorder(ra, kernel, args.qemu, fw, args.timeout, args.kinds, args.keep_logs,
                        page_size=None if page == "4K" else page, kernel_version=version,

@@ -13,6 +13,7 @@ public enum RuleCatalog {
     NumaIgnored(),
     MemorySectionHole(),
     PmemUnaligned(),
+    PmemOverMemory(),
     UnitAddressMismatch(),
     ReservedMemoryUnsupported(),
     ReservedRegMalformed(),

@@ -1,6 +1,7 @@
 import Foundation
 import TestSupport
 import Testing
+import Utilities
 
 @testable import dtmem
 
@@ -279,6 +280,30 @@ import Testing
       listing.text.split(whereSeparator: \.isWhitespace) == [
         "6f", "75", "74", "ff", "2e", "64", "74", "62", "6f", "0a",
       ])
+  }
+
+  /// A file name that is not UTF-8 made `--json` output invalid (a `\\xff` escape JSON does not
+  /// have) and SARIF's artifact URI percent-encode the wrong bytes.
+  @Test func nonUTF8FileNamesInJSONAndSARIF() throws {
+    let directory = try Self.scratch()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let source = Repository.path("dts/qemu-virt-2g.dts").path
+    let name = "\"$(printf 'in\\377.dts')\""
+    let prefix = "cd '\(directory.path)' && cp '\(source)' \(name) && '\(DTMemBinary.url.path)'"
+    for (arguments, key) in [("show \(name) --json", "input"), ("to-memmap \(name) --json", "input")] {
+      let result = try TestSupport.Command.run(["sh", "-c", "\(prefix) \(arguments)"], directory: Repository.root)
+      #expect(result.status == 0, "\(result.errorText)")
+      let object = try JSONSerialization.jsonObject(with: Data(result.text.utf8)) as? [String: Any]
+      #expect(object?[key] as? String == #"in\xff.dts"#, "\(arguments): \(result.text.prefix(200))")
+    }
+    // A board with a finding, so that SARIF names the file in a result's location.
+    let finding = Repository.path("dts/fixtures/rules/blob-too-large.bad.dts").path
+    let sarif = try TestSupport.Command.run(
+      ["sh", "-c", "\(prefix) validate \(name) --format sarif".replacingOccurrences(of: source, with: finding)],
+      directory: Repository.root)
+    #expect(sarif.status <= 1, "\(sarif.errorText)")
+    #expect(try JSONSerialization.jsonObject(with: Data(sarif.text.utf8)) is [String: Any])
+    #expect(sarif.text.contains(#""uri": "in%FF.dts""#) || sarif.text.contains(#""uri":"in%FF.dts""#), "\(sarif.text)")
   }
 
   @Test func argumentBytesRoundTrip() {

@@ -47,7 +47,7 @@ public enum OverlayBuilder {
   ) throws(OverlayError) -> OverlayResult {
     var base: OverlayBase? = nil
     if let tree, let board = boot?.board {
-      base = OverlayBase(tree: tree, board: board)
+      base = OverlayBase(tree: tree, board: board, memoryOverride: boot?.memoryOverride)
     } else if let tree {
       do { base = try OverlayBase(tree: tree) } catch { throw .base(error) }
     }

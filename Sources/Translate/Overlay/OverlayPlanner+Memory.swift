@@ -49,10 +49,19 @@ extension PlannerState {
     return (range(tuples.first), range(tuples.dropFirst().first))
   }
 
+  /// The banks of the memory nodes as planned so far. With `--memory`
+  /// (`OverlayBase.memoryOverride`) the base's RAM is those banks, not its memory nodes' (until
+  /// an `exactmap` switches the base's memory off).
+  var nodeBanks: [PhysicalRange] {
+    let override = sawExactmap ? nil : base?.memoryOverride
+    let nodes = memoryNodes.filter { $0.enabled && (override == nil || $0.base == nil) }
+    return nodes.flatMap(\.banks) + (override ?? [])
+  }
+
   /// The window the first `linux,usable-memory-range` entry will cap memory to: from the lowest
   /// bank (nothing lies below it, and a window starting at 0 would claim non-RAM) to the limit.
   var capWindow: PhysicalRange? {
-    let lowest = base == nil ? 0 : (memoryNodes.filter(\.enabled).flatMap(\.banks).map(\.start).min() ?? 0)
+    let lowest = base == nil ? 0 : (nodeBanks.map(\.start).min() ?? 0)
     let limitWindow = limit.flatMap { PhysicalRange(start: min(lowest, $0), end: UInt128($0)) }
     switch (baseUsableRanges.cap, limitWindow) {
     case (let cap?, let window?): return cap.intersection(window) ?? PhysicalRange(start: 0, size: 0)
@@ -72,7 +81,7 @@ extension PlannerState {
 
   /// The memory the kernel will have from the memory nodes and `/chosen` as planned so far.
   var currentMemory: [PhysicalRange] {
-    var banks = PhysicalRanges.merged(memoryNodes.filter(\.enabled).flatMap(\.banks))
+    var banks = PhysicalRanges.merged(nodeBanks)
     if let window = capWindow { banks = PhysicalRanges.covered(window, by: banks) }
     if let added = addedWindow { banks.append(added) }
     return PhysicalRanges.merged(banks)

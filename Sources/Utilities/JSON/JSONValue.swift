@@ -169,9 +169,15 @@ public indirect enum JSONValue: Hashable, Sendable {
       case "\r": out.append("\\r")
       case "\t": out.append("\\t")
       default:
-        if scalar.value < 0x20 {
+        if scalar.value < 0x20 || (0x7f...0x9f).contains(scalar.value) {
+          // C0 and C1 controls and DEL as \u escapes: valid JSON, and nothing a terminal obeys.
           let hex = String(scalar.value, radix: 16)
           out.append("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
+        } else if let byte = PathBytes.escapedByte(scalar) {
+          // A byte of a name that is not UTF-8 (a file name, a command-line word) cannot be a
+          // JSON string's content: it is written as the four characters `\xff`, as messages show it.
+          let hex = String(byte, radix: 16)
+          out.append("\\\\x" + (hex.count == 1 ? "0" : "") + hex)
         } else {
           out.unicodeScalars.append(scalar)
         }

@@ -97,10 +97,11 @@ public enum SARIF {
   }
 
   /// A relative or absolute path as a URI reference: every byte outside RFC 3986's unreserved
-  /// characters and `/` percent-encoded.
+  /// characters and `/` percent-encoded — the file name's own bytes (`PathBytes`), so a name that
+  /// is not UTF-8 names the same file.
   public static func uri(_ file: String) -> String {
     var out = ""
-    for byte in file.utf8 {
+    for byte in PathBytes.bytes(file) {
       let c = Character(Unicode.Scalar(byte))
       if byte < 0x80 && (c.isLetter || c.isNumber || "-._~/".contains(c)) {
         out.append(c)

@@ -1,7 +1,7 @@
-/// What a command accepts, declared once: the parser reads arguments with it and the help
-/// text is generated from it. (dtmem parses its own arguments: a declarative table and a
-/// straight loop cost a fraction of a millisecond at start-up, where a reflection-based parser
-/// costs several — and a command should cost about what `fdtget` costs.)
+/// What a command accepts, declared once: the parser reads arguments with it, and the help text,
+/// the completion scripts and the manual are generated from it. (dtmem parses its own arguments:
+/// a declarative table and a straight loop cost a fraction of a millisecond at start-up, where a
+/// reflection-based parser costs several — and a command should cost about what `fdtget` costs.)
 struct CommandSpec {
   /// The subcommand name (`to-memmap`).
   var name: String
@@ -10,7 +10,18 @@ struct CommandSpec {
   /// Paragraphs for `dtmem help COMMAND`; a line ending in `\` continues the paragraph.
   var discussion: String = ""
   var arguments: [ArgumentSpec] = []
+  /// The `.spec` of every `Option` the command reads, in help order.
   var options: [OptionSpec] = []
+  /// Invocations for the manual's EXAMPLES (without the leading `dtmem`).
+  var examples: [String] = []
+}
+
+/// What a value on the command line names, for the completion scripts.
+enum ValueKind: Sendable {
+  /// Free text (a command line, a number, a range): nothing to complete.
+  case text
+  /// A file (or `-`, or a directory where the command reads one).
+  case file
 }
 
 /// A positional argument.
@@ -21,10 +32,12 @@ struct ArgumentSpec {
   var isOptional = false
   /// Takes every remaining positional (`INPUT…`).
   var isRepeating = false
+  var kind = ValueKind.file
 }
 
-/// A `--long` (and maybe `-s`) option, with a value or as a flag.
-struct OptionSpec {
+/// A `--long` (and maybe `-s`) option, with a value or as a flag: the untyped part of an
+/// `Option`, which is how commands declare one.
+struct OptionSpec: Sendable {
   /// Without the dashes: `cmdline`.
   var name: String
   var short: Character? = nil
@@ -35,20 +48,9 @@ struct OptionSpec {
   var defaultValue: String? = nil
   /// May be given more than once (values accumulate).
   var isRepeatable = false
+  /// The allowed values of an enumerated option, in order; empty for any value.
+  var choices: [String] = []
+  var kind = ValueKind.text
 
-  static func flag(_ name: String, help: String) -> OptionSpec {
-    OptionSpec(name: name, valueName: nil, help: help)
-  }
-
-  static func value(
-    _ name: String, short: Character? = nil, _ valueName: String, help: String, default defaultValue: String? = nil,
-    repeatable: Bool = false
-  ) -> OptionSpec {
-    OptionSpec(
-      name: name, short: short, valueName: valueName, help: help, defaultValue: defaultValue, isRepeatable: repeatable)
-  }
-
-  /// `--json`, on every command.
-  static let json = OptionSpec.flag(
-    "json", help: "Print one JSON object instead of text (addresses and sizes as \"0x…\" strings).")
+  var isFlag: Bool { valueName == nil }
 }

@@ -1,22 +1,40 @@
-/// The arguments of one command after parsing: positionals in order, option values in order.
+/// The arguments of one command after parsing: positionals in order, each option's values in
+/// order, read typed through the command's `Option` declarations (`try arguments[Self.quote]`).
 struct ParsedArguments {
   var positionals: [String] = []
+  /// Every occurrence's value by option name (an empty string per occurrence of a flag).
   private var values: [String: [String]] = [:]
-  private var flags: Set<String> = []
+  /// The options the command declares: the only ones it may read.
+  private let declared: [String]
   /// `--help` or `-h` was given.
   var wantsHelp = false
   /// Where the command reads files and standard input from.
   var environment = Environment.process
+  /// The options read so far, when a test asks (`CommandOptionTests`).
+  var readLog: ReadLog? = nil
 
-  /// The last value of option `name` (a later occurrence overrides an earlier one).
-  func value(_ name: String) -> String? { values[name]?.last }
-  /// Every value of a repeatable option, in order.
-  func values(_ name: String) -> [String] { values[name] ?? [] }
-  func flag(_ name: String) -> Bool { flags.contains(name) }
+  /// Which options a command read.
+  final class ReadLog {
+    var names: [String] = []
+  }
+
+  /// The option's value: its default when absent, the last one given otherwise (every one for a
+  /// repeatable option); an unusable value is the option's one-line error.
+  subscript<Value>(_ option: Option<Value>) -> Value {
+    get throws(CLIError) {
+      assert(declared.contains(option.name), "--\(option.name) is read but not declared")
+      readLog?.names.append(option.name)
+      return try option.decode(values[option.name] ?? [])
+    }
+  }
+
+  /// Whether `option` was given at all.
+  func isGiven<Value>(_ option: Option<Value>) -> Bool { values[option.name] != nil }
 
   /// Reads `words` against `spec`: `--name value`, `--name=value`, `-s value`, `-svalue`,
   /// flags, `--` (everything after is positional), `-` (a positional: standard input).
   init(_ words: [String], spec: CommandSpec) throws(CLIError) {
+    declared = spec.options.map(\.name)
     var index = 0
     var onlyPositionals = false
     while index < words.count {
@@ -34,44 +52,43 @@ struct ParsedArguments {
         wantsHelp = true
         continue
       }
-      var name: Substring
       var inlineValue: String? = nil
-      let option: OptionSpec?
+      let option: OptionSpec
       if word.hasPrefix("--") {
-        name = word.dropFirst(2)
+        var name = word.dropFirst(2)
         if let equals = name.firstIndex(of: "=") {
           inlineValue = String(name[name.index(after: equals)...])
           name = name[..<equals]
         }
-        option = spec.options.first { $0.name == name }
-        guard option != nil else {
+        guard let found = spec.options.first(where: { $0.name == name }) else {
           throw CLIError(spec.name, "unknown option '--\(name)'\(Self.suggestion(String(name), spec))")
         }
+        option = found
       } else {
         let letter = word.dropFirst().first!
-        option = spec.options.first { $0.short == letter }
-        guard let option else { throw CLIError(spec.name, "unknown option '-\(letter)'") }
-        name = Substring(option.name)
+        guard let found = spec.options.first(where: { $0.short == letter }) else {
+          throw CLIError(spec.name, "unknown option '-\(letter)'")
+        }
+        option = found
         if word.count > 2 { inlineValue = String(word.dropFirst(2)) }
       }
-      let found = option!
-      if found.valueName == nil {
-        guard inlineValue == nil else { throw CLIError("--\(found.name)", "is a flag and takes no value") }
-        flags.insert(found.name)
+      if option.isFlag {
+        guard inlineValue == nil else { throw CLIError("--\(option.name)", "is a flag and takes no value") }
+        values[option.name, default: []].append("")
         continue
       }
       let value: String
       if let inlineValue {
         value = inlineValue
       } else {
-        guard index < words.count else { throw CLIError("--\(found.name)", "needs a value (\(found.valueName!))") }
+        guard index < words.count else { throw CLIError("--\(option.name)", "needs a value (\(option.valueName!))") }
         value = words[index]
         index += 1
       }
-      if !found.isRepeatable, values[found.name] != nil {
-        throw CLIError("--\(found.name)", "given more than once")
+      if !option.isRepeatable, values[option.name] != nil {
+        throw CLIError("--\(option.name)", "given more than once")
       }
-      values[found.name, default: []].append(value)
+      values[option.name, default: []].append(value)
     }
     guard !wantsHelp else { return }
     // Positionals against the declared arguments.

@@ -37,18 +37,23 @@ struct Apply: Command {
       ArgumentSpec(valueName: "BASE", help: "The base device tree (.dtb or .dts)."),
       ArgumentSpec(valueName: "OVERLAY", help: "The overlay (.dtbo, or .dtso source with /plugin/;)."),
     ],
-    options: [
-      .value(
-        "output", short: "o", "OUT",
-        help: "The result blob (written atomically); required. Never BASE or OVERLAY unless --in-place."),
-      .flag(
-        "in-place",
-        help: "Let OUT be BASE (replaced atomically once the result is checked): dtmem apply b.dtb o.dtbo -o b.dtb "
-          + "--in-place."),
-    ]
-      + BootOptions.specs + [
-        .flag("werror", help: "Exit 1 on warnings too."), PictureOutput.formatSpec, .json,
-      ])
+    options: [output.spec, inPlace.spec] + BootOptions.specs + [
+      werror.spec, PictureOutput.formatOption.spec, CommonOptions.json.spec,
+    ],
+    examples: [
+      "apply board.dtb ramoops.dtbo -o board-ramoops.dtb", "apply board.dtb ramoops.dtbo -o board.dtb --in-place",
+    ])
+
+  static let output = Option.text(
+    "output", short: "o", "OUT",
+    help: "The result blob (written atomically); required. Never BASE or OVERLAY unless --in-place.", kind: .file)
+
+  static let inPlace = Option.flag(
+    "in-place",
+    help: "Let OUT be BASE (replaced atomically once the result is checked): dtmem apply b.dtb o.dtbo -o b.dtb "
+      + "--in-place.")
+
+  static let werror = Option.flag("werror", help: "Exit 1 on warnings too.")
 
   var base: String
   var overlay: String
@@ -64,12 +69,12 @@ struct Apply: Command {
     environment = arguments.environment
     base = arguments.positionals[0]
     overlay = arguments.positionals[1]
-    guard let output = arguments.value("output") else { throw CLIError("apply", "missing -o OUT (the result blob)") }
+    guard let output = try arguments[Self.output] else { throw CLIError("apply", "missing -o OUT (the result blob)") }
     self.output = output
     boot = try BootOptions(arguments)
-    inPlace = arguments.flag("in-place")
-    warningsAreErrors = arguments.flag("werror")
-    json = arguments.flag("json")
+    inPlace = try arguments[Self.inPlace]
+    warningsAreErrors = try arguments[Self.werror]
+    json = try arguments[CommonOptions.json]
     format = try PictureOutput.format(arguments)
   }
 

@@ -33,8 +33,9 @@ struct DiffCommand: Command {
       ArgumentSpec(valueName: "B", help: "The new description."),
     ],
     options: BootOptions.specs + [
-      PictureOutput.formatSpec, PictureOutput.outputSpec, .json,
-    ])
+      PictureOutput.formatOption.spec, PictureOutput.output.spec, CommonOptions.json.spec,
+    ],
+    examples: ["diff board.dtb /sys/firmware/fdt", "diff old.dtb new.dtb --format svg -o diff.svg"])
 
   var a: String
   var b: String
@@ -49,9 +50,9 @@ struct DiffCommand: Command {
     a = arguments.positionals[0]
     b = arguments.positionals[1]
     boot = try BootOptions(arguments)
-    json = arguments.flag("json")
+    json = try arguments[CommonOptions.json]
     format = try PictureOutput.format(arguments)
-    output = arguments.value("output")
+    output = try arguments[PictureOutput.output]
   }
 
   func run() throws(CLIError) -> CommandOutput {

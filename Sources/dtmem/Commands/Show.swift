@@ -32,8 +32,9 @@ struct Show: Command {
       """,
     arguments: [inputArgument],
     options: BootOptions.specs + [
-      PictureOutput.formatSpec, PictureOutput.outputSpec, .json,
-    ])
+      PictureOutput.formatOption.spec, PictureOutput.output.spec, CommonOptions.json.spec,
+    ],
+    examples: ["show dts/cma-carveouts.dts", "show board.dtb --format svg -o map.svg", "show board.dtb --json"])
 
   static let inputArgument = ArgumentSpec(
     valueName: "INPUT",
@@ -50,9 +51,9 @@ struct Show: Command {
     environment = arguments.environment
     input = arguments.positionals[0]
     boot = try BootOptions(arguments)
-    json = arguments.flag("json")
+    json = try arguments[CommonOptions.json]
     format = try PictureOutput.format(arguments)
-    output = arguments.value("output")
+    output = try arguments[PictureOutput.output]
   }
 
   func run() throws(CLIError) -> CommandOutput {

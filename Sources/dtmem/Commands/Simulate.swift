@@ -43,39 +43,58 @@ struct Simulate: Command {
           + "--e820).",
         isOptional: true)
     ],
-    options: [
-      .value(
-        "e820", "TABLE",
-        help:
-          "The x86 firmware table: a kernel log with BIOS-e820 lines, /sys/firmware/memmap, /proc/iomem or dtmem JSON "
-          + "(instead of INPUT)."
-      )
-    ] + BootOptions.specs + [
-      .value("format", "FORMAT", help: "text, json, dmesg or kernel-log.", default: "text"), .json,
-      .flag("explain", help: "Show each boot step, what it changed, and the kernel message it corresponds to."),
+    options: [e820Option.spec] + BootOptions.specs + [formatOption.spec, CommonOptions.json.spec, explainOption.spec],
+    examples: [
+      "simulate dts/cma-carveouts.dts --explain", "simulate dmesg.txt --cmdline 'memmap=64M$0x90000000' --format dmesg",
+      "simulate --e820 /sys/firmware/memmap --cmdline 'mem=4G' --json",
     ])
+
+  /// What `simulate` prints.
+  enum Format: String, OptionChoice {
+    case text, json, dmesg
+    case kernelLog = "kernel-log"
+
+    var meaning: String {
+      switch self {
+      case .text: "a summary"
+      case .json: "the map document, as --json"
+      case .dmesg: "the final e820 table as the kernel prints it"
+      case .kernelLog: "the lines the kernel prints while doing this"
+      }
+    }
+  }
+
+  static let e820Option = Option.text(
+    "e820", "TABLE",
+    help:
+      "The x86 firmware table: a kernel log with BIOS-e820 lines, /sys/firmware/memmap, /proc/iomem or dtmem JSON "
+      + "(instead of INPUT).",
+    kind: .file)
+
+  static let formatOption = Option.choice("format", "FORMAT", help: "", default: Format.text)
+
+  static let explainOption = Option.flag(
+    "explain", help: "Show each boot step, what it changed, and the kernel message it corresponds to.")
 
   var input: String?
   var e820: String?
   var boot: BootOptions
-  var format: String
+  var format: Format
   var explain: Bool
   var environment: Environment
 
   init(_ arguments: ParsedArguments) throws(CLIError) {
     environment = arguments.environment
     input = arguments.positionals.first
-    e820 = arguments.value("e820")
+    e820 = try arguments[Self.e820Option]
     boot = try BootOptions(arguments)
-    format = arguments.flag("json") ? "json" : arguments.value("format") ?? "text"
-    explain = arguments.flag("explain")
+    let format = try arguments[Self.formatOption]
+    self.format = try arguments[CommonOptions.json] ? .json : format
+    explain = try arguments[Self.explainOption]
     if input != nil && e820 != nil {
       throw CLIError("simulate", "give the firmware table either as INPUT or with --e820, not both")
     }
     if input == nil && e820 == nil { throw CLIError("simulate", "missing INPUT (or --e820 TABLE)") }
-    guard ["json", "dmesg", "kernel-log", "text"].contains(format) else {
-      throw CLIError("--format", "'\(format)' is not one of text, json, dmesg, kernel-log")
-    }
   }
 
   func run() throws(CLIError) -> CommandOutput {
@@ -97,20 +116,20 @@ struct Simulate: Command {
     Simulation.warnIfTruncated(outcome.request, &output)
     for note in outcome.inputNotes { output.report("dtmem: note: \(loaded.name): \(note)") }
     let stop = Simulation.panicError(outcome, input: loaded.name)
-    if format != "kernel-log" && !explain, let stop {
+    if format != .kernelLog && !explain, let stop {
       output.fail(stop)
       return output
     }
     switch format {
-    case "json":
+    case .json:
       output.print(
         MapDocument.render(outcome.result, input: loaded.name, commandLine: outcome.commandLine, explain: explain)
           .rendered())
-    case "dmesg":
+    case .dmesg:
       output.print(E820Dmesg.render(outcome.result.e820))
-    case "kernel-log":
+    case .kernelLog:
       output.print(outcome.result.kernelLog.map { $0 + "\n" }.joined())
-    default:
+    case .text:
       output.print(BootReport.text(outcome, input: loaded.name, explain: explain))
     }
     // The steps up to a predicted panic are shown (kernel-log, --explain); the run still fails.

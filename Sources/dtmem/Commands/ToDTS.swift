@@ -48,16 +48,26 @@ struct ToDTS: Command {
           + "-)."
       )
     ],
-    options: [
-      .value("cmdline", "STRING", help: "x86 memmap=/mem= parameters to apply to an e820 INPUT first."),
-      BootOptions.kernelSpec, BootOptions.commandLineSizeSpec, BootOptions.e820MaxEntriesSpec,
-      .flag("fragment", help: "Print only the nodes, for pasting into a board's root node."),
-      .value("output", short: "o", "FILE", help: "Write here (atomically): source, or a blob for .dtb."), .json,
+    options: [cmdline.spec, BootOptions.kernelOption.spec] + BootOptions.limitSpecs + [
+      fragment.spec, output.spec, CommonOptions.json.spec,
+    ],
+    examples: [
+      "to-dts dmesg.txt", "to-dts /sys/firmware/memmap --fragment",
+      "to-dts 'memmap=exactmap memmap=2G@0x40000000 memmap=64M$0x90000000' -o board.dtb",
     ])
+
+  static let cmdline = Option.text(
+    "cmdline", "STRING", help: "x86 memmap=/mem= parameters to apply to an e820 INPUT first.")
+
+  static let fragment = Option.flag("fragment", help: "Print only the nodes, for pasting into a board's root node.")
+
+  static let output = Option.text(
+    "output", short: "o", "FILE", help: "Write here (atomically): source, or a blob for .dtb.", kind: .file)
 
   var input: String
   var commandLine: String?
-  var boot: BootOptions
+  var kernel: KernelVersion
+  var limits: BootLimits
   var fragment: Bool
   var output: String?
   var json: Bool
@@ -67,19 +77,20 @@ struct ToDTS: Command {
   init(_ arguments: ParsedArguments) throws(CLIError) {
     environment = arguments.environment
     input = arguments.positionals[0]
-    commandLine = arguments.value("cmdline")
-    boot = try BootOptions(arguments)
-    fragment = arguments.flag("fragment")
-    output = arguments.value("output")
-    json = arguments.flag("json")
+    commandLine = try arguments[Self.cmdline]
+    kernel = try arguments[BootOptions.kernelOption]
+    limits = try BootOptions.limits(arguments)
+    fragment = try arguments[Self.fragment]
+    output = try arguments[Self.output]
+    json = try arguments[CommonOptions.json]
   }
 
   func run() throws(CLIError) -> CommandOutput {
     var result = CommandOutput()
-    let (map, description) = try Self.map(input, commandLine: commandLine, boot, environment, &result)
+    let (map, description) = try Self.map(input, commandLine: commandLine, kernel, limits, environment, &result)
     let tree = E820DeviceTree(map)
     let header = [
-      "dtmem to-dts: the memory map of \(description), as Linux \(try boot.kernel()) reads it.",
+      "dtmem to-dts: the memory map of \(description), as Linux \(kernel) reads it.",
       "usable -> /memory; reserved, ACPI, NVS, unusable, soft reserved, other types -> /reserved-memory (no-map);",
       "persistent (7, 12) -> pmem-region. Root cells: #address-cells = <2>, #size-cells = <2>.",
     ]
@@ -92,15 +103,15 @@ struct ToDTS: Command {
         } catch {
           throw CLIError(output, error.description)
         }
-        result.write(blob, to: output, inputs: [input] + boot.inputFiles)
+        result.write(blob, to: output, inputs: [input])
       } else {
-        result.write(text: text, to: output, inputs: [input] + boot.inputFiles)
+        result.write(text: text, to: output, inputs: [input])
       }
     }
     if json {
       result.print(
         JSONValue.object([
-          ("kernel", .string(try boot.kernel().rawValue)), ("input", .string(description)),
+          ("kernel", .string(kernel.rawValue)), ("input", .string(description)),
           ("e820", MapDocument.e820(map)),
           ("losses", .array(tree.losses.map(MapDocument.diagnostic))), ("dts", .string(text)),
         ]).rendered())
@@ -113,13 +124,13 @@ struct ToDTS: Command {
 
   /// The map an input describes, and how to name it in the header; warnings go to `output`.
   static func map(
-    _ input: String, commandLine: String?, _ options: BootOptions, _ environment: Environment,
+    _ input: String, commandLine: String?, _ kernel: KernelVersion, _ limits: BootLimits, _ environment: Environment,
     _ output: inout CommandOutput
   ) throws(CLIError) -> (MemoryMap, String) {
     if input != "-" && !FileIO.exists(input) && (input.contains("memmap=") || input.contains("mem=")) {
       if commandLine != nil { throw CLIError("--cmdline", "INPUT is already a command line") }
       let text = BootCommandLine(input, source: .given("the command line"))
-      return (try fromCommandLine(text, options, &output), "'\(input)' applied to an empty e820 table")
+      return (try fromCommandLine(text, kernel, limits, &output), "'\(input)' applied to an empty e820 table")
     }
     let bytes: [UInt8]? = FileIO.isDirectory(input) ? nil : try environment.read(input)
     if let bytes, InputFormat.detect(bytes) == .commandLine {
@@ -128,7 +139,7 @@ struct ToDTS: Command {
       var text = String(decoding: bytes, as: UTF8.self)
       if text.hasSuffix("\n") { text.removeLast() }
       return (
-        try fromCommandLine(BootCommandLine(text, source: .file(name)), options, &output),
+        try fromCommandLine(BootCommandLine(text, source: .file(name)), kernel, limits, &output),
         "\(name) applied to an empty e820 table"
       )
     }
@@ -143,7 +154,7 @@ struct ToDTS: Command {
       if commandLine != nil {
         throw CLIError("--cmdline", "applies to e820 inputs; a device tree's map is its own (see to-overlay)")
       }
-      return (try Simulation.e820View(tree, kernel: try options.kernel(), memory: nil), "\(tree.name) (its e820 view)")
+      return (try Simulation.e820View(tree, kernel: kernel, memory: nil), "\(tree.name) (its e820 view)")
     case .firmwareTable(let table):
       guard let commandLine else {
         return (
@@ -152,8 +163,8 @@ struct ToDTS: Command {
         )
       }
       let request = BootRequest(
-        .e820(E820Firmware(table.entries, label: table.label)), kernel: try options.kernel(),
-        commandLine: BootCommandLine(commandLine, source: .given("--cmdline")), limits: try options.limits())
+        .e820(E820Firmware(table.entries, label: table.label)), kernel: kernel,
+        commandLine: BootCommandLine(commandLine, source: .given("--cmdline")), limits: limits)
       Simulation.warnIfTruncated(request, &output)
       let result: BootResult
       do {
@@ -167,10 +178,10 @@ struct ToDTS: Command {
   }
 
   static func fromCommandLine(
-    _ commandLine: BootCommandLine, _ options: BootOptions, _ output: inout CommandOutput
+    _ commandLine: BootCommandLine, _ kernel: KernelVersion, _ limits: BootLimits, _ output: inout CommandOutput
   ) throws(CLIError) -> MemoryMap {
     let request = BootRequest(
-      .noFirmwareTable, kernel: try options.kernel(), commandLine: commandLine, limits: try options.limits())
+      .noFirmwareTable, kernel: kernel, commandLine: commandLine, limits: limits)
     Simulation.warnIfTruncated(request, &output)
     let source = commandLine.source.description
     let result: BootResult

@@ -41,41 +41,61 @@ struct ToE820: Command {
       """,
     arguments: [Show.inputArgument],
     options: [
-      .value("format", "FORMAT", help: "dmesg, sysfs or json.", default: "dmesg"), .json,
-      .value(
-        "output", short: "o", "FILE",
-        help: "Write here (atomically) instead of standard output; a directory for --format sysfs."),
-      .value(
-        "table", "WHICH", help: "For kernel logs: final (the user: table when printed) or firmware.", default: "final"),
-      .value(
-        "memory", "START:SIZE",
-        help: "A RAM bank replacing a device tree's memory nodes (for blobs the bootloader fills in); repeatable.",
-        repeatable: true),
-      BootOptions.kernelSpec,
-    ])
+      formatOption.spec, CommonOptions.json.spec, output.spec, tableOption.spec, BootOptions.memory.spec,
+      BootOptions.kernelOption.spec,
+    ],
+    examples: ["to-e820 dts/cma-carveouts.dts", "to-e820 dmesg.txt --table firmware --format sysfs -o memmap.d"])
+
+  /// How `to-e820` writes the table.
+  enum Format: String, OptionChoice {
+    case dmesg, sysfs, json
+
+    var meaning: String {
+      switch self {
+      case .dmesg: "[mem …] lines as the kernel prints them"
+      case .sysfs: "/sys/firmware/memmap's files"
+      case .json: "as simulate --json"
+      }
+    }
+  }
+
+  /// Which table of a kernel log.
+  enum Table: String, OptionChoice {
+    case final, firmware
+
+    var meaning: String {
+      switch self {
+      case .final: "the user: table when printed"
+      case .firmware: "extended: if printed, else BIOS-e820"
+      }
+    }
+  }
+
+  static let formatOption = Option.choice("format", "FORMAT", help: "", default: Format.dmesg)
+
+  static let output = Option.text(
+    "output", short: "o", "FILE",
+    help: "Write here (atomically) instead of standard output; a directory for --format sysfs.", kind: .file)
+
+  static let tableOption = Option.choice("table", "WHICH", help: "For kernel logs:", default: Table.final)
 
   var input: String
-  var format: String
+  var format: Format
   var output: String?
-  var table: String
-  var memory: [String]
+  var table: Table
+  var memory: [PhysicalRange]
   var kernel: KernelVersion
   var environment: Environment
 
   init(_ arguments: ParsedArguments) throws(CLIError) {
     environment = arguments.environment
     input = arguments.positionals[0]
-    kernel = try KernelVersion.parse(arguments.value("kernel") ?? KernelVersion.default.rawValue)
-    format = arguments.flag("json") ? "json" : arguments.value("format") ?? "dmesg"
-    output = arguments.value("output")
-    table = arguments.value("table") ?? "final"
-    memory = arguments.values("memory")
-    guard ["dmesg", "sysfs", "json"].contains(format) else {
-      throw CLIError("--format", "'\(format)' is not one of dmesg, sysfs, json")
-    }
-    guard table == "final" || table == "firmware" else {
-      throw CLIError("--table", "'\(table)' is not final or firmware")
-    }
+    kernel = try arguments[BootOptions.kernelOption]
+    let format = try arguments[Self.formatOption]
+    self.format = try arguments[CommonOptions.json] ? .json : format
+    output = try arguments[Self.output]
+    table = try arguments[Self.tableOption]
+    memory = try arguments[BootOptions.memory]
   }
 
   func run() throws(CLIError) -> CommandOutput {
@@ -84,23 +104,23 @@ struct ToE820: Command {
     let map: MemoryMap
     switch loaded {
     case .deviceTree(let tree):
-      map = try Simulation.e820View(tree, kernel: kernel, memory: try RangeArgument.memoryOverride(memory))
+      map = try Simulation.e820View(tree, kernel: kernel, memory: memory.isEmpty ? nil : memory)
     case .firmwareTable(let firmware):
-      map = try firmware.sanitizedMap(final: table == "final")
+      map = try firmware.sanitizedMap(final: table == .final)
       for note in firmware.notes { result.report("dtmem: note: \(loaded.name): \(note)") }
     }
     // To -o (a directory for sysfs; never the input), else standard output.
     switch format {
-    case "sysfs":
+    case .sysfs:
       if let output, output != "-" {
         result.writeDirectory(E820Sysfs.files(map), to: output)
       } else {
         result.print(E820Sysfs.renderText(map))
       }
-    case "json":
+    case .json:
       let document = JSONValue.object([("kernel", .string(kernel.rawValue)), ("e820", E820JSON.array(map))])
       result.write(text: document.rendered(), to: output ?? "-", inputs: [input])
-    default:
+    case .dmesg:
       result.write(text: E820Dmesg.render(map), to: output ?? "-", inputs: [input])
     }
     return result

@@ -35,9 +35,11 @@ struct ToMemmap: Command {
       never rounded; starts are hex.
       """,
     arguments: [Show.inputArgument],
-    options: BootOptions.specs + [
-      .value("quote", "STYLE", help: "none, shell, grub or grub-default.", default: "none"), .json,
-    ])
+    options: BootOptions.specs + [quote.spec, CommonOptions.json.spec],
+    examples: ["to-memmap dts/cma-carveouts.dts", "to-memmap board.dtb --quote grub-default"])
+
+  static let quote = Option.choice(
+    "quote", "STYLE", help: "How to write the line for where it goes:", default: CommandLineQuoting.none)
 
   var input: String
   var boot: BootOptions
@@ -49,12 +51,8 @@ struct ToMemmap: Command {
     environment = arguments.environment
     input = arguments.positionals[0]
     boot = try BootOptions(arguments)
-    json = arguments.flag("json")
-    let quote = arguments.value("quote") ?? "none"
-    guard let quoting = CommandLineQuoting(rawValue: quote) else {
-      throw CLIError("--quote", "'\(quote)' is not one of none, shell, grub, grub-default")
-    }
-    self.quoting = quoting
+    json = try arguments[CommonOptions.json]
+    quoting = try arguments[Self.quote]
   }
 
   func run() throws(CLIError) -> CommandOutput {

@@ -80,15 +80,19 @@ struct ToOverlay: Command {
         valueName: "BASE", help: "The base device tree (.dtb, .dts, -): its cells, memory and reservations.",
         isOptional: true)
     ],
-    options: BootOptions.specs + [
-      .value(
-        "boot-cmdline", "STRING",
-        help: "The arm64 command line the base boots with, for the model (default: its /chosen/bootargs)."),
-      .value(
-        "output", short: "o", "FILE",
-        help: "Write the overlay here (atomically): source for .dtso/.dts, a blob for .dtbo/.dtb."),
-      .json,
+    options: BootOptions.specs + [bootCmdline.spec, output.spec, CommonOptions.json.spec],
+    examples: [
+      "to-overlay --cmdline 'memmap=64M$0x90000000 reserve_mem=2M:4K:oops' -o memmap.dtso",
+      "to-overlay board.dtb --cmdline 'reserve_mem=1M:4K:oops ramoops.mem_name=oops' -o ramoops.dtbo",
     ])
+
+  static let bootCmdline = Option.text(
+    "boot-cmdline", "STRING",
+    help: "The arm64 command line the base boots with, for the model (default: its /chosen/bootargs).")
+
+  static let output = Option.text(
+    "output", short: "o", "FILE",
+    help: "Write the overlay here (atomically): source for .dtso/.dts, a blob for .dtbo/.dtb.", kind: .file)
 
   var base: String?
   var boot: BootOptions
@@ -101,13 +105,13 @@ struct ToOverlay: Command {
     environment = arguments.environment
     base = arguments.positionals.first
     boot = try BootOptions(arguments)
-    bootCommandLine = arguments.value("boot-cmdline")
-    output = arguments.value("output")
-    json = arguments.flag("json")
+    bootCommandLine = try arguments[Self.bootCmdline]
+    output = try arguments[Self.output]
+    json = try arguments[CommonOptions.json]
   }
 
   func run() throws(CLIError) -> CommandOutput {
-    guard try boot.architecture(default: .arm64) == .arm64 else {
+    guard boot.architecture(default: .arm64) == .arm64 else {
       throw CLIError(
         "--arch", "an overlay is for an arm64 device tree; the parameters are read with their x86 meaning anyway")
     }
@@ -131,7 +135,7 @@ struct ToOverlay: Command {
     // The base boots with --boot-cmdline, else its own /chosen/bootargs (not the parameters).
     var request: BootRequest? = nil
     if let tree {
-      request = try boot.request(.deviceTree(tree.board), architecture: .arm64)
+      request = boot.request(.deviceTree(tree.board), architecture: .arm64)
       request?.commandLine =
         bootCommandLine.map { BootCommandLine($0, source: .given("--boot-cmdline")) }
         ?? BootCommandLine.bootargs(of: tree.board) ?? .empty
@@ -143,7 +147,7 @@ struct ToOverlay: Command {
       throw CLIError(tree?.name ?? source, error.description)
     }
     let plan = result.plan
-    let sourceText = plan.source(commandLine: text, base: tree?.name, kernel: try boot.kernel())
+    let sourceText = plan.source(commandLine: text, base: tree?.name, kernel: boot.kernel)
     guard !plan.isEmpty else {
       let reasons = plan.mappings.map { "\($0.item): \($0.outcome.rawValue): \($0.notes.first ?? "")" }
       throw CLIError(source, "nothing to translate (\(reasons.joined(separator: "; ")))")
@@ -160,7 +164,7 @@ struct ToOverlay: Command {
     }
     if json {
       let document = OverlayDocument.render(
-        result, kernel: try boot.kernel(), source: sourceText, base: tree?.name, output: output)
+        result, kernel: boot.kernel, source: sourceText, base: tree?.name, output: output)
       written.print(document.rendered())
     } else if output == nil {
       written.print(sourceText)

@@ -34,16 +34,40 @@ struct ValidateCommand: Command {
         valueName: "INPUT", help: "Device tree blobs or sources (.dtb, .dts, /sys/firmware/fdt, -).", isOptional: true,
         isRepeating: true)
     ],
-    options: BootOptions.specs + [
-      .value("format", "FORMAT", help: "text, json or sarif (--list-rules: text, json or markdown).", default: "text"),
-      .flag("werror", help: "Treat warnings as errors for the exit status."),
-      .flag("list-rules", help: "List the rules (id, default severity, summary) and exit."),
-      .value("output", short: "o", "FILE", help: "Write the output to FILE (atomically) instead of standard output."),
+    options: BootOptions.specs + [formatOption.spec, werror.spec, listRulesOption.spec, output.spec],
+    examples: [
+      "validate board.dtb", "validate build/*.dtb --werror --format sarif -o dtmem.sarif",
+      "validate --list-rules --format markdown",
     ])
+
+  /// What `validate` prints: findings, or with --list-rules the rules.
+  enum Format: String, OptionChoice {
+    case text, json, sarif, markdown
+
+    var meaning: String {
+      switch self {
+      case .text: "one finding per line"
+      case .json: "one object"
+      case .sarif: "SARIF 2.1.0; findings only"
+      case .markdown: "--list-rules only"
+      }
+    }
+  }
+
+  static let formatOption = Option.choice("format", "FORMAT", help: "", default: Format.text)
+
+  static let werror = Option.flag("werror", help: "Treat warnings as errors for the exit status.")
+
+  static let listRulesOption = Option.flag(
+    "list-rules", help: "List the rules (id, default severity, summary) and exit.")
+
+  static let output = Option.text(
+    "output", short: "o", "FILE", help: "Write the output to FILE (atomically) instead of standard output.",
+    kind: .file)
 
   var inputs: [String]
   var boot: BootOptions
-  var format: String
+  var format: Format
   var warningsAreErrors: Bool
   var listRules: Bool
   var output: String?
@@ -52,10 +76,10 @@ struct ValidateCommand: Command {
   init(_ arguments: ParsedArguments) throws(CLIError) {
     inputs = arguments.positionals
     boot = try BootOptions(arguments)
-    format = arguments.value("format") ?? "text"
-    warningsAreErrors = arguments.flag("werror")
-    listRules = arguments.flag("list-rules")
-    output = arguments.value("output")
+    format = try arguments[Self.formatOption]
+    warningsAreErrors = try arguments[Self.werror]
+    listRules = try arguments[Self.listRulesOption]
+    output = try arguments[Self.output]
     environment = arguments.environment
   }
 
@@ -65,8 +89,8 @@ struct ValidateCommand: Command {
       emit(try ruleList(), &result)
       return result
     }
-    guard ["text", "json", "sarif"].contains(format) else {
-      throw CLIError("--format", "'\(format)' is not one of text, json, sarif")
+    guard format != .markdown else {
+      throw CLIError("--format", "'markdown' is for --list-rules; findings are text, json or sarif")
     }
     guard !inputs.isEmpty else { throw CLIError("validate", "no INPUT given (or use --list-rules)") }
     let settings = try CheckSettings(boot, environment)
@@ -84,9 +108,9 @@ struct ValidateCommand: Command {
     progress.clear()
     if !run.reports.isEmpty {
       switch format {
-      case "json": emit(FindingJSON.render(run).rendered(), &result)
-      case "sarif": emit(SARIF.render(run, toolVersion: DTMem.version).rendered(), &result)
-      default: emit(FindingText.render(run), &result)
+      case .json: emit(FindingJSON.render(run).rendered(), &result)
+      case .sarif: emit(SARIF.render(run, toolVersion: DTMem.version).rendered(), &result)
+      case .text, .markdown: emit(FindingText.render(run), &result)
       }
     }
     if !run.unusable.isEmpty {
@@ -105,10 +129,10 @@ struct ValidateCommand: Command {
 
   func ruleList() throws(CLIError) -> String {
     switch format {
-    case "text": return RuleDocumentation.text()
-    case "json": return RuleDocumentation.json().rendered()
-    case "markdown": return RuleDocumentation.markdown()
-    default: throw CLIError("--format", "'\(format)' is not one of text, json, markdown for --list-rules")
+    case .text: return RuleDocumentation.text()
+    case .json: return RuleDocumentation.json().rendered()
+    case .markdown: return RuleDocumentation.markdown()
+    case .sarif: throw CLIError("--format", "'sarif' is for findings; --list-rules prints text, json or markdown")
     }
   }
 

@@ -12,11 +12,11 @@ struct CheckSettings {
 
   init(_ boot: BootOptions, _ environment: Environment) throws(CLIError) {
     self.environment = environment
-    guard try boot.architecture(default: .arm64) == .arm64 else {
+    guard boot.architecture(default: .arm64) == .arm64 else {
       throw CLIError("--arch", "only the arm64 model checks device trees; x86 inputs are not supported yet")
     }
     self.boot = boot
-    template = try boot.request(.deviceTree(BoardMemory()), architecture: .arm64)
+    template = boot.request(.deviceTree(BoardMemory()), architecture: .arm64)
   }
 
   /// Loads `path`, which must be a device tree.

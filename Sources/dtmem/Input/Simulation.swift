@@ -24,18 +24,18 @@ enum Simulation {
   static func request(_ input: LoadedInput, _ options: BootOptions) throws(CLIError) -> BootRequest {
     switch input {
     case .deviceTree(let tree):
-      let architecture = try options.architecture(default: .arm64)
+      let architecture = options.architecture(default: .arm64)
       if architecture == .x86 { try rejectArm64Options(options, memoryAllowed: true) }
-      return try options.request(.deviceTree(tree.board), architecture: architecture)
+      return options.request(.deviceTree(tree.board), architecture: architecture)
     case .firmwareTable(let table):
-      guard try options.architecture(default: .x86) == .x86 else {
+      guard options.architecture(default: .x86) == .x86 else {
         throw CLIError(
           "--arch arm64",
           "an e820 table has no arm64 boot: arm64 reads memory from a device tree (use --arch x86, or give a .dtb/.dts)"
         )
       }
       try rejectArm64Options(options, memoryAllowed: false)
-      return try options.request(table.bootInput, architecture: .x86)
+      return options.request(table.bootInput, architecture: .x86)
     }
   }
 
@@ -86,12 +86,12 @@ enum Simulation {
 
   /// Options the x86 model has no use for are errors, not silently ignored.
   static func rejectArm64Options(_ options: BootOptions, memoryAllowed: Bool) throws(CLIError) {
-    if !options.reserve.isEmpty {
+    if !options.loaderReservations.isEmpty {
       throw CLIError(
         "--reserve", "the x86 model does not use it (x86 reservations come from memmap=, crashkernel= and reserve_mem=)"
       )
     }
-    if !memoryAllowed && !options.memory.isEmpty {
+    if !memoryAllowed && options.memoryOverride != nil {
       throw CLIError("--memory", "replaces a device tree's memory nodes; an e820 table states its memory itself")
     }
   }

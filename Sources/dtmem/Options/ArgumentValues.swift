@@ -28,45 +28,14 @@ struct RangeArgument {
     return RangeArgument(range: range, label: label?.isEmpty == true ? nil : label)
   }
 
-  static func parseAll(_ texts: [String], option: String) throws(CLIError) -> [RangeArgument] {
-    var result: [RangeArgument] = []
-    for text in texts { result.append(try parse(text, option: option)) }
-    return result
-  }
-
-  /// `--memory` values as banks replacing a blob's memory nodes; nil when none are given.
-  static func memoryOverride(_ texts: [String]) throws(CLIError) -> [PhysicalRange]? {
-    texts.isEmpty ? nil : try parseAll(texts, option: "--memory").map(\.range)
-  }
-}
-
-extension Architecture {
-  static func parse(_ text: String) throws(CLIError) -> Architecture {
-    switch text.lowercased() {
-    case "x86", "x86_64", "x86-64", "amd64": return .x86
-    case "arm64", "aarch64": return .arm64
-    default: throw CLIError("--arch", "'\(text)' is not a boot model: use x86 or arm64")
+  /// A count the kernel caps something at (`--cmdline-size`, `--e820-max-entries`): 0 for no
+  /// limit (nil), else at least 2.
+  static func limit(_ text: String, option: String, unit: String) throws(CLIError) -> Int? {
+    guard let value = MemParse.wholeNumber(Substring(text)), value <= UInt64(Int32.max) else {
+      throw CLIError(option, "'\(text)' is not a number of \(unit)")
     }
-  }
-}
-
-extension PageSize {
-  static func parse(_ text: String) throws(CLIError) -> PageSize {
-    switch MemParse.wholeNumber(Substring(text)) {
-    case 0x1000: return .size4K
-    case 0x4000: return .size16K
-    case 0x10000: return .size64K
-    default: throw CLIError("--page-size", "'\(text)' is not 4K, 16K or 64K")
-    }
-  }
-}
-
-extension KernelVersion {
-  /// `--kernel VERSION`: `6.12` (or a release such as `6.12.100`).
-  static func parse(_ text: String) throws(CLIError) -> KernelVersion {
-    guard let version = KernelVersion(release: text) else {
-      throw CLIError("--kernel \(text)", "unsupported kernel version; supported: \(KernelVersion.supportedNames)")
-    }
-    return version
+    guard value != 0 else { return nil }
+    guard value >= 2 else { throw CLIError(option, "must be 0 (no limit) or at least 2") }
+    return Int(value)
   }
 }

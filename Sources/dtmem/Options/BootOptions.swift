@@ -2,7 +2,7 @@ import BootModel
 import KernelParameters
 import MemoryModel
 
-/// What every boot-model command accepts besides its input.
+/// What every boot-model command accepts besides its input, read and checked once.
 struct BootOptions {
   /// `--cmdline` or the contents of `--cmdline-file`, with where it came from; read once, when
   /// the options are parsed, so every input of a command sees the same text (a `-` file can only
@@ -10,74 +10,97 @@ struct BootOptions {
   var givenCommandLine: BootCommandLine?
   /// `--cmdline-file`, which `-o` must not overwrite.
   var inputFiles: [String]
-  var architectureName: String?
-  var reserve: [String]
-  var memory: [String]
-  var pageSizeName: String
-  var commandLineSizeText: String
-  var e820MaxEntriesText: String
-  var kernelText: String
+  /// `--arch`; nil: the input decides.
+  var requestedArchitecture: Architecture?
+  var kernel: KernelVersion
+  var loaderReservations: [LoaderReservation]
+  /// `--memory`: banks replacing the blob's memory nodes; nil when none are given.
+  var memoryOverride: [PhysicalRange]?
+  var pageSize: PageSize
+  var limits: BootLimits
+
+  static let cmdline = Option.text(
+    "cmdline", "STRING",
+    help:
+      "Kernel parameters (a whole command line is fine; unrelated parameters are ignored). Default: /chosen/bootargs "
+      + "of a device tree input.")
+
+  static let cmdlineFile = Option.text(
+    "cmdline-file", "FILE",
+    help:
+      "Read the kernel parameters from a file (e.g. /proc/cmdline; - for standard input) instead of --cmdline. One "
+      + "trailing newline is dropped.",
+    kind: .file)
+
+  static let arch = Option<Architecture?>.choice(
+    "arch", "ARCH", help: "Boot model (default: arm64 for device trees, x86 for e820 inputs):")
 
   /// `--kernel`, on every command that runs a boot model.
-  static let kernelSpec = OptionSpec.value(
-    "kernel", "VERSION",
-    help: "The Linux version whose boot the models follow (supported: \(KernelVersion.supportedNames)).",
-    default: KernelVersion.default.rawValue)
+  static let kernelOption = Option.choice(
+    "kernel", "VERSION", help: "The Linux version whose boot the models follow:", default: KernelVersion.default)
 
-  static let specs: [OptionSpec] = [
-    .value(
-      "cmdline", "STRING",
-      help:
-        "Kernel parameters (a whole command line is fine; unrelated parameters are ignored). Default: /chosen/bootargs "
-        + "of a device tree input."
-    ),
-    .value(
-      "cmdline-file", "FILE",
-      help:
-        "Read the kernel parameters from a file (e.g. /proc/cmdline; - for standard input) instead of --cmdline. One "
-        + "trailing newline is dropped."
-    ),
-    .value("arch", "ARCH", help: "Boot model: x86 or arm64 (default: arm64 for device trees, x86 for e820 inputs)."),
-    kernelSpec,
-    .value(
-      "reserve", "START:SIZE[:LABEL]",
-      help:
-        "Memory occupied before the kernel looks at /reserved-memory (kernel image: label kernel; the blob: label dtb; "
-        + "initrd, firmware); repeatable.",
-      repeatable: true),
-    .value(
-      "memory", "START:SIZE",
-      help: "A RAM bank, replacing the blob's memory nodes (for blobs the bootloader fills in); repeatable.",
-      repeatable: true),
-    .value("page-size", "SIZE", help: "The arm64 kernel's page size: 4K, 16K or 64K.", default: "4K"),
-    commandLineSizeSpec, e820MaxEntriesSpec,
-  ]
+  static let reserve = Option.repeating(
+    "reserve", "START:SIZE[:LABEL]",
+    help:
+      "Memory occupied before the kernel looks at /reserved-memory (kernel image: label kernel; the blob: label dtb; "
+      + "initrd, firmware); repeatable."
+  ) { (text: String) throws(CLIError) -> LoaderReservation in
+    let argument = try RangeArgument.parse(text, option: "--reserve")
+    return LoaderReservation(range: argument.range, label: argument.label)
+  }
 
-  static let commandLineSizeSpec: OptionSpec = .value(
+  static let memory = Option.repeating(
+    "memory", "START:SIZE",
+    help: "A RAM bank, replacing the blob's memory nodes (for blobs the bootloader fills in); repeatable."
+  ) { (text: String) throws(CLIError) -> PhysicalRange in try RangeArgument.parse(text, option: "--memory").range }
+
+  static let pageSizeOption = Option.choice(
+    "page-size", "SIZE", help: "The arm64 kernel's page size:", default: PageSize.size4K)
+
+  /// nil: no limit.
+  static let cmdlineSize = Option<Int?>.value(
     "cmdline-size", "BYTES",
     help:
       "The kernel's COMMAND_LINE_SIZE: it keeps at most this many bytes minus one of the command line (0: keep "
       + "everything); what falls past it is not applied, and dtmem warns.",
-    default: String(KernelCommandLine.kernelLimit))
+    default: KernelCommandLine.kernelLimit, shown: String(KernelCommandLine.kernelLimit)
+  ) { (text: String) throws(CLIError) -> Int? in try RangeArgument.limit(text, option: "--cmdline-size", unit: "bytes")
+  }
 
-  static let e820MaxEntriesSpec: OptionSpec = .value(
+  /// `Int.max`: no limit.
+  static let e820MaxEntries = Option<Int>.value(
     "e820-max-entries", "N",
     help:
       "x86: the e820 table's capacity, E820_MAX_ENTRIES (0: unlimited); entries past it are dropped with 'too many "
       + "entries'.",
-    default: String(BootLimits.debianE820MaxEntries))
+    default: BootLimits.debianE820MaxEntries, shown: String(BootLimits.debianE820MaxEntries)
+  ) { (text: String) throws(CLIError) -> Int in
+    try RangeArgument.limit(text, option: "--e820-max-entries", unit: "entries") ?? Int.max
+  }
+
+  /// The kernel's limits (`--cmdline-size`, `--e820-max-entries`), for commands that take only them.
+  static let limitSpecs = [cmdlineSize.spec, e820MaxEntries.spec]
+
+  static let specs: [OptionSpec] =
+    [cmdline.spec, cmdlineFile.spec, arch.spec, kernelOption.spec, reserve.spec, memory.spec, pageSizeOption.spec]
+    + limitSpecs
 
   init(_ arguments: ParsedArguments) throws(CLIError) {
-    givenCommandLine = try Self.commandLine(
-      arguments.value("cmdline"), file: arguments.value("cmdline-file"), arguments.environment)
-    inputFiles = arguments.value("cmdline-file").map { [$0] } ?? []
-    architectureName = arguments.value("arch")
-    reserve = arguments.values("reserve")
-    memory = arguments.values("memory")
-    pageSizeName = arguments.value("page-size") ?? "4K"
-    commandLineSizeText = arguments.value("cmdline-size") ?? String(KernelCommandLine.kernelLimit)
-    e820MaxEntriesText = arguments.value("e820-max-entries") ?? String(BootLimits.debianE820MaxEntries)
-    kernelText = arguments.value("kernel") ?? KernelVersion.default.rawValue
+    let file = try arguments[Self.cmdlineFile]
+    givenCommandLine = try Self.commandLine(try arguments[Self.cmdline], file: file, arguments.environment)
+    inputFiles = file.map { [$0] } ?? []
+    requestedArchitecture = try arguments[Self.arch]
+    kernel = try arguments[Self.kernelOption]
+    loaderReservations = try arguments[Self.reserve]
+    let banks = try arguments[Self.memory]
+    memoryOverride = banks.isEmpty ? nil : banks
+    pageSize = try arguments[Self.pageSizeOption]
+    limits = try Self.limits(arguments)
+  }
+
+  /// `--cmdline-size` and `--e820-max-entries`.
+  static func limits(_ arguments: ParsedArguments) throws(CLIError) -> BootLimits {
+    BootLimits(commandLineSize: try arguments[cmdlineSize], e820MaxEntries: try arguments[e820MaxEntries])
   }
 
   /// The command line given with `--cmdline` or `--cmdline-file`, and its source; nil if neither.
@@ -94,55 +117,13 @@ struct BootOptions {
     return BootCommandLine(String(decoding: bytes, as: UTF8.self), source: .file(file == "-" ? "<stdin>" : file))
   }
 
-  /// `--kernel`: a version dtmem models.
-  func kernel() throws(CLIError) -> KernelVersion { try KernelVersion.parse(kernelText) }
-
-  /// `--cmdline-size` and `--e820-max-entries`.
-  func limits() throws(CLIError) -> BootLimits {
-    BootLimits(commandLineSize: try commandLineLimit(), e820MaxEntries: try e820Capacity())
-  }
-
   /// The boot these options ask for of `input` on `architecture`; the command line is the given
   /// one, else the input's own (`/chosen/bootargs`, a log's `Command line:`).
-  func request(_ input: BootInput, architecture: Architecture) throws(CLIError) -> BootRequest {
+  func request(_ input: BootInput, architecture: Architecture) -> BootRequest {
     BootRequest(
-      input, architecture: architecture, kernel: try kernel(), commandLine: givenCommandLine,
-      pageSize: try pageSize(), loaderReservations: try loaderReservations(), memoryOverride: try memoryOverride(),
-      limits: try limits())
+      input, architecture: architecture, kernel: kernel, commandLine: givenCommandLine, pageSize: pageSize,
+      loaderReservations: loaderReservations, memoryOverride: memoryOverride, limits: limits)
   }
 
-  /// The `KernelCommandLine` limit: nil keeps everything.
-  func commandLineLimit() throws(CLIError) -> Int? {
-    guard let value = MemParse.wholeNumber(Substring(commandLineSizeText)), value <= UInt64(Int32.max) else {
-      throw CLIError("--cmdline-size", "'\(commandLineSizeText)' is not a number of bytes")
-    }
-    guard value != 0 else { return nil }
-    guard value >= 2 else { throw CLIError("--cmdline-size", "must be 0 (no limit) or at least 2") }
-    return Int(value)
-  }
-
-  /// `E820_MAX_ENTRIES`; `Int.max` when unlimited.
-  func e820Capacity() throws(CLIError) -> Int {
-    guard let value = MemParse.wholeNumber(Substring(e820MaxEntriesText)), value <= UInt64(Int32.max) else {
-      throw CLIError("--e820-max-entries", "'\(e820MaxEntriesText)' is not a number of entries")
-    }
-    guard value != 0 else { return Int.max }
-    guard value >= 2 else { throw CLIError("--e820-max-entries", "must be 0 (no limit) or at least 2") }
-    return Int(value)
-  }
-
-  func architecture(default fallback: Architecture) throws(CLIError) -> Architecture {
-    guard let architectureName else { return fallback }
-    return try Architecture.parse(architectureName)
-  }
-
-  func pageSize() throws(CLIError) -> PageSize { try PageSize.parse(pageSizeName) }
-
-  /// `--reserve`: what the loader occupied.
-  func loaderReservations() throws(CLIError) -> [LoaderReservation] {
-    try RangeArgument.parseAll(reserve, option: "--reserve").map { LoaderReservation(range: $0.range, label: $0.label) }
-  }
-
-  /// `--memory`: banks replacing the blob's memory nodes; nil when none are given.
-  func memoryOverride() throws(CLIError) -> [PhysicalRange]? { try RangeArgument.memoryOverride(memory) }
+  func architecture(default fallback: Architecture) -> Architecture { requestedArchitecture ?? fallback }
 }

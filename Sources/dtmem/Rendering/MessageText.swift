@@ -1,3 +1,5 @@
+import Utilities
+
 /// Text from untrusted input made safe to print: control characters never reach the terminal.
 ///
 /// A node name, a JSON string or an e820 type name can hold a newline (which would turn one

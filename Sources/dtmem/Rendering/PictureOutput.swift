@@ -8,27 +8,32 @@ import Validate
 /// `--format svg|map` of `show`, `diff` and `apply`: the map as a standalone SVG document or a
 /// terminal strip of block characters, before and after on one axis for the two-tree commands.
 enum PictureOutput {
-  enum Format: String {
+  enum Format: String, OptionChoice {
     case text, svg, map
+
+    var meaning: String {
+      switch self {
+      case .text: ""
+      case .svg: "a standalone SVG 1.1 picture of the map"
+      case .map:
+        "the same lanes as block characters, sized to the terminal; 80 columns when not one; coloured on a terminal "
+          + "unless NO_COLOR is set"
+      }
+    }
   }
 
-  static let formatSpec = OptionSpec.value(
-    "format", "FORMAT",
-    help: "text, svg (a standalone SVG 1.1 picture of the map) or map (the same lanes as block characters, sized to "
-      + "the terminal; 80 columns when not one; coloured on a terminal unless NO_COLOR is set).",
-    default: "text")
+  /// `--format` of show, diff and apply.
+  static let formatOption = Option.choice("format", "FORMAT", help: "", default: Format.text)
 
   /// `-o FILE` of show and diff.
-  static let outputSpec = OptionSpec.value(
-    "output", short: "o", "FILE", help: "Write here (atomically) instead of standard output.")
+  static let output = Option.text(
+    "output", short: "o", "FILE", help: "Write here (atomically) instead of standard output.", kind: .file)
 
+  /// `--format`, which `--json` excludes.
   static func format(_ arguments: ParsedArguments) throws(CLIError) -> Format {
-    let text = arguments.value("format") ?? "text"
-    guard let format = Format(rawValue: text) else {
-      throw CLIError("--format", "'\(text)' is not one of text, svg, map")
-    }
-    if format != .text && arguments.flag("json") {
-      throw CLIError("--format \(text)", "--json prints the map as JSON; give one of them")
+    let format = try arguments[formatOption]
+    if format != .text, try arguments[CommonOptions.json] {
+      throw CLIError("--format \(format.name)", "--json prints the map as JSON; give one of them")
     }
     return format
   }

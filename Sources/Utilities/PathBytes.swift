@@ -6,18 +6,18 @@
 /// of the last plane's private-use area; valid UTF-8 for those scalars is carried the same way,
 /// byte by byte, so the mapping is one to one) and `bytes(_:)` turns it back into the same
 /// byte for every system call. Messages show such a byte as `\xFF` (`MessageText`).
-enum PathBytes {
+public enum PathBytes {
   /// Escape scalars are U+10FF80…U+10FFFF: U+10FF00 + a byte of 0x80…0xFF.
-  static let escapeBase: UInt32 = 0x10_FF00
+  public static let escapeBase: UInt32 = 0x10_FF00
 
   /// The raw byte an escape scalar stands for, or nil for any other scalar.
   @inline(__always)
-  static func escapedByte(_ scalar: Unicode.Scalar) -> UInt8? {
+  public static func escapedByte(_ scalar: Unicode.Scalar) -> UInt8? {
     scalar.value >= escapeBase + 0x80 ? UInt8(truncatingIfNeeded: scalar.value - escapeBase) : nil
   }
 
   /// `bytes` as a `String` that `bytes(_:)` turns back into exactly `bytes`.
-  static func decode(_ bytes: [UInt8]) -> String {
+  public static func decode(_ bytes: [UInt8]) -> String {
     if let text = String(validating: bytes, as: UTF8.self),
       !text.unicodeScalars.contains(where: { escapedByte($0) != nil })
     {
@@ -48,7 +48,7 @@ enum PathBytes {
   }
 
   /// The NUL-terminated C string `decode` came from.
-  static func decode(cString: UnsafePointer<CChar>) -> String {
+  public static func decode(cString: UnsafePointer<CChar>) -> String {
     var bytes: [UInt8] = []
     var pointer = UnsafeRawPointer(cString).assumingMemoryBound(to: UInt8.self)
     while pointer.pointee != 0 {
@@ -59,7 +59,7 @@ enum PathBytes {
   }
 
   /// The bytes `text` stands for.
-  static func bytes(_ text: String) -> [UInt8] {
+  public static func bytes(_ text: String) -> [UInt8] {
     guard text.unicodeScalars.contains(where: { escapedByte($0) != nil }) else { return Array(text.utf8) }
     var result: [UInt8] = []
     for scalar in text.unicodeScalars {
@@ -73,7 +73,7 @@ enum PathBytes {
   }
 
   /// `text`'s bytes NUL-terminated, for a C call taking a path.
-  static func cString(_ text: String) -> [CChar] {
+  public static func cString(_ text: String) -> [CChar] {
     bytes(text).map { CChar(bitPattern: $0) } + [0]
   }
 }
