@@ -22,6 +22,8 @@ public struct Reservation: Hashable, Sendable {
     case defaultCMA = "cma"
     /// The crash kernel's memory (`crashkernel=`).
     case crashKernel = "crashkernel"
+    /// What UEFI firmware or the EFI stub left for the kernel (tables, the tree copy, the map).
+    case firmware
   }
 
   /// What became of it.

@@ -88,6 +88,8 @@ extension FlatDeviceTree {
       },
       initrdStart: property("linux,initrd-start", of: node).map(CellDecoder.flexibleNumber),
       initrdEnd: property("linux,initrd-end", of: node).map(CellDecoder.flexibleNumber),
-      elfCoreHeader: property("linux,elfcorehdr", of: node).map { CellDecoder.tuples($0, cells: cells) })
+      elfCoreHeader: property("linux,elfcorehdr", of: node).map { CellDecoder.tuples($0, cells: cells) },
+      uefiMemoryMapStart: property("linux,uefi-mmap-start", of: node).map(CellDecoder.flexibleNumber),
+      uefiMemoryMapSize: property("linux,uefi-mmap-size", of: node).map(CellDecoder.flexibleNumber))
   }
 }

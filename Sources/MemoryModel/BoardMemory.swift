@@ -198,10 +198,15 @@ public struct ChosenNode: Hashable, Sendable {
   public var initrdEnd: UInt64?
   /// `linux,elfcorehdr` (crash dump ELF header).
   public var elfCoreHeader: RegList?
+  /// `linux,uefi-mmap-start` and `linux,uefi-mmap-size`: the EFI stub put them there (the blob
+  /// was booted through UEFI; the memory comes from that map, not from `/memory`).
+  public var uefiMemoryMapStart: UInt64?
+  public var uefiMemoryMapSize: UInt64?
 
   public init(
     path: String, bootargs: String? = nil, usableMemoryRange: RegList? = nil,
-    initrdStart: UInt64? = nil, initrdEnd: UInt64? = nil, elfCoreHeader: RegList? = nil
+    initrdStart: UInt64? = nil, initrdEnd: UInt64? = nil, elfCoreHeader: RegList? = nil,
+    uefiMemoryMapStart: UInt64? = nil, uefiMemoryMapSize: UInt64? = nil
   ) {
     self.path = path
     self.bootargs = bootargs
@@ -209,7 +214,12 @@ public struct ChosenNode: Hashable, Sendable {
     self.initrdStart = initrdStart
     self.initrdEnd = initrdEnd
     self.elfCoreHeader = elfCoreHeader
+    self.uefiMemoryMapStart = uefiMemoryMapStart
+    self.uefiMemoryMapSize = uefiMemoryMapSize
   }
+
+  /// Whether the EFI stub wrote this `/chosen` (it adds `linux,uefi-mmap-start`).
+  public var isFromEFIStub: Bool { uefiMemoryMapStart != nil }
 
   /// The initrd as the kernel takes it: both properties present and start <= end.
   public var initrd: RegTuple? {

@@ -167,6 +167,7 @@ extension MapScene {
     case .reserveMemParameter: "reserve_mem= parameter"
     case .defaultCMA: "default CMA area"
     case .crashKernel: "crash kernel"
+    case .firmware: "UEFI firmware table"
     }
   }
 

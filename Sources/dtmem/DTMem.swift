@@ -33,10 +33,45 @@ enum DTMem {
     INPUT is detected from its content: a .dtb, a .dts (compiled with dtc), a kernel log with \
     BIOS-e820 lines, /proc/iomem, a /sys/firmware/memmap directory, dtmem's own JSON, or - for \
     standard input.
+    """
 
+  static let exitStatus = """
     Exit status: 0 success; 1 validate found problems (or diff found differences); 2 the input or \
     parameters could not be used (one line on stderr: dtmem: error: WHAT: WHY).
     """
+
+  /// `dtmem --generate-completion-script SHELL`.
+  static let completionScript = Option<CompletionShell?>.choice(
+    "generate-completion-script", "SHELL", help: "Print a completion script for SHELL:")
+
+  /// `dtmem --generate-manual`.
+  static let manual = Option.flag(
+    "generate-manual", help: "Print the manual page as roff, for dtmem.1 (man -l dtmem.1 shows it).")
+
+  /// What the help, the completions and the manual describe.
+  static var program: ProgramSpec {
+    ProgramSpec(
+      version: version, abstract: abstract, discussion: discussion,
+      options: [
+        OptionSpec(name: "version", valueName: nil, help: "Show the version (\(version))."),
+        OptionSpec(name: "help", short: "h", valueName: nil, help: "Show help information."),
+        completionScript.spec, manual.spec,
+      ],
+      commands: commands.map { $0.spec })
+  }
+
+  /// `--generate-completion-script SHELL` and `--generate-manual`, parsed like a command's options.
+  static func generate(_ words: [String]) throws(CLIError) -> String {
+    let spec = CommandSpec(name: "dtmem", abstract: abstract, options: [completionScript.spec, manual.spec])
+    let arguments = try ParsedArguments(words, spec: spec)
+    let shell = try arguments[completionScript]
+    let wantsManual = try arguments[manual]
+    if shell != nil && wantsManual {
+      throw CLIError("dtmem", "give --generate-completion-script or --generate-manual, not both")
+    }
+    if let shell { return shell.script(program) }
+    return ManualPage.render(program, exitStatus: exitStatus)
+  }
 
   static func main() {
     // The words as bytes (PathBytes), not CommandLine.arguments' lossy UTF-8.
@@ -59,6 +94,13 @@ enum DTMem {
       return output
     case "--version":
       output.print(version + "\n")
+      return output
+    case _ where first.hasPrefix("--generate-"):
+      do {
+        output.print(try generate(words))
+      } catch {
+        return .failure(error)
+      }
       return output
     case "help":
       guard words.count > 1 else {
@@ -101,6 +143,6 @@ enum DTMem {
   }
 
   static var rootHelp: String {
-    HelpText.root(commands.map { $0.spec }, abstract: abstract, discussion: discussion, version: version)
+    HelpText.root(program, exitStatus: exitStatus)
   }
 }

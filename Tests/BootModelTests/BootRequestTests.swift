@@ -10,10 +10,13 @@ import Testing
     #expect(KernelVersion(release: "6.12") == .v6_12)
     #expect(KernelVersion(release: "6.12.100") == .v6_12)
     #expect(KernelVersion(release: "6.12.100+deb12-arm64") == .v6_12)
-    for unsupported in ["5.10", "6.1", "6.120", "6.12x", "6", "", "6.", ".12", "v6.12", "6.12-rc1"] {
+    #expect(KernelVersion(release: "6.1") == .v6_1)
+    #expect(KernelVersion(release: "6.1.176") == .v6_1)
+    #expect(KernelVersion(release: "6.1.0-50-arm64") == .v6_1)
+    for unsupported in ["5.10", "6.10", "6.6", "6.120", "6.12x", "6", "", "6.", ".12", "v6.12", "6.12-rc1", "6.1-rc1"] {
       #expect(KernelVersion(release: unsupported) == nil, "\(unsupported)")
     }
-    #expect(KernelVersion.supportedNames == "6.12")
+    #expect(KernelVersion.supportedNames == "6.1, 6.12")
   }
 
   @Test func theCommandLineComesWithTheInputUnlessGiven() throws {

@@ -12,8 +12,8 @@ import Testing
 /// Lines the model only estimates (the default CMA area, crashkernel, reserve_mem=) are checked
 /// for accuracy separately.
 @Suite struct Arm64ConformanceTests {
-  /// The 40 shared cases, and those recorded with tools/record-arm64 (device-tree boots: the
-  /// arm64-uefi-* boots went through the EFI stub, which this replay does not model).
+  /// The 40 shared cases, and those recorded with tools/record-arm64 (device-tree boots; the
+  /// arm64-uefi-* boots went through the EFI stub: Arm64UEFIConformanceTests replays them).
   static let files: [URL] = {
     let recorded = Repository.fixture("recorded")
     let names = (try? FileManager.default.contentsOfDirectory(atPath: recorded.path)) ?? []

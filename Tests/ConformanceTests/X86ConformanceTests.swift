@@ -6,7 +6,8 @@ import MemoryModel
 import TestSupport
 import Testing
 
-/// Replays boots of the real Debian Linux 6.12 x86-64 kernel under QEMU: the firmware table it
+/// Replays boots of the real Debian Linux 6.12 and 6.1 x86-64 kernels under QEMU (each case with
+/// the kernel its `kernel` field names): the firmware table it
 /// printed (`BIOS-e820:`) and the parameters → the table it printed after them (`user:`), line
 /// for line; the panics and BUGs it hit before printing it; its other messages about the
 /// parameters; and the later failures the model foresees.
@@ -19,7 +20,9 @@ import Testing
   static let recorderPrefix = "console=ttyS0 earlyprintk=serial,ttyS0 panic=-1 "
 
   static func caseFiles() -> [URL] {
-    var files = [Repository.fixture("conformance/x86-memmap.jsonl")]
+    var files = [
+      Repository.fixture("conformance/x86-memmap.jsonl"), Repository.fixture("conformance/x86-memmap-6.1.jsonl"),
+    ]
     var folders = [Repository.fixture("recorded")]
     if let extra = ProcessInfo.processInfo.environment["DTMEM_X86_RECORDED"], !extra.isEmpty {
       folders.append(URL(fileURLWithPath: extra))
@@ -50,9 +53,12 @@ import Testing
     var user: [String]
     var userDefined: Bool
     var notes: [String]
+    /// The kernel that booted: the case's `kernel` (6.1 or 6.12), 6.12 when it names none.
+    var kernel: KernelVersion
 
     init(_ object: [String: Any]) {
       id = object["id"] as? String ?? "?"
+      kernel = (object["kernel"] as? String).flatMap(KernelVersion.init(release:)) ?? .v6_12
       let parameters = object["cmdline"] as? String ?? ""
       notes = object["notes"] as? [String] ?? []
       notes += X86ConformanceTests.missingNotes[id] ?? []
@@ -71,7 +77,7 @@ import Testing
   static func simulate(_ recorded: Case) throws -> BootResult {
     let log = try E820KernelLog.decode(Array(recorded.firmware.joined(separator: "\n").utf8))
     let request = BootRequest(
-      .e820(E820Firmware(log.firmwareTable?.entries ?? [])),
+      .e820(E820Firmware(log.firmwareTable?.entries ?? [])), kernel: recorded.kernel,
       commandLine: BootCommandLine(recorded.commandLine, source: .given("--cmdline")))
     return try Boot.run(request)
   }

@@ -29,7 +29,19 @@ extension Arm64BootState {
     return []
   }
 
+  /// 6.12: each dynamic child is placed, then recorded and initialised before the next.
   mutating func allocateDynamic(_ child: ReservedRegionNode, childIndex: Int, _ events: inout [BootEvent]) {
+    guard let placed = placeDynamic(child, &events) else { return }
+    saveNode(
+      child, childIndex: childIndex, base: placed.base, size: placed.size, reservationIndex: placed.reservationIndex,
+      &events)
+  }
+
+  /// `__reserved_mem_alloc_size()`: reads `size`, `alignment` and `alloc-ranges`, places the
+  /// region and appends its reservation; nil (with a failed reservation) when the kernel cannot.
+  mutating func placeDynamic(
+    _ child: ReservedRegionNode, _ events: inout [BootEvent]
+  ) -> (base: UInt64, size: UInt64, reservationIndex: Int)? {
     let cells = board.rootCells
     let node = ReservedNode(child)
     func fail(_ reason: String, size: UInt64? = nil, align: UInt64? = nil) {
@@ -42,17 +54,17 @@ extension Arm64BootState {
     guard let sizeProperty = child.size, let size = sizeProperty.value else {
       events.append(.reservedMemory(.invalidProperty(node, .size)))
       fail("size is \(child.size?.byteLength ?? 0) bytes; the kernel needs exactly #size-cells (\(cells.size)) cells")
-      return
+      return nil
     }
     var align: UInt64 = 0
     if let alignment = child.alignment {
       guard let value = alignment.value else {
         events.append(.reservedMemory(.invalidProperty(node, .alignment)))
         fail(
-          "alignment is \(alignment.byteLength) bytes; Linux 6.12 reads it with #address-cells "
+          "alignment is \(alignment.byteLength) bytes; Linux \(request.kernel) reads it with #address-cells "
             + "(\(cells.alignmentCells) cells)",
           size: size)
-        return
+        return nil
       }
       align = value
     }
@@ -67,11 +79,11 @@ extension Arm64BootState {
         fail(
           "alloc-ranges is \(ranges.byteLength) bytes, not a multiple of one (address, size) tuple", size: size,
           align: align)
-        return
+        return nil
       }
       for window in ranges.tuples {
         base = 0
-        if let placed = allocateInRange(
+        if let placed = allocateInWindow(
           size: size, align: align, start: window.address, end: window.address &+ window.size, noMap: noMap)
         {
           base = placed
@@ -89,7 +101,7 @@ extension Arm64BootState {
       fail(
         "no free \(ByteCount.human(size)) block aligned to \(Hex.short(effectiveAlign)) \(searched)", size: size,
         align: effectiveAlign)
-      return
+      return nil
     }
     events.append(.reservedMemory(.allocated(node, base: base, size: size, alignment: effectiveAlign)))
     let reservationIndex = reservations.count
@@ -99,7 +111,16 @@ extension Arm64BootState {
         range: PhysicalRange(start: base, cappedSize: size), requestedSize: size,
         alignment: effectiveAlign, allocRanges: child.allocRanges?.tuples ?? [], noMap: noMap,
         reusable: child.reusable, compatible: child.compatible, status: .allocated))
-    saveNode(child, childIndex: childIndex, base: base, size: size, reservationIndex: reservationIndex, &events)
+    return (base, size, reservationIndex)
+  }
+
+  /// One `alloc-ranges` window, as the request's kernel tries it: 6.12 may flip to bottom-up
+  /// (`__reserved_mem_alloc_in_range()`); 6.1 always allocates top-down (`allocateInWindow61`).
+  mutating func allocateInWindow(size: UInt64, align: UInt64, start: UInt64, end: UInt64, noMap: Bool) -> UInt64? {
+    switch request.kernel {
+    case .v6_1: allocateInWindow61(size: size, align: align, start: start, end: end, noMap: noMap)
+    case .v6_12: allocateInRange(size: size, align: align, start: start, end: end, noMap: noMap)
+    }
   }
 
   /// `early_init_dt_alloc_reserved_memory_arch()`.

@@ -59,7 +59,7 @@ extension Arm64BootState {
         commandLine.text, systemRAM: systemRAM, defaultLowSize: CrashKernelParameter.arm64DefaultLowSize)
     else { return [] }
     let placement = CrashKernelPlacement(
-      alignment: 0x20_0000, lowLimit: dmaLimit, highLimit: 1 << Self.physicalAddressBits, pageSize: page,
+      alignment: 0x20_0000, lowLimit: dmaLimit, highLimit: 1 << physicalAddressBits, pageSize: page,
       defaultLowSize: CrashKernelParameter.arm64DefaultLowSize,
       estimateReason: "the crash kernel is placed after the kernel's early allocations; the address is a prediction")
     let (allocations, notes) = placement.reserve(outcome, in: &memblock, events: &events)

@@ -2,8 +2,14 @@ internal import MemoryModel
 
 /// Steps 1–4: memory nodes, usable-memory-range, physical limits, `mem=`, initrd, loader.
 extension Arm64BootState {
-  /// `MAX_PHYSMEM_BITS` = `CONFIG_ARM64_PA_BITS` (52 in Debian's build).
-  static let physicalAddressBits: UInt64 = 52
+  /// `MAX_PHYSMEM_BITS` = `CONFIG_ARM64_PA_BITS`: 52 in Debian's 6.12 build, 48 in its 6.1
+  /// build (from the packages' config; no recorded boot has memory that high).
+  var physicalAddressBits: UInt64 {
+    switch request.kernel {
+    case .v6_1: 48
+    case .v6_12: 52
+    }
+  }
   /// The linear map of a 48-bit-VA CPU (what QEMU's cortex-a57 and most cores have):
   /// `PAGE_END - _PAGE_OFFSET(48)` = 2^47.
   static let linearRegionSize: UInt64 = 1 << 47
@@ -94,7 +100,7 @@ extension Arm64BootState {
 
   /// `arm64_memblock_init()`: drop memory the CPU cannot address or map linearly.
   mutating func applyPhysicalLimits(_ events: inout [BootEvent]) -> [String] {
-    memblock.removeMemory(1 << Self.physicalAddressBits, UInt64.max)
+    memblock.removeMemory(1 << physicalAddressBits, UInt64.max)
     guard let start = memblock.startOfDRAM, let end = memblock.endOfDRAM else { return [] }
     let memstartAlign: UInt64 = request.pageSize == .size64K ? 0x2000_0000 : 0x4000_0000
     var memstart = Alignment.down(start, memstartAlign)
@@ -150,15 +156,19 @@ extension Arm64BootState {
     return []
   }
 
-  /// `memblock_reserve(_text, _end - _text)` and whatever else the loader occupies.
+  /// `memblock_reserve(_text, _end - _text)` (6.1: from `_stext`, `reservedKernelImage`) and
+  /// whatever else the loader occupies.
   mutating func reserveLoaderRegions() -> [String] {
+    var notes: [String] = []
     for loader in request.loaderReservations where loader.kind != .deviceTreeBlob {
-      memblock.reserve(loader.range.start, loader.range.size)
+      let range = loader.kind == .kernelImage ? reservedKernelImage(loader.range) : loader.range
+      if range != loader.range { notes.append("kernel image reserved from _stext: \(range)") }
+      memblock.reserve(range.start, range.size)
       reservations.append(
         Reservation(
           name: loader.label ?? (loader.kind == .kernelImage ? "kernel image" : "--reserve"), path: "--reserve",
-          origin: .loader, range: loader.range, status: .reserved))
+          origin: .loader, range: range, status: .reserved))
     }
-    return []
+    return notes
   }
 }

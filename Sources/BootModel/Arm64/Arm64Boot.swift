@@ -1,8 +1,9 @@
 internal import KernelParameters
 internal import MemoryModel
 
-/// The arm64 boot model: Linux 6.12's `setup_arch()` as far as memory goes, one named step per
-/// kernel phase, each step following the kernel function it names.
+/// The arm64 boot model: Linux 6.12's (or 6.1's) `setup_arch()` as far as memory goes, one named
+/// step per kernel phase, each step following the kernel function it names. Where 6.1 differs,
+/// the step reads `request.kernel` and the 6.1 rule lives in `Arm64/Linux61/` (steps 4, 5–8, 11).
 ///
 ///  1. DT memory nodes → memblock (`early_init_dt_scan_memory`), page trimming.
 ///  2. `/chosen` `linux,usable-memory-range` (`early_init_dt_check_for_usable_mem_range`).
@@ -17,6 +18,9 @@ internal import MemoryModel
 ///  9. NUMA node assignment (`arch_numa_init`) and the memory the kernel reports.
 /// 10. Estimated: the kernel's own early allocations and the default CMA area.
 /// 11. Late parameters: `reserve_mem=` (estimated).
+///
+/// Booted through UEFI (`BootRequest.efiMemoryMap`), steps 1–2 are the EFI stub's and
+/// `efi_init()`'s instead (`runUEFIFirmware`, Arm64Boot+UEFI.swift): memory from the UEFI map.
 public enum Arm64Boot {
   /// The title of the step that drops memory the CPU cannot address or map linearly.
   public static let physicalLimitsStep = "Physical and linear-map limits"
@@ -24,7 +28,13 @@ public enum Arm64Boot {
   /// Runs the boot (`Boot.run`). Throws `.noMemory` when the description holds no memory at all
   /// (blobs whose memory node the bootloader fills in), since any map would then be a guess.
   static func run(_ request: BootRequest, board: BoardMemory) throws(BootModelError) -> BootResult {
-    if request.memoryOverride == nil {
+    if request.efiMemoryMap == nil, let chosen = board.chosen, chosen.isFromEFIStub {
+      throw .needsFirmwareMap(
+        "\(chosen.path) has linux,uefi-mmap-start: the EFI stub booted this blob and the memory comes from the UEFI "
+          + "memory map; give it with --efi-memmap FILE (the kernel's efi=debug lines, UEFI Shell memmap, U-Boot "
+          + "efidebug memmap or dtmem JSON)")
+    }
+    if request.memoryOverride == nil && request.efiMemoryMap == nil {
       if board.memoryNodes.filter(\.isAvailable).allSatisfy(\.banks.isEmpty) {
         let why =
           board.memoryNodes.isEmpty
@@ -72,6 +82,8 @@ struct Arm64BootState {
   /// that one), by child index.
   var staticReservationIndex: [Int: Int] = [:]
 
+  /// Linux 6.1's `reserved_mem[]` as `fdt_scan_reserved_mem()` fills it, before it is sorted.
+  var table61: [ReservedMemoryEntry61] = []
   /// `reserved_mem[]`: the regions the reserved-memory code has recorded, in recording order.
   var records: [ReservedMemoryRecord] = []
   /// CMA areas in use (`cma_area_count`; CONFIG_CMA_AREAS = 20 in Debian's arm64 build).
@@ -120,6 +132,16 @@ struct Arm64BootState {
   }
 
   mutating func run() {
+    if let map = request.efiMemoryMap {
+      runUEFIFirmware(map)
+    } else {
+      runDeviceTreeMemory()
+    }
+    runFromPhysicalLimits()
+  }
+
+  /// Steps 1–3 of a boot from a device tree alone.
+  mutating func runDeviceTreeMemory() {
     step("DT blob reserved by the loader", "setup_machine_fdt() (arch/arm64/kernel/setup.c)") { boot, _ in
       boot.reserveBlob()
     }
@@ -133,6 +155,10 @@ struct Arm64BootState {
     step("Early parameters", "parse_early_param() (init/main.c)") { boot, events in
       boot.parseEarlyParameters(&events)
     }
+  }
+
+  /// From `arm64_memblock_init()` on, the same whether memory came from the tree or from UEFI.
+  mutating func runFromPhysicalLimits() {
     step(Arm64Boot.physicalLimitsStep, "arm64_memblock_init() (arch/arm64/mm/init.c)") { boot, events in
       boot.applyPhysicalLimits(&events)
     }
@@ -142,25 +168,15 @@ struct Arm64BootState {
     step("initrd from /chosen", "arm64_memblock_init() (arch/arm64/mm/init.c)") { boot, events in
       boot.reserveInitrd(&events)
     }
-    step("Kernel image and loader reservations", "memblock_reserve(_text, _end - _text)") { boot, _ in
+    step(
+      "Kernel image and loader reservations",
+      request.kernel == .v6_1 ? "memblock_reserve(_stext, _end - _stext)" : "memblock_reserve(_text, _end - _text)"
+    ) { boot, _ in
       boot.reserveLoaderRegions()
     }
-    step("/chosen linux,elfcorehdr", "fdt_reserve_elfcorehdr() (drivers/of/fdt.c; 6.12.100: before /reserved-memory)") {
-      boot, events in
-      boot.reserveElfCoreHeader(&events)
-    }
-    step("/reserved-memory: static regions", "fdt_scan_reserved_mem() → __reserved_mem_reserve_reg()") { boot, events in
-      boot.reserveStaticRegions(&events)
-    }
-    step("/reserved-memory: dynamic regions", "fdt_scan_reserved_mem() → __reserved_mem_alloc_size()") { boot, events in
-      boot.allocateDynamicRegions(&events)
-    }
-    step("/memreserve/ entries", "early_init_fdt_scan_reserved_mem() (drivers/of/fdt.c)") { boot, _ in
-      boot.reserveHeaderEntries()
-    }
-    step("/reserved-memory: static regions recorded", "fdt_scan_reserved_mem_reg_nodes() (unflatten_device_tree)") {
-      boot, events in
-      boot.recordStaticRegions(&events)
+    switch request.kernel {
+    case .v6_1: earlyInitFDTScanReservedMem61()
+    case .v6_12: earlyInitFDTScanReservedMem612()
     }
     step("NUMA nodes", "arch_numa_init() (drivers/base/arch_numa.c)") { boot, events in
       boot.assignNodes(&events)
@@ -175,8 +191,40 @@ struct Arm64BootState {
     ) { boot, events in
       boot.estimateKernelAllocations(&events)
     }
-    step("reserve_mem=", "reserve_mem() (mm/memblock.c), after setup_arch()") { boot, events in
-      boot.placeReserveMemParameters(&events)
+    switch request.kernel {
+    case .v6_1:
+      step("reserve_mem= (not in Linux 6.1)", "unknown_bootoption() (init/main.c): passed to init") { boot, events in
+        boot.reserveMemAbsent61(&events)
+      }
+    case .v6_12:
+      step("reserve_mem=", "reserve_mem() (mm/memblock.c), after setup_arch()") { boot, events in
+        boot.placeReserveMemParameters(&events)
+      }
+    }
+  }
+
+  /// Linux 6.12's order: the crash-dump header, `/reserved-memory` static then dynamic regions
+  /// (each placed, recorded and initialised in tree order), `/memreserve/`, then the late pass
+  /// over static regions. (Linux 6.1: `earlyInitFDTScanReservedMem61()`.)
+  mutating func earlyInitFDTScanReservedMem612() {
+    step("/chosen linux,elfcorehdr", "fdt_reserve_elfcorehdr() (drivers/of/fdt.c; 6.12.100: before /reserved-memory)") {
+      boot, events in
+      boot.reserveElfCoreHeader(&events)
+    }
+    step("/reserved-memory: static regions", "fdt_scan_reserved_mem() → __reserved_mem_reserve_reg()") { boot, events in
+      boot.reserveStaticRegions(&events)
+    }
+    step("/reserved-memory: dynamic regions", "fdt_scan_reserved_mem() → __reserved_mem_alloc_size()") { boot, events in
+      boot.allocateDynamicRegions(&events)
+    }
+    step("/memreserve/ entries", "early_init_fdt_scan_reserved_mem() (drivers/of/fdt.c)") { boot, _ in
+      boot.request.efiMemoryMap == nil
+        ? boot.reserveHeaderEntries()
+        : ["none: the EFI stub deleted the tree's /memreserve/ entries (update_fdt())"]
+    }
+    step("/reserved-memory: static regions recorded", "fdt_scan_reserved_mem_reg_nodes() (unflatten_device_tree)") {
+      boot, events in
+      boot.recordStaticRegions(&events)
     }
   }
 
@@ -231,7 +279,7 @@ extension Reservation {
     guard status.holdsMemory, !reusable else { return false }
     switch origin {
     case .staticRegion, .dynamicRegion, .memoryReservationBlock, .elfCoreHeader: return true
-    case .loader, .initrd, .reserveMemParameter, .defaultCMA, .crashKernel: return false
+    case .loader, .initrd, .reserveMemParameter, .defaultCMA, .crashKernel, .firmware: return false
     }
   }
 }

@@ -158,10 +158,17 @@ public struct AllocationRequest: Hashable, Sendable {
 public enum NUMAEvent: Hashable, Sendable {
   /// Memory assigned to the nodes the device tree describes.
   case assigned(nodes: [UInt32])
+  /// `numa_init(of_numa_init)` found no NUMA description (no `numa-node-id`): the kernel falls
+  /// back to one faked node.
+  case noConfiguration
   /// A described node that got no memory.
   case memorylessNode(UInt32)
   /// Some memory belongs to no described node: the description is dropped.
   case invalidMemoryBlockNode
+  /// `numa_meminfo_cover_memory()` (mm/numa_memblks.c, 6.12): the described nodes leave at
+  /// least 1 MiB of memory uncovered (`uncovered` of `total` MiB, no-map memory counted), so
+  /// the description is dropped.
+  case nodesDoNotCoverMemory(uncoveredMiB: UInt64, totalMiB: UInt64)
   /// `numa=off`.
   case disabled
   /// One node 0 for all memory, from `start` to `last` (inclusive).
@@ -178,6 +185,10 @@ public enum ParameterEvent: Hashable, Sendable {
   case memNopentium
   /// `parse_crashkernel()`'s complaints about the value.
   case crashKernel(CrashKernelParameter.Complaint)
+  /// No handler claims the parameter in this kernel (`reserve_mem=` in Linux 6.1):
+  /// `unknown_bootoption()` passes it to init. The kernel lists all such parameters in one line,
+  /// which the model does not print.
+  case passedToInit(String)
 }
 
 /// Memory the kernel takes for itself (predicted places).

@@ -105,9 +105,11 @@ struct Arm64KernelLog: KernelLogRenderer {
 
   func numa(_ event: NUMAEvent) -> [String] {
     switch event {
-    case .assigned: []
+    case .assigned, .noConfiguration: []
     case .memorylessNode(let node): ["NUMA: Initmem setup node \(node) [<memory-less node>]"]
     case .invalidMemoryBlockNode: ["NUMA: Warning: invalid memblk node"]
+    case .nodesDoNotCoverMemory(let uncovered, let total):
+      ["NUMA: no nodes coverage for \(uncovered)MB of \(total)MB RAM"]
     case .disabled: ["NUMA: NUMA disabled"]
     case .faked(let start, let last):
       ["NUMA: Faking a node at [mem \(KernelFormat.pa(start))-\(KernelFormat.pa(last))]"]

@@ -12,6 +12,7 @@ struct GenericKernelLog: Sendable {
     case .cmaWithoutValue: ["cma: Config string not provided"]
     case .memNopentium: ["mem=nopentium ignored! (only supported on x86_32)"]
     case .crashKernel(let complaint): [crashKernel(complaint)]
+    case .passedToInit: []
     }
   }
 

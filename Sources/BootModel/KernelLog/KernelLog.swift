@@ -25,7 +25,9 @@ public enum KernelLog {
   public static func renderer(_ architecture: Architecture, _ kernel: KernelVersion) -> any KernelLogRenderer {
     switch (architecture, kernel) {
     case (.arm64, .v6_12): Arm64KernelLog()
-    case (.x86, .v6_12): X86KernelLog()
+    case (.arm64, .v6_1): Arm64KernelLog61()
+    // x86's e820 code prints the same in both.
+    case (.x86, .v6_12), (.x86, .v6_1): X86KernelLog()
     }
   }
 }

@@ -1,3 +1,4 @@
+public import FirmwareTables
 public import KernelParameters
 public import MemoryModel
 
@@ -19,13 +20,16 @@ public struct BootRequest: Hashable, Sendable {
   /// RAM banks that replace a device tree's memory nodes (`--memory`), when given.
   public var memoryOverride: [PhysicalRange]?
   public var limits: BootLimits
+  /// The UEFI memory map the firmware handed the EFI stub (`--efi-memmap`): an arm64 boot then
+  /// takes its memory from it (`efi_init()`), not from the tree's `/memory` nodes.
+  public var efiMemoryMap: UEFIMemoryMap?
 
   /// `commandLine` nil: the one that comes with the input (`/chosen/bootargs`, a kernel log's
   /// `Command line:`), else none.
   public init(
     _ input: BootInput, architecture: Architecture? = nil, kernel: KernelVersion = .default,
     commandLine: BootCommandLine? = nil, pageSize: PageSize = .size4K, loaderReservations: [LoaderReservation] = [],
-    memoryOverride: [PhysicalRange]? = nil, limits: BootLimits = BootLimits()
+    memoryOverride: [PhysicalRange]? = nil, limits: BootLimits = BootLimits(), efiMemoryMap: UEFIMemoryMap? = nil
   ) {
     self.input = input
     self.architecture = architecture ?? input.defaultArchitecture
@@ -35,6 +39,7 @@ public struct BootRequest: Hashable, Sendable {
     self.loaderReservations = loaderReservations
     self.memoryOverride = memoryOverride
     self.limits = limits
+    self.efiMemoryMap = efiMemoryMap
   }
 
   /// The command line as the kernel keeps it: cut to `limits.commandLineSize`, split into

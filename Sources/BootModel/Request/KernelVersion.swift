@@ -4,6 +4,8 @@
 /// renderers (`KernelLog.renderer(_:_:)`). Cases are named `vMAJOR_MINOR`.
 // swift-format-ignore: AlwaysUseLowerCamelCase
 public enum KernelVersion: String, Hashable, Sendable, CaseIterable, CustomStringConvertible {
+  /// Linux 6.1 as Debian 12 ships it (`linux-image-6.1.0-50`, 6.1.176 on arm64 and x86-64).
+  case v6_1 = "6.1"
   /// Linux 6.12 as Debian 12 ships it (6.12.100 on arm64 and x86-64): the default.
   case v6_12 = "6.12"
 
@@ -12,7 +14,7 @@ public enum KernelVersion: String, Hashable, Sendable, CaseIterable, CustomStrin
   /// `6.12`.
   public var description: String { rawValue }
 
-  /// The versions as a user types them, in order: `6.12`.
+  /// The versions as a user types them, in order: `6.1, 6.12`.
   public static var supportedNames: String { allCases.map(\.rawValue).joined(separator: ", ") }
 
   /// A version as written (`6.12`) or a kernel release (`6.12.100+deb12-arm64`): the modelled

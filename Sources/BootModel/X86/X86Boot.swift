@@ -104,7 +104,14 @@ struct X86BootState {
         boot.reserveCrashKernel(crashKernel, &events)
       }
     }
-    if !ReserveMemPlacement.requests(in: commandLine).isEmpty {
+    if request.kernel == .v6_1 {
+      if commandLine.parameters.contains(where: { $0.isNamed("reserve_mem") }) {
+        step("reserve_mem= (not in Linux 6.1)", "unknown_bootoption() (init/main.c): passed to init") {
+          boot, events in
+          UnknownBootOption61.reserveMem(boot.commandLine, reservations: &boot.reservations, events: &events)
+        }
+      }
+    } else if !ReserveMemPlacement.requests(in: commandLine).isEmpty {
       step("reserve_mem=", "reserve_mem() (mm/memblock.c), after setup_arch()") { boot, events in
         ReserveMemPlacement.place(
           boot.commandLine, memblock: &boot.memblock, pageSize: X86BootState.pageSize, reservations: &boot.reservations,

@@ -16,6 +16,7 @@ extension Describe {
     case .reserveMemParameter: return "reserve_mem=\(r.name)"
     case .defaultCMA: return "the default CMA area"
     case .crashKernel: return "the crash kernel"
+    case .firmware: return "\(r.name) (UEFI firmware)"
     }
   }
 

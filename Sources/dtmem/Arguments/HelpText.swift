@@ -33,26 +33,31 @@ enum HelpText {
       out += "\n"
     }
     out += "OPTIONS:\n"
-    for option in spec.options {
-      var label = option.short.map { "-\($0), " } ?? ""
-      label += "--\(option.name)"
-      if let value = option.valueName { label += " <\(value.lowercased())>" }
+    for option in ProgramSpec.options(of: spec) {
       var help = option.help
       if let value = option.defaultValue { help += " (default: \(value))" }
-      out += entry(label, help)
+      out += entry(label(option), help)
     }
-    out += entry("-h, --help", "Show help information.")
     return out
   }
 
-  static func root(_ commands: [CommandSpec], abstract: String, discussion: String, version: String) -> String {
-    var out = "OVERVIEW: \(abstract)\n\n"
-    for paragraph in paragraphs(discussion) { out += wrap(paragraph.text, indent: 0) + "\n\n" }
+  /// `-o, --output <file>`.
+  static func label(_ option: OptionSpec) -> String {
+    var label = option.short.map { "-\($0), " } ?? ""
+    label += "--\(option.name)"
+    if let value = option.valueName { label += " <\(value.lowercased())>" }
+    return label
+  }
+
+  static func root(_ program: ProgramSpec, exitStatus: String) -> String {
+    var out = "OVERVIEW: \(program.abstract)\n\n"
+    for paragraph in paragraphs(program.discussion + "\n\n" + exitStatus) {
+      out += wrap(paragraph.text, indent: 0) + "\n\n"
+    }
     out += "USAGE: dtmem <subcommand>\n\nOPTIONS:\n"
-    out += entry("--version", "Show the version (\(version)).")
-    out += entry("-h, --help", "Show help information.")
+    for option in program.options { out += entry(label(option), option.help) }
     out += "\nSUBCOMMANDS:\n"
-    for command in commands { out += entry(command.name, command.abstract) }
+    for command in program.commands { out += entry(command.name, command.abstract) }
     out += "\n  See 'dtmem help <subcommand>' for detailed help.\n"
     return out
   }

@@ -1,0 +1,150 @@
+internal import FirmwareTables
+internal import KernelParameters
+internal import MemoryModel
+
+/// The arm64 boot through the EFI stub (Linux 6.12), up to `arm64_memblock_init()`; from there
+/// on it is the device-tree boot's (`runFromPhysicalLimits()`). Each step follows the kernel
+/// function it names; docs/kernel-findings-uefi.md has the recorded boots behind each.
+///
+///  1. The stub's tree edits (`update_fdt()`): `/memreserve/` entries deleted, `/chosen`
+///     `linux,uefi-mmap-*` and `bootargs` (the load options) written.
+///  2. `setup_machine_fdt()`: the stub's tree copy reserved.
+///  3. `parse_early_param()`.
+///  4. `efi_init()` configuration tables: the Memory Attributes table (`efi_memattr_init()`) and
+///     the stub's MEMRESERVE table (`efi_config_parse_tables()`) reserved.
+///  5. `reserve_regions()`: memblock rebuilt from the UEFI map alone.
+///  6. `early_init_dt_check_for_usable_mem_range()` (called by `efi_init()`).
+///  7. `efi_init()`: the memory map itself reserved.
+extension Arm64BootState {
+  /// `image_size` of Debian's arm64 Image, by page size (6.12.100 4K; 6.12.107 16K): the kernel
+  /// copy the stub makes is a Loader Code region of this size.
+  static func debianImageSize(_ pageSize: PageSize) -> UInt64? {
+    switch pageSize {
+    case .size4K: 0x2b2_0000
+    case .size16K: 0x2bd_0000
+    case .size64K: nil
+    }
+  }
+
+  mutating func runUEFIFirmware(_ map: UEFIMemoryMap) {
+    let layout = UEFIFirmwareLayout(map)
+    step("EFI stub: edits to the tree", "update_fdt() (drivers/firmware/efi/libstub/fdt.c)") { boot, _ in
+      boot.stubTreeEdits(map)
+    }
+    step("Stub's tree copy reserved", "setup_machine_fdt() (arch/arm64/kernel/setup.c)") { boot, _ in
+      boot.reserveStubTree(layout)
+    }
+    step("Early parameters", "parse_early_param() (init/main.c)") { boot, events in
+      boot.parseEarlyParameters(&events)
+    }
+    step(
+      "EFI configuration tables",
+      "efi_memattr_init(), efi_config_parse_tables() (drivers/firmware/efi/efi.c, memattr.c)"
+    ) { boot, _ in
+      boot.reserveConfigurationTables(layout)
+    }
+    step("UEFI memory map → memblock", "reserve_regions() (drivers/firmware/efi/efi-init.c)") { boot, events in
+      boot.reserveRegions(map, &events)
+    }
+    step(
+      "/chosen linux,usable-memory-range",
+      "early_init_dt_check_for_usable_mem_range() (drivers/of/fdt.c, called by efi_init())"
+    ) { boot, _ in
+      boot.applyUsableMemoryRange()
+    }
+    step("UEFI memory map reserved", "efi_init() (drivers/firmware/efi/efi-init.c)") { boot, _ in
+      boot.reserveMemoryMap(layout)
+    }
+  }
+
+  func stubTreeEdits(_ map: UEFIMemoryMap) -> [String] {
+    var notes = ["memory from the UEFI map (\(map.descriptors.count) descriptors, \(map.format.rawValue))"]
+    if !board.memoryReservations.isEmpty {
+      notes.append("\(board.memoryReservations.count) /memreserve/ entries deleted")
+    }
+    notes.append(
+      "/chosen gets linux,uefi-system-table, linux,uefi-mmap-start/-size/-desc-size/-desc-ver, "
+        + "linux,uefi-secure-boot and bootargs (the load options)")
+    if !board.memoryNodes.isEmpty {
+      notes.append("/memory nodes kept, but reserve_regions() discards the memory they add")
+    }
+    return notes
+  }
+
+  /// The tree copy: `--reserve …:dtb` when given, else where the map says the stub put it.
+  mutating func reserveStubTree(_ layout: UEFIFirmwareLayout) -> [String] {
+    if request.loaderReservations.contains(where: { $0.kind == .deviceTreeBlob }) { return reserveBlob() }
+    guard let located = layout.stubDeviceTree(blobSize: board.blobSize.map(UInt64.init)) else {
+      return ["no 2 MiB Loader Data region in the map: the stub's tree copy is not modelled"]
+    }
+    reserveFirmware("device tree (EFI stub's copy)", located)
+    return [located.how]
+  }
+
+  mutating func reserveConfigurationTables(_ layout: UEFIFirmwareLayout) -> [String] {
+    var notes: [String] = []
+    if let table = layout.memoryAttributesTable() {
+      reserveFirmware("EFI Memory Attributes table (MEMATTR)", table)
+      notes.append("MEMATTR: \(table.how)")
+    } else {
+      notes.append("no Memory Attributes table (not EDK2, and no MEMATTR= given)")
+    }
+    let fdt = reservations.first { $0.origin == .firmware || $0.origin == .loader }?.range
+    if let table = layout.memReserveTable(above: fdt) {
+      reserveFirmware("EFI stub MEMRESERVE table", table)
+      notes.append("MEMRESERVE: \(table.how)")
+    }
+    return notes
+  }
+
+  /// `reserve_regions()`: forget the memory found so far, then each descriptor in map order,
+  /// rounded outward to the kernel's pages: memory (`is_memory()`) is added, and marked no-map
+  /// unless usable (`is_usable_memory()`); ACPI Reclaim is reserved too; `EFI_MEMORY_SP` memory
+  /// is left out (Debian: `CONFIG_EFI_SOFT_RESERVE`).
+  mutating func reserveRegions(_ map: UEFIMemoryMap, _ events: inout [BootEvent]) -> [String] {
+    memblock.removeMemory(0, UInt64.max)
+    let softReserve = !commandLine.parameters.contains {
+      $0.isNamed("efi") && ($0.value ?? "").contains("nosoftreserve")
+    }
+    var skipped: [String] = []
+    for descriptor in map.descriptors {
+      guard let native = EFIReserveRegions.nativeRange(descriptor, pageSize: page) else { continue }
+      switch EFIReserveRegions.outcome(descriptor, softReserve: softReserve) {
+      case .notMemory:
+        continue
+      case .softReserved:
+        skipped.append("\(descriptor.range.map { "\($0)" } ?? "") \(descriptor.type.kernelName) (EFI_MEMORY_SP)")
+        continue
+      case .memory:
+        addMemoryArch(native.base, native.size, &events)
+      case .noMapMemory:
+        addMemoryArch(native.base, native.size, &events)
+        memblock.setFlag(.noMap, true, native.base, native.size)
+      case .reclaimReserved:
+        addMemoryArch(native.base, native.size, &events)
+        memblock.reserve(native.base, native.size)
+      }
+    }
+    return skipped.isEmpty ? [] : ["soft-reserved, not memory: " + skipped.joined(separator: ", ")]
+  }
+
+  /// `efi_init()`: `memblock_reserve()` of the memory map, page-rounded.
+  mutating func reserveMemoryMap(_ layout: UEFIFirmwareLayout) -> [String] {
+    guard
+      let located = layout.memoryMap(
+        chosenStart: board.chosen?.uefiMemoryMapStart, chosenSize: board.chosen?.uefiMemoryMapSize)
+    else { return [] }
+    let start = located.range.start & ~(page - 1)
+    let end = Alignment.up(UInt64(truncatingIfNeeded: located.range.end), page) ?? UInt64.max
+    memblock.reserve(start, end - start)
+    return ["the memory map: \(located.how)"]
+  }
+
+  mutating func reserveFirmware(_ name: String, _ located: UEFIFirmwareLayout.Located) {
+    memblock.reserve(located.range.start, located.range.size)
+    reservations.append(
+      Reservation(
+        name: name, path: "--efi-memmap", origin: .firmware, range: located.range,
+        status: located.estimated ? .estimated(reason: located.how) : .reserved))
+  }
+}

@@ -1,0 +1,133 @@
+internal import FirmwareTables
+internal import MemoryModel
+
+/// Where the firmware and the EFI stub left what the kernel reserves during `efi_init()`, found
+/// in the UEFI memory map. The map gives the regions (by type) but not always the address inside
+/// one; what is not stated is estimated from the layouts recorded under EDK2 and U-Boot
+/// (docs/kernel-findings-uefi.md §4, §8, §9) and says so.
+struct UEFIFirmwareLayout {
+  /// A location, with whether the input stated it or the model estimated it (and how).
+  struct Located: Hashable {
+    var range: PhysicalRange
+    var how: String
+    var estimated: Bool
+  }
+
+  let map: UEFIMemoryMap
+  let descriptors: [UEFIMemoryDescriptor]
+
+  init(_ map: UEFIMemoryMap) {
+    self.map = map
+    self.descriptors = map.descriptors.sorted { $0.physicalStart < $1.physicalStart }
+  }
+
+  /// `MAX_FDT_SIZE` in libstub: the stub's tree copy is a 2 MiB Loader Data allocation.
+  static let stubFDTAllocation: UInt64 = 0x20_0000
+  /// `efi_memattr_init()` reserves the table's header and entries; EDK2 under QEMU has 21
+  /// entries of 48 bytes (0x400 bytes); the real size is only in memory.
+  static let estimatedMemoryAttributesTableSize: UInt64 = 0x400
+  /// `struct linux_efi_memreserve` with no entries (what the stub installs): 16 bytes.
+  static let memReserveTableSize: UInt64 = 0x10
+
+  /// EDK2 (the map has MMIO descriptors, or the log named it) rather than U-Boot (no MMIO
+  /// descriptors, no Memory Attributes table).
+  var isEDK2: Bool {
+    if let vendor = map.firmwareVendor { return vendor.contains("EDK") }
+    return descriptors.contains { $0.type == .mmio }
+  }
+
+  func regions(_ type: UEFIMemoryType) -> [PhysicalRange] {
+    descriptors.filter { $0.type == type }.compactMap(\.range)
+  }
+
+  /// The stub's copy of the tree (`allocate_new_fdt_and_exit_boot()`): the bottom of the 2 MiB
+  /// Loader Data allocation (with an initrd loaded first, the bottom of a larger Loader Data
+  /// block), `totalsize` bytes — the given tree plus the stub's `/chosen` properties.
+  func stubDeviceTree(blobSize: UInt64?) -> Located? {
+    let loaderData = regions(.loaderData)
+    guard
+      let block = loaderData.first(where: { $0.size == Self.stubFDTAllocation })
+        ?? loaderData.filter({ $0.size > Self.stubFDTAllocation }).min(by: { $0.size < $1.size })
+    else { return nil }
+    // The stub adds seven /chosen properties (about 0x100 bytes with their names).
+    let size = min((blobSize ?? 0x1000) + 0x100, Self.stubFDTAllocation)
+    guard let range = PhysicalRange(start: block.start, size: size) else { return nil }
+    return Located(
+      range: range,
+      how: "the stub's tree copy: bottom of the 2 MiB Loader Data region at \(Hex.short(block.start)); size estimated "
+        + "as the given blob plus the stub's /chosen properties", estimated: true)
+  }
+
+  /// EDK2's Memory Attributes table (`efi_memattr_init()`): at `MEMATTR=` when the input gave
+  /// it; else, EDK2's layout under QEMU: offset 0x3018 into the Boot Data region that follows the
+  /// Conventional block above the lowest runtime region (every recorded `-kernel` boot).
+  func memoryAttributesTable() -> Located? {
+    if let address = map.memoryAttributesTable,
+      let range = PhysicalRange(start: address, size: Self.estimatedMemoryAttributesTableSize)
+    {
+      return Located(
+        range: range, how: "MEMATTR=\(Hex.short(address)) from the map's log (size estimated)", estimated: false)
+    }
+    guard isEDK2 else { return nil }
+    let runtime: Set<UEFIMemoryType> = [.runtimeServicesCode, .runtimeServicesData]
+    guard let first = descriptors.firstIndex(where: { runtime.contains($0.type) }) else { return nil }
+    var index = first
+    while index < descriptors.count, runtime.contains(descriptors[index].type) { index += 1 }
+    guard index + 1 < descriptors.count, descriptors[index].type == .conventional,
+      descriptors[index + 1].type == .bootServicesData, let data = descriptors[index + 1].range,
+      data.size > 0x3418,
+      let range = PhysicalRange(start: data.start + 0x3018, size: Self.estimatedMemoryAttributesTableSize)
+    else { return nil }
+    return Located(
+      range: range,
+      how: "estimated: EDK2 puts it 0x3018 into the Boot Data region at \(Hex.short(data.start)) (give the kernel's "
+        + "'efi: … MEMATTR=0x…' line with the map to know)", estimated: true)
+  }
+
+  /// The stub's `LINUX_EFI_MEMRESERVE_TABLE` (`efi_config_parse_tables()` reserves it): at
+  /// `MEMRESERVE=` when given; else in the small Loader Data region just above the tree copy,
+  /// in its last page, 0xf18 in under EDK2, 0x40 under U-Boot.
+  func memReserveTable(above fdt: PhysicalRange?) -> Located? {
+    if let address = map.memReserveTable, let range = PhysicalRange(start: address, size: Self.memReserveTableSize) {
+      return Located(range: range, how: "MEMRESERVE=\(Hex.short(address)) from the map's log", estimated: false)
+    }
+    let floor = fdt.map { $0.start } ?? 0
+    guard
+      let page = regions(.loaderData).first(where: {
+        $0.start > floor && $0.size <= 0x4000 && $0.size >= UEFIMemoryDescriptor.pageSize
+      })
+    else { return nil }
+    let offset: UInt64 = isEDK2 ? 0xf18 : 0x40
+    let lastPage = UInt64(page.end) - UEFIMemoryDescriptor.pageSize
+    guard let range = PhysicalRange(start: lastPage + offset, size: Self.memReserveTableSize) else { return nil }
+    return Located(
+      range: range,
+      how: "estimated: the stub's MEMRESERVE table in the Loader Data page at \(Hex.short(lastPage))", estimated: true)
+  }
+
+  /// The memory map the stub handed over (`efi_init()` reserves it, page-rounded): at
+  /// `/chosen linux,uefi-mmap-start` when the tree has it; else the stub allocated it as ACPI
+  /// Reclaim, the highest such region.
+  func memoryMap(chosenStart: UInt64?, chosenSize: UInt64?) -> Located? {
+    let size = chosenSize ?? UInt64(descriptors.count) * 48
+    if let start = chosenStart, let range = PhysicalRange(start: start, size: max(size, 1)) {
+      return Located(range: range, how: "/chosen linux,uefi-mmap-start", estimated: false)
+    }
+    guard let block = regions(.acpiReclaim).last, let range = PhysicalRange(start: block.start + 0x40, size: size)
+    else { return nil }
+    return Located(
+      range: range, how: "estimated: in the ACPI Reclaim region at \(Hex.short(block.start))", estimated: true)
+  }
+
+  /// The kernel image where the stub placed it (`efi_kaslr_relocate_kernel()` without an RNG
+  /// protocol: a 2 MiB-aligned Loader Code allocation of `image_size`): the Loader Code region of
+  /// exactly that size.
+  func kernelImage(imageSize: UInt64) -> Located? {
+    guard
+      let region = regions(.loaderCode).first(where: { $0.size == imageSize && $0.start % 0x20_0000 == 0 })
+    else { return nil }
+    return Located(
+      range: region,
+      how: "the Loader Code region of the Image's size (\(Hex.short(imageSize))) at a 2 MiB boundary", estimated: true)
+  }
+}

@@ -1,0 +1,140 @@
+import BootModel
+import DeviceTree
+import FirmwareTables
+import Foundation
+import KernelParameters
+import MemoryModel
+import TestSupport
+import Testing
+
+/// Replays boots of Debian's arm64 kernel started by its EFI stub (EDK2, the EDK2 Shell, U-Boot's
+/// bootefi; 4K and 16K pages): the tree given, the UEFI memory map as the kernel printed it with
+/// `efi=debug`, the parameters and the image where the stub put it → every line the kernel
+/// printed about reserved memory, memory ranges and NUMA must come out of the model, in order.
+@Suite struct Arm64UEFIConformanceTests {
+  /// The 30 shared cases and every arm64-uefi-* recording.
+  static func files() throws -> [URL] {
+    let recorded = Repository.fixture("recorded")
+    let names = try FileManager.default.contentsOfDirectory(atPath: recorded.path)
+    return [Repository.fixture("conformance/arm64-uefi.jsonl")]
+      + names.filter { $0.hasPrefix("arm64-uefi-") && $0.hasSuffix(".jsonl") }.sorted()
+      .map { recorded.appendingPathComponent($0) }
+  }
+
+  /// Each case, and whether it keeps only the shared file's line kinds (`OF: reserved mem:`,
+  /// `Reserved memory:`, the node ranges; conformance/README.md).
+  static func cases() throws -> [(recorded: [String: Any], sharedKinds: Bool)] {
+    try files().flatMap { file in
+      try Repository.jsonLines(file).map { ($0, file.path.contains("/conformance/")) }
+    }
+  }
+
+  static func isSharedKind(_ line: String) -> Bool {
+    line.hasPrefix("OF: reserved mem:") || line.hasPrefix("Reserved memory:") || line.hasPrefix("  node ")
+  }
+
+  /// The request a recorded case describes. The recorder's console parameters come first, as the
+  /// stub passes the load options (`-append`) as the command line.
+  static func request(_ recorded: [String: Any]) throws -> BootRequest {
+    let (_, board) = try DTC.board(source: recorded["dts"] as! String)
+    let lines = (recorded["efi_memmap"] as! [String]).joined(separator: "\n")
+    let map = try UEFIMemoryMap.decode(Array(("efi: Processing EFI memory map:\n" + lines).utf8))
+    let loader = (recorded["loader_reserved"] as? [[String: String]] ?? []).map { entry in
+      LoaderReservation(
+        range: PhysicalRange(
+          start: UInt64(entry["start"]!.dropFirst(2), radix: 16)!, size: UInt64(entry["size"]!.dropFirst(2), radix: 16)!
+        )!,
+        label: entry["what"])
+    }
+    let text = "console=ttyAMA0 earlycon panic=-1 efi=debug " + (recorded["cmdline"] as? String ?? "")
+    let pageSize: PageSize = recorded["page_size"] as? String == "16K" ? .size16K : .size4K
+    return BootRequest(
+      .deviceTree(board), architecture: .arm64, commandLine: BootCommandLine(text, source: .given("cmdline")),
+      pageSize: pageSize, loaderReservations: loader, efiMemoryMap: map)
+  }
+
+  static func expectedLines(_ recorded: [String: Any]) -> [String] {
+    (recorded["lines"] as! [String]).filter { line in
+      let trimmed = line.trimmingCharacters(in: .whitespaces)
+      return !Arm64ConformanceTests.unmodelled.contains { trimmed.hasPrefix($0) } && !trimmed.hasPrefix("x")
+        && !Arm64ConformanceTests.estimated.contains { line.hasPrefix($0) } && !line.hasPrefix("Kernel panic")
+    }
+  }
+
+  @Test func everyRecordedUEFIBootReplaysExactly() throws {
+    let cases = try Self.cases()
+    #expect(cases.count >= 30 + 141)
+    var mismatches: [String] = []
+    for (recorded, sharedKinds) in cases {
+      let id = recorded["id"] as? String ?? "?"
+      if (recorded["efi_memmap"] as! [String]).isEmpty {
+        // The kernel died before its console started (efi-rec-0035: a ram@ memory node QEMU leaves
+        // alone): nothing was printed, the map included.
+        #expect(recorded["reached_end"] as? Bool == false && (recorded["lines"] as! [String]).isEmpty, "\(id)")
+        continue
+      }
+      let want = Self.expectedLines(recorded)
+      let result = try Boot.run(Self.request(recorded))
+      var got = result.kernelLog.filter { l in
+        !Arm64ConformanceTests.estimated.contains { l.hasPrefix($0) } && !l.hasPrefix("Kernel panic")
+      }
+      // The UEFI recorder does not keep `Memory limited to` (tools/README.md): nor does the replay.
+      got = got.filter { !$0.hasPrefix("Memory limited to") }
+      if sharedKinds { got = got.filter(Self.isSharedKind) }
+      if recorded["reached_end"] as? Bool == false { got = Array(got.prefix(want.count)) }
+      if got != want {
+        mismatches.append(
+          "\(id):\n  kernel: \(want.joined(separator: "\n          "))\n  dtmem:  \(got.joined(separator: "\n          "))"
+        )
+      }
+    }
+    #expect(
+      mismatches.isEmpty,
+      "\(mismatches.count) of \(cases.count) boots differ:\n\(mismatches.prefix(30).joined(separator: "\n"))")
+  }
+
+  /// EDK2's Memory Attributes table decides where a 32 MiB region lands in efi-210005: the
+  /// estimate from the map, the address the kernel prints (`MEMATTR=`), and no table at all.
+  @Test func memoryAttributesTableDecidesAPlacement() throws {
+    let recorded = try #require(try Self.cases().first { $0.recorded["id"] as? String == "efi-210005" }).recorded
+    func dsp1(_ edit: (inout UEFIMemoryMap) -> Void) throws -> UInt64? {
+      var request = try Self.request(recorded)
+      edit(&request.efiMemoryMap!)
+      return try Boot.run(request).reservations.first { $0.name == "dsp-1" }?.range?.start
+    }
+    #expect(try dsp1 { _ in } == 0xbcc5_0000)
+    #expect(try dsp1 { $0.memoryAttributesTable = 0xbec5_a018 } == 0xbcc5_0000)
+    #expect(try dsp1 { $0.firmwareVendor = "Das U-Boot" } == 0xbdc0_0000)
+  }
+
+  /// A blob the EFI stub wrote (`/chosen` `linux,uefi-mmap-start`) without its map: one error.
+  @Test func stubBlobWithoutTheMapAsksForIt() throws {
+    let recorded = try Repository.jsonLines(Repository.fixture("recorded/arm64-uefi-explore.jsonl"))
+    let boot = try #require(recorded.first { $0["stub_dts"] != nil })
+    let (_, board) = try DTC.board(source: boot["stub_dts"] as! String)
+    #expect(board.chosen?.isFromEFIStub == true)
+    #expect(throws: BootModelError.self) { try Boot.run(BootRequest(.deviceTree(board))) }
+    var request = try Self.request(boot)
+    request.input = .deviceTree(board)
+    #expect(try Boot.run(request).memory.isEmpty == false)
+  }
+
+  /// The default CMA area is placed after the kernel's own allocations: an estimate, checked.
+  @Test func defaultCMAEstimateIsMostlyExact() throws {
+    var hits = 0
+    var total = 0
+    for (recorded, _) in try Self.cases() where !(recorded["efi_memmap"] as! [String]).isEmpty {
+      guard let line = (recorded["lines"] as! [String]).first(where: { $0.hasPrefix("cma: Reserved") }) else {
+        continue
+      }
+      total += 1
+      let result = try Boot.run(Self.request(recorded))
+      if let base = result.kernelAllocations.first(where: { $0.origin == .defaultCMA })?.range?.start,
+        line.contains("at \(Hex.padded(base)) ")
+      {
+        hits += 1
+      }
+    }
+    #expect(total >= 100 && hits * 100 >= total * 90, "default CMA base exact in \(hits)/\(total)")
+  }
+}
