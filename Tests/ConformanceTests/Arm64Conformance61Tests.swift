@@ -28,8 +28,8 @@ import Testing
       folders.append(URL(fileURLWithPath: extra))
     }
     for folder in folders {
-      let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
-      for name in names.sorted() where name.hasPrefix("arm64-") && !name.contains("uefi") && name.hasSuffix(".jsonl") {
+      for name in try Repository.names(in: folder)
+      where name.hasPrefix("arm64-") && !name.contains("uefi") && name.hasSuffix(".jsonl") {
         files.append(folder.appendingPathComponent(name))
       }
     }
