@@ -19,11 +19,16 @@ import Testing
     BIOS-e820: [mem 0x0000000100000000-0x000000017fffffff] usable
     """
 
-  static func boot(_ commandLine: String, capacity: Int = BootLimits.debianE820MaxEntries) throws(BootModelError)
-    -> BootResult
-  {
-    let entries = (try? E820KernelLog.decode(Array(firmware.utf8)).firmware?.entries) ?? []
-    return try run(entries, commandLine, limits: BootLimits(e820MaxEntries: capacity))
+  static func boot(_ commandLine: String, capacity: Int = BootLimits.debianE820MaxEntries) throws -> BootResult {
+    try run(try firmwareEntries(), commandLine, limits: BootLimits(e820MaxEntries: capacity))
+  }
+
+  /// §13's table, decoded (a table that does not decode fails the test).
+  static func firmwareEntries() throws -> [MapEntry] {
+    guard let entries = try E820KernelLog.decode(Array(firmware.utf8)).firmware?.entries else {
+      throw TestFailure("the §13 table has no BIOS-e820 lines")
+    }
+    return entries
   }
 
   static func run(_ entries: [MapEntry], _ commandLine: String, limits: BootLimits = BootLimits())
@@ -88,31 +93,31 @@ import Testing
     #expect(result.diagnostics.contains { $0.message.contains("removes all usable RAM at and above 0x40000000") })
   }
 
-  @Test func exampleFAndTheOtherPanics() {
+  @Test func exampleFAndTheOtherPanics() throws {
     for commandLine in [
       "memmap=exactmap memmap=1G@0", "memmap=exactmap", "memmap=64M$0x10000000 memmap=exactmap",
       "memmap=1@0xffffffffffffffff", "memmap=0x1000%0xfffffffffffff000+7",
     ] {
-      let result = try? Self.boot(commandLine)
-      #expect(result?.stopMessage == "Invalid user supplied memory map", "\(commandLine)")
-      #expect(result?.stop?.kind == .panic)
-      if case .invalidUserMemoryMap = result?.stop?.cause {
+      let result = try Self.boot(commandLine)
+      #expect(result.stopMessage == "Invalid user supplied memory map", "\(commandLine)")
+      #expect(result.stop?.kind == .panic)
+      if case .invalidUserMemoryMap = result.stop?.cause {
       } else {
-        Issue.record("\(commandLine): \(String(describing: result?.stop))")
+        Issue.record("\(commandLine): \(String(describing: result.stop))")
       }
-      #expect(result?.kernelLog.last == "Kernel panic - not syncing: Invalid user supplied memory map")
-      #expect(result?.steps.last?.title == "User-defined map")
+      #expect(result.kernelLog.last == "Kernel panic - not syncing: Invalid user supplied memory map")
+      #expect(result.steps.last?.title == "User-defined map")
     }
     for commandLine in [
       "memmap=1M%0x10000000-1+1 mem=1G", "memmap=1M%0x10000000-2+2,64M$0", "memmap=64M%0x10000000-1+0x100000001",
     ] {
-      let result = try? Self.boot(commandLine)
-      #expect(result?.stopMessage == "kernel BUG at arch/x86/kernel/e820.c:469!", "\(commandLine)")
-      #expect(result?.stop?.kind == .bug)
-      #expect(result?.kernelLog.last == "kernel BUG at arch/x86/kernel/e820.c:469!")
+      let result = try Self.boot(commandLine)
+      #expect(result.stopMessage == "kernel BUG at arch/x86/kernel/e820.c:469!", "\(commandLine)")
+      #expect(result.stop?.kind == .bug)
+      #expect(result.kernelLog.last == "kernel BUG at arch/x86/kernel/e820.c:469!")
       // Nothing after the BUG runs: no later item, parameter or step.
-      #expect(result?.steps.count == 2)
-      #expect(result?.e820.regions.count == 7)
+      #expect(result.steps.count == 2)
+      #expect(result.e820.regions.count == 7)
     }
     #expect(throws: BootModelError.noMemory("the firmware e820 table is empty")) {
       try Self.run([], "")
@@ -190,7 +195,7 @@ import Testing
 
   @Test func truncatedCommandLinesAreWarnedAbout() throws {
     let long = "memmap=" + Array(repeating: "0@0", count: 600).joined(separator: ",") + " memmap=64M$0x10000000"
-    let entries = (try? E820KernelLog.decode(Array(Self.firmware.utf8)).firmware?.entries) ?? []
+    let entries = try Self.firmwareEntries()
     let result = try Self.run(entries, long)
     #expect(result.diagnostics.contains { $0.message.contains("kernel BUG at lib/string_helpers.c:1040!") })
     #expect(!result.e820.regions.contains { $0.range.start == 0x1000_0000 })

@@ -16,9 +16,11 @@ import Testing
   /// arm64-uefi-* boots went through the EFI stub: Arm64UEFIConformanceTests replays them).
   static let files: [URL] = {
     let recorded = Repository.fixture("recorded")
-    let names = (try? FileManager.default.contentsOfDirectory(atPath: recorded.path)) ?? []
+    let names = Repository.listing(recorded)
     return [Repository.fixture("conformance/arm64-reserved-memory.jsonl")]
-      + names.filter { $0.hasPrefix("arm64-") && !$0.hasPrefix("arm64-uefi-") && $0.hasSuffix(".jsonl") }.sorted()
+      + names.filter {
+        ($0.hasPrefix("arm64-") && !$0.hasPrefix("arm64-uefi-") && $0.hasSuffix(".jsonl")) || $0.hasPrefix("<")
+      }
       .map { recorded.appendingPathComponent($0) }
   }()
 
@@ -137,5 +139,26 @@ import Testing
     #expect(
       reserveMem.total >= 8 && reserveMem.hits * 100 >= reserveMem.total * 85,
       "reserve_mem exact in \(reserveMem.hits)/\(reserveMem.total)")
+  }
+}
+
+/// `reserve_mem=` with an alignment that is not a power of two (issue 12): recorded on a real
+/// boot (arm64-rec-rmem-npot, memblock=debug), the kernel takes it as it is, and its
+/// `round_down()` masks with `align - 1`, so `1M:3K:x` starts on no multiple of 3 KiB. The model
+/// places all three entries where the kernel did.
+@Suite struct ReserveMemAlignmentConformanceTests {
+  @Test func nonPowerOfTwoAlignmentsLandWhereTheKernelPutThem() throws {
+    let cases = try Repository.jsonLines(Repository.fixture("recorded/arm64-reserve-mem-align.jsonl"))
+    let recorded = try #require(cases.first { $0["id"] as? String == "arm64-rec-rmem-npot" })
+    #expect(recorded["cmdline"] as? String == "reserve_mem=1M:3K:x reserve_mem=64K:0x1800:y reserve_mem=1M:4K:z")
+    let kernel = try #require(recorded["reserve_mem"] as? [[String]])
+    #expect(kernel.count == 3)
+    // The kernel's own placement is not aligned to 3 KiB (nor 0x1800): a mask, not a multiple.
+    #expect(UInt64(kernel[0][0].dropFirst(2), radix: 16)! % 0xc00 != 0)
+    #expect(UInt64(kernel[1][0].dropFirst(2), radix: 16)! % 0x1800 != 0)
+    let replay = try Arm64ConformanceTests.replay(recorded)
+    let model = replay.result.reservations.filter { $0.origin == .reserveMemParameter }
+    #expect(model.map(\.name) == ["x", "y", "z"])
+    #expect(model.map { $0.range.map { [Hex.padded($0.start), Hex.padded($0.last)] } ?? [] } == kernel)
   }
 }

@@ -19,7 +19,7 @@ import Testing
   /// The recorder's fixed prefix (tools/record-x86): the kernel saw it before the parameters.
   static let recorderPrefix = "console=ttyS0 earlyprintk=serial,ttyS0 panic=-1 "
 
-  static func caseFiles() -> [URL] {
+  static func caseFiles() throws -> [URL] {
     var files = [
       Repository.fixture("conformance/x86-memmap.jsonl"), Repository.fixture("conformance/x86-memmap-6.1.jsonl"),
     ]
@@ -28,8 +28,7 @@ import Testing
       folders.append(URL(fileURLWithPath: extra))
     }
     for folder in folders {
-      let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
-      for name in names.sorted() where name.hasPrefix("x86-") && name.hasSuffix(".jsonl") {
+      for name in try Repository.names(in: folder) where name.hasPrefix("x86-") && name.hasSuffix(".jsonl") {
         let url = folder.appendingPathComponent(name)
         if !files.contains(where: { $0.standardizedFileURL.path == url.standardizedFileURL.path }) { files.append(url) }
       }
@@ -53,6 +52,8 @@ import Testing
     var user: [String]
     var userDefined: Bool
     var notes: [String]
+    /// Recorded on to the first panic (`until_panic`), not only to `Kernel command line:`.
+    var untilPanic: Bool
     /// The kernel that booted: the case's `kernel` (6.1 or 6.12), 6.12 when it names none.
     var kernel: KernelVersion
 
@@ -61,6 +62,7 @@ import Testing
       kernel = (object["kernel"] as? String).flatMap(KernelVersion.init(release:)) ?? .v6_12
       let parameters = object["cmdline"] as? String ?? ""
       notes = object["notes"] as? [String] ?? []
+      untilPanic = object["until_panic"] as? Bool ?? false
       notes += X86ConformanceTests.missingNotes[id] ?? []
       let printed = notes.first { $0.hasPrefix("Kernel command line: ") }.map { String($0.dropFirst(21)) }
       commandLine = printed ?? X86ConformanceTests.recorderPrefix + parameters
@@ -103,7 +105,9 @@ import Testing
       }
       return problems
     }
-    if let words = result.stopMessage { return ["the kernel printed its maps; the model stopped: \(words)"] }
+    if let stop = result.stop, !stop.isAfterMemoryMap, let words = result.stopMessage {
+      return ["the kernel printed its maps; the model stopped: \(words)"]
+    }
     let log = result.kernelLog
     let firmware = log.filter { $0.hasPrefix("BIOS-e820: ") }
     if firmware != recorded.firmware {
@@ -176,6 +180,21 @@ import Testing
       problems.append(
         "'\(kernel)': kernel \(recorded.notes.contains { $0.contains(kernel) }), dtmem \(diagnostics.contains(model))")
     }
+    // Boots recorded on to their first panic: the model stops after the map exactly where the
+    // kernel did (or not at all: without a root file system the kernel ends in the VFS panic).
+    if recorded.untilPanic {
+      let panic = recorded.notes.first { $0.hasPrefix("Kernel panic - not syncing: ") || $0.hasPrefix("kernel BUG") }
+      let modelled = result.stop.map { _ in log.last ?? "" }
+      let kernelStop = panic?.contains("VFS: Unable to mount root fs") == true ? nil : panic
+      if modelled != kernelStop {
+        problems.append("late stop: kernel \(String(describing: panic)), dtmem \(String(describing: modelled))")
+      }
+      let trampoline = "No sub-1M memory is available for the trampoline"
+      if recorded.notes.contains(trampoline) != log.contains(trampoline) {
+        problems.append(
+          "'\(trampoline)': kernel \(recorded.notes.contains(trampoline)), dtmem \(log.contains(trampoline))")
+      }
+    }
     return problems
   }
 
@@ -183,7 +202,7 @@ import Testing
     var total = 0
     var failures: [String] = []
     var perFile: [String] = []
-    for file in Self.caseFiles() {
+    for file in try Self.caseFiles() {
       let cases = try Repository.jsonLines(file).map(Case.init)
       var failed = 0
       for recorded in cases {

@@ -14,19 +14,33 @@ public enum DTMemBinary {
   }
 }
 
-/// Text goldens under Tests/Fixtures/golden. `DTMEM_RECORD_GOLDENS=1 swift test` rewrites them.
+/// Text goldens under Tests/Fixtures/golden. `DTMEM_RECORD_GOLDENS=1 swift test` rewrites them
+/// and fails every check it rewrote, so a recording run is never mistaken for a passing one:
+/// review the diff, then run the tests again without it.
 public enum Golden {
   public static var recording: Bool { ProcessInfo.processInfo.environment["DTMEM_RECORD_GOLDENS"] == "1" }
 
-  /// Nil when `actual` matches the golden file (or it was just recorded); else a description.
+  /// Nil when `actual` matches the golden file; else what is wrong (also after recording it).
   public static func check(_ actual: String, against name: String) -> String? {
-    let url = Repository.fixture("golden/" + name)
+    check(actual, file: Repository.fixture("golden/" + name), recording: recording)
+  }
+
+  /// `check(_:against:)` for any file: recording writes `actual` there and fails.
+  public static func check(_ actual: String, file url: URL, recording: Bool) -> String? {
+    let name = url.lastPathComponent
     if recording {
-      try? actual.write(to: url, atomically: true, encoding: .utf8)
-      return nil
+      do {
+        try actual.write(to: url, atomically: true, encoding: .utf8)
+      } catch {
+        return "could not record \(url.path): \(error)"
+      }
+      return "recorded \(name) (DTMEM_RECORD_GOLDENS=1): review the diff, then run the tests without it"
     }
-    guard let expected = try? String(contentsOf: url, encoding: .utf8) else {
-      return "no golden file \(url.path); record it with DTMEM_RECORD_GOLDENS=1 swift test"
+    let expected: String
+    do {
+      expected = try String(contentsOf: url, encoding: .utf8)
+    } catch {
+      return "no golden file \(url.path) (\(error)); record it with DTMEM_RECORD_GOLDENS=1 swift test"
     }
     guard expected != actual else { return nil }
     let a = expected.split(separator: "\n", omittingEmptySubsequences: false)

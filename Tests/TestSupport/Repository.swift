@@ -13,6 +13,22 @@ public enum Repository {
   /// `Tests/Fixtures/…`.
   public static func fixture(_ relative: String) -> URL { path("Tests/Fixtures/" + relative) }
 
+  /// The names in `folder`, sorted; a folder that cannot be read is an error, never an empty list.
+  public static func names(in folder: URL) throws -> [String] {
+    try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+  }
+
+  /// `names(in:)` where a test cannot throw (a suite's `static let`, `@Test(arguments:)`): a
+  /// folder that cannot be read gives one name saying so, which names no file, so every test that
+  /// uses the list fails on it instead of running on nothing.
+  public static func listing(_ folder: URL) -> [String] {
+    do {
+      return try names(in: folder)
+    } catch {
+      return ["<cannot list \(folder.path): \(error)>"]
+    }
+  }
+
   /// One JSON object per line.
   public static func jsonLines(_ url: URL) throws -> [[String: Any]] {
     let text = try String(contentsOf: url, encoding: .utf8)
@@ -104,7 +120,7 @@ public enum Command {
     try process.run()
     let outData = out.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    let errData = (try? Data(contentsOf: errURL)) ?? Data()
+    let errData = try Data(contentsOf: errURL)
     return Result(status: process.terminationStatus, standardOutput: [UInt8](outData), standardError: [UInt8](errData))
   }
 }

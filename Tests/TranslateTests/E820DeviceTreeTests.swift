@@ -12,16 +12,18 @@ import Translate
 /// reports: RAM arm64 trims to pages, and the types a device tree cannot tell apart.
 @Suite struct E820DeviceTreeTests {
   /// Every firmware table of the shared x86 conformance cases, plus one with every other type.
-  static let tables: [[MapEntry]] = {
+  static func tables() throws -> [[MapEntry]] {
     var tables: [[MapEntry]] = []
-    if let cases = try? Repository.jsonLines(Repository.fixture("conformance/x86-memmap.jsonl")) {
-      var seen = Set<[String]>()
-      for object in cases {
-        guard let lines = object["bios_e820"] as? [String], seen.insert(lines).inserted,
-          let log = try? E820KernelLog.decode(Array(lines.joined(separator: "\n").utf8)), let table = log.firmwareTable
-        else { continue }
-        tables.append(table.entries)
+    var seen = Set<[String]>()
+    for object in try Repository.jsonLines(Repository.fixture("conformance/x86-memmap.jsonl")) {
+      guard let lines = object["bios_e820"] as? [String] else {
+        throw TestFailure("a case without bios_e820: \(object["id"] ?? "?")")
       }
+      guard seen.insert(lines).inserted else { continue }
+      guard let table = try E820KernelLog.decode(Array(lines.joined(separator: "\n").utf8)).firmwareTable else {
+        throw TestFailure("no firmware table in \(object["id"] ?? "?")")
+      }
+      tables.append(table.entries)
     }
     tables.append([
       MapEntry(start: 0, size: 0x9fc00, kind: .usable),
@@ -37,7 +39,7 @@ import Translate
       MapEntry(start: 0x1_4000_0000, size: 0x4000_0000, kind: .persistentLegacy),
     ])
     return tables
-  }()
+  }
 
   /// The map a device tree can say: RAM trimmed to whole pages, non-RAM types that are not
   /// persistent as reserved, persistent memory as type 12.
@@ -59,8 +61,8 @@ import Translate
   }
 
   @Test func roundTripLosesOnlyWhatItReports() throws {
-    #expect(Self.tables.count >= 3)
-    for table in Self.tables {
+    #expect(try Self.tables().count >= 3)
+    for table in try Self.tables() {
       let map = try MemoryMap.sanitized(table)
       let tree = E820DeviceTree(map)
       let blob = try FlatDeviceTree(bytes: tree.root.blob())
@@ -77,7 +79,7 @@ import Translate
   }
 
   @Test func sourceCompilesWithoutWarningsAndMatchesTheBlob() throws {
-    let map = try MemoryMap.sanitized(Self.tables.last!)
+    let map = try MemoryMap.sanitized(try Self.tables().last!)
     let tree = E820DeviceTree(map)
     let (directory, files) = try OverlayHarness.files(["m.dts": Array(tree.source(header: ["test"]).utf8)])
     defer { try? FileManager.default.removeItem(at: directory) }
@@ -90,7 +92,7 @@ import Translate
   }
 
   @Test func theFragmentPastesIntoABoard() throws {
-    let map = try MemoryMap.sanitized(Self.tables.last!)
+    let map = try MemoryMap.sanitized(try Self.tables().last!)
     let fragment = E820DeviceTree(map).fragment(header: ["pasted"])
     #expect(!fragment.contains("/dts-v1/") && fragment.hasPrefix("// pasted\n\tmemory@0 {"))
     let board = "/dts-v1/;\n/ {\n\t#address-cells = <2>;\n\t#size-cells = <2>;\n\tmodel = \"board\";\n\n\(fragment)};\n"
