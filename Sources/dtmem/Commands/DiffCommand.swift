@@ -4,8 +4,9 @@ import Utilities
 import Validate
 
 struct DiffCommand: Command {
+  static let name = "diff"
   static let spec = CommandSpec(
-    name: "diff",
+    name: name,
     abstract: "Show what changed in the memory map between two device trees, or for one tree between two kernels.",
     discussion: """
       Compares A and B — e.g. the blob you built and /sys/firmware/fdt of the running system, or \
