@@ -58,7 +58,8 @@ import Testing
     let overlay = directory.appendingPathComponent("o.dtbo").path
     let applied = directory.appendingPathComponent("applied.dtb").path
     let made = try InProcess.run(
-      ["to-overlay", "dts/qemu-virt-2g.dts", "--cmdline", OverlayCommandTests.cmdline, "-o", overlay] + Self.qemuReserve)
+      ["to-overlay", "dts/qemu-virt-2g.dts", "--cmdline", OverlayCommandTests.cmdline, "-o", overlay] + Self.qemuReserve
+    )
     #expect(made.status == 0, "\(made.errorText)")
     let apply = try InProcess.run(["apply", "dts/qemu-virt-2g.dts", overlay, "-o", applied] + Self.qemuReserve)
     #expect(apply.status == 0, "\(apply.errorText)")

@@ -203,7 +203,8 @@ import Testing
     #expect(literal.status == 0, "\(literal.errorText)")
     // The reservation inside the 2 GiB stays inside its bank (issue 12, item 8).
     #expect(
-      literal.text.contains("\tmemory@40000000 {\n\t\tdevice_type = \"memory\";\n\t\treg = <0x0 0x40000000 0x0 0x80000000>;")
+      literal.text.contains(
+        "\tmemory@40000000 {\n\t\tdevice_type = \"memory\";\n\t\treg = <0x0 0x40000000 0x0 0x80000000>;")
         && !literal.text.contains("memory@94000000") && literal.text.contains("\t\treserved@90000000 {")
         && !literal.text.contains("/dts-v1/"), "\(literal.text)")
     let piped = try InProcess.run(["to-dts", "-", "--json"], input: Array((text + "\n").utf8))
