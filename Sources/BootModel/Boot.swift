@@ -1,3 +1,4 @@
+public import FirmwareTables
 public import MemoryModel
 
 /// The one way to run a boot: every command and rule builds a `BootRequest` and calls `run`.
@@ -29,11 +30,16 @@ public enum Boot {
   /// A device tree's own description in e820 terms — memory usable, no-map and other taken
   /// reservations reserved, CMA usable, `pmem-region` persistent (type 12) — as the arm64 model
   /// computes it with no kernel parameters applied.
+  ///
+  /// With `efiMemoryMap`, the tree booted through UEFI: memory from the map (`efi_init()`), and
+  /// the firmware's no-map regions reserved.
   public static func e820View(
-    of board: BoardMemory, kernel: KernelVersion = .default, memoryOverride: [PhysicalRange]? = nil
+    of board: BoardMemory, kernel: KernelVersion = .default, memoryOverride: [PhysicalRange]? = nil,
+    efiMemoryMap: UEFIMemoryMap? = nil
   ) throws(BootModelError) -> MemoryMap {
     let request = BootRequest(
-      .deviceTree(board), architecture: .arm64, kernel: kernel, commandLine: .empty, memoryOverride: memoryOverride)
+      .deviceTree(board), architecture: .arm64, kernel: kernel, commandLine: .empty, memoryOverride: memoryOverride,
+      efiMemoryMap: efiMemoryMap)
     return try Arm64Boot.run(request, board: board).e820
   }
 }

@@ -7,7 +7,8 @@ import Testing
 /// and error come from its one declaration.
 @Suite struct CommandOptionTests {
   static let boot = [
-    "cmdline", "cmdline-file", "arch", "kernel", "reserve", "memory", "page-size", "cmdline-size", "e820-max-entries",
+    "cmdline", "cmdline-file", "arch", "kernel", "reserve", "memory", "efi-memmap", "page-size", "cmdline-size",
+    "e820-max-entries",
   ]
 
   /// What each command accepts, in help order. Adding an option? Add it here.
@@ -15,11 +16,11 @@ import Testing
     "show": boot + ["format", "output", "json"],
     "simulate": ["e820"] + boot + ["format", "json", "explain"],
     "to-memmap": boot + ["quote", "json"],
-    "to-e820": ["format", "json", "output", "table", "memory", "kernel"],
-    "to-dts": ["cmdline", "kernel", "cmdline-size", "e820-max-entries", "fragment", "output", "json"],
+    "to-e820": ["format", "json", "output", "table", "memory", "kernel", "efi-memmap"],
+    "to-dts": ["cmdline", "kernel", "efi-memmap", "cmdline-size", "e820-max-entries", "fragment", "output", "json"],
     "to-overlay": boot + ["boot-cmdline", "output", "json"],
     "apply": ["output", "in-place"] + boot + ["werror", "format", "json"],
-    "validate": boot + ["format", "werror", "list-rules", "output"],
+    "validate": boot + ["format", "json", "werror", "list-rules", "output"],
     "diff": boot + ["format", "output", "json"],
   ]
 

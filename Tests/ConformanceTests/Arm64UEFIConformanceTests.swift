@@ -84,8 +84,8 @@ import Testing
       if recorded["reached_end"] as? Bool == false { got = Array(got.prefix(want.count)) }
       if got != want {
         mismatches.append(
-          "\(id):\n  kernel: \(want.joined(separator: "\n          "))\n  dtmem:  \(got.joined(separator: "\n          "))"
-        )
+          "\(id):\n  kernel: \(want.joined(separator: "\n          "))\n  dtmem:  "
+            + got.joined(separator: "\n          "))
       }
     }
     #expect(

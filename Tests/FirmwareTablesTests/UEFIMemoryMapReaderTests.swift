@@ -12,6 +12,8 @@ import Utilities
     Array(try Data(contentsOf: Repository.fixture("efi/" + name)))
   }
 
+  static let flags = "|   |  |  |  |  |  |  |  |  |  |   |WB|  |  |  ]"
+
   static func decode(_ text: String) throws(UEFIMapDecodeError) -> UEFIMemoryMap {
     try UEFIMemoryMap.decode(Array(text.utf8))
   }
@@ -104,7 +106,8 @@ import Utilities
   /// Bad lines: one error naming the line.
   @Test(arguments: [
     (
-      "efi: Processing EFI memory map:\nefi:   0x000040000000-0x00004000ffff [Conventional|   |  |  |  |  |  |  |  |  |  |   |WB|  |  |  ]\nefi:   0x000050000000-0x00004fffffff [Conventional|   |  |  |  |  |  |  |  |  |  |   |WB|  |  |  ]",
+      "efi: Processing EFI memory map:\nefi:   0x000040000000-0x00004000ffff [Conventional\(Self.flags)\n"
+        + "efi:   0x000050000000-0x00004fffffff [Conventional\(Self.flags)",
       "line 3: the range ends (0x4fffffff) before it starts (0x50000000)"
     ),
     (
@@ -116,12 +119,14 @@ import Utilities
       "line 1: end 0x4000fffe is not the last byte of a 4 KiB page"
     ),
     (
-      "Type       Start            End              # Pages          Attributes\nAvailable  0000000040000000-0000000043FFFFFF 0000000000004001 0000000000000008",
+      "Type       Start            End              # Pages          Attributes\n"
+        + "Available  0000000040000000-0000000043FFFFFF 0000000000004001 0000000000000008",
       "line 2: 0x4001 pages do not span 0x40000000-0x43ffffff (0x4000 pages)"
     ),
     ("MemoryMap,\"Available\",\"40000000\",\"4zFFFFFF\",\"4000\",\"8\"", "line 1: end '4zFFFFFF' is not a hex number"),
     (
-      "Type             Start            End              Attributes\nBOOT DATA        0000000040000000-0000000040001000 WB|XX",
+      "Type             Start            End              Attributes\n"
+        + "BOOT DATA        0000000040000000-0000000040001000 WB|XX",
       "line 2: 'XX' is not an attribute efidebug prints"
     ),
     (
@@ -130,7 +135,8 @@ import Utilities
     ),
     (
       "hello",
-      "input: not a UEFI memory map: expected efi=debug kernel lines ('efi:   0x…-0x… [Type|…]'), UEFI Shell memmap or memmap -sfo output, U-Boot efidebug memmap output, or dtmem JSON with \"efi_memmap\""
+      "input: not a UEFI memory map: expected efi=debug kernel lines ('efi:   0x…-0x… [Type|…]'), UEFI Shell "
+        + "memmap or memmap -sfo output, U-Boot efidebug memmap output, or dtmem JSON with \"efi_memmap\""
     ),
   ])
   func badInputIsOneErrorWithItsLine(input: String, message: String) {

@@ -15,7 +15,7 @@ extension Arm64BootState {
   static let linearRegionSize: UInt64 = 1 << 47
 
   var kernelImage: PhysicalRange? {
-    request.loaderReservations.first { $0.kind == .kernelImage }?.range
+    request.loaderReservations.first { $0.kind == .kernelImage }?.range ?? locatedKernelImage
   }
 
   /// The blob itself, reserved by `setup_machine_fdt()` before any node is read.
@@ -168,6 +168,14 @@ extension Arm64BootState {
         Reservation(
           name: loader.label ?? (loader.kind == .kernelImage ? "kernel image" : "--reserve"), path: "--reserve",
           origin: .loader, range: range, status: .reserved))
+    }
+    if let image = locatedKernelImage {
+      let range = reservedKernelImage(image)
+      memblock.reserve(range.start, range.size)
+      reservations.append(
+        Reservation(
+          name: "kernel image", path: "--efi-memmap", origin: .loader, range: range,
+          status: .estimated(reason: "the EFI stub's copy, found in the UEFI map (give --reserve START:SIZE:kernel)")))
     }
     return notes
   }

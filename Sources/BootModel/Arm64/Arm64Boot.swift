@@ -93,6 +93,8 @@ struct Arm64BootState {
   /// `cma=SIZE[@BASE[-LIMIT]]`.
   var cmaCommandLineBase: UInt64 = 0
   var cmaCommandLineLimit: UInt64 = 0
+  /// The kernel image as found in the UEFI map (no `--reserve …:kernel` given): the stub's copy.
+  var locatedKernelImage: PhysicalRange? = nil
   /// Where the kernel stopped, once it has.
   var stopped: BootStop? = nil
 

@@ -1,16 +1,20 @@
 import BootModel
 import DeviceTree
+import FirmwareTables
 import KernelParameters
 import MemoryModel
 import Translate
 import Utilities
 
 struct ToDTS: Command {
+  static let name = "to-dts"
   static let spec = CommandSpec(
-    name: "to-dts",
+    name: name,
     abstract: "Print device tree source (/memory, /reserved-memory, pmem-region nodes) for a memory map.",
     discussion: """
-      INPUT: a kernel log with BIOS-e820 lines (its final table: the user: lines when printed), \
+      INPUT: a UEFI memory map (efi=debug lines, UEFI Shell memmap, U-Boot efidebug \
+      memmap: its e820 view, as to-e820 prints it), a kernel log with BIOS-e820 lines \
+      (its final table: the user: lines when printed), \
       /proc/iomem, /sys/firmware/memmap (a directory or `grep -r .` listing), dtmem JSON, a \
       device tree (its e820 view), or a kernel command line with memmap= items — a file, or the \
       text itself ('memmap=exactmap memmap=2G@0x40000000 memmap=64M$0x90000000'). A command \
@@ -47,7 +51,7 @@ struct ToDTS: Command {
           + "-)."
       )
     ],
-    options: [cmdline.spec, BootOptions.kernelOption.spec] + BootOptions.limitSpecs + [
+    options: [cmdline.spec, BootOptions.kernelOption.spec, BootOptions.efiMemmap.spec] + BootOptions.limitSpecs + [
       fragment.spec, output.spec, CommonOptions.json.spec,
     ],
     examples: [
@@ -72,9 +76,11 @@ struct ToDTS: Command {
   var json: Bool
 
   var environment: Environment
+  var efiMemoryMap: UEFIMemoryMap?
 
   init(_ arguments: ParsedArguments) throws(CLIError) {
     environment = arguments.environment
+    efiMemoryMap = try BootOptions.efiMemoryMap(try arguments[BootOptions.efiMemmap], environment)
     input = arguments.positionals[0]
     commandLine = try arguments[Self.cmdline]
     kernel = try arguments[BootOptions.kernelOption]
@@ -86,7 +92,8 @@ struct ToDTS: Command {
 
   func run() throws(CLIError) -> CommandOutput {
     var result = CommandOutput()
-    let (map, description) = try Self.map(input, commandLine: commandLine, kernel, limits, environment, &result)
+    let (map, description) = try Self.map(
+      input, commandLine: commandLine, kernel, limits, environment, &result, efiMemoryMap: efiMemoryMap)
     let tree = E820DeviceTree(map)
     let header = [
       "dtmem to-dts: the memory map of \(description), as Linux \(kernel) reads it.",
@@ -124,7 +131,7 @@ struct ToDTS: Command {
   /// The map an input describes, and how to name it in the header; warnings go to `output`.
   static func map(
     _ input: String, commandLine: String?, _ kernel: KernelVersion, _ limits: BootLimits, _ environment: Environment,
-    _ output: inout CommandOutput
+    _ output: inout CommandOutput, efiMemoryMap: UEFIMemoryMap? = nil
   ) throws(CLIError) -> (MemoryMap, String) {
     if input != "-" && !FileIO.exists(input) && (input.contains("memmap=") || input.contains("mem=")) {
       if commandLine != nil { throw CLIError("--cmdline", "INPUT is already a command line") }
@@ -153,8 +160,17 @@ struct ToDTS: Command {
       if commandLine != nil {
         throw CLIError("--cmdline", "applies to e820 inputs; a device tree's map is its own (see to-overlay)")
       }
+      if efiMemoryMap != nil {
+        return (
+          try Simulation.e820View(tree, kernel: kernel, memory: nil, efiMemoryMap: efiMemoryMap),
+          "\(tree.name) booted through UEFI (its e820 view)"
+        )
+      }
       return (try Simulation.e820View(tree, kernel: kernel, memory: nil), "\(tree.name) (its e820 view)")
     case .firmwareTable(let table):
+      if efiMemoryMap != nil {
+        throw CLIError("--efi-memmap", "goes with a device tree INPUT; give the UEFI map itself as INPUT")
+      }
       guard let commandLine else {
         return (
           try table.sanitizedMap(final: true),
@@ -171,7 +187,11 @@ struct ToDTS: Command {
       } catch {
         throw CLIError(table.name, error.description)
       }
-      if let words = result.stopMessage { throw CLIError("--cmdline", "the x86 kernel stops: \"\(words)\"") }
+      // A stop after the map (no RAM below 1 MiB for x86's trampoline) leaves the whole map,
+      // which is what a device tree describes.
+      if let words = result.stopMessage, result.stop?.isAfterMemoryMap == false {
+        throw CLIError("--cmdline", "the x86 kernel stops: \"\(words)\"")
+      }
       return (result.e820, "\(table.name) with \(commandLine)")
     }
   }
@@ -189,7 +209,7 @@ struct ToDTS: Command {
     } catch {
       throw CLIError(source, error.description)
     }
-    if let words = result.stopMessage {
+    if let words = result.stopMessage, result.stop?.isAfterMemoryMap == false {
       let why = result.stopCause?.message
       var hint = ""
       if case .invalidUserMemoryMap(.fewerThanTwoEntries) = result.stop?.cause {

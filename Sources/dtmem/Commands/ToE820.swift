@@ -4,8 +4,9 @@ import MemoryModel
 import Utilities
 
 struct ToE820: Command {
+  static let name = "to-e820"
   static let spec = CommandSpec(
-    name: "to-e820",
+    name: name,
     abstract: "Print the e820 table a memory map corresponds to.",
     discussion: """
       Any input: a device tree, a kernel log, /proc/iomem, /sys/firmware/memmap \
@@ -20,6 +21,13 @@ struct ToE820: Command {
         /memreserve/ entries, elfcorehdr      → reserved
         CMA (reusable) regions                → usable (the kernel lends them out)
         pmem-region nodes                     → persistent (type 12)
+
+      Device trees booted through UEFI (--efi-memmap FILE): memory from the UEFI \
+      map as arm64 efi_init() takes it (no-map firmware regions reserved). A UEFI \
+      map as INPUT (efi=debug lines, UEFI Shell memmap, U-Boot efidebug memmap): \
+      its e820 view as x86 do_add_efi_memmap() builds it (Conventional, Boot and \
+      Loader memory usable if WB, ACPI Reclaim ACPI data, ACPI NVS, Unusable, \
+      Persistent type 7, EFI_MEMORY_SP soft reserved, the rest reserved).
 
       Kernel logs: the table the boot ended with (user: lines when printed), or with \
       --table firmware the firmware table (extended: if printed, else BIOS-e820). \
@@ -41,9 +49,12 @@ struct ToE820: Command {
     arguments: [Show.inputArgument],
     options: [
       formatOption.spec, CommonOptions.json.spec, output.spec, tableOption.spec, BootOptions.memory.spec,
-      BootOptions.kernelOption.spec,
+      BootOptions.kernelOption.spec, BootOptions.efiMemmap.spec,
     ],
-    examples: ["to-e820 dts/cma-carveouts.dts", "to-e820 dmesg.txt --table firmware --format sysfs -o memmap.d"])
+    examples: [
+      "to-e820 dts/cma-carveouts.dts", "to-e820 dmesg.txt --table firmware --format sysfs -o memmap.d",
+      "to-e820 memmap.txt", "to-e820 board.dtb --efi-memmap dmesg.txt",
+    ])
 
   /// How `to-e820` writes the table.
   enum Format: String, OptionChoice {
@@ -84,6 +95,8 @@ struct ToE820: Command {
   var table: Table
   var memory: [PhysicalRange]
   var kernel: KernelVersion
+  var efiMemoryMap: UEFIMemoryMap?
+  var efiMemoryMapFile: String?
   var environment: Environment
 
   init(_ arguments: ParsedArguments) throws(CLIError) {
@@ -95,6 +108,8 @@ struct ToE820: Command {
     output = try arguments[Self.output]
     table = try arguments[Self.tableOption]
     memory = try arguments[BootOptions.memory]
+    efiMemoryMapFile = try arguments[BootOptions.efiMemmap]
+    efiMemoryMap = try BootOptions.efiMemoryMap(efiMemoryMapFile, environment)
   }
 
   func run() throws(CLIError) -> CommandOutput {
@@ -103,8 +118,15 @@ struct ToE820: Command {
     let map: MemoryMap
     switch loaded {
     case .deviceTree(let tree):
-      map = try Simulation.e820View(tree, kernel: kernel, memory: memory.isEmpty ? nil : memory)
+      if efiMemoryMap != nil && !memory.isEmpty {
+        throw CLIError("--memory", "the UEFI memory map (--efi-memmap) states the memory; give one or the other")
+      }
+      map = try Simulation.e820View(
+        tree, kernel: kernel, memory: memory.isEmpty ? nil : memory, efiMemoryMap: efiMemoryMap)
     case .firmwareTable(let firmware):
+      if efiMemoryMap != nil {
+        throw CLIError("--efi-memmap", "goes with a device tree INPUT; give the UEFI map itself as INPUT")
+      }
       map = try firmware.sanitizedMap(final: table == .final)
       for note in firmware.notes { result.report("dtmem: note: \(loaded.name): \(note)") }
     }

@@ -25,6 +25,14 @@ enum FirmwareTableLoader {
         return FirmwareTableInput(name: name, format: format, entries: try E820Sysfs.decodeText(bytes).entries)
       case .dtmemJSON:
         return FirmwareTableInput(name: name, format: format, entries: try E820JSON.decode(bytes).entries)
+      case .uefiMemoryMap:
+        let map = try UEFIMemoryMap.decode(bytes)
+        return FirmwareTableInput(
+          name: name, format: format, entries: map.e820Entries(), label: "EFI",
+          notes: [
+            "\(map.format.rawValue), \(map.descriptors.count) descriptors: its e820 view, as x86 do_add_efi_memmap() "
+              + "builds it (for arm64, give a device tree as INPUT and this file with --efi-memmap)"
+          ], uefiMemoryMap: map)
       case .commandLine:
         throw CLIError(
           name,
@@ -34,6 +42,8 @@ enum FirmwareTableLoader {
       case .deviceTreeBlob, .deviceTreeSource, .sysfsMemmap:
         throw CLIError(name, "\(format.rawValue) is not a firmware table")
       }
+    } catch let error as UEFIMapDecodeError {
+      throw CLIError(name, error.description)
     } catch let error as E820DecodeError {
       throw CLIError(name, error.description)
     } catch let error as CLIError {

@@ -17,6 +17,9 @@ enum InputFormat: String, Equatable {
   case sysfsListing = "/sys/firmware/memmap listing"
   /// dtmem's own `--json` map output.
   case dtmemJSON = "dtmem JSON"
+  /// A UEFI memory map: the kernel's `efi=debug` lines, UEFI Shell `memmap` (`-sfo`), U-Boot
+  /// `efidebug memmap`, or dtmem JSON with `efi_memmap`.
+  case uefiMemoryMap = "UEFI memory map"
   /// A kernel command line holding `memmap=` / `mem=` parameters.
   case commandLine = "kernel command line"
 
@@ -28,7 +31,9 @@ enum InputFormat: String, Equatable {
     // Text formats: look at the first few KiB only.
     let head = String(decoding: bytes.prefix(64 << 10), as: UTF8.self)
     let firstToken = head.drop { $0.isWhitespace || $0 == "\u{feff}" }
-    if firstToken.hasPrefix("{") { return .dtmemJSON }
+    if firstToken.hasPrefix("{") {
+      return ByteSearch.contains("\"efi_memmap\"", in: Substring(head)) ? .uefiMemoryMap : .dtmemJSON
+    }
     if isDeviceTreeSource(head) { return .deviceTreeSource }
     var sawIomemLine = false
     var sawSysfsLine = false
@@ -40,6 +45,7 @@ enum InputFormat: String, Equatable {
       if E820Sysfs.isTextLine(line) { sawSysfsLine = true }
       if Self.parameterMarkers.contains(where: { ByteSearch.contains($0, in: line) }) { sawMemmapParameter = true }
     }
+    if UEFIMemoryMap.looksLikeTextMap(Array(head.utf8)) { return .uefiMemoryMap }
     if sawIomemLine { return .iomem }
     if sawSysfsLine { return .sysfsListing }
     if sawMemmapParameter { return .commandLine }

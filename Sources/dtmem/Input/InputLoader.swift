@@ -1,5 +1,6 @@
 import BootModel
 import DeviceTree
+import FirmwareTables
 import MemoryModel
 
 /// A device tree input: the checked blob and the memory facts it states.
@@ -26,6 +27,8 @@ struct FirmwareTableInput {
   var commandLine: String? = nil
   /// Things to tell about the reading (several boots in one log, …).
   var notes: [String] = []
+  /// The UEFI memory map the table was made from, when the input was one.
+  var uefiMemoryMap: UEFIMemoryMap? = nil
 
   /// The table as a boot's input, with the command line the source shows.
   var bootInput: BootInput {
@@ -75,7 +78,7 @@ enum InputLoader {
       throw CLIError(
         name,
         "unrecognised input: not a device tree blob (no d00dfeed magic), not device tree source "
-          + "(no /dts-v1/), no BIOS-e820 lines, not /proc/iomem, not dtmem JSON")
+          + "(no /dts-v1/), no BIOS-e820 lines, not /proc/iomem, not a UEFI memory map, not dtmem JSON")
     }
     switch format {
     case .deviceTreeBlob:

@@ -1,4 +1,5 @@
 import BootModel
+import FirmwareTables
 import KernelParameters
 import MemoryModel
 
@@ -26,6 +27,9 @@ enum Simulation {
     case .deviceTree(let tree):
       let architecture = options.architecture(default: .arm64)
       if architecture == .x86 { try rejectArm64Options(options, memoryAllowed: true) }
+      if options.efiMemoryMap != nil && options.memoryOverride != nil {
+        throw CLIError("--memory", "the UEFI memory map (--efi-memmap) states the memory; give one or the other")
+      }
       return options.request(.deviceTree(tree.board), architecture: architecture)
     case .firmwareTable(let table):
       guard options.architecture(default: .x86) == .x86 else {
@@ -55,11 +59,11 @@ enum Simulation {
   /// The e820 view of a device tree's own description (memory usable, taken reservations
   /// reserved, CMA usable, pmem-region persistent), as the arm64 model computes it with no kernel
   /// parameters applied.
-  static func e820View(_ input: DeviceTreeInput, kernel: KernelVersion, memory banks: [PhysicalRange]?) throws(CLIError)
-    -> MemoryMap
-  {
+  static func e820View(
+    _ input: DeviceTreeInput, kernel: KernelVersion, memory banks: [PhysicalRange]?, efiMemoryMap: UEFIMemoryMap? = nil
+  ) throws(CLIError) -> MemoryMap {
     do {
-      return try Boot.e820View(of: input.board, kernel: kernel, memoryOverride: banks)
+      return try Boot.e820View(of: input.board, kernel: kernel, memoryOverride: banks, efiMemoryMap: efiMemoryMap)
     } catch {
       throw CLIError(input.name, error.description)
     }
@@ -90,6 +94,11 @@ enum Simulation {
       throw CLIError(
         "--reserve", "the x86 model does not use it (x86 reservations come from memmap=, crashkernel= and reserve_mem=)"
       )
+    }
+    if options.efiMemoryMap != nil {
+      throw CLIError(
+        "--efi-memmap",
+        "the x86 model reads an e820 table: give the UEFI map as INPUT for its e820 view (do_add_efi_memmap())")
     }
     if !memoryAllowed && options.memoryOverride != nil {
       throw CLIError("--memory", "replaces a device tree's memory nodes; an e820 table states its memory itself")

@@ -1,4 +1,5 @@
 import BootModel
+import FirmwareTables
 import KernelParameters
 import MemoryModel
 
@@ -18,6 +19,8 @@ struct BootOptions {
   var memoryOverride: [PhysicalRange]?
   var pageSize: PageSize
   var limits: BootLimits
+  /// `--efi-memmap`: the UEFI memory map an arm64 boot through the EFI stub takes its memory from.
+  var efiMemoryMap: UEFIMemoryMap?
 
   static let cmdline = Option.text(
     "cmdline", "STRING",
@@ -54,6 +57,25 @@ struct BootOptions {
     help: "A RAM bank, replacing the blob's memory nodes (for blobs the bootloader fills in); repeatable."
   ) { (text: String) throws(CLIError) -> PhysicalRange in try RangeArgument.parse(text, option: "--memory").range }
 
+  static let efiMemmap = Option.text(
+    "efi-memmap", "FILE",
+    help:
+      "The UEFI memory map the firmware handed the EFI stub (arm64 booted through UEFI): the kernel's efi=debug "
+      + "lines, UEFI Shell memmap or memmap -sfo output, U-Boot efidebug memmap output, or dtmem JSON. Memory then "
+      + "comes from the map, as efi_init() takes it, not from /memory.",
+    kind: .file)
+
+  /// Reads and decodes `--efi-memmap FILE`; errors are `--efi-memmap FILE: POSITION: WHY`.
+  static func efiMemoryMap(_ path: String?, _ environment: Environment) throws(CLIError) -> UEFIMemoryMap? {
+    guard let path else { return nil }
+    let bytes = try environment.read(path)
+    do {
+      return try UEFIMemoryMap.decode(bytes)
+    } catch {
+      throw CLIError("--efi-memmap \(path == "-" ? "<stdin>" : path)", error.description)
+    }
+  }
+
   static let pageSizeOption = Option.choice(
     "page-size", "SIZE", help: "The arm64 kernel's page size:", default: PageSize.size4K)
 
@@ -82,13 +104,17 @@ struct BootOptions {
   static let limitSpecs = [cmdlineSize.spec, e820MaxEntries.spec]
 
   static let specs: [OptionSpec] =
-    [cmdline.spec, cmdlineFile.spec, arch.spec, kernelOption.spec, reserve.spec, memory.spec, pageSizeOption.spec]
-    + limitSpecs
+    [
+      cmdline.spec, cmdlineFile.spec, arch.spec, kernelOption.spec, reserve.spec, memory.spec, efiMemmap.spec,
+      pageSizeOption.spec,
+    ] + limitSpecs
 
   init(_ arguments: ParsedArguments) throws(CLIError) {
     let file = try arguments[Self.cmdlineFile]
     givenCommandLine = try Self.commandLine(try arguments[Self.cmdline], file: file, arguments.environment)
-    inputFiles = file.map { [$0] } ?? []
+    let mapFile = try arguments[Self.efiMemmap]
+    inputFiles = (file.map { [$0] } ?? []) + (mapFile.map { [$0] } ?? [])
+    efiMemoryMap = try Self.efiMemoryMap(mapFile, arguments.environment)
     requestedArchitecture = try arguments[Self.arch]
     kernel = try arguments[Self.kernelOption]
     loaderReservations = try arguments[Self.reserve]
@@ -122,7 +148,8 @@ struct BootOptions {
   func request(_ input: BootInput, architecture: Architecture) -> BootRequest {
     BootRequest(
       input, architecture: architecture, kernel: kernel, commandLine: givenCommandLine, pageSize: pageSize,
-      loaderReservations: loaderReservations, memoryOverride: memoryOverride, limits: limits)
+      loaderReservations: loaderReservations, memoryOverride: memoryOverride, limits: limits,
+      efiMemoryMap: architecture == .arm64 ? efiMemoryMap : nil)
   }
 
   func architecture(default fallback: Architecture) -> Architecture { requestedArchitecture ?? fallback }

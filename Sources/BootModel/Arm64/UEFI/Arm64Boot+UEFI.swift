@@ -16,13 +16,14 @@ internal import MemoryModel
 ///  6. `early_init_dt_check_for_usable_mem_range()` (called by `efi_init()`).
 ///  7. `efi_init()`: the memory map itself reserved.
 extension Arm64BootState {
-  /// `image_size` of Debian's arm64 Image, by page size (6.12.100 4K; 6.12.107 16K): the kernel
+  /// `image_size` of Debian's arm64 Image (6.12.100 4K; 6.12.107 16K; 6.1.0-50 4K): the kernel
   /// copy the stub makes is a Loader Code region of this size.
-  static func debianImageSize(_ pageSize: PageSize) -> UInt64? {
-    switch pageSize {
-    case .size4K: 0x2b2_0000
-    case .size16K: 0x2bd_0000
-    case .size64K: nil
+  static func debianImageSize(_ kernel: KernelVersion, _ pageSize: PageSize) -> UInt64? {
+    switch (kernel, pageSize) {
+    case (.v6_12, .size4K): 0x2b2_0000
+    case (.v6_12, .size16K): 0x2bd_0000
+    case (.v6_1, .size4K): 0x201_0000
+    default: nil
     }
   }
 
@@ -30,6 +31,10 @@ extension Arm64BootState {
     let layout = UEFIFirmwareLayout(map)
     step("EFI stub: edits to the tree", "update_fdt() (drivers/firmware/efi/libstub/fdt.c)") { boot, _ in
       boot.stubTreeEdits(map)
+    }
+    step("EFI stub: where the kernel runs", "efi_kaslr_relocate_kernel() (drivers/firmware/efi/libstub/arm64.c)") {
+      boot, _ in
+      boot.locateKernelImage(layout)
     }
     step("Stub's tree copy reserved", "setup_machine_fdt() (arch/arm64/kernel/setup.c)") { boot, _ in
       boot.reserveStubTree(layout)
@@ -69,6 +74,24 @@ extension Arm64BootState {
       notes.append("/memory nodes kept, but reserve_regions() discards the memory they add")
     }
     return notes
+  }
+
+  /// The kernel copy the stub made: `--reserve …:kernel` when given, else the Loader Code region
+  /// of Debian's Image size at a 2 MiB boundary.
+  mutating func locateKernelImage(_ layout: UEFIFirmwareLayout) -> [String] {
+    if let given = request.loaderReservations.first(where: { $0.kind == .kernelImage }) {
+      return ["--reserve \(given.range): the kernel image (in the map: a Loader Code region of the Image's size)"]
+    }
+    guard let size = Self.debianImageSize(request.kernel, request.pageSize),
+      let located = layout.kernelImage(imageSize: size)
+    else {
+      return [
+        "kernel image not found: no Loader Code region of Debian's Image size; give --reserve START:SIZE:kernel "
+          + "(the Loader Code region of your Image's image_size, 2 MiB aligned)"
+      ]
+    }
+    locatedKernelImage = located.range
+    return ["kernel image at \(located.range): \(located.how) (estimated; --reserve START:SIZE:kernel to state it)"]
   }
 
   /// The tree copy: `--reserve …:dtb` when given, else where the map says the stub put it.

@@ -80,7 +80,7 @@ struct UEFIFirmwareLayout {
     else { return nil }
     return Located(
       range: range,
-      how: "estimated: EDK2 puts it 0x3018 into the Boot Data region at \(Hex.short(data.start)) (give the kernel's "
+      how: "EDK2 puts it 0x3018 into the Boot Data region at \(Hex.short(data.start)) (give the kernel's "
         + "'efi: … MEMATTR=0x…' line with the map to know)", estimated: true)
   }
 
@@ -102,7 +102,7 @@ struct UEFIFirmwareLayout {
     guard let range = PhysicalRange(start: lastPage + offset, size: Self.memReserveTableSize) else { return nil }
     return Located(
       range: range,
-      how: "estimated: the stub's MEMRESERVE table in the Loader Data page at \(Hex.short(lastPage))", estimated: true)
+      how: "the stub's MEMRESERVE table in the Loader Data page at \(Hex.short(lastPage))", estimated: true)
   }
 
   /// The memory map the stub handed over (`efi_init()` reserves it, page-rounded): at
@@ -116,7 +116,7 @@ struct UEFIFirmwareLayout {
     guard let block = regions(.acpiReclaim).last, let range = PhysicalRange(start: block.start + 0x40, size: size)
     else { return nil }
     return Located(
-      range: range, how: "estimated: in the ACPI Reclaim region at \(Hex.short(block.start))", estimated: true)
+      range: range, how: "in the ACPI Reclaim region at \(Hex.short(block.start))", estimated: true)
   }
 
   /// The kernel image where the stub placed it (`efi_kaslr_relocate_kernel()` without an RNG
