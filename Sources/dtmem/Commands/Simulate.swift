@@ -3,8 +3,9 @@ import FirmwareTables
 import Utilities
 
 struct Simulate: Command {
+  static let name = "simulate"
   static let spec = CommandSpec(
-    name: "simulate",
+    name: name,
     abstract: "Run a kernel's boot model over the input and print the final memory map.",
     discussion: """
       arm64 (default for device trees), Linux 6.12 order: DT memory nodes → linux,usable-memory-range \

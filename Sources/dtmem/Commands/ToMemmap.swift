@@ -4,8 +4,9 @@ import Translate
 import Utilities
 
 struct ToMemmap: Command {
+  static let name = "to-memmap"
   static let spec = CommandSpec(
-    name: "to-memmap",
+    name: name,
     abstract: "Print the x86 memmap= parameters that reproduce the input's memory map.",
     discussion: """
       One line: memmap=exactmap, then one item per entry of the map's e820 form. Given to an x86 \

@@ -4,8 +4,9 @@ import Utilities
 import Validate
 
 struct ValidateCommand: Command {
+  static let name = "validate"
   static let spec = CommandSpec(
-    name: "validate",
+    name: name,
     abstract: "Check bootloader output (device tree blobs) against what Linux 6.12 will do with it.",
     discussion: """
       Each INPUT is run once through the arm64 boot model; the rules then report what the kernel \
