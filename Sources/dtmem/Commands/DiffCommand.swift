@@ -7,7 +7,7 @@ struct DiffCommand: Command {
   static let name = "diff"
   static let spec = CommandSpec(
     name: name,
-    abstract: "Show what changed in the memory map between two device trees, or for one tree between two kernels.",
+    abstract: "Show what changed in the memory map: between two device trees, or one tree on two kernels.",
     discussion: """
       Compares A and B — e.g. the blob you built and /sys/firmware/fdt of the running system, or \
       a blob before and after the bootloader's fixups — and classifies every difference: memory \
