@@ -109,6 +109,18 @@ struct BootOptions {
       pageSizeOption.spec,
     ] + limitSpecs
 
+  /// `--memory` banks must not overlap: each RAM bank is given once (the kernel would merge
+  /// them silently, which hides a typo).
+  static func checkDisjoint(_ banks: [PhysicalRange]) throws(CLIError) {
+    let sorted = banks.sorted()
+    for (a, b) in zip(sorted, sorted.dropFirst()) where a.overlaps(b) {
+      throw CLIError(
+        "--memory",
+        "\(Hex.short(a.start)):\(Hex.short(a.size)) and \(Hex.short(b.start)):\(Hex.short(b.size)) overlap: give "
+          + "each RAM bank once")
+    }
+  }
+
   init(_ arguments: ParsedArguments) throws(CLIError) {
     let file = try arguments[Self.cmdlineFile]
     givenCommandLine = try Self.commandLine(try arguments[Self.cmdline], file: file, arguments.environment)
@@ -119,6 +131,7 @@ struct BootOptions {
     kernel = try arguments[Self.kernelOption]
     loaderReservations = try arguments[Self.reserve]
     let banks = try arguments[Self.memory]
+    try Self.checkDisjoint(banks)
     memoryOverride = banks.isEmpty ? nil : banks
     pageSize = try arguments[Self.pageSizeOption]
     limits = try Self.limits(arguments)
