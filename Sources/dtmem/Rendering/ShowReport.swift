@@ -62,7 +62,9 @@ enum ShowReport {
         + "\(ByteCount.compact(pageSize.bytes)) pages; root cells \(cells)\(stated)\n"
       out += "  " + outcome.commandLineLine + "\n"
       let override = outcome.request.memoryOverride
-      out += override == nil ? "\nMemory banks (device tree)\n" : "\nMemory banks (--memory; the device tree's are replaced)\n"
+      out +=
+        override == nil
+        ? "\nMemory banks (device tree)\n" : "\nMemory banks (--memory; the device tree's are replaced)\n"
       out += Table.render(
         header: ["START", "END", "SIZE", "NUMA", "SOURCE"],
         rows: banks(board, memory: override).map { bank in
@@ -133,6 +135,11 @@ enum ShowReport {
     if !result.kernelAllocations.isEmpty {
       out += "\nKernel allocations (predicted; the kernel places them after everything above)\n"
       out += Table.reservations(result.kernelAllocations)
+      // Why a failed one failed (cma=, crashkernel= too large, …).
+      let reasons = result.kernelAllocations.compactMap { r in
+        r.status.name == "failed" ? r.status.reason.map { "  \(r.name): failed: \($0)\n" } : nil
+      }
+      if !reasons.isEmpty { out += "\n" + reasons.joined() }
     }
     out += CostReport.text(CostReport.costs(result, outcome.request))
     out += "\ne820 view\n"
