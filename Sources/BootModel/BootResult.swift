@@ -34,8 +34,13 @@ public struct BootResult: Hashable, Sendable {
   /// Memory the kernel takes for itself that the model predicts (default CMA area, crash
   /// kernel): kept apart because nothing in the input names it.
   public var kernelAllocations: [Reservation]
-  /// The final table (x86) or the e820 view of the final map (arm64).
+  /// The table the kernel prints last (x86: `user:`, else `BIOS-e820:`), or the e820 view of
+  /// the final map (arm64).
   public var e820: MemoryMap
+  /// x86: the table the kernel ends with, after `trim_bios_range()` (page 0 reserved, RAM in
+  /// 640 KiB–1 MiB removed): what /proc/iomem shows. nil when the boot stopped before it (and on
+  /// arm64, whose view is `e820`).
+  public var finalE820: MemoryMap?
   /// The boot steps in order, for `--explain`.
   public var steps: [BootStep]
   /// Things worth telling: ignored parameters, assumptions, losses.
@@ -47,8 +52,10 @@ public struct BootResult: Hashable, Sendable {
   public init(
     architecture: Architecture, kernel: KernelVersion, memory: [MemoryBlock] = [], reservations: [Reservation] = [],
     kernelAllocations: [Reservation] = [],
-    e820: MemoryMap = .empty, steps: [BootStep] = [], diagnostics: [Diagnostic] = [], stop: BootStop? = nil
+    e820: MemoryMap = .empty, finalE820: MemoryMap? = nil, steps: [BootStep] = [], diagnostics: [Diagnostic] = [],
+    stop: BootStop? = nil
   ) {
+    self.finalE820 = finalE820
     self.stop = stop
     self.architecture = architecture
     self.kernel = kernel
@@ -58,6 +65,20 @@ public struct BootResult: Hashable, Sendable {
     self.e820 = e820
     self.steps = steps
     self.diagnostics = diagnostics
+  }
+
+  /// The name of the table in `e820` as the kernel's log calls it: `user:` when a parameter made
+  /// a user-defined map, else the firmware's (`BIOS-e820:`); arm64: the e820 view.
+  public var e820Label: String {
+    guard architecture == .x86 else { return "e820 view" }
+    for event in events.reversed() {
+      switch event {
+      case .e820(.userDefinedMap): return "user:"
+      case .e820(.firmwareTable(let label, _)): return "\(label):"
+      default: continue
+      }
+    }
+    return "e820"
   }
 
   /// Everything that happened during the modelled steps, in order.

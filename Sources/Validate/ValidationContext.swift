@@ -19,6 +19,9 @@ public struct ValidationContext: Sendable {
   public let events: [BootEvent]
   /// The `/reserved-memory` events, by the node path they are about.
   let reservedMemoryEvents: [String: [ReservedMemoryEvent]]
+  /// The model's reservations by node path, each list in kernel order: rules ask per child, so
+  /// one index instead of a scan of every reservation per question.
+  let reservationsByPath: [String: [Reservation]]
   /// Whether the kernel ignores `/reserved-memory` altogether (`unsupported node format`).
   public let reservedMemoryIgnored: Bool
 
@@ -42,6 +45,9 @@ public struct ValidationContext: Sendable {
       if let node = event.node { byNode[node.path, default: []].append(event) }
     }
     self.reservedMemoryEvents = byNode
+    var reservationsByPath: [String: [Reservation]] = [:]
+    for reservation in run.result.reservations { reservationsByPath[reservation.path, default: []].append(reservation) }
+    self.reservationsByPath = reservationsByPath
     self.statedBanks = request.statedBanks
     self.statedMemory = PhysicalRanges.merged(statedBanks.map(\.range))
     self.reservedMemoryIgnored =
@@ -61,9 +67,7 @@ public struct ValidationContext: Sendable {
   public var reservedChildren: [ReservedRegionNode] { board.reservedMemory?.children ?? [] }
 
   /// The model's reservations for one node path, in kernel order.
-  public func reservations(at path: String) -> [Reservation] {
-    boot.reservations.filter { $0.path == path }
-  }
+  public func reservations(at path: String) -> [Reservation] { reservationsByPath[path] ?? [] }
 
   /// The `/reserved-memory` events about the child at `path`, in order.
   public func reservedMemoryEvents(at path: String) -> [ReservedMemoryEvent] { reservedMemoryEvents[path] ?? [] }
@@ -82,7 +86,7 @@ extension ValidationContext {
 
   /// The first reservation at `path` the model failed, if any.
   func failure(at path: String) -> Reservation? {
-    boot.reservations.first { $0.path == path && $0.isFailed }
+    reservations(at: path).first { $0.isFailed }
   }
 
   /// A dynamic region the boot placed on (part of) `range` after it had been given back, and

@@ -135,7 +135,7 @@ enum DTMem {
   }
 
   static func command(named name: String) -> (any Command.Type)? {
-    commands.first { $0.spec.name == name }
+    commands.first { $0.name == name }
   }
 
   static var subcommandHint: String {

@@ -20,7 +20,7 @@ import Testing
     "to-dts": ["cmdline", "kernel", "efi-memmap", "cmdline-size", "e820-max-entries", "fragment", "output", "json"],
     "to-overlay": boot + ["boot-cmdline", "output", "json"],
     "apply": ["output", "in-place"] + boot + ["werror", "format", "json"],
-    "validate": boot + ["format", "werror", "list-rules", "output"],
+    "validate": boot + ["format", "json", "werror", "list-rules", "output"],
     "diff": boot + ["format", "output", "json"],
   ]
 

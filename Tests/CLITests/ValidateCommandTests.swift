@@ -93,6 +93,43 @@ import Testing
     #expect(result.errorText.hasPrefix("dtmem: error: <stdin>: unrecognised input"))
   }
 
+  /// CI uploads the report: it is written even when the only input is unusable (issue 12, item 2).
+  @Test(arguments: ["json", "sarif"])
+  func aReportIsWrittenWhenTheOnlyInputIsUnusable(_ format: String) throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dtmem-validate-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let out = directory.appendingPathComponent("report.\(format)").path
+    let result = try DTMemBinary.run(["validate", "--format", format, "-o", out, "-"], input: Array("hello\n".utf8))
+    #expect(result.status == 2)
+    #expect(result.errorText.hasPrefix("dtmem: error: <stdin>: unrecognised input"))
+    let written = try Data(contentsOf: URL(fileURLWithPath: out))
+    let document = try #require(try JSONSerialization.jsonObject(with: written) as? [String: Any])
+    if format == "json" {
+      #expect((document["findings"] as? [Any])?.isEmpty == true)
+      #expect((document["unusable"] as? [[String: String]])?.first?["file"] == "<stdin>")
+    } else {
+      let run = try #require((document["runs"] as? [[String: Any]])?.first)
+      let invocation = try #require((run["invocations"] as? [[String: Any]])?.first)
+      #expect(invocation["executionSuccessful"] as? Bool == false)
+      let notes = try #require(invocation["toolExecutionNotifications"] as? [[String: Any]])
+      #expect(notes.count == 1)
+    }
+  }
+
+  /// `--json` is on every command (issue 12): for validate it is `--format json`.
+  @Test func jsonFlagIsFormatJson() throws {
+    let file = Self.rules + "memory-overlap.bad.dts"
+    let flag = try InProcess.run(["validate", "--json", file])
+    let format = try InProcess.run(["validate", "--format", "json", file])
+    #expect(flag.status == 0)
+    #expect(!flag.standardOutput.isEmpty && flag.standardOutput == format.standardOutput)
+    let both = try InProcess.run(["validate", "--json", "--format", "sarif", file])
+    #expect(both.status == 2)
+    #expect(both.errorText.hasPrefix("dtmem: error: --json: "))
+    #expect(try InProcess.run(["validate", "--json", "--format", "json", file]).status == 0)
+  }
+
   @Test func badOptionsAreTwo() throws {
     for arguments in [
       ["validate", "--format", "xml", Self.rules + "memory-overlap.bad.dts"],

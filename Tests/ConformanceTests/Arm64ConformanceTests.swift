@@ -141,3 +141,24 @@ import Testing
       "reserve_mem exact in \(reserveMem.hits)/\(reserveMem.total)")
   }
 }
+
+/// `reserve_mem=` with an alignment that is not a power of two (issue 12): recorded on a real
+/// boot (arm64-rec-rmem-npot, memblock=debug), the kernel takes it as it is, and its
+/// `round_down()` masks with `align - 1`, so `1M:3K:x` starts on no multiple of 3 KiB. The model
+/// places all three entries where the kernel did.
+@Suite struct ReserveMemAlignmentConformanceTests {
+  @Test func nonPowerOfTwoAlignmentsLandWhereTheKernelPutThem() throws {
+    let cases = try Repository.jsonLines(Repository.fixture("recorded/arm64-reserve-mem-align.jsonl"))
+    let recorded = try #require(cases.first { $0["id"] as? String == "arm64-rec-rmem-npot" })
+    #expect(recorded["cmdline"] as? String == "reserve_mem=1M:3K:x reserve_mem=64K:0x1800:y reserve_mem=1M:4K:z")
+    let kernel = try #require(recorded["reserve_mem"] as? [[String]])
+    #expect(kernel.count == 3)
+    // The kernel's own placement is not aligned to 3 KiB (nor 0x1800): a mask, not a multiple.
+    #expect(UInt64(kernel[0][0].dropFirst(2), radix: 16)! % 0xc00 != 0)
+    #expect(UInt64(kernel[1][0].dropFirst(2), radix: 16)! % 0x1800 != 0)
+    let replay = try Arm64ConformanceTests.replay(recorded)
+    let model = replay.result.reservations.filter { $0.origin == .reserveMemParameter }
+    #expect(model.map(\.name) == ["x", "y", "z"])
+    #expect(model.map { $0.range.map { [Hex.padded($0.start), Hex.padded($0.last)] } ?? [] } == kernel)
+  }
+}

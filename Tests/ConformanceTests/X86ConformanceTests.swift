@@ -52,6 +52,8 @@ import Testing
     var user: [String]
     var userDefined: Bool
     var notes: [String]
+    /// Recorded on to the first panic (`until_panic`), not only to `Kernel command line:`.
+    var untilPanic: Bool
     /// The kernel that booted: the case's `kernel` (6.1 or 6.12), 6.12 when it names none.
     var kernel: KernelVersion
 
@@ -60,6 +62,7 @@ import Testing
       kernel = (object["kernel"] as? String).flatMap(KernelVersion.init(release:)) ?? .v6_12
       let parameters = object["cmdline"] as? String ?? ""
       notes = object["notes"] as? [String] ?? []
+      untilPanic = object["until_panic"] as? Bool ?? false
       notes += X86ConformanceTests.missingNotes[id] ?? []
       let printed = notes.first { $0.hasPrefix("Kernel command line: ") }.map { String($0.dropFirst(21)) }
       commandLine = printed ?? X86ConformanceTests.recorderPrefix + parameters
@@ -102,7 +105,9 @@ import Testing
       }
       return problems
     }
-    if let words = result.stopMessage { return ["the kernel printed its maps; the model stopped: \(words)"] }
+    if let stop = result.stop, !stop.isAfterMemoryMap, let words = result.stopMessage {
+      return ["the kernel printed its maps; the model stopped: \(words)"]
+    }
     let log = result.kernelLog
     let firmware = log.filter { $0.hasPrefix("BIOS-e820: ") }
     if firmware != recorded.firmware {
@@ -174,6 +179,21 @@ import Testing
     where recorded.notes.contains(where: { $0.contains(kernel) }) != diagnostics.contains(model) {
       problems.append(
         "'\(kernel)': kernel \(recorded.notes.contains { $0.contains(kernel) }), dtmem \(diagnostics.contains(model))")
+    }
+    // Boots recorded on to their first panic: the model stops after the map exactly where the
+    // kernel did (or not at all: without a root file system the kernel ends in the VFS panic).
+    if recorded.untilPanic {
+      let panic = recorded.notes.first { $0.hasPrefix("Kernel panic - not syncing: ") || $0.hasPrefix("kernel BUG") }
+      let modelled = result.stop.map { _ in log.last ?? "" }
+      let kernelStop = panic?.contains("VFS: Unable to mount root fs") == true ? nil : panic
+      if modelled != kernelStop {
+        problems.append("late stop: kernel \(String(describing: panic)), dtmem \(String(describing: modelled))")
+      }
+      let trampoline = "No sub-1M memory is available for the trampoline"
+      if recorded.notes.contains(trampoline) != log.contains(trampoline) {
+        problems.append(
+          "'\(trampoline)': kernel \(recorded.notes.contains(trampoline)), dtmem \(log.contains(trampoline))")
+      }
     }
     return problems
   }

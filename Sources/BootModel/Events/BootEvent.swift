@@ -207,6 +207,9 @@ public enum KernelAllocationEvent: Hashable, Sendable {
   case reserveMemPlaced(name: String, base: UInt64, size: UInt64)
   /// `name` is the occurrence's reservation's (the parameter, or its name once parsed).
   case reserveMemRefused(name: String, ReserveMemRefusal)
+  /// x86 `reserve_real_mode()`: the real-mode trampoline below 1 MiB, or no room for it.
+  case realModeTrampolineReserved(base: UInt64, size: UInt64)
+  case realModeTrampolineFailed(size: UInt64)
 
   /// Why a `reserve_mem=` occurrence reserves nothing.
   public enum ReserveMemRefusal: Hashable, Sendable {

@@ -20,7 +20,9 @@ struct Arm64KernelLog: KernelLogRenderer {
   func message(for stop: BootStop) -> String {
     switch stop.cause {
     case .reservedMemoryArrayOverflow: "stack-protector: Kernel stack is corrupted in: fdt_scan_reserved_mem"
-    case .invalidUserMemoryMap, .rangeUpdateToSameType: X86KernelLog().message(for: stop)
+    case .invalidUserMemoryMap, .rangeUpdateToSameType, .realModeTrampolineNotAllocated, .lowPagesUnavailable,
+      .commandLineOverflow:
+      X86KernelLog().message(for: stop)
     }
   }
 

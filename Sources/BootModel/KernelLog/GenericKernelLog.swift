@@ -46,7 +46,8 @@ struct GenericKernelLog: Sendable {
     case .crashKernelBaseInUse: ["crashkernel reservation failed - memory is in use."]
     case .crashKernelFailed(let size): ["cannot allocate crashkernel (size:\(Hex.short(size)))"]
     case .crashKernelLowFailed(let size): ["cannot allocate crashkernel low memory (size:\(Hex.short(size)))."]
-    case .reserveMemPlaced, .reserveMemRefused: []
+    case .reserveMemPlaced, .reserveMemRefused, .realModeTrampolineReserved: []
+    case .realModeTrampolineFailed: ["No sub-1M memory is available for the trampoline"]
     }
   }
 }

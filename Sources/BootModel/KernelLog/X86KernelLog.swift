@@ -27,6 +27,11 @@ struct X86KernelLog: KernelLogRenderer {
     case .invalidUserMemoryMap: "Invalid user supplied memory map"
     // What Debian's 6.12 prints for BUG_ON(old_type == new_type) (recorded: x86-rec-0029).
     case .rangeUpdateToSameType: "kernel BUG at arch/x86/kernel/e820.c:469!"
+    // init_real_mode() (arch/x86/realmode/init.c; recorded: x86-fix-trampoline-none).
+    case .realModeTrampolineNotAllocated: "Real mode trampoline was not allocated"
+    case .lowPagesUnavailable: "alloc_low_pages: can not alloc memory"
+    // The fortified strlen() in start_kernel() (recorded: x86-rec-0287).
+    case .commandLineOverflow: "kernel BUG at lib/string_helpers.c:1040!"
     case .reservedMemoryArrayOverflow: Arm64KernelLog().message(for: stop)
     }
   }

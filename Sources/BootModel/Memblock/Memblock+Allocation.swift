@@ -71,8 +71,9 @@ extension Memblock {
   func findTopDown(_ start: UInt64, _ end: UInt64, size: UInt64, align: UInt64, below ceiling: UInt64 = .max) -> UInt64?
   {
     let prune = size > 0
-    for region in memory.reversed() where usableForAllocation(region) {
-      if prune && (region.base >= end || region.base >= ceiling) { continue }
+    // Regions starting at or above `end` or `ceiling` cannot hold the block: start below them.
+    let top = prune ? firstRegion { $0.base >= min(end, ceiling) } : memory.count
+    for region in memory[..<top].reversed() where usableForAllocation(region) {
       if prune && region.end <= start { break }
       var found: UInt64? = nil
       reserved.forEachGapReversed(in: Span(base: region.base, end: region.end), minimum: size, below: ceiling) { gap in
@@ -94,8 +95,9 @@ extension Memblock {
   /// `__memblock_find_range_bottom_up()` over `for_each_free_mem_range`.
   func findBottomUp(_ start: UInt64, _ end: UInt64, size: UInt64, align: UInt64) -> UInt64? {
     let prune = size > 0
-    for region in memory where usableForAllocation(region) {
-      if prune && region.end <= start { continue }
+    // Regions ending at or below `start` cannot hold the block: start above them.
+    let bottom = prune ? firstRegion(endingAfter: start) : 0
+    for region in memory[bottom...] where usableForAllocation(region) {
       if prune && region.base >= end { break }
       var found: UInt64? = nil
       reserved.forEachGap(in: Span(base: region.base, end: region.end), minimum: size) { gap in

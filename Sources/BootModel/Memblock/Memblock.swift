@@ -57,18 +57,29 @@ struct Memblock: Sendable {
   mutating func addMemory(_ base: UInt64, _ size: UInt64, node: Int = Memblock.noNode, flags: Flags = []) {
     let end = Self.cappedEnd(base, size)
     guard end > base else { return }
-    var pieces: [Region] = []
+    // The regions the range overlaps, with the new pieces between them.
+    let low = firstRegion(endingAfter: base)
+    var high = low
+    var window: [Region] = []
+    var added = false
     var cursor = base
-    for region in memory where region.end > base && region.base < end {
-      if region.base > cursor { pieces.append(Region(base: cursor, end: region.base, flags: flags, node: node)) }
+    while high < memory.count && memory[high].base < end {
+      let region = memory[high]
+      if region.base > cursor {
+        window.append(Region(base: cursor, end: region.base, flags: flags, node: node))
+        added = true
+      }
+      window.append(region)
       cursor = max(cursor, region.end)
+      high += 1
     }
-    if cursor < end { pieces.append(Region(base: cursor, end: end, flags: flags, node: node)) }
-    guard !pieces.isEmpty else { return }
+    if cursor < end {
+      window.append(Region(base: cursor, end: end, flags: flags, node: node))
+      added = true
+    }
+    guard added else { return }
     searchCeilings.removeAll()
-    memory.append(contentsOf: pieces)
-    memory.sort { $0.base < $1.base }
-    mergeMemory()
+    replaceMemory(low..<high, with: window)
   }
 
   /// `memblock_add()` of many ranges into an empty memblock.memory, as x86
@@ -123,23 +134,62 @@ struct Memblock: Sendable {
   private mutating func editMemory(_ base: UInt64, _ size: UInt64, _ edit: (Region) -> Region?) {
     let end = Self.cappedEnd(base, size)
     guard end > base else { return }
-    var result: [Region] = []
-    result.reserveCapacity(memory.count + 2)
-    for region in memory {
-      if region.end <= base || region.base >= end {
-        result.append(region)
-        continue
-      }
+    let low = firstRegion(endingAfter: base)
+    var high = low
+    var window: [Region] = []
+    while high < memory.count && memory[high].base < end {
+      let region = memory[high]
       if region.base < base {
-        result.append(Region(base: region.base, end: base, flags: region.flags, node: region.node))
+        window.append(Region(base: region.base, end: base, flags: region.flags, node: region.node))
       }
       let inner = Region(
         base: max(region.base, base), end: min(region.end, end), flags: region.flags, node: region.node)
-      if let edited = edit(inner) { result.append(edited) }
-      if region.end > end { result.append(Region(base: end, end: region.end, flags: region.flags, node: region.node)) }
+      if let edited = edit(inner) { window.append(edited) }
+      if region.end > end { window.append(Region(base: end, end: region.end, flags: region.flags, node: region.node)) }
+      high += 1
     }
-    memory = result
-    mergeMemory()
+    guard high > low else { return }
+    replaceMemory(low..<high, with: window)
+  }
+
+  /// The index of the first region of memory that ends after `address`.
+  func firstRegion(endingAfter address: UInt64) -> Int { firstRegion { $0.end > address } }
+
+  /// The index of the first region of memory for which `isAbove` holds, for a predicate that holds
+  /// from some region on (binary search: the regions are sorted and disjoint).
+  func firstRegion(where isAbove: (Region) -> Bool) -> Int {
+    var low = 0
+    var high = memory.count
+    while low < high {
+      let mid = (low + high) / 2
+      if isAbove(memory[mid]) { high = mid } else { low = mid + 1 }
+    }
+    return low
+  }
+
+  /// Replaces the regions `range` of memory with `regions` (sorted, disjoint, between the
+  /// regions around `range`) and merges them with each other and with those two neighbours:
+  /// the rest of memory is merged already, so `memblock_merge_regions()` has nothing else to do.
+  /// One replacement per edit keeps adding or marking n regions O(n log n) for regions that
+  /// come in order.
+  private mutating func replaceMemory(_ range: Range<Int>, with regions: [Region]) {
+    let low = max(range.lowerBound - 1, 0)
+    let high = min(range.upperBound + 1, memory.count)
+    var merged: [Region] = []
+    merged.reserveCapacity(regions.count + 2)
+    for region in memory[low..<range.lowerBound] { Self.appendMerging(region, to: &merged) }
+    for region in regions { Self.appendMerging(region, to: &merged) }
+    for region in memory[range.upperBound..<high] { Self.appendMerging(region, to: &merged) }
+    memory.replaceSubrange(low..<high, with: merged)
+  }
+
+  /// Appends `region`, joining it to the last region when they touch with equal flags and node.
+  private static func appendMerging(_ region: Region, to regions: inout [Region]) {
+    if let last = regions.last, last.end == region.base, last.flags == region.flags, last.node == region.node {
+      regions[regions.count - 1].end = region.end
+    } else {
+      regions.append(region)
+    }
   }
 
   /// `memblock_remove()`: drops every part of memory inside the range.
@@ -177,13 +227,7 @@ struct Memblock: Sendable {
   private mutating func mergeMemory() {
     var result: [Region] = []
     result.reserveCapacity(memory.count)
-    for region in memory {
-      if let last = result.last, last.end == region.base, last.flags == region.flags, last.node == region.node {
-        result[result.count - 1].end = region.end
-      } else {
-        result.append(region)
-      }
-    }
+    for region in memory { Self.appendMerging(region, to: &result) }
     memory = result
   }
 
@@ -232,7 +276,8 @@ struct Memblock: Sendable {
   /// `memblock_overlaps_region(&memblock.memory, …)`.
   func overlapsMemory(_ base: UInt64, _ size: UInt64) -> Bool {
     let end = Self.cappedEnd(base, size)
-    return memory.contains { $0.base < end && base < $0.end }
+    let index = firstRegion(endingAfter: base)
+    return index < memory.count && memory[index].base < end
   }
 
   // MARK: memblock.reserved

@@ -13,6 +13,7 @@ extension X86BootState {
     let entries: [MapEntry]
     switch trimmed.sanitized() {
     case .success(let map):
+      trimmedMap = map
       entries = map.regions.map { MapEntry(start: $0.range.start, size: $0.range.size, kind: $0.kind) }
     case .failure: entries = trimmed.entries
     }
@@ -25,10 +26,13 @@ extension X86BootState {
       .map { Span(base: $0.start, end: Memblock.cappedEnd($0.start, $0.size)) }
     memblock.addMemory(union: usable)
     memblock.trimMemory(Self.pageSize)
-    memblock.reserve(0, 0x10_0000)
+    trampolinePlaced = reserveRealMode(&events)
     let total = memblock.memorySize
     return [
       "trim_bios_range(): page 0 reserved, usable RAM in [0xa0000, 0x100000) removed",
+      trampolinePlaced
+        ? "reserve_real_mode(): the real-mode trampoline (28 KiB) below 1 MiB; the first 1 MiB reserved"
+        : "reserve_real_mode(): no 28 KiB of free RAM below 1 MiB for the real-mode trampoline",
       "memblock: \(memblock.memory.count) range\(memblock.memory.count == 1 ? "" : "s"), \(ByteCount.human(total)) of "
         + "memory",
     ]

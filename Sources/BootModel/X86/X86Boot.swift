@@ -60,6 +60,10 @@ struct X86BootState {
   var kernelAllocations: [Reservation] = []
   /// Where the kernel stopped, once it has.
   var stopped: BootStop? = nil
+  /// The table after `trim_bios_range()`: what the kernel keeps in `e820_table` (/proc/iomem).
+  var trimmedMap: MemoryMap? = nil
+  /// `reserve_real_mode()` found room below 1 MiB.
+  var trampolinePlaced = true
 
   static let pageSize: UInt64 = 0x1000
 
@@ -125,7 +129,7 @@ struct X86BootState {
     BootResult(
       architecture: .x86, kernel: request.kernel, memory: memoryBlocks(), reservations: reservations,
       kernelAllocations: kernelAllocations,
-      e820: finalMap, steps: steps, diagnostics: diagnostics, stop: stopped)
+      e820: finalMap, finalE820: trimmedMap, steps: steps, diagnostics: diagnostics, stop: stopped)
   }
 
   /// memblock.memory as the kernel prints its "Early memory node ranges" (one node: NUMA is not

@@ -40,21 +40,14 @@ public enum NodeNaming {
   /// Whether libfdt's lookup of `name` among `siblings` finds one of them
   /// (`fdt_nodename_eq_()`: equal, or `name` has no `@` and a sibling is `name@…`).
   public static func libfdtFinds(_ name: String, among siblings: Set<String>) -> Bool {
-    if siblings.contains(name) { return true }
-    guard !name.contains("@") else { return false }
-    return siblings.contains { $0.hasPrefix(name + "@") }
+    TakenNames(siblings).libfdtFinds(name)
   }
 
   /// `base@address` (or `base` when `address` is nil), with `-1`, `-2`, … added to the base
-  /// while libfdt would find a node of that name among `taken`.
+  /// while libfdt would find a node of that name among `taken`. For one name; `TakenNames`
+  /// gives many.
   public static func unique(_ base: String, address: UInt64?, taken: Set<String>) -> String {
-    func candidate(_ stem: String) -> String { address.map { withUnitAddress(stem, $0) } ?? stem }
-    var name = candidate(base)
-    var suffix = 1
-    while libfdtFinds(name, among: taken) {
-      name = candidate("\(base)-\(suffix)")
-      suffix += 1
-    }
-    return name
+    var names = TakenNames(taken)
+    return names.unique(base, address: address)
   }
 }

@@ -124,8 +124,9 @@ extension PlannerState {
         note(index, "merged into the base's \(name): the overlay rewrites its banks")
       }
     } else {
-      let unique = NodeNaming.unique("memory", address: range.start, taken: takenRootNames)
+      let unique = rootNames.unique("memory", address: range.start)
       memoryNodes.append(MemoryNodeState(new: unique, bank: range, mapping: index))
+      rootNames.insert(unique)
       if base == nil {
         note(index, "without BASE: if the base already has a node named \(unique), the overlay replaces its reg")
       }
@@ -159,6 +160,7 @@ extension PlannerState {
     }
     planned.removeAll { mappings[$0.mapping].outcome == .discarded }
     memoryNodes.removeAll { $0.base == nil }
+    rebuildNames()
     for i in memoryNodes.indices where memoryNodes[i].enabled {
       memoryNodes[i].enabled = false
       memoryNodes[i].banks = []
@@ -252,7 +254,7 @@ extension PlannerState {
   /// The memory nodes the overlay writes, and their paths recorded in the mappings.
   mutating func finishMemoryNodes() -> [OverlayNode] {
     var nodes: [OverlayNode] = []
-    var taken = base?.rootChildNames ?? []
+    var taken = TakenNames(base?.rootChildNames ?? [])
     for state in memoryNodes where state.touched {
       let sources = state.mappings.map { mappings[$0].parameter }
       var written: [OverlayNode] = []
@@ -280,7 +282,7 @@ extension PlannerState {
         } else if let reg {
           // The first bank moved: a node whose unit address matches it replaces the old one.
           written.append(disabled(state.name, sources))
-          let name = NodeNaming.unique("memory", address: banks[0].start, taken: taken)
+          let name = taken.unique("memory", address: banks[0].start)
           var properties: [TreeProperty] = [.string("device_type", "memory"), TreeProperty("reg", reg.value)]
           if let id = node.numaNodeID { properties.append(.cells("numa-node-id", [id])) }
           if node.hotpluggable { properties.append(.flag("hotpluggable")) }
@@ -293,7 +295,7 @@ extension PlannerState {
         guard let reg else { continue }
         let name =
           NodeNaming.withUnitAddress("memory", banks[0].start) == state.name
-          ? state.name : NodeNaming.unique("memory", address: banks[0].start, taken: taken)
+          ? state.name : taken.unique("memory", address: banks[0].start)
         written.append(
           OverlayNode(
             parent: .root, name: name, properties: [.string("device_type", "memory"), reg], effect: .memory(banks),

@@ -34,11 +34,11 @@ extension PlannerState {
   /// `/reserved-memory/memmap@ss { reg; no-map; }`: x86 makes reserved ranges holes in memblock;
   /// no-map keeps them out of the linear map and away from the allocator.
   mutating func addReservation(_ range: PhysicalRange, _ kind: RegionKind, _ index: Int) {
-    let name = NodeNaming.unique("memmap", address: range.start, taken: takenReservedNames)
+    let name = reservedNames.unique("memmap", address: range.start)
     let node = OverlayNode(
       parent: .reservedMemory, name: name, properties: [reg([range]), .flag("no-map")],
       effect: .staticReservation(range, noMap: true), sources: [mappings[index].parameter])
-    planned.append(PlannedNode(node: node, mapping: index, kind: kind))
+    plan(PlannedNode(node: node, mapping: index, kind: kind))
     mappings[index].nodes.append(node.path)
   }
 
@@ -46,11 +46,11 @@ extension PlannerState {
   /// /dev/pmem region). Whether it also needs a no-map reservation depends on the final RAM
   /// (x86 resolves overlaps once, at the end), so `reservePersistentMemoryInRAM()` decides.
   mutating func addPersistentMemory(_ range: PhysicalRange, _ kind: RegionKind, _ index: Int) {
-    let name = NodeNaming.unique("pmem", address: range.start, taken: takenRootNames)
+    let name = rootNames.unique("pmem", address: range.start)
     let node = OverlayNode(
       parent: .root, name: name, properties: [.string("compatible", "pmem-region"), reg([range])],
       effect: .persistentMemory(range), sources: [mappings[index].parameter])
-    planned.append(PlannedNode(node: node, mapping: index, kind: kind))
+    plan(PlannedNode(node: node, mapping: index, kind: kind))
     mappings[index].nodes.append(node.path)
   }
 
@@ -60,6 +60,7 @@ extension PlannerState {
   mutating func reservePersistentMemoryInRAM() {
     let memory = currentMemory
     var result: [PlannedNode] = []
+    var taken = reservedNames
     for item in planned {
       result.append(item)
       guard case .persistentMemory(let range) = item.node.effect, mappings[item.mapping].outcome == .translated else {
@@ -75,9 +76,8 @@ extension PlannerState {
         pieces = PhysicalRanges.covered(range, by: memory)
       }
       for piece in pieces {
-        let taken = (base?.reservedChildNames ?? []).union(
-          (planned + result).filter { $0.node.parent == .reservedMemory }.map(\.node.name))
-        let name = NodeNaming.unique("pmem", address: piece.start, taken: taken)
+        let name = taken.unique("pmem", address: piece.start)
+        taken.insert(name)
         let reservation = OverlayNode(
           parent: .reservedMemory, name: name, properties: [reg([piece]), .flag("no-map")],
           effect: .staticReservation(piece, noMap: true), sources: item.node.sources)
@@ -86,6 +86,7 @@ extension PlannerState {
       }
     }
     planned = result
+    reservedNames = taken
   }
 
   /// `nn%ss-t+n`: only the parts of the range that are type t change. A device tree's RAM is

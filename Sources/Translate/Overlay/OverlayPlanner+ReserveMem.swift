@@ -29,7 +29,7 @@ extension PlannerState {
       return refuse(index, "the size or alignment does not fit the root's cells \(cells)")
     }
     let (sanitized, changed) = NodeNaming.sanitized(request.name)
-    let name = NodeNaming.unique(sanitized, address: nil, taken: takenReservedNames)
+    let name = reservedNames.unique(sanitized, address: nil)
     if changed || name != sanitized {
       note(index, "node name \(name): '\(request.name)' is not a valid or unique node name")
     }
@@ -47,7 +47,7 @@ extension PlannerState {
       parent: .reservedMemory, name: name, properties: [size, alignment],
       effect: .dynamicReservation(size: request.size, alignment: request.alignment), sources: [entry.parameter],
       reserveMemName: request.name)
-    planned.append(PlannedNode(node: node, mapping: index, kind: nil))
+    plan(PlannedNode(node: node, mapping: index, kind: nil))
     mappings[index].nodes.append(node.path)
   }
 

@@ -66,6 +66,10 @@ struct PlannerState {
   var ramAddedLater = false
   var reserveMemNames: [String] = []
   var notes: [Diagnostic] = []
+  /// Names libfdt finds under `/reserved-memory` and under the root: the base's, then every
+  /// planned node's (`plan(_:)` adds them; `rebuildNames()` starts again after a removal).
+  var reservedNames = TakenNames()
+  var rootNames = TakenNames()
 
   init(base: OverlayBase?) {
     self.base = base
@@ -75,6 +79,7 @@ struct PlannerState {
         memoryNodes.append(MemoryNodeState(base: node))
       }
     }
+    rebuildNames()
   }
 
   // MARK: Dispatch
@@ -215,12 +220,25 @@ struct PlannerState {
 
   // MARK: Names
 
-  var takenReservedNames: Set<String> {
-    (base?.reservedChildNames ?? []).union(planned.filter { $0.node.parent == .reservedMemory }.map(\.node.name))
+  /// Plans `item`, its name taken from then on.
+  mutating func plan(_ item: PlannedNode) {
+    planned.append(item)
+    switch item.node.parent {
+    case .reservedMemory: reservedNames.insert(item.node.name)
+    case .root: rootNames.insert(item.node.name)
+    }
   }
 
-  var takenRootNames: Set<String> {
-    (base?.rootChildNames ?? []).union(planned.filter { $0.node.parent == .root }.map(\.node.name))
-      .union(memoryNodes.map(\.name))
+  /// The taken names from the base, the planned nodes and the memory nodes.
+  mutating func rebuildNames() {
+    reservedNames = TakenNames(base?.reservedChildNames ?? [])
+    rootNames = TakenNames(base?.rootChildNames ?? [])
+    for item in planned {
+      switch item.node.parent {
+      case .reservedMemory: reservedNames.insert(item.node.name)
+      case .root: rootNames.insert(item.node.name)
+      }
+    }
+    for node in memoryNodes { rootNames.insert(node.name) }
   }
 }

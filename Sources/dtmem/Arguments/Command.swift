@@ -1,5 +1,7 @@
 /// A dtmem subcommand: what it accepts, how it reads it, what it does.
 protocol Command {
+  /// The subcommand's name (`spec.name`), known without building the spec.
+  static var name: String { get }
   static var spec: CommandSpec { get }
   /// Reads the parsed arguments; option values that make no sense are errors here.
   init(_ arguments: ParsedArguments) throws(CLIError)

@@ -6,8 +6,9 @@ import Utilities
 import Validate
 
 struct Apply: Command {
+  static let name = "apply"
   static let spec = CommandSpec(
-    name: "apply",
+    name: name,
     abstract: "Apply a device tree overlay with libfdt, then check the result and say what it changed.",
     discussion: """
       Applies OVERLAY to BASE the way U-Boot and fdtoverlay do (libfdt: fdt_open_into with room \

@@ -3,8 +3,9 @@ import Utilities
 import Validate
 
 struct DiffCommand: Command {
+  static let name = "diff"
   static let spec = CommandSpec(
-    name: "diff",
+    name: name,
     abstract: "Show what changed in the memory map between two device trees.",
     discussion: """
       Compares A and B — e.g. the blob you built and /sys/firmware/fdt of the running system, or \

@@ -2,8 +2,9 @@ import BootModel
 import Utilities
 
 struct Show: Command {
+  static let name = "show"
   static let spec = CommandSpec(
-    name: "show",
+    name: name,
     abstract: "Show the input's memory map: banks, holes, reservations, /memreserve/, /chosen.",
     discussion: """
       For a device tree: the memory banks it states, the /chosen ranges (initrd, \

@@ -3,8 +3,9 @@ import FirmwareTables
 import Utilities
 
 struct Simulate: Command {
+  static let name = "simulate"
   static let spec = CommandSpec(
-    name: "simulate",
+    name: name,
     abstract: "Run a kernel's boot model over the input and print the final memory map.",
     discussion: """
       arm64 (default for device trees), Linux 6.12 order: DT memory nodes → linux,usable-memory-range \
@@ -125,7 +126,16 @@ struct Simulate: Command {
         MapDocument.render(outcome.result, input: loaded.name, commandLine: outcome.commandLine, explain: explain)
           .rendered())
     case .dmesg:
-      output.print(E820Dmesg.render(outcome.result.e820))
+      // x86: the table the kernel ends with (after trim_bios_range()), and which one it is.
+      if outcome.result.architecture == .x86, let final = outcome.result.finalE820 {
+        output.print(E820Dmesg.render(final))
+        output.report(
+          "dtmem: note: the final e820 table, after trim_bios_range() (page 0 reserved, RAM in 640 KiB-1 MiB "
+            + "removed), as /proc/iomem shows it; the table the kernel prints "
+            + "(\(outcome.result.e820Label) lines) is in --format kernel-log and --json's \"e820\"")
+      } else {
+        output.print(E820Dmesg.render(outcome.result.e820))
+      }
     case .kernelLog:
       output.print(outcome.result.kernelLog.map { $0 + "\n" }.joined())
     case .text:

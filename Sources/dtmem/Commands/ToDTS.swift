@@ -7,8 +7,9 @@ import Translate
 import Utilities
 
 struct ToDTS: Command {
+  static let name = "to-dts"
   static let spec = CommandSpec(
-    name: "to-dts",
+    name: name,
     abstract: "Print device tree source (/memory, /reserved-memory, pmem-region nodes) for a memory map.",
     discussion: """
       INPUT: a UEFI memory map (efi=debug lines, UEFI Shell memmap, U-Boot efidebug \

@@ -4,8 +4,9 @@ import MemoryModel
 import Utilities
 
 struct ToE820: Command {
+  static let name = "to-e820"
   static let spec = CommandSpec(
-    name: "to-e820",
+    name: name,
     abstract: "Print the e820 table a memory map corresponds to.",
     discussion: """
       Any input: a device tree, a kernel log, /proc/iomem, /sys/firmware/memmap \

@@ -4,8 +4,9 @@ import Translate
 import Utilities
 
 struct ToMemmap: Command {
+  static let name = "to-memmap"
   static let spec = CommandSpec(
-    name: "to-memmap",
+    name: name,
     abstract: "Print the x86 memmap= parameters that reproduce the input's memory map.",
     discussion: """
       One line: memmap=exactmap, then one item per entry of the map's e820 form. Given to an x86 \
@@ -25,6 +26,12 @@ struct ToMemmap: Command {
       cma=SIZE@START), NUMA nodes and hot-pluggable memory (x86 takes them from ACPI SRAT), \
       reserve_mem= (keep the parameter itself). x86 panics on an exactmap table of fewer than two \
       entries, so a one-bank map gets an empty memmap=0@0 item.
+
+      The line is then booted in the x86 model as it stands (exactmap: the line is the whole \
+      table). Where that kernel would stop — an arm64 map has no RAM below 1 MiB, and x86 panics \
+      without 28 KiB of it for the real-mode trampoline ("Real mode trampoline was not \
+      allocated") — a warning on stderr says so and what to add; the line itself describes the \
+      map and adds nothing (--json: "x86_boot").
 
       Quoting: the '$' in reserved items must reach the kernel. A shell expands "$0x…" inside \
       double quotes and GRUB expands it in grub.cfg, and an eaten '$' turns memmap=64M$0x90000000 \
@@ -54,11 +61,21 @@ struct ToMemmap: Command {
     quoting = try arguments[Self.quote]
   }
 
+  /// Why an x86 kernel given only `line` (an exactmap line: the whole table) stops, or nil.
+  static func x86Stop(_ line: String, kernel: KernelVersion) -> String? {
+    let request = BootRequest(
+      .noFirmwareTable, kernel: kernel, commandLine: BootCommandLine(line, source: .given("the memmap= line")),
+      limits: BootLimits(commandLineSize: nil))
+    guard let result = try? Boot.run(request), let words = result.stopMessage else { return nil }
+    return "the line cannot boot x86 as it stands: " + (result.stopCause?.message ?? "the kernel stops (\"\(words)\")")
+  }
+
   func run() throws(CLIError) -> CommandOutput {
     let loaded = try InputLoader.load(input, environment)
     let outcome = try Simulation.run(loaded, boot)
     if let stop = Simulation.panicError(outcome, input: loaded.name) { throw stop }
     let line = MemmapLine.line(for: outcome.result, location: loaded.name)
+    let x86Stop = Self.x86Stop(line.text, kernel: outcome.request.kernel)
     var output = CommandOutput()
     if json {
       let document = JSONValue.object([
@@ -68,11 +85,14 @@ struct ToMemmap: Command {
         ("parameters", .array(line.parameters.map { .string($0) })),
         ("e820", MapDocument.e820(outcome.result.e820)),
         ("diagnostics", .array(line.diagnostics.map(MapDocument.diagnostic))),
+        ("x86_boot", .object([("boots", .bool(x86Stop == nil)), ("stop", x86Stop.map { .string($0) } ?? .null)])),
       ])
       output.print(document.rendered())
+      if let x86Stop { output.report("dtmem: warning: \(loaded.name): \(x86Stop)") }
       return output
     }
     for diagnostic in line.diagnostics { output.report(diagnostic.messageLine) }
+    if let x86Stop { output.report("dtmem: warning: \(loaded.name): \(x86Stop)") }
     output.print(quoting.apply(line.text) + "\n")
     return output
   }

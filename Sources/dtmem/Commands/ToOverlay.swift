@@ -6,8 +6,9 @@ import Translate
 import Utilities
 
 struct ToOverlay: Command {
+  static let name = "to-overlay"
   static let spec = CommandSpec(
-    name: "to-overlay",
+    name: name,
     abstract: "Turn x86 memmap=, mem= and reserve_mem= parameters into an arm64 device tree overlay.",
     discussion: """
       arm64 has no memmap=, and reads mem= as an amount of memory rather than an address limit: \

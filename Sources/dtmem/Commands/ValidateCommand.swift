@@ -4,8 +4,9 @@ import Utilities
 import Validate
 
 struct ValidateCommand: Command {
+  static let name = "validate"
   static let spec = CommandSpec(
-    name: "validate",
+    name: name,
     abstract: "Check bootloader output (device tree blobs) against what Linux 6.12 will do with it.",
     discussion: """
       Each INPUT is run once through the arm64 boot model; the rules then report what the kernel \
@@ -16,9 +17,11 @@ struct ValidateCommand: Command {
       `dtmem validate --list-rules` lists them; docs/rules.md explains each.
 
       Output: one finding per line, FILE: SEVERITY: [RULE-ID] PATH: MESSAGE (PATH is a node \
-      path, /memreserve/ or cmdline); --format json prints {"findings": [...], "unusable": [...]}; \
-      --format sarif writes SARIF 2.1.0 for code-scanning tools. -o writes the output to a file \
-      (atomically).
+      path, /memreserve/ or cmdline); --format json (or --json) prints {"findings": [...], \
+      "unusable": [...]}; --format sarif writes SARIF 2.1.0 for code-scanning tools. -o writes the \
+      output to a file (atomically). A JSON or SARIF report is written even when no input could be \
+      used (each unusable input is in it: "unusable", SARIF tool execution notifications), and the \
+      exit status is then 2.
 
       A blob whose memory the bootloader fills in gets a memory-missing warning and every check \
       that does not need memory; give --memory START:SIZE to run the rest.
@@ -33,7 +36,7 @@ struct ValidateCommand: Command {
         valueName: "INPUT", help: "Device tree blobs or sources (.dtb, .dts, /sys/firmware/fdt, -).", isOptional: true,
         isRepeating: true)
     ],
-    options: BootOptions.specs + [formatOption.spec, werror.spec, listRulesOption.spec, output.spec],
+    options: BootOptions.specs + [formatOption.spec, CommonOptions.json.spec, werror.spec, listRulesOption.spec, output.spec],
     examples: [
       "validate board.dtb", "validate build/*.dtb --werror --format sarif -o dtmem.sarif",
       "validate --list-rules --format markdown",
@@ -75,7 +78,15 @@ struct ValidateCommand: Command {
   init(_ arguments: ParsedArguments) throws(CLIError) {
     inputs = arguments.positionals
     boot = try BootOptions(arguments)
-    format = try arguments[Self.formatOption]
+    let format = try arguments[Self.formatOption]
+    if try arguments[CommonOptions.json] {
+      guard !arguments.isGiven(Self.formatOption) || format == .json else {
+        throw CLIError("--json", "means --format json; it cannot be combined with --format \(format.rawValue)")
+      }
+      self.format = .json
+    } else {
+      self.format = format
+    }
     warningsAreErrors = try arguments[Self.werror]
     listRules = try arguments[Self.listRulesOption]
     output = try arguments[Self.output]
@@ -105,7 +116,9 @@ struct ValidateCommand: Command {
       }
     }
     progress.clear()
-    if !run.reports.isEmpty {
+    // A JSON or SARIF report is written even when no input could be used: CI uploads that file,
+    // and the unusable inputs are in it (SARIF: tool execution notifications).
+    if !run.reports.isEmpty || format != .text {
       switch format {
       case .json: emit(FindingJSON.render(run).rendered(), &result)
       case .sarif: emit(SARIF.render(run, toolVersion: DTMem.version).rendered(), &result)

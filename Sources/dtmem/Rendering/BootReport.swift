@@ -34,8 +34,15 @@ enum BootReport {
       out += "\nKernel allocations (predicted)\n"
       out += Table.reservations(result.kernelAllocations)
     }
-    out += result.architecture == .x86 ? "\ne820 table\n" : "\ne820 view\n"
-    out += E820Dmesg.render(result.e820, indent: "  ")
+    if result.architecture == .x86, let final = result.finalE820, final != result.e820 {
+      out += "\ne820 table as the kernel prints it (\(result.e820Label))\n"
+      out += E820Dmesg.render(result.e820, indent: "  ")
+      out += "\ne820 table the kernel ends with (after trim_bios_range(): what /proc/iomem shows)\n"
+      out += E820Dmesg.render(final, indent: "  ")
+    } else {
+      out += result.architecture == .x86 ? "\ne820 table\n" : "\ne820 view\n"
+      out += E820Dmesg.render(result.e820, indent: "  ")
+    }
     out += diagnostics(result)
     return out
   }

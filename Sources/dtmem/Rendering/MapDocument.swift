@@ -20,6 +20,8 @@ enum MapDocument {
       members.append(("kernel_allocations", .array(result.kernelAllocations.map(reservation))))
     }
     members.append(("e820", e820(result.e820)))
+    // x86: the table after trim_bios_range(), when it differs from the printed one.
+    if let final = result.finalE820 { members.append(("e820_final", e820(final))) }
     if !result.diagnostics.isEmpty {
       members.append(("diagnostics", .array(result.diagnostics.map(diagnostic))))
     }
