@@ -36,7 +36,9 @@ struct ValidateCommand: Command {
         valueName: "INPUT", help: "Device tree blobs or sources (.dtb, .dts, /sys/firmware/fdt, -).", isOptional: true,
         isRepeating: true)
     ],
-    options: BootOptions.specs + [formatOption.spec, CommonOptions.json.spec, werror.spec, listRulesOption.spec, output.spec],
+    options: BootOptions.specs + [
+      formatOption.spec, CommonOptions.json.spec, werror.spec, listRulesOption.spec, output.spec,
+    ],
     examples: [
       "validate board.dtb", "validate build/*.dtb --werror --format sarif -o dtmem.sarif",
       "validate --list-rules --format markdown",
