@@ -17,8 +17,11 @@ public import MemoryModel
 /// | any other N | `/reserved-memory/reserved@S { reg; no-map; }` — reported |
 ///
 /// Reservations are no-map: x86 leaves every non-RAM type out of memblock, and no-map keeps a
-/// range out of arm64's linear map and allocator alike. RAM that does not fill whole pages is
-/// reported too: arm64 trims memory nodes to pages.
+/// range out of arm64's linear map and allocator alike. A reservation between two usable regions
+/// it touches (`memmap=64M$0x90000000` inside RAM) stays inside one memory bank, as the board
+/// that has it would describe it: a bank split around it would leave the reservation outside
+/// memory (and a sparsemem hole). Banks are written in whole pages, as arm64 keeps them; what
+/// that drops is reported.
 public struct E820DeviceTree: Hashable, Sendable {
   /// The root: cells, memory nodes, `/reserved-memory`, `pmem-region` nodes.
   public var root: TreeNode
@@ -52,6 +55,21 @@ public struct E820DeviceTree: Hashable, Sendable {
     var reserved = TreeNode(
       "reserved-memory", properties: [.cells("#address-cells", [2]), .cells("#size-cells", [2]), .flag("ranges")])
     var losses: [Diagnostic] = []
+    for bank in Self.banks(map) {
+      // Written as the kernel keeps it: whole pages (a partial page is never used).
+      let kept = bank.roundedInward(to: pageSize)
+      if kept?.size != bank.size {
+        losses.append(
+          Diagnostic(
+            .info, at: "\(bank)",
+            "arm64 trims memory to whole pages: \(ByteCount.human(bank.size - (kept?.size ?? 0))) of this RAM is not "
+              + "used, so the memory node holds \(kept.map(\.description) ?? "none of it")"))
+      }
+      guard let kept, !kept.isEmpty else { continue }
+      let reg = TreeProperty.reg([kept], cells: Self.cells)!  // 2/2 cells hold any range
+      root.children.append(
+        TreeNode(NodeNaming.withUnitAddress("memory", kept.start), properties: [.string("device_type", "memory"), reg]))
+    }
     for region in map.regions {
       let (base, inReservedMemory, loss) = Self.placement(of: region.kind)
       let name = NodeNaming.withUnitAddress(base, region.range.start)
@@ -59,15 +77,7 @@ public struct E820DeviceTree: Hashable, Sendable {
       if let loss { losses.append(Diagnostic(.warning, at: "\(region.range)", loss)) }
       switch region.kind {
       case .usable:
-        root.children.append(TreeNode(name, properties: [.string("device_type", "memory"), reg]))
-        let kept = region.range.roundedInward(to: pageSize)?.size ?? 0
-        if kept != region.range.size {
-          losses.append(
-            Diagnostic(
-              .info, at: "\(region.range)",
-              "arm64 trims memory to whole pages: \(ByteCount.human(region.range.size - kept)) of this RAM is not used")
-          )
-        }
+        continue
       case _ where inReservedMemory:
         reserved.children.append(TreeNode(name, properties: [reg, .flag("no-map")]))
       default:
@@ -77,6 +87,32 @@ public struct E820DeviceTree: Hashable, Sendable {
     if !reserved.children.isEmpty { root.children.append(reserved) }
     self.root = root
     self.losses = losses
+  }
+
+  /// The memory banks: each run of usable regions, with the no-map reservations between two of
+  /// them that touch both.
+  static func banks(_ map: MemoryMap) -> [PhysicalRange] {
+    var banks: [PhysicalRange] = []
+    var pending: [PhysicalRange] = []  // reservations since the last usable region, touching it
+    for region in map.regions {
+      let touches = banks.last.map { ($0.end == UInt128(region.range.start)) } ?? false
+      let lastEnd = pending.last?.end ?? banks.last?.end
+      let continues = lastEnd == UInt128(region.range.start) && (touches || !pending.isEmpty)
+      if region.kind == .usable {
+        if continues, let last = banks.last {
+          banks[banks.count - 1] = PhysicalRange(start: last.start, end: region.range.end)!
+        } else {
+          banks.append(region.range)
+        }
+        pending = []
+      } else if placement(of: region.kind).inReservedMemory, continues || touches {
+        pending.append(region.range)
+      } else {
+        pending = []
+        if !banks.isEmpty { banks.append(PhysicalRange(start: 0, size: 0)!) }  // a break: nothing joins across
+      }
+    }
+    return banks.filter { !$0.isEmpty }
   }
 
   /// A whole source file.

@@ -201,9 +201,12 @@ import Testing
     let text = "memmap=exactmap memmap=640K@0 memmap=2G@0x40000000 memmap=64M$0x90000000 memmap=1G!0x100000000"
     let literal = try InProcess.run(["to-dts", text, "--fragment"])
     #expect(literal.status == 0, "\(literal.errorText)")
+    // The reservation inside the 2 GiB stays inside its bank (issue 12, item 8).
     #expect(
-      literal.text.contains("\tmemory@94000000 {") && literal.text.contains("\t\treserved@90000000 {")
-        && !literal.text.contains("/dts-v1/"))
+      literal.text.contains(
+        "\tmemory@40000000 {\n\t\tdevice_type = \"memory\";\n\t\treg = <0x0 0x40000000 0x0 0x80000000>;")
+        && !literal.text.contains("memory@94000000") && literal.text.contains("\t\treserved@90000000 {")
+        && !literal.text.contains("/dts-v1/"), "\(literal.text)")
     let piped = try InProcess.run(["to-dts", "-", "--json"], input: Array((text + "\n").utf8))
     let object = try #require(try JSONSerialization.jsonObject(with: Data(piped.standardOutput)) as? [String: Any])
     #expect((object["e820"] as? [Any])?.count == 5)

@@ -56,9 +56,10 @@ import Testing
   }
 
   @Test func aCutCommandLineExitsTwo() throws {
-    let log = Array(
-      "BIOS-e820: [mem 0x0000000000000000-0x000000000009fbff] usable\nBIOS-e820: [mem 0x0000000000100000-0x000000003fffffff] usable\n"
-        .utf8)
+    let table =
+      "BIOS-e820: [mem 0x0000000000000000-0x000000000009fbff] usable\n"
+      + "BIOS-e820: [mem 0x0000000000100000-0x000000003fffffff] usable\n"
+    let log = Array(table.utf8)
     let long = "quiet " + String(repeating: "x", count: 2100)
     let result = try InProcess.run(["simulate", "--arch", "x86", "-", "--cmdline", long], input: log)
     #expect(result.status == 2)

@@ -187,7 +187,11 @@ struct ToDTS: Command {
       } catch {
         throw CLIError(table.name, error.description)
       }
-      if let words = result.stopMessage { throw CLIError("--cmdline", "the x86 kernel stops: \"\(words)\"") }
+      // A stop after the map (no RAM below 1 MiB for x86's trampoline) leaves the whole map,
+      // which is what a device tree describes.
+      if let words = result.stopMessage, result.stop?.isAfterMemoryMap == false {
+        throw CLIError("--cmdline", "the x86 kernel stops: \"\(words)\"")
+      }
       return (result.e820, "\(table.name) with \(commandLine)")
     }
   }
@@ -205,7 +209,7 @@ struct ToDTS: Command {
     } catch {
       throw CLIError(source, error.description)
     }
-    if let words = result.stopMessage {
+    if let words = result.stopMessage, result.stop?.isAfterMemoryMap == false {
       let why = result.stopCause?.message
       var hint = ""
       if case .invalidUserMemoryMap(.fewerThanTwoEntries) = result.stop?.cause {
