@@ -52,7 +52,10 @@ import Testing
     let commandLine =
       BootCommandLine.bootargs(of: board)
       ?? BootCommandLine(recorded["cmdline"] as? String ?? "", source: .given("cmdline"))
-    let request = BootRequest(.deviceTree(board), commandLine: commandLine, loaderReservations: loader)
+    // Boots of the 16K-page kernel (linux-image-6.12.100+deb12-arm64-16k) say so.
+    let pageSize: PageSize = recorded["page_size"] as? String == "16K" ? .size16K : .size4K
+    let request = BootRequest(
+      .deviceTree(board), commandLine: commandLine, pageSize: pageSize, loaderReservations: loader)
     let expected = (recorded["lines"] as! [String]).filter { line in
       !unmodelled.contains { line.trimmingCharacters(in: .whitespaces).hasPrefix($0) }
         && !line.trimmingCharacters(in: .whitespaces).hasPrefix("x")

@@ -43,14 +43,45 @@ struct OptionSpec: Sendable {
   var short: Character? = nil
   /// The value's name in help (`START:SIZE`); nil for a flag.
   var valueName: String?
-  var help: String
+  /// The help, or for an enumerated option the words before the list of its values.
+  var summary: String
   /// Shown as `(default: …)`.
   var defaultValue: String? = nil
   /// May be given more than once (values accumulate).
   var isRepeatable = false
-  /// The allowed values of an enumerated option, in order; empty for any value.
-  var choices: [String] = []
   var kind = ValueKind.text
+  /// An enumerated option's values and what each means, in order; asked for only by the help,
+  /// the completions and the manual, so that parsing never builds the lists.
+  var enumeration: (@Sendable () -> [(name: String, meaning: String)])? = nil
+
+  init(
+    name: String, short: Character? = nil, valueName: String?, help: String, defaultValue: String? = nil,
+    isRepeatable: Bool = false, kind: ValueKind = .text,
+    enumeration: (@Sendable () -> [(name: String, meaning: String)])? = nil
+  ) {
+    self.name = name
+    self.short = short
+    self.valueName = valueName
+    self.summary = help
+    self.defaultValue = defaultValue
+    self.isRepeatable = isRepeatable
+    self.kind = kind
+    self.enumeration = enumeration
+  }
 
   var isFlag: Bool { valueName == nil }
+
+  /// The allowed values of an enumerated option, in order; empty for any value.
+  var choices: [String] { enumeration?().map { $0.name } ?? [] }
+
+  /// The whole help: for an enumerated option, `SUMMARY text, svg (a picture) or map (…).`
+  var help: String {
+    guard let values = enumeration?() else { return summary }
+    var listing = summary.isEmpty ? "" : summary + " "
+    for (index, value) in values.enumerated() {
+      if index > 0 { listing += index == values.count - 1 ? " or " : ", " }
+      listing += value.meaning.isEmpty ? value.name : value.name + " (" + value.meaning + ")"
+    }
+    return listing + "."
+  }
 }

@@ -86,8 +86,7 @@ extension Option {
   static func choice(_ name: String, _ valueName: String, help intro: String, default defaultValue: Value) -> Option
   where Value: OptionChoice {
     let spec = OptionSpec(
-      name: name, valueName: valueName, help: Value.help(intro), defaultValue: defaultValue.name,
-      choices: Value.allCases.map(\.name))
+      name: name, valueName: valueName, help: intro, defaultValue: defaultValue.name, enumeration: Value.enumeration)
     return Option(spec: spec) { (values: [String]) throws(CLIError) -> Value in
       guard let last = values.last else { return defaultValue }
       return try Value.parse(last, option: "--" + name)
@@ -98,8 +97,7 @@ extension Option {
   /// in `intro`).
   static func choice<Choice: OptionChoice>(_ name: String, _ valueName: String, help intro: String) -> Option
   where Value == Choice? {
-    let spec = OptionSpec(
-      name: name, valueName: valueName, help: Choice.help(intro), choices: Choice.allCases.map(\.name))
+    let spec = OptionSpec(name: name, valueName: valueName, help: intro, enumeration: Choice.enumeration)
     return Option(spec: spec) { (values: [String]) throws(CLIError) -> Choice? in
       guard let last = values.last else { return nil }
       return try Choice.parse(last, option: "--" + name)

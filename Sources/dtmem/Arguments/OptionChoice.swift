@@ -18,19 +18,22 @@ extension OptionChoice {
   static func choice(_ text: String) -> Self? { allCases.first { $0.name == text } }
 
   static func refusal(_ text: String, option: String) -> CLIError {
-    CLIError(option, "'\(text)' is not one of \(allCases.map(\.name).joined(separator: ", "))")
+    CLIError(option, "'\(text)' is not one of \(names.joined(separator: ", "))")
+  }
+
+  /// Every case's name, in order.
+  static var names: [String] { allCases.map { $0.name } }
+
+  /// Every case's name and meaning, for `OptionSpec`: built only when help, completions or the
+  /// manual ask (`allCases` is an array the runtime instantiates by mangled name, tens of
+  /// thousands of instructions a type, at a start that must cost about what `fdtget` costs).
+  @Sendable static func enumeration() -> [(name: String, meaning: String)] {
+    allCases.map { ($0.name, $0.meaning) }
   }
 
   static func parse(_ text: String, option: String) throws(CLIError) -> Self {
     guard let value = choice(text) else { throw refusal(text, option: option) }
     return value
-  }
-
-  /// `INTRO text, svg (a picture) or map (block characters).`
-  static func help(_ intro: String) -> String {
-    let items = allCases.map { $0.meaning.isEmpty ? $0.name : "\($0.name) (\($0.meaning))" }
-    let listing = items.count > 1 ? items.dropLast().joined(separator: ", ") + " or " + items.last! : items.joined()
-    return (intro.isEmpty ? "" : intro + " ") + listing + "."
   }
 }
 

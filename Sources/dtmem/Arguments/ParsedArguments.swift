@@ -37,7 +37,7 @@ struct ParsedArguments {
   /// Reads `words` against `spec`: `--name value`, `--name=value`, `-s value`, `-svalue`,
   /// flags, `--` (everything after is positional), `-` (a positional: standard input).
   init(_ words: [String], spec: CommandSpec) throws(CLIError) {
-    declared = spec.options.map(\.name)
+    declared = spec.options.map { $0.name }
     var index = 0
     var onlyPositionals = false
     while index < words.count {
