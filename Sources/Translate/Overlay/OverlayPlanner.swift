@@ -29,8 +29,9 @@ public enum OverlayPlanner {
 
   public static func plan(_ parameters: OverlayParameters, base: OverlayBase?) -> OverlayPlan {
     var planner = PlannerState(base: base)
+    let lastAddingRAM = parameters.entries.lastIndex { $0.addsRAM }
     for (index, entry) in parameters.entries.enumerated() {
-      planner.ramAddedLater = parameters.entries[(index + 1)...].contains { $0.addsRAM }
+      planner.ramAddedLater = lastAddingRAM.map { $0 > index } ?? false
       planner.apply(entry)
     }
     planner.noteRamoops(parameters.ramoops)

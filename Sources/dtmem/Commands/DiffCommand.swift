@@ -39,7 +39,7 @@ struct DiffCommand: Command {
       ArgumentSpec(valueName: "A", help: "The old description (.dtb, .dts, /sys/firmware/fdt, -)."),
       ArgumentSpec(valueName: "B", help: "The new description (not with --kernels).", isOptional: true),
     ],
-    options: BootOptions.specs + [
+    options: BootOptions.arm64Specs + [
       kernelsOption.spec, PictureOutput.formatOption.spec, PictureOutput.output.spec, CommonOptions.json.spec,
     ],
     examples: [
