@@ -28,6 +28,9 @@ struct ParsedArguments {
     }
   }
 
+  /// Whether the command declares `option` (shared option groups read what a command offers).
+  func declares<Value>(_ option: Option<Value>) -> Bool { declared.contains(option.name) }
+
   /// Whether `option` was given at all.
   func isGiven<Value>(_ option: Option<Value>) -> Bool { values[option.name] != nil }
 
