@@ -67,7 +67,8 @@ import Testing
     let check = try Command.run(["zsh", "-n"], input: Array(script.utf8))
     #expect(check.status == 0, "\(check.errorText)")
     expectEverythingNamed(script, "zsh")
-    #expect(script.contains("--format[text, svg"))
+    #expect(script.contains("--format[One of text, svg, map]"))
+    #expect(script.contains("--quote[How to write the line for where it goes]"))
     #expect(script.contains(":format:(text svg map)'"))
   }
 
@@ -83,6 +84,11 @@ import Testing
     #expect(completions.status == 0, "\(completions.errorText)")
     let offered = completions.text.split(separator: "\n").map { String($0.prefix { $0 != "\t" }) }
     #expect(offered == ["map", "svg", "text", "to-e820", "dts/cma-carveouts.dts"], "\(completions.text)")
+    // Each value of an enumerated option with what it means.
+    #expect(completions.text.contains("svg\ta standalone SVG 1.1 picture of the map\n"), "\(completions.text)")
+    let quoting = try Command.run(
+      ["fish", "--no-config", "-c", "source; complete -C 'dtmem to-memmap x --quote grub'"], input: Array(script.utf8))
+    #expect(quoting.text.contains("grub\t\\$ for a grub.cfg linux line\n"), "\(quoting.text)")
   }
 
   @Test func groffRendersTheManualWithoutWarnings() throws {
@@ -115,6 +121,9 @@ import Testing
         result.text.isEmpty && result.errorText.split(separator: "\n").count == 1, "\(words): \(result.errorText)")
     }
     #expect(try InProcess.run(["--generate-completion-script", "tcsh"]).errorText.contains("bash, zsh, fish"))
+    #expect(
+      try InProcess.run(["--generate-completion-script"]).errorText
+        == "dtmem: error: --generate-completion-script: needs a value (bash, zsh, fish)\n")
     #expect(try Self.generated(["--generate-completion-script=fish"]).contains("complete -c dtmem"))
   }
 }

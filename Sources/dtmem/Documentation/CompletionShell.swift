@@ -36,6 +36,15 @@ struct ProgramSpec {
     command.options + [OptionSpec(name: "help", short: "h", valueName: nil, help: "Show help information.")]
   }
 
+  /// What a completion menu says of an option: the first sentence of its help; for an
+  /// enumerated option the words before its values (the values are offered themselves).
+  static func description(_ option: OptionSpec) -> String {
+    guard option.enumeration != nil else { return summary(option.help) }
+    var text = Substring(option.summary)
+    while text.hasSuffix(":") || text.hasSuffix(" ") { text = text.dropLast() }
+    return text.isEmpty ? "One of " + option.choices.joined(separator: ", ") : summary(String(text))
+  }
+
   /// The first sentence of `help`, for completion menus.
   static func summary(_ help: String) -> String {
     var text = Substring(help)

@@ -23,7 +23,18 @@ enum FishCompletion {
       let condition = "-n \(quoted("__fish_seen_subcommand_from \(command.name)"))"
       out += "\n"
       for option in ProgramSpec.options(of: command) {
-        out += line(name, condition: condition, option)
+        if let values = option.enumeration?() {
+          // The values with what each means: a function printing VALUE<tab>MEANING lines.
+          let function =
+            "__\(BashCompletion.identifier(name))_\(BashCompletion.identifier(command.name))_"
+            + BashCompletion.identifier(option.name)
+          out += "function \(function)\n    printf '%s\\t%s\\n'"
+          for value in values { out += " \(quoted(value.name)) \(quoted(value.meaning))" }
+          out += "\nend\n"
+          out += line(name, condition: condition, option, arguments: "(\(function))")
+        } else {
+          out += line(name, condition: condition, option)
+        }
       }
       if command.arguments.contains(where: { $0.kind == .file }) {
         out += "complete -c \(name) \(condition) -F\n"
@@ -32,20 +43,21 @@ enum FishCompletion {
     return out
   }
 
-  static func line(_ name: String, condition: String, _ option: OptionSpec) -> String {
+  /// `arguments`: what `-a` offers (default: the option's values).
+  static func line(_ name: String, condition: String, _ option: OptionSpec, arguments: String? = nil) -> String {
     var out = "complete -c \(name) \(condition)"
     if let short = option.short { out += " -s \(short)" }
     out += " -l \(option.name)"
     if !option.isFlag {
       if !option.choices.isEmpty {
-        out += " -x -a \(quoted(option.choices.joined(separator: " ")))"
+        out += " -x -a \(quoted(arguments ?? option.choices.joined(separator: " ")))"
       } else if option.kind == .file {
         out += " -r -F"
       } else {
         out += " -x"
       }
     }
-    return out + " -d \(quoted(ProgramSpec.summary(option.help)))\n"
+    return out + " -d \(quoted(ProgramSpec.description(option)))\n"
   }
 
   /// A single-quoted fish word (`\'` and `\\` inside).

@@ -55,7 +55,7 @@ enum ZshCompletion {
     var exclusion = spellings.count > 1 ? "(\(spellings.joined(separator: " ")))" : ""
     if exclusive { exclusion = "(- *)" }
     let repetition = option.isRepeatable ? "*" : ""
-    var tail = "[\(bracketed(ProgramSpec.summary(option.help)))]"
+    var tail = "[\(bracketed(ProgramSpec.description(option)))]"
     if let valueName = option.valueName {
       let message = valueName.lowercased().map { $0.isLetter || $0.isNumber ? $0 : " " }
       let action: String
