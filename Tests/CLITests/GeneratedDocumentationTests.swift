@@ -94,9 +94,9 @@ import Testing
     zpty -w z "PROMPT=''; fpath=($1 \$fpath); autoload -U compinit; compinit -u -D"
     zpty -w z 'dtmem() { : }'
     zpty -w z 'compadd() {'
-zpty -w z '  local -a __h; builtin compadd -O __h "$@"'
-zpty -w z '  (( $#__h )) && print -r -- "<<${(j: :)__h}>>"; builtin compadd "$@"'
-zpty -w z '}'
+    zpty -w z '  local -a __h; builtin compadd -O __h "$@"'
+    zpty -w z '  (( $#__h )) && print -r -- "<<${(j: :)__h}>>"; builtin compadd "$@"'
+    zpty -w z '}'
     zpty -w z 'zstyle ":completion:*" menu no'
     zpty -w z 'print READY'
     zpty -r z line '*READY*'
