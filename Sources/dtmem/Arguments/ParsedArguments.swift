@@ -84,7 +84,10 @@ struct ParsedArguments {
       if let inlineValue {
         value = inlineValue
       } else {
-        guard index < words.count else { throw CLIError("--\(option.name)", "needs a value (\(option.valueName!))") }
+        guard index < words.count else {
+          let what = option.enumeration == nil ? option.valueName! : option.choices.joined(separator: ", ")
+          throw CLIError("--\(option.name)", "needs a value (\(what))")
+        }
         value = words[index]
         index += 1
       }
