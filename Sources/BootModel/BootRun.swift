@@ -29,9 +29,11 @@ public struct BootRun: Sendable {
 
 extension BootRequest {
   /// The memory banks the input states, in order, with where each comes from: `--memory` when
-  /// given, else the available memory nodes' banks.
+  /// given, else (booted through UEFI) the memory the UEFI map gives, else the available memory
+  /// nodes' banks.
   public var statedBanks: [(path: String, range: PhysicalRange)] {
     if let banks = memoryOverride { return banks.map { ("--memory", $0) } }
+    if let map = efiMemoryMap { return map.kernelMemoryRanges.map { ("--efi-memmap", $0) } }
     return (board?.memoryNodes ?? []).filter(\.isAvailable).flatMap { node in node.banks.map { (node.path, $0) } }
   }
 }

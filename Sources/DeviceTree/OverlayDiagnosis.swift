@@ -18,10 +18,17 @@ extension FlatDeviceTree {
   /// label is there. Mirrors libfdt: `__fixups__` labels are looked up in the base's
   /// `/__symbols__` first; then fragments are merged in order, so a target path may be a node an
   /// earlier fragment created.
-  public func missingTarget(for overlay: FlatDeviceTree) -> String? {
+  /// `compiledWithSymbols`: the base was compiled from source with `dtc -@` here, so a missing
+  /// `/__symbols__` means it defines no labels at all, not that `-@` was forgotten.
+  public func missingTarget(for overlay: FlatDeviceTree, compiledWithSymbols: Bool = false) -> String? {
     let labels = overlay.overlayFixupLabels
     if !labels.isEmpty {
       guard let symbols = node(atPath: "/__symbols__") else {
+        if compiledWithSymbols {
+          return
+            "the overlay refers to labels (\(labels.joined(separator: ", "))) and the base defines none (compiled "
+            + "with dtc -@, it has no /__symbols__): the label is not in the base"
+        }
         return
           "the overlay refers to labels (\(labels.joined(separator: ", "))) but the base has no /__symbols__ node "
           + "(compile the base with dtc -@)"

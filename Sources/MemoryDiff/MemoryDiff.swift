@@ -18,9 +18,10 @@ public enum MemoryDiff {
     var notes: [String] = []
     if let why = a.missingMemory ?? b.missingMemory {
       let side =
-        a.missingMemory != nil ? (b.missingMemory != nil ? "neither input" : "the first input") : "the second input"
-      notes.append(
-        "the simulated boots are not compared: \(side) states no memory (\(why.split(separator: ";").first ?? ""))")
+        a.missingMemory != nil
+        ? (b.missingMemory != nil ? "neither input states any memory" : "the first input states no memory")
+        : "the second input states no memory"
+      notes.append("the simulated boots are not compared: \(side) (\(why.split(separator: ";").first ?? ""))")
     } else {
       changes += SimulationDiff.compare(a.result, b.result)
     }

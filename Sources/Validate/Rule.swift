@@ -38,6 +38,8 @@ public enum Prerequisite: String, Hashable, Sendable, CaseIterable {
   /// Memory comes from the tree's own memory nodes, not from `--memory`: facts about those
   /// nodes are what the kernel reads.
   case memoryFromDeviceTree = "memory comes from the tree's memory nodes"
+  /// The tree was booted through UEFI (`--efi-memmap`): memory comes from the UEFI map.
+  case bootedThroughUEFI = "booted through UEFI (--efi-memmap)"
 }
 
 extension ValidationContext {
@@ -45,7 +47,8 @@ extension ValidationContext {
   public func satisfies(_ prerequisite: Prerequisite) -> Bool {
     switch prerequisite {
     case .memoryIsKnown: memoryIsKnown
-    case .memoryFromDeviceTree: request.memoryOverride == nil
+    case .memoryFromDeviceTree: request.memoryOverride == nil && request.efiMemoryMap == nil
+    case .bootedThroughUEFI: request.efiMemoryMap != nil
     }
   }
 }

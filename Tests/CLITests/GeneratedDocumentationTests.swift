@@ -121,6 +121,9 @@ import Testing
         result.text.isEmpty && result.errorText.split(separator: "\n").count == 1, "\(words): \(result.errorText)")
     }
     #expect(try InProcess.run(["--generate-completion-script", "tcsh"]).errorText.contains("bash, zsh, fish"))
+    #expect(
+      try InProcess.run(["--generate-completion-script"]).errorText
+        == "dtmem: error: --generate-completion-script: needs a value (bash, zsh, fish)\n")
     #expect(try Self.generated(["--generate-completion-script=fish"]).contains("complete -c dtmem"))
   }
 }

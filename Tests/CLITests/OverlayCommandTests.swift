@@ -147,9 +147,10 @@ import Testing
     )
     Self.expectOneLineError(
       try run("dts/qemu-virt-2g.dts", "dts/fixtures/overlay/label-reference.dtso"),
+      // dtmem compiled the base with dtc -@ itself: the label is simply not there (issue 12).
       mentioning:
-        "FDT_ERR_NOTFOUND: the overlay refers to labels (uart0) but the base has no /__symbols__ node (compile the "
-        + "base with dtc -@)"
+        "FDT_ERR_NOTFOUND: the overlay refers to labels (uart0) and the base defines none (compiled with dtc -@, it "
+        + "has no /__symbols__): the label is not in the base"
     )
     Self.expectOneLineError(
       try run("dts/qemu-virt-2g.dts", "dts/qemu-virt-2g.dts"), mentioning: "not an overlay: the source has no /plugin/;"

@@ -1,5 +1,6 @@
 import BootModel
 import DeviceTree
+import FirmwareTables
 import Foundation
 import MemoryModel
 import TestSupport
@@ -25,7 +26,13 @@ import Validate
       .map { Set($0.dropFirst("// also:".count).split(separator: " ").map(String.init)) } ?? []
     let tree = try FlatDeviceTree(bytes: DTC.compile(file: url))
     let board = try tree.boardMemory()
-    return Fixture(findings: try Validator.validate(BootRequest(.deviceTree(board))), also: also)
+    // `// efi-memmap: FILE`: the tree was booted through UEFI with that map (next to the fixture).
+    let map = try source.split(separator: "\n").first { $0.hasPrefix("// efi-memmap:") }.map { line in
+      let name = line.dropFirst("// efi-memmap:".count).trimmingCharacters(in: .whitespaces)
+      return try UEFIMemoryMap.decode(Array(try Data(contentsOf: directory.appendingPathComponent(name))))
+    }
+    let request = BootRequest(.deviceTree(board), efiMemoryMap: map)
+    return Fixture(findings: try Validator.validate(request), also: also)
   }
 
   @Test(arguments: RuleCatalog.all.map(\.id))
@@ -36,7 +43,9 @@ import Validate
     #expect(others.isEmpty, "\(id).bad.dts also fires: \(others.map { "[\($0.rule)] \($0.message)" })")
     for finding in fixture.findings {
       #expect(!finding.message.isEmpty && !finding.message.contains("\n"), "one-line message: \(finding)")
-      #expect(finding.path.hasPrefix("/") || finding.path == "cmdline", "path: \(finding.path)")
+      #expect(
+        finding.path.hasPrefix("/") || finding.path == "cmdline" || finding.path == "--efi-memmap",
+        "path: \(finding.path)")
     }
   }
 

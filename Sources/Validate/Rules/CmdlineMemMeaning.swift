@@ -45,7 +45,10 @@ struct CmdlineMemMeaning: Rule {
       finding(
         at: "cmdline",
         "\(parameter.text): arm64 keeps \(describe(arm64)), counted from the lowest bank; x86 reads mem= as an address "
-          + "limit and would keep \(describe(x86)), the memory below \(Hex.short(limit))"
+          + "limit and would keep "
+          + (x86.isEmpty
+            ? "no memory (none lies below \(Hex.short(limit)))"
+            : "\(describe(x86)), the memory below \(Hex.short(limit))")
       )
     ]
   }

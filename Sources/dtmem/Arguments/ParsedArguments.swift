@@ -28,6 +28,9 @@ struct ParsedArguments {
     }
   }
 
+  /// Whether the command declares `option` (shared option groups read what a command offers).
+  func declares<Value>(_ option: Option<Value>) -> Bool { declared.contains(option.name) }
+
   /// Whether `option` was given at all.
   func isGiven<Value>(_ option: Option<Value>) -> Bool { values[option.name] != nil }
 
@@ -81,7 +84,10 @@ struct ParsedArguments {
       if let inlineValue {
         value = inlineValue
       } else {
-        guard index < words.count else { throw CLIError("--\(option.name)", "needs a value (\(option.valueName!))") }
+        guard index < words.count else {
+          let what = option.enumeration == nil ? option.valueName! : option.choices.joined(separator: ", ")
+          throw CLIError("--\(option.name)", "needs a value (\(what))")
+        }
         value = words[index]
         index += 1
       }

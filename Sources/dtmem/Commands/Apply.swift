@@ -37,7 +37,7 @@ struct Apply: Command {
       ArgumentSpec(valueName: "BASE", help: "The base device tree (.dtb or .dts)."),
       ArgumentSpec(valueName: "OVERLAY", help: "The overlay (.dtbo, or .dtso source with /plugin/;)."),
     ],
-    options: [output.spec, inPlace.spec] + BootOptions.specs + [
+    options: [output.spec, inPlace.spec] + BootOptions.arm64Specs + [
       werror.spec, PictureOutput.formatOption.spec, CommonOptions.json.spec,
     ],
     examples: [
@@ -160,7 +160,9 @@ struct Apply: Command {
   static func explain(_ error: FDTError, base: DeviceTreeInput, overlay: DeviceTreeInput) -> CLIError {
     guard case .libfdt(let code, _) = error else { return CLIError(overlay.name, error.description) }
     let name = FDTError.name(of: code)
-    if name == "FDT_ERR_NOTFOUND", let missing = base.tree.missingTarget(for: overlay.tree) {
+    if name == "FDT_ERR_NOTFOUND",
+      let missing = base.tree.missingTarget(for: overlay.tree, compiledWithSymbols: base.format == .deviceTreeSource)
+    {
       return CLIError(overlay.name, "FDT_ERR_NOTFOUND: \(missing); nothing written")
     }
     if name == "FDT_ERR_NOSPACE" {

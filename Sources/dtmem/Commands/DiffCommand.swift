@@ -32,7 +32,7 @@ struct DiffCommand: Command {
       ArgumentSpec(valueName: "A", help: "The old description (.dtb, .dts, /sys/firmware/fdt, -)."),
       ArgumentSpec(valueName: "B", help: "The new description."),
     ],
-    options: BootOptions.specs + [
+    options: BootOptions.arm64Specs + [
       PictureOutput.formatOption.spec, PictureOutput.output.spec, CommonOptions.json.spec,
     ],
     examples: ["diff board.dtb /sys/firmware/fdt", "diff old.dtb new.dtb --format svg -o diff.svg"])

@@ -88,9 +88,14 @@ struct Simulate: Command {
     input = arguments.positionals.first
     e820 = try arguments[Self.e820Option]
     boot = try BootOptions(arguments)
-    let format = try arguments[Self.formatOption]
-    self.format = try arguments[CommonOptions.json] ? .json : format
+    format = try CommonOptions.format(arguments, Self.formatOption, json: .json)
     explain = try arguments[Self.explainOption]
+    // --explain adds the steps to the summary and to --json; the other formats have no room
+    // for them.
+    if explain, format == .dmesg || format == .kernelLog {
+      throw CLIError(
+        "--explain", "--format \(format.name) prints only \(format.meaning); use --explain with text or --json")
+    }
     if input != nil && e820 != nil {
       throw CLIError("simulate", "give the firmware table either as INPUT or with --e820, not both")
     }

@@ -103,8 +103,7 @@ struct ToE820: Command {
     environment = arguments.environment
     input = arguments.positionals[0]
     kernel = try BootOptions.kernelChoice(arguments).0
-    let format = try arguments[Self.formatOption]
-    self.format = try arguments[CommonOptions.json] ? .json : format
+    format = try CommonOptions.format(arguments, Self.formatOption, json: .json)
     output = try arguments[Self.output]
     table = try arguments[Self.tableOption]
     memory = try arguments[BootOptions.memory]

@@ -80,7 +80,10 @@ struct ToOverlay: Command {
         valueName: "BASE", help: "The base device tree (.dtb, .dts, -): its cells, memory and reservations.",
         isOptional: true)
     ],
-    options: BootOptions.specs + [bootCmdline.spec, output.spec, CommonOptions.json.spec],
+    options: [BootOptions.cmdlineToTranslate.spec]
+      + BootOptions.arm64Specs.filter { $0.name != BootOptions.cmdline.name } + [
+        bootCmdline.spec, output.spec, CommonOptions.json.spec,
+      ],
     examples: [
       "to-overlay --cmdline 'memmap=64M$0x90000000 reserve_mem=2M:4K:oops' -o memmap.dtso",
       "to-overlay board.dtb --cmdline 'reserve_mem=1M:4K:oops ramoops.mem_name=oops' -o ramoops.dtbo",

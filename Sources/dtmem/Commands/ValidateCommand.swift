@@ -36,7 +36,7 @@ struct ValidateCommand: Command {
         valueName: "INPUT", help: "Device tree blobs or sources (.dtb, .dts, /sys/firmware/fdt, -).", isOptional: true,
         isRepeating: true)
     ],
-    options: BootOptions.specs + [
+    options: BootOptions.arm64Specs + [
       formatOption.spec, CommonOptions.json.spec, werror.spec, listRulesOption.spec, output.spec,
     ],
     examples: [
@@ -80,15 +80,7 @@ struct ValidateCommand: Command {
   init(_ arguments: ParsedArguments) throws(CLIError) {
     inputs = arguments.positionals
     boot = try BootOptions(arguments)
-    let format = try arguments[Self.formatOption]
-    if try arguments[CommonOptions.json] {
-      guard !arguments.isGiven(Self.formatOption) || format == .json else {
-        throw CLIError("--json", "means --format json; it cannot be combined with --format \(format.rawValue)")
-      }
-      self.format = .json
-    } else {
-      self.format = format
-    }
+    format = try CommonOptions.format(arguments, Self.formatOption, json: .json)
     warningsAreErrors = try arguments[Self.werror]
     listRules = try arguments[Self.listRulesOption]
     output = try arguments[Self.output]

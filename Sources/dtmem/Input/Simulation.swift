@@ -15,9 +15,10 @@ enum Simulation {
     /// The command line the model used (as the kernel keeps it), and where it came from.
     var commandLine: String { request.kernelCommandLine.text }
     var commandLineSource: String { request.commandLine.source.description }
-    /// `command line (SOURCE): TEXT` for reports.
+    /// `command line (SOURCE): TEXT` for reports; `no command line` when there is none.
     var commandLineLine: String {
-      "command line (\(commandLineSource)): \(commandLine.isEmpty ? "(empty)" : commandLine)"
+      if request.commandLine.source == .none && commandLine.isEmpty { return "no command line" }
+      return "command line (\(commandLineSource)): \(commandLine.isEmpty ? "(empty)" : commandLine)"
     }
   }
 

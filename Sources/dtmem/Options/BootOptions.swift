@@ -151,11 +151,34 @@ struct BootOptions {
   /// The kernel's limits (`--cmdline-size`, `--e820-max-entries`), for commands that take only them.
   static let limitSpecs = [cmdlineSize.spec, e820MaxEntries.spec]
 
+  /// For commands that boot device trees on arm64 only (validate, diff, apply, to-overlay):
+  /// no `--arch`, no x86 table capacity.
+  static let arm64Specs: [OptionSpec] = specs.filter { $0.name != arch.name && $0.name != e820MaxEntries.name }
+
+  /// to-overlay's `--cmdline`: the parameters it translates, not the base's command line.
+  static let cmdlineToTranslate = Option.text(
+    "cmdline", "STRING",
+    help:
+      "The x86 parameters to translate (memmap=, mem=, reserve_mem=; a whole command line is fine). Required: the "
+      + "base boots with --boot-cmdline or its own /chosen/bootargs.")
+
   static let specs: [OptionSpec] =
     [
       cmdline.spec, cmdlineFile.spec, arch.spec, kernelOption.spec, kernelImageOption.spec, reserve.spec, memory.spec,
       efiMemmap.spec, pageSizeOption.spec,
     ] + limitSpecs
+
+  /// `--memory` banks must not overlap: each RAM bank is given once (the kernel would merge
+  /// them silently, which hides a typo).
+  static func checkDisjoint(_ banks: [PhysicalRange]) throws(CLIError) {
+    let sorted = banks.sorted()
+    for (a, b) in zip(sorted, sorted.dropFirst()) where a.overlaps(b) {
+      throw CLIError(
+        "--memory",
+        "\(Hex.short(a.start)):\(Hex.short(a.size)) and \(Hex.short(b.start)):\(Hex.short(b.size)) overlap: give "
+          + "each RAM bank once")
+    }
+  }
 
   init(_ arguments: ParsedArguments) throws(CLIError) {
     let file = try arguments[Self.cmdlineFile]
@@ -163,10 +186,11 @@ struct BootOptions {
     let mapFile = try arguments[Self.efiMemmap]
     inputFiles = (file.map { [$0] } ?? []) + (mapFile.map { [$0] } ?? [])
     efiMemoryMap = try Self.efiMemoryMap(mapFile, arguments.environment)
-    requestedArchitecture = try arguments[Self.arch]
+    requestedArchitecture = arguments.declares(Self.arch) ? try arguments[Self.arch] : nil
     (kernel, kernelImage) = try Self.kernelChoice(arguments)
     loaderReservations = try arguments[Self.reserve]
     let banks = try arguments[Self.memory]
+    try Self.checkDisjoint(banks)
     memoryOverride = banks.isEmpty ? nil : banks
     pageSize = try arguments[Self.pageSizeOption]
     limits = try Self.limits(arguments)
@@ -193,7 +217,10 @@ struct BootOptions {
 
   /// `--cmdline-size` and `--e820-max-entries`.
   static func limits(_ arguments: ParsedArguments) throws(CLIError) -> BootLimits {
-    BootLimits(commandLineSize: try arguments[cmdlineSize], e820MaxEntries: try arguments[e820MaxEntries])
+    BootLimits(
+      commandLineSize: try arguments[cmdlineSize],
+      e820MaxEntries: arguments.declares(e820MaxEntries)
+        ? try arguments[e820MaxEntries] : BootLimits.debianE820MaxEntries)
   }
 
   /// The command line given with `--cmdline` or `--cmdline-file`, and its source; nil if neither.

@@ -14,15 +14,20 @@ enum ShowReport {
     var isAvailable: Bool
   }
 
-  static func banks(_ board: BoardMemory) -> [Bank] {
-    var banks: [Bank] = []
+  /// The banks the model uses: `--memory` when given (the blob's own nodes are then listed as
+  /// replaced), else the memory nodes'.
+  static func banks(_ board: BoardMemory, memory override: [PhysicalRange]? = nil) -> [Bank] {
+    var banks: [Bank] = (override ?? []).map {
+      Bank(path: "--memory", range: $0, numaNode: nil, source: "option", isAvailable: true)
+    }
     for node in board.memoryNodes {
       let source = node.bankSourceName
       for range in node.banks {
+        let state = override != nil ? ", replaced by --memory" : node.isAvailable ? "" : ", disabled"
         banks.append(
           Bank(
-            path: node.path, range: range, numaNode: node.numaNodeID,
-            source: node.isAvailable ? source : "\(source), disabled", isAvailable: node.isAvailable))
+            path: node.path, range: range, numaNode: node.numaNodeID, source: source + state,
+            isAvailable: node.isAvailable && override == nil))
       }
     }
     return banks
@@ -56,10 +61,13 @@ enum ShowReport {
         "  \(result.architecture.rawValue) boot model, Linux \(result.kernel), "
         + "\(ByteCount.compact(pageSize.bytes)) pages; root cells \(cells)\(stated)\n"
       out += "  " + outcome.commandLineLine + "\n"
-      out += "\nMemory banks (device tree)\n"
+      let override = outcome.request.memoryOverride
+      out +=
+        override == nil
+        ? "\nMemory banks (device tree)\n" : "\nMemory banks (--memory; the device tree's are replaced)\n"
       out += Table.render(
         header: ["START", "END", "SIZE", "NUMA", "SOURCE"],
-        rows: banks(board).map { bank in
+        rows: banks(board, memory: override).map { bank in
           [
             Hex.padded(bank.range.start), Hex.padded(bank.range.last), ByteCount.human(bank.range.size),
             bank.numaNode.map(String.init) ?? "-", "\(bank.path) \(bank.source)",
@@ -127,6 +135,11 @@ enum ShowReport {
     if !result.kernelAllocations.isEmpty {
       out += "\nKernel allocations (predicted; the kernel places them after everything above)\n"
       out += Table.reservations(result.kernelAllocations)
+      // Why a failed one failed (cma=, crashkernel= too large, …).
+      let reasons = result.kernelAllocations.compactMap { r in
+        r.status.name == "failed" ? r.status.reason.map { "  \(r.name): failed: \($0)\n" } : nil
+      }
+      if !reasons.isEmpty { out += "\n" + reasons.joined() }
     }
     out += CostReport.text(CostReport.costs(result, outcome.request))
     out += "\ne820 view\n"
@@ -149,12 +162,13 @@ enum ShowReport {
         (
           "banks",
           .array(
-            banks(board).map { bank in
+            banks(board, memory: outcome.request.memoryOverride).map { bank in
               var fields: [(String, JSONValue)] = [
                 ("path", .string(bank.path)), ("start", MapDocument.hex(bank.range.start)),
                 ("size", MapDocument.hex(bank.range.size)), ("source", .string(bank.source)),
               ]
               if let node = bank.numaNode { fields.append(("numa_node", .int(Int(node)))) }
+              fields.append(("used", .bool(bank.isAvailable)))
               return .object(fields)
             })
         ))

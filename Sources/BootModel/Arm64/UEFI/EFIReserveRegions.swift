@@ -1,5 +1,5 @@
-internal import FirmwareTables
-internal import MemoryModel
+public import FirmwareTables
+public import MemoryModel
 
 /// How Linux 6.12 turns UEFI memory descriptors into memblock memory: `reserve_regions()`,
 /// `is_memory()`, `is_usable_memory()` (drivers/firmware/efi/efi-init.c) and
@@ -48,5 +48,49 @@ enum EFIReserveRegions {
     if isSoftReserved(descriptor, softReserve: softReserve) { return .softReserved }
     if !isUsableMemory(descriptor) { return .noMapMemory }
     return descriptor.type == .acpiReclaim ? .reclaimReserved : .memory
+  }
+}
+
+extension UEFIMemoryMap {
+  /// The ranges `reserve_regions()` makes memory (no-map included; soft-reserved left out).
+  public var kernelMemoryRanges: [PhysicalRange] {
+    PhysicalRanges.merged(
+      descriptors.filter {
+        let outcome = EFIReserveRegions.outcome($0, softReserve: true)
+        return outcome != .notMemory && outcome != .softReserved
+      }.compactMap(\.range))
+  }
+
+  /// The descriptors `is_usable_memory()` accepts (free after `ExitBootServices()`, write-back).
+  public var usableDescriptors: [UEFIMemoryDescriptor] {
+    descriptors.filter { EFIReserveRegions.isUsableMemory($0) && !$0.attributes.contains(.specificPurpose) }
+  }
+
+  /// The descriptors the firmware keeps using after `ExitBootServices()`: `EFI_MEMORY_RUNTIME`,
+  /// or a runtime-services type.
+  public var runtimeDescriptors: [UEFIMemoryDescriptor] {
+    descriptors.filter {
+      $0.attributes.contains(.runtime) || $0.type == .runtimeServicesCode || $0.type == .runtimeServicesData
+    }
+  }
+
+  /// The same map with every region the firmware holds (memory `reserve_regions()` makes
+  /// no-map or reserves) as free Conventional memory and no firmware tables: where the tree's
+  /// regions would go if the firmware were not there (a what-if for validation).
+  public var withoutFirmwareHoldings: UEFIMemoryMap {
+    var map = self
+    map.descriptors = descriptors.map { descriptor in
+      switch EFIReserveRegions.outcome(descriptor, softReserve: true) {
+      case .noMapMemory, .reclaimReserved:
+        return UEFIMemoryDescriptor(
+          type: .conventional, physicalStart: descriptor.physicalStart, pages: descriptor.pages,
+          attributes: .writeBack)
+      default: return descriptor
+      }
+    }
+    map.memoryAttributesTable = nil
+    map.memReserveTable = nil
+    map.firmwareVendor = "(none: what-if without firmware holdings)"
+    return map
   }
 }
