@@ -140,15 +140,24 @@ public enum Alignment {
 /// Hexadecimal spellings used throughout (lower case, as the kernel prints).
 public enum Hex {
   /// `0x` and 16 digits: the kernel's `%#018llx` / `%pa` on 64-bit.
-  public static func padded(_ value: UInt64) -> String {
-    let digits = String(value, radix: 16)
-    return "0x" + String(repeating: "0", count: 16 - digits.count) + digits
-  }
+  public static func padded(_ value: UInt64) -> String { padded(value, width: 16) }
 
-  /// `0x` and at least `width` digits (`%#0Nllx` with N = width + 2).
+  /// `0x` and at least `width` digits (`%#0Nllx` with N = width + 2). Written digit by digit into
+  /// the string's storage: every map line prints a few, and `String(radix:)` plus padding and
+  /// concatenation cost about ten times as much.
   public static func padded(_ value: UInt64, width: Int) -> String {
-    let digits = String(value, radix: 16)
-    return "0x" + String(repeating: "0", count: max(0, width - digits.count)) + digits
+    let needed = value == 0 ? 1 : (64 - value.leadingZeroBitCount + 3) / 4
+    let count = max(width, needed)
+    return String(unsafeUninitializedCapacity: count + 2) { bytes in
+      bytes[0] = UInt8(ascii: "0")
+      bytes[1] = UInt8(ascii: "x")
+      for position in 0..<count {
+        let shift = 4 * (count - 1 - position)
+        let nibble = shift < 64 ? Int((value >> UInt64(shift)) & 0xf) : 0
+        bytes[2 + position] = nibble < 10 ? UInt8(ascii: "0") + UInt8(nibble) : UInt8(ascii: "a") + UInt8(nibble - 10)
+      }
+      return count + 2
+    }
   }
 
   /// `0x` and the shortest digits (`%#llx`, except that zero prints as `0x0`).

@@ -23,6 +23,20 @@ import Testing
     #expect(top.description == "[mem 0xfffffffffffff000-0xffffffffffffffff]")
   }
 
+  /// Hex.padded against the plain oracle: String(radix:), zero-padded to the width.
+  @Test func paddedHexMatchesTheOracle() {
+    var generator = SplitMix64(seed: 16)
+    let edges: [UInt64] = [0, 1, 0xf, 0x10, 0xffff_ffff, 0x1_0000_0000, UInt64.max >> 4, UInt64.max]
+    for step in 0..<20_000 {
+      let value = step < edges.count ? edges[step] : generator.next() >> (generator.next() % 64)
+      let width = Int(generator.next() % 20)
+      let digits = String(value, radix: 16)
+      #expect(
+        Hex.padded(value, width: width) == "0x" + String(repeating: "0", count: max(0, width - digits.count)) + digits)
+      #expect(Hex.padded(value) == "0x" + String(repeating: "0", count: 16 - digits.count) + digits)
+    }
+  }
+
   /// Range algebra against a byte-set oracle on an 8-bit address space scaled up.
   @Test func algebraMatchesSetSemantics() {
     var generator = SplitMix64(seed: 42)
