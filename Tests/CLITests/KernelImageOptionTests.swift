@@ -43,7 +43,8 @@ import Testing
   }
 
   @Test func theHeaderSetsThePageSize() throws {
-    #expect(try InProcess.run(["show", Self.board, "--kernel-image", Self.arm64k16]).text.contains("Linux 6.12, 16K pages"))
+    #expect(
+      try InProcess.run(["show", Self.board, "--kernel-image", Self.arm64k16]).text.contains("Linux 6.12, 16K pages"))
     let clash = try InProcess.run(["show", Self.board, "--kernel-image", Self.arm64k16, "--page-size", "4K"])
     #expect(clash.status == 2)
     #expect(
@@ -53,7 +54,10 @@ import Testing
 
   @Test func contradictionsAndBadFilesAreOneLineErrors() throws {
     let cases: [([String], String)] = [
-      (["--kernel", "6.12", "--kernel-image", Self.arm64v61], "it holds Linux 6.1.0-50-arm64, but --kernel 6.12 was given"),
+      (
+        ["--kernel", "6.12", "--kernel-image", Self.arm64v61],
+        "it holds Linux 6.1.0-50-arm64, but --kernel 6.12 was given"
+      ),
       (["--kernel-image", Self.x86v61], "it holds an x86 kernel (Linux 6.1.0-50-amd64), but the boot is arm64"),
       (
         ["--kernel-image", Self.board],

@@ -51,7 +51,9 @@ struct ToDTS: Command {
           + "-)."
       )
     ],
-    options: [cmdline.spec, BootOptions.kernelOption.spec, BootOptions.kernelImageOption.spec, BootOptions.efiMemmap.spec] + BootOptions.limitSpecs + [
+    options: [
+      cmdline.spec, BootOptions.kernelOption.spec, BootOptions.kernelImageOption.spec, BootOptions.efiMemmap.spec,
+    ] + BootOptions.limitSpecs + [
       fragment.spec, output.spec, CommonOptions.json.spec,
     ],
     examples: [

@@ -212,7 +212,8 @@ struct BootOptions {
   func checkKernelImage(for architecture: Architecture) throws(CLIError) {
     guard let image = kernelImage, image.architecture != architecture else { return }
     throw CLIError(
-      kernelImageName, "it holds an \(image.architecture) kernel (Linux \(image.release)), but the boot is \(architecture)")
+      kernelImageName,
+      "it holds an \(image.architecture) kernel (Linux \(image.release)), but the boot is \(architecture)")
   }
 
   /// `--cmdline-size` and `--e820-max-entries`.
