@@ -8,6 +8,8 @@ public struct MemoryChange: Hashable, Sendable {
     case structure
     /// Memory banks.
     case memory
+    /// `pmem-region` nodes (persistent memory the nvdimm driver takes).
+    case pmem
     /// /reserved-memory children.
     case reserved
     /// The header's /memreserve/ entries.

@@ -11,6 +11,7 @@ public enum MemoryDiff {
     let (boardA, boardB) = (a.request.board ?? BoardMemory(), b.request.board ?? BoardMemory())
     changes += structure(boardA, boardB)
     changes += banks(a.request.statedBanks, b.request.statedBanks)
+    changes += persistentMemory(boardA.persistentRegions, boardB.persistentRegions)
     changes += ReservedNodeDiff.compare(boardA.reservedMemory?.children ?? [], boardB.reservedMemory?.children ?? [])
     changes += memoryReservations(boardA.memoryReservations, boardB.memoryReservations)
     changes += chosen(boardA.chosen, boardB.chosen)
@@ -78,6 +79,34 @@ public enum MemoryDiff {
       changes.append(
         MemoryChange(
           .memory, "added", at: new.path, after: Describe.sized(new.range), "bank added: \(Describe.sized(new.range))"))
+    }
+    return changes
+  }
+
+  /// Available `pmem-region` nodes by path: added, removed, or with another `reg`.
+  static func persistentMemory(_ a: [PersistentRegionNode], _ b: [PersistentRegionNode]) -> [MemoryChange] {
+    func ranges(_ node: PersistentRegionNode) -> String {
+      let ranges = node.reg?.nonEmptyRanges ?? []
+      return ranges.isEmpty ? "no range" : ranges.map(Describe.sized).joined(separator: ", ")
+    }
+    let (old, new) = (a.filter(\.isAvailable), b.filter(\.isAvailable))
+    var changes: [MemoryChange] = []
+    for node in old where !new.contains(where: { $0.path == node.path }) {
+      changes.append(
+        MemoryChange(.pmem, "removed", at: node.path, before: ranges(node), "pmem-region removed: \(ranges(node))"))
+    }
+    for node in new {
+      guard let before = old.first(where: { $0.path == node.path }) else {
+        changes.append(
+          MemoryChange(.pmem, "added", at: node.path, after: ranges(node), "pmem-region added: \(ranges(node))"))
+        continue
+      }
+      if ranges(before) != ranges(node) {
+        changes.append(
+          MemoryChange(
+            .pmem, "changed", at: node.path, before: ranges(before), after: ranges(node),
+            "pmem-region \(ranges(before)) → \(ranges(node))"))
+      }
     }
     return changes
   }

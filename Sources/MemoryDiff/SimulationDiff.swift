@@ -28,7 +28,42 @@ enum SimulationDiff {
             "\(new.name) placed at \(Describe.range(after)), was \(Describe.range(before))"))
       }
     }
+    changes += kernelAllocations(a, b)
     return changes
+  }
+
+  /// What the kernel takes for itself (`cma=`, `crashkernel=`, the default CMA area): one that
+  /// appears, goes, or takes other memory.
+  static func kernelAllocations(_ a: BootResult, _ b: BootResult) -> [MemoryChange] {
+    var changes: [MemoryChange] = []
+    var remaining = b.kernelAllocations
+    for old in a.kernelAllocations {
+      // By name: `cma=` replaces the default CMA area, both "cma".
+      guard let index = remaining.firstIndex(where: { $0.name == old.name }) else {
+        changes.append(
+          MemoryChange(
+            .simulated, "removed", at: old.name, before: taken(old), "\(old.name) no longer taken: was \(taken(old))"))
+        continue
+      }
+      let new = remaining.remove(at: index)
+      if taken(old) != taken(new) {
+        changes.append(
+          MemoryChange(
+            .simulated, old.status.name != new.status.name ? "status" : "placement", at: new.name,
+            before: taken(old), after: taken(new), "\(new.name): \(taken(old)) → \(taken(new))"))
+      }
+    }
+    for new in remaining {
+      changes.append(
+        MemoryChange(.simulated, "added", at: new.name, after: taken(new), "\(new.name) taken: \(taken(new))"))
+    }
+    return changes
+  }
+
+  /// A kernel allocation's status with the memory it takes.
+  static func taken(_ r: Reservation) -> String {
+    guard let range = r.range, !r.isFailed else { return status(r) }
+    return "\(r.status.name) at \(Describe.sized(range))"
   }
 
   /// The same reservation in both boots: origin, path, name and its occurrence.

@@ -36,8 +36,8 @@ import Testing
       #expect(result.status == 2, "\(command)")
       #expect(
         result.errorText
-          == "dtmem: error: --memory: 0x40000000:0x80000000 and 0x80000000:0x40000000 overlap: give each RAM bank once\n"
-      )
+          == "dtmem: error: --memory: 0x40000000:0x80000000 and 0x80000000:0x40000000 overlap: give each RAM bank "
+          + "once\n")
       #expect(result.text.isEmpty)
     }
     // Touching banks are fine.

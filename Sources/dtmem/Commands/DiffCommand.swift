@@ -10,13 +10,15 @@ struct DiffCommand: Command {
     discussion: """
       Compares A and B — e.g. the blob you built and /sys/firmware/fdt of the running system, or \
       a blob before and after the bootloader's fixups — and classifies every difference: memory \
-      banks added, removed or resized; /reserved-memory regions added, removed, moved, resized or \
-      with changed flags (no-map, reusable, status, compatible); /memreserve/ entries; /chosen \
-      ranges (initrd, linux,usable-memory-range, linux,elfcorehdr); memory parameters of the \
-      command line (mem=, memmap=, cma=, reserve_mem=, crashkernel=, …); and what the arm64 boot \
-      model predicts for each (where dynamic regions land, which reservations fail, the memory the \
-      kernel keeps). The boot options apply to both inputs; without --cmdline each uses its own \
-      /chosen/bootargs.
+      banks added, removed or resized; pmem-region nodes added, removed or changed; \
+      /reserved-memory regions added, removed, moved, resized or with changed flags (no-map, \
+      reusable, status, compatible); /memreserve/ entries; /chosen ranges (initrd, \
+      linux,usable-memory-range, linux,elfcorehdr); memory parameters of the command line (mem=, \
+      memmap=, cma=, reserve_mem=, crashkernel=, …); and what the arm64 boot model predicts for \
+      each (where dynamic regions land, which reservations fail, the memory the kernel keeps, the \
+      memory cma= and crashkernel= take). The boot options apply to both inputs; without --cmdline \
+      each uses its own /chosen/bootargs. --memory fills in only an input that states no memory \
+      (a build blob whose memory the bootloader adds), so a bank the bootloader added shows.
 
       Output: one change per line, CATEGORY: KIND PATH: MESSAGE; --json prints one object \
       {"a", "b", "identical", "changes": [{"category", "change", "path", "before", "after", \
@@ -58,7 +60,9 @@ struct DiffCommand: Command {
   func run() throws(CLIError) -> CommandOutput {
     let settings = try CheckSettings(boot, environment)
     let (treeA, treeB) = (try settings.load(a), try settings.load(b))
-    let (before, after) = (try settings.context(treeA), try settings.context(treeB))
+    let (before, after) = (
+      try settings.context(treeA, memoryWhereMissing: true), try settings.context(treeB, memoryWhereMissing: true)
+    )
     let result = MemoryDiff.compare(before.run, after.run)
     let text: String
     if json {

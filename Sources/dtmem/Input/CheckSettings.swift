@@ -29,12 +29,20 @@ struct CheckSettings {
   }
 
   /// The boot of `tree`: the given command line, else its own `/chosen/bootargs`.
-  func request(_ tree: DeviceTreeInput) -> BootRequest { template.with(.deviceTree(tree.board)) }
+  /// `memoryWhereMissing` (diff): `--memory` fills in only a tree that states no memory of its
+  /// own, so what a bootloader added to the other one shows.
+  func request(_ tree: DeviceTreeInput, memoryWhereMissing: Bool = false) -> BootRequest {
+    var request = template.with(.deviceTree(tree.board))
+    if memoryWhereMissing && tree.board.memoryNodes.contains(where: { $0.isAvailable && !$0.banks.isEmpty }) {
+      request.memoryOverride = nil
+    }
+    return request
+  }
 
   /// The input with its boot run through the model.
-  func context(_ tree: DeviceTreeInput) throws(CLIError) -> ValidationContext {
+  func context(_ tree: DeviceTreeInput, memoryWhereMissing: Bool = false) throws(CLIError) -> ValidationContext {
     do {
-      return try ValidationContext(request(tree))
+      return try ValidationContext(request(tree, memoryWhereMissing: memoryWhereMissing))
     } catch {
       throw CLIError(tree.name, error.description)
     }
