@@ -35,7 +35,7 @@ struct DiffCommand: Command {
       ArgumentSpec(valueName: "B", help: "The new description."),
     ],
     options: BootOptions.arm64Specs + [
-      PictureOutput.formatOption.spec, PictureOutput.output.spec, CommonOptions.json.spec,
+      PictureOutput.formatOption.spec, PictureOutput.output.spec, CommonOptions.json.spec, SourceOptions.includeDirectory.spec,
     ],
     examples: ["diff board.dtb /sys/firmware/fdt", "diff old.dtb new.dtb --format svg -o diff.svg"])
 
@@ -48,7 +48,7 @@ struct DiffCommand: Command {
   var environment: Environment
 
   init(_ arguments: ParsedArguments) throws(CLIError) {
-    environment = arguments.environment
+    environment = try SourceOptions.environment(arguments)
     a = arguments.positionals[0]
     b = arguments.positionals[1]
     boot = try BootOptions(arguments)

@@ -82,7 +82,7 @@ struct ToOverlay: Command {
     ],
     options: [BootOptions.cmdlineToTranslate.spec]
       + BootOptions.arm64Specs.filter { $0.name != BootOptions.cmdline.name } + [
-        bootCmdline.spec, output.spec, CommonOptions.json.spec,
+        bootCmdline.spec, output.spec, CommonOptions.json.spec, SourceOptions.includeDirectory.spec,
       ],
     examples: [
       "to-overlay --cmdline 'memmap=64M$0x90000000 reserve_mem=2M:4K:oops' -o memmap.dtso",
@@ -105,7 +105,7 @@ struct ToOverlay: Command {
   var environment: Environment
 
   init(_ arguments: ParsedArguments) throws(CLIError) {
-    environment = arguments.environment
+    environment = try SourceOptions.environment(arguments)
     base = arguments.positionals.first
     boot = try BootOptions(arguments)
     bootCommandLine = try arguments[Self.bootCmdline]
