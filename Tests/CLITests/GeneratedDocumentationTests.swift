@@ -68,8 +68,72 @@ import Testing
     #expect(check.status == 0, "\(check.errorText)")
     expectEverythingNamed(script, "zsh")
     #expect(script.contains("--format[One of text, svg, map]"))
+    let offered = try Self.zshCompletions(
+      script,
+      [
+        "dtmem si", "dtmem to-memmap x --quote g", "dtmem simulate x --pa", "dtmem help to-o",
+        "dtmem --generate-completion-script ", "dtmem show dts/cma-c",
+      ])
+    #expect(
+      offered.map { $0.last ?? "" } == [
+        "simulate", "grub grub-default", "--page-size", "to-overlay", "bash zsh fish", "cma-carveouts.dts",
+      ], "\(offered)")
     #expect(script.contains("--quote[How to write the line for where it goes]"))
     #expect(script.contains(":format:(text svg map)'"))
+  }
+
+  /// Types each line and a tab into an interactive zsh (in a pseudo-terminal, with the script as
+  /// `_dtmem` on `$fpath`), and prints what `compadd` was offered as `<<words>>`, each line's
+  /// output ending in `@@END@@`.
+  static let zshDriver = #"""
+    # zsh COMPLETION-DIR LINE…: types each LINE and a tab into an interactive zsh in a pty, and
+    # prints one line per LINE with what compadd was offered (<<words>> per call).
+    zmodload zsh/zpty
+    zmodload zsh/datetime
+    zpty z zsh -f -i
+    zpty -w z "PROMPT=''; fpath=($1 \$fpath); autoload -U compinit; compinit -u -D"
+    zpty -w z 'dtmem() { : }'
+    zpty -w z 'compadd() {'
+    zpty -w z '  local -a __h; builtin compadd -O __h "$@"'
+    zpty -w z '  (( $#__h )) && print -r -- "<<${(j: :)__h}>>"; builtin compadd "$@"'
+    zpty -w z '}'
+    zpty -w z 'zstyle ":completion:*" menu no'
+    zpty -w z 'print READY'
+    zpty -r z line '*READY*'
+    shift
+    for probe in "$@"; do
+      zpty -n -w z "$probe"$'\t'
+      out=""
+      deadline=$(( EPOCHREALTIME + 10 ))
+      quiet=0
+      while (( EPOCHREALTIME < deadline )); do
+        if zpty -r -t z line; then out+="$line"; quiet=0
+        else
+          [[ $out == *'>>'* ]] && (( ++quiet > 20 )) && break
+          sleep 0.02
+        fi
+      done
+      zpty -w z $'\C-u'
+      print -r -- "$out"
+      print -r -- "@@END@@"
+    done
+    zpty -d z
+    """#
+
+  /// What zsh offers after each line: the words of every `compadd` call, in order.
+  static func zshCompletions(_ script: String, _ lines: [String]) throws -> [[String]] {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dtmem-zsh-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    try script.write(to: directory.appendingPathComponent("_dtmem"), atomically: true, encoding: .utf8)
+    let result = try Command.run(
+      ["timeout", "60", "zsh", "-f", "-c", zshDriver, "zsh", directory.path] + lines, directory: Repository.root)
+    guard result.status == 0 else { throw TestFailure("zsh: \(result.status) \(result.errorText)") }
+    return result.text.components(separatedBy: "@@END@@").dropLast().map { chunk in
+      chunk.components(separatedBy: "<<").dropFirst().compactMap { piece in
+        piece.range(of: ">>").map { String(piece[..<$0.lowerBound]) }
+      }
+    }
   }
 
   @Test(.enabled(if: installed("fish"))) func fishAcceptsAndCompletesTheFishScript() throws {

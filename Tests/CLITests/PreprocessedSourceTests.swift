@@ -37,7 +37,7 @@ import Testing
     #expect(
       alone.errorText
         == "dtmem: error: <stdin>: cpp could not preprocess it: <stdin>:7:10: fatal error: soc.dtsi: No such file or "
-        + "directory\n")
+        + "directory; give the folder that holds it with -I DIR (in a kernel tree: -I scripts/dtc/include-prefixes)\n")
     // apply compiles its base the same way.
     let directory = try TestHelperTests.scratch()
     defer { try? FileManager.default.removeItem(at: directory) }
@@ -56,7 +56,8 @@ import Testing
     #expect(
       result.errorText
         == "dtmem: error: \(Self.folder)/board.dts: cpp could not preprocess it: \(Self.folder)/board.dts:6:10: fatal "
-        + "error: dt-bindings/memory/carveouts.h: No such file or directory\n")
+        + "error: dt-bindings/memory/carveouts.h: No such file or directory; give the folder that holds it with -I DIR "
+        + "(in a kernel tree: -I scripts/dtc/include-prefixes)\n")
   }
 
   /// With dtc but no cpp on PATH, the error says exactly that; source without directives needs no cpp.
@@ -124,5 +125,31 @@ import Testing
         == "cpp wrote more than 64 KiB (dtmem's size limit for preprocessed source; an #include of a large file?); "
         + "stopped it"
     }
+  }
+
+  /// The first kernel-tree fixture (dts/fixtures/cpp): `#include <dt-bindings/mem.h>` and `#define`.
+  @Test func includeAndDefineArePreprocessed() throws {
+    let result = try InProcess.run(["show", "dts/fixtures/cpp/board.dts", "-I", "dts/fixtures/cpp/include", "--json"])
+    #expect(result.status == 0, "\(result.errorText)")
+    let document = try #require(JSONSerialization.jsonObject(with: Data(result.standardOutput)) as? [String: Any])
+    let banks = try #require(document["banks"] as? [[String: Any]])
+    #expect(banks.map { $0["start"] as? String } == ["0x40000000"])
+    #expect(banks.map { $0["size"] as? String } == ["0x80000000"])
+    let reserved = try #require(document["reserved"] as? [[String: Any]])
+    #expect(reserved.first { $0["name"] as? String == "linux,cma" }?["size"] as? String == "0x4000000")
+  }
+
+  @Test func aMissingHeaderSaysWhereToLook() throws {
+    let result = try InProcess.run(["validate", "dts/fixtures/cpp/missing-header.dts"])
+    #expect(result.status == 2)
+    #expect(
+      result.errorText
+        == "dtmem: error: dts/fixtures/cpp/missing-header.dts: cpp could not preprocess it: "
+        + "dts/fixtures/cpp/missing-header.dts:3:10: fatal error: dt-bindings/missing.h: No such file or directory; "
+        + "give the folder that holds it with -I DIR (in a kernel tree: -I scripts/dtc/include-prefixes)\n")
+  }
+
+  @Test func plainSourceDoesNotNeedCpp() throws {
+    #expect(try InProcess.run(["show", "dts/qemu-virt-2g.dts"]).status == 0)
   }
 }

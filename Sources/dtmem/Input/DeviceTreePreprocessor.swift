@@ -65,7 +65,10 @@ enum DeviceTreePreprocessor {
       output, program: "cpp", what: "preprocessed source", reads: "an #include", name: name, limits: limits)
     guard output.status == 0 else {
       let message = DeviceTreeCompiler.firstError(output) ?? "exit status \(output.status)"
-      throw CLIError(name, "cpp could not preprocess it: \(message.replacing(file, with: name))")
+      let hint =
+        message.contains("No such file")
+        ? "; give the folder that holds it with -I DIR (in a kernel tree: -I scripts/dtc/include-prefixes)" : ""
+      throw CLIError(name, "cpp could not preprocess it: \(message.replacing(file, with: name))\(hint)")
     }
     return output.standardOutput
   }
