@@ -164,8 +164,12 @@ struct Arm64BootState {
     step(Arm64Boot.physicalLimitsStep, "arm64_memblock_init() (arch/arm64/mm/init.c)") { boot, events in
       boot.applyPhysicalLimits(&events)
     }
-    step("mem= limit", "memblock_mem_limit_remove_map() (mm/memblock.c)") { boot, _ in
-      boot.applyMemoryLimit()
+    step(
+      "mem= limit, then the kernel image added back",
+      "arm64_memblock_init() (arch/arm64/mm/init.c; 6.1 and 6.12) → memblock_mem_limit_remove_map(), "
+        + "memblock_add(_text, _end - _text)"
+    ) { boot, _ in
+      boot.arm64MemblockInitMemoryLimit()
     }
     step("initrd from /chosen", "arm64_memblock_init() (arch/arm64/mm/init.c)") { boot, events in
       boot.reserveInitrd(&events)
