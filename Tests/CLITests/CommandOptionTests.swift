@@ -7,7 +7,8 @@ import Testing
 /// and error come from its one declaration.
 @Suite struct CommandOptionTests {
   static let boot = [
-    "cmdline", "cmdline-file", "arch", "kernel", "reserve", "memory", "efi-memmap", "page-size", "cmdline-size",
+    "cmdline", "cmdline-file", "arch", "kernel", "kernel-image", "reserve", "memory", "efi-memmap", "page-size",
+    "cmdline-size",
     "e820-max-entries",
   ]
   /// Commands that boot device trees on arm64 only offer no --arch and no x86 table capacity
@@ -19,8 +20,11 @@ import Testing
     "show": boot + ["format", "output", "json"],
     "simulate": ["e820"] + boot + ["format", "json", "explain"],
     "to-memmap": boot + ["quote", "json"],
-    "to-e820": ["format", "json", "output", "table", "memory", "kernel", "efi-memmap"],
-    "to-dts": ["cmdline", "kernel", "efi-memmap", "cmdline-size", "e820-max-entries", "fragment", "output", "json"],
+    "to-e820": ["format", "json", "output", "table", "memory", "kernel", "kernel-image", "efi-memmap"],
+    "to-dts": [
+      "cmdline", "kernel", "kernel-image", "efi-memmap", "cmdline-size", "e820-max-entries", "fragment", "output",
+      "json",
+    ],
     "to-overlay": arm64 + ["boot-cmdline", "output", "json"],
     "apply": ["output", "in-place"] + arm64 + ["werror", "format", "json"],
     "validate": arm64 + ["format", "json", "werror", "list-rules", "output"],

@@ -51,7 +51,9 @@ struct ToDTS: Command {
           + "-)."
       )
     ],
-    options: [cmdline.spec, BootOptions.kernelOption.spec, BootOptions.efiMemmap.spec] + BootOptions.limitSpecs + [
+    options: [
+      cmdline.spec, BootOptions.kernelOption.spec, BootOptions.kernelImageOption.spec, BootOptions.efiMemmap.spec,
+    ] + BootOptions.limitSpecs + [
       fragment.spec, output.spec, CommonOptions.json.spec,
     ],
     examples: [
@@ -83,7 +85,7 @@ struct ToDTS: Command {
     efiMemoryMap = try BootOptions.efiMemoryMap(try arguments[BootOptions.efiMemmap], environment)
     input = arguments.positionals[0]
     commandLine = try arguments[Self.cmdline]
-    kernel = try arguments[BootOptions.kernelOption]
+    kernel = try BootOptions.kernelChoice(arguments).0
     limits = try BootOptions.limits(arguments)
     fragment = try arguments[Self.fragment]
     output = try arguments[Self.output]

@@ -49,7 +49,7 @@ struct ToE820: Command {
     arguments: [Show.inputArgument],
     options: [
       formatOption.spec, CommonOptions.json.spec, output.spec, tableOption.spec, BootOptions.memory.spec,
-      BootOptions.kernelOption.spec, BootOptions.efiMemmap.spec,
+      BootOptions.kernelOption.spec, BootOptions.kernelImageOption.spec, BootOptions.efiMemmap.spec,
     ],
     examples: [
       "to-e820 dts/cma-carveouts.dts", "to-e820 dmesg.txt --table firmware --format sysfs -o memmap.d",
@@ -102,7 +102,7 @@ struct ToE820: Command {
   init(_ arguments: ParsedArguments) throws(CLIError) {
     environment = arguments.environment
     input = arguments.positionals[0]
-    kernel = try arguments[BootOptions.kernelOption]
+    kernel = try BootOptions.kernelChoice(arguments).0
     format = try CommonOptions.format(arguments, Self.formatOption, json: .json)
     output = try arguments[Self.output]
     table = try arguments[Self.tableOption]

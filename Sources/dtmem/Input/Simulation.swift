@@ -27,6 +27,7 @@ enum Simulation {
     switch input {
     case .deviceTree(let tree):
       let architecture = options.architecture(default: .arm64)
+      try options.checkKernelImage(for: architecture)
       if architecture == .x86 { try rejectArm64Options(options, memoryAllowed: true) }
       if options.efiMemoryMap != nil && options.memoryOverride != nil {
         throw CLIError("--memory", "the UEFI memory map (--efi-memmap) states the memory; give one or the other")
@@ -39,6 +40,7 @@ enum Simulation {
           "an e820 table has no arm64 boot: arm64 reads memory from a device tree (use --arch x86, or give a .dtb/.dts)"
         )
       }
+      try options.checkKernelImage(for: .x86)
       try rejectArm64Options(options, memoryAllowed: false)
       return options.request(table.bootInput, architecture: .x86)
     }

@@ -14,6 +14,11 @@ struct BootOptions {
   /// `--arch`; nil: the input decides.
   var requestedArchitecture: Architecture?
   var kernel: KernelVersion
+  /// `--kernel-image`: the kernel the version (and on arm64 the page size and image reservation)
+  /// came from; nil when none is given.
+  var kernelImage: KernelImage?
+  /// `--kernel-image FILE` as the user wrote it, for messages.
+  var kernelImageName = "--kernel-image"
   var loaderReservations: [LoaderReservation]
   /// `--memory`: banks replacing the blob's memory nodes; nil when none are given.
   var memoryOverride: [PhysicalRange]?
@@ -41,6 +46,49 @@ struct BootOptions {
   /// `--kernel`, on every command that runs a boot model.
   static let kernelOption = Option.choice(
     "kernel", "VERSION", help: "The Linux version whose boot the models follow:", default: KernelVersion.default)
+
+  /// `--kernel-image`, on every command that runs a boot model.
+  static let kernelImageOption = Option.text(
+    "kernel-image", "FILE",
+    help:
+      "An arm64 Image or x86 bzImage (e.g. /boot/vmlinuz-6.1.0-50-arm64): its version string picks --kernel; an arm64 "
+      + "Image also sets --page-size (header flags) and reserves image_size bytes at 0x40200000, QEMU virt's load "
+      + "address, as that kernel reserves itself (6.1 from _stext, 64 KiB in); a --reserve START:SIZE:kernel "
+      + "replaces that placement.",
+    kind: .file)
+
+  /// `--kernel` and `--kernel-image`: the version the models follow, and the image read, if any.
+  /// An image of an unmodelled version, or one that contradicts `--kernel`, is an error.
+  static func kernelChoice(_ arguments: ParsedArguments) throws(CLIError) -> (KernelVersion, KernelImage?) {
+    let given = try arguments[kernelOption]
+    guard let path = try arguments[kernelImageOption] else { return (given, nil) }
+    let name = kernelImageName(path)
+    let bytes = try arguments.environment.read(path)
+    let image: KernelImage
+    do {
+      image = try KernelImage(bytes)
+    } catch {
+      throw CLIError(name, error.description)
+    }
+    guard let version = image.version else {
+      throw CLIError(
+        name, "Linux \(image.release): unsupported kernel version; supported: \(KernelVersion.supportedNames)")
+    }
+    if arguments.isGiven(kernelOption) && given != version {
+      throw CLIError(name, "it holds Linux \(image.release), but --kernel \(given) was given")
+    }
+    return (version, image)
+  }
+
+  static func kernelImageName(_ path: String) -> String { "--kernel-image \(path == "-" ? "<stdin>" : path)" }
+
+  /// Where the arm64 loader put `image`: QEMU virt's load address, `image_size` bytes.
+  static func imageReservation(_ image: KernelImage) -> LoaderReservation? {
+    guard image.architecture == .arm64, let size = image.imageSize,
+      let range = PhysicalRange(start: KernelImage.qemuVirtLoadAddress, size: size)
+    else { return nil }
+    return LoaderReservation(range: range, label: "kernel (\(image.release), --kernel-image)")
+  }
 
   static let reserve = Option.repeating(
     "reserve", "START:SIZE[:LABEL]",
@@ -116,8 +164,8 @@ struct BootOptions {
 
   static let specs: [OptionSpec] =
     [
-      cmdline.spec, cmdlineFile.spec, arch.spec, kernelOption.spec, reserve.spec, memory.spec, efiMemmap.spec,
-      pageSizeOption.spec,
+      cmdline.spec, cmdlineFile.spec, arch.spec, kernelOption.spec, kernelImageOption.spec, reserve.spec, memory.spec,
+      efiMemmap.spec, pageSizeOption.spec,
     ] + limitSpecs
 
   /// `--memory` banks must not overlap: each RAM bank is given once (the kernel would merge
@@ -139,13 +187,33 @@ struct BootOptions {
     inputFiles = (file.map { [$0] } ?? []) + (mapFile.map { [$0] } ?? [])
     efiMemoryMap = try Self.efiMemoryMap(mapFile, arguments.environment)
     requestedArchitecture = arguments.declares(Self.arch) ? try arguments[Self.arch] : nil
-    kernel = try arguments[Self.kernelOption]
+    (kernel, kernelImage) = try Self.kernelChoice(arguments)
     loaderReservations = try arguments[Self.reserve]
     let banks = try arguments[Self.memory]
     try Self.checkDisjoint(banks)
     memoryOverride = banks.isEmpty ? nil : banks
     pageSize = try arguments[Self.pageSizeOption]
     limits = try Self.limits(arguments)
+    if let image = kernelImage, let path = try arguments[Self.kernelImageOption] {
+      inputFiles.append(path)
+      kernelImageName = Self.kernelImageName(path)
+      if let stated = image.pageSize {
+        if arguments.isGiven(Self.pageSizeOption) && stated != pageSize {
+          throw CLIError(
+            kernelImageName,
+            "its header says \(stated.name) pages, but --page-size \(pageSize.name) was given")
+        }
+        pageSize = stated
+      }
+    }
+  }
+
+  /// `--kernel-image`'s architecture against the boot's: an arm64 Image cannot boot an e820 table.
+  func checkKernelImage(for architecture: Architecture) throws(CLIError) {
+    guard let image = kernelImage, image.architecture != architecture else { return }
+    throw CLIError(
+      kernelImageName,
+      "it holds an \(image.architecture) kernel (Linux \(image.release)), but the boot is \(architecture)")
   }
 
   /// `--cmdline-size` and `--e820-max-entries`.
@@ -173,9 +241,16 @@ struct BootOptions {
   /// The boot these options ask for of `input` on `architecture`; the command line is the given
   /// one, else the input's own (`/chosen/bootargs`, a log's `Command line:`).
   func request(_ input: BootInput, architecture: Architecture) -> BootRequest {
-    BootRequest(
+    var loader = loaderReservations
+    // --kernel-image places the arm64 Image unless a --reserve …:kernel already says where it is.
+    if architecture == .arm64, let image = kernelImage, !loader.contains(where: { $0.kind == .kernelImage }),
+      let placed = Self.imageReservation(image)
+    {
+      loader.insert(placed, at: 0)
+    }
+    return BootRequest(
       input, architecture: architecture, kernel: kernel, commandLine: givenCommandLine, pageSize: pageSize,
-      loaderReservations: loaderReservations, memoryOverride: memoryOverride, limits: limits,
+      loaderReservations: loader, memoryOverride: memoryOverride, limits: limits,
       efiMemoryMap: architecture == .arm64 ? efiMemoryMap : nil)
   }
 
