@@ -78,16 +78,23 @@ struct TreeOutline: Sendable {
       // fdt_next_tag()'s grammar, with every read bounded by fdt_offset_ptr() against the
       // structure block: a BEGIN_NODE name is found in one bounded range rather than a call per
       // byte, which was half the cost of reading a large blob.
-      guard let word = fdt_offset_ptr(fdt, offset, 4) else { throw Self.failure(-FDT_ERR_TRUNCATED, at: offset) }
+      // A property's tag, length and name offset in one bounded read; only the last tags of the
+      // block, closer than 12 bytes to its end, need the 4-byte read (a property there fails).
+      let header12 = fdt_offset_ptr(fdt, offset, 12)
+      guard let word = header12 ?? fdt_offset_ptr(fdt, offset, 4) else {
+        throw Self.failure(-FDT_ERR_TRUNCATED, at: offset)
+      }
       let tag = UInt32(bigEndian: word.loadUnaligned(as: UInt32.self))
       var next = offset + 4
+      var nodeNameLength: Int32 = 0
       if tag == UInt32(FDT_BEGIN_NODE) {
         guard UInt64(offset) + 4 <= structureSize else { throw Self.failure(-FDT_ERR_TRUNCATED, at: offset) }
         let rest = UInt32(structureSize - UInt64(offset) - 4)
         guard let name = fdt_offset_ptr(fdt, offset + 4, rest), let end = memchr(name, 0, Int(rest)) else {
           throw Self.failure(-FDT_ERR_TRUNCATED, at: offset)
         }
-        next = Self.aligned(offset + 5 + Int32(UnsafeRawPointer(end) - name))
+        nodeNameLength = Int32(UnsafeRawPointer(end) - name)
+        next = Self.aligned(offset + 5 + nodeNameLength)
       }
       if sawRoot && open.isEmpty && tag != UInt32(FDT_END) {
         throw .badStructure(offset: offset, reason: "a tag after the root node ends")
@@ -97,7 +104,7 @@ struct TreeOutline: Sendable {
         let depth = Int32(open.count)
         guard depth <= Self.maximumDepth else { throw .tooDeep(limit: Self.maximumDepth) }
         let name = structure + Int(offset) + 4
-        let nameLength = Int32(strlen(fdt.advanced(by: name).assumingMemoryBound(to: CChar.self)))
+        let nameLength = nodeNameLength
         if depth == 0 {
           guard !sawRoot else { throw .badStructure(offset: offset, reason: "a second root node") }
           guard nameLength == 0 else { throw .badStructure(offset: offset, reason: "the root node has a name") }
@@ -135,7 +142,7 @@ struct TreeOutline: Sendable {
         guard let owner = open.last else {
           throw .badStructure(offset: offset, reason: "a property outside the root node")
         }
-        guard let raw = fdt_offset_ptr(fdt, offset, 12) else { throw Self.failure(-FDT_ERR_TRUNCATED, at: offset) }
+        guard let raw = header12 else { throw Self.failure(-FDT_ERR_TRUNCATED, at: offset) }
         let length = UInt32(bigEndian: raw.loadUnaligned(fromByteOffset: 4, as: UInt32.self))
         let nameOffset = UInt32(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt32.self))
         guard UInt64(offset) + 12 + UInt64(length) <= structureSize else {

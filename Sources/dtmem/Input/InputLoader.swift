@@ -130,6 +130,13 @@ enum DeviceTreeCompiler {
       file = temporary
     }
     defer { if let temporary { FileIO.remove(temporary) } }
+    var preprocessed: String? = nil
+    defer { if let preprocessed { FileIO.remove(preprocessed) } }
+    if Self.usesPreprocessor(source) {
+      preprocessed = try FileIO.temporaryFile(
+        try preprocess(file!, name: name, path: path, limits: limits), suffix: ".dts")
+      file = preprocessed
+    }
     let arguments = ["dtc", "-q"] + (symbols ? ["-@"] : []) + ["-I", "dts", "-O", "dtb", "-o", "-", file!]
     guard let output = Subprocess.run(arguments, limits: limits) else {
       throw CLIError(
@@ -162,6 +169,47 @@ enum DeviceTreeCompiler {
           + "endless file?)"
         : ""
       throw CLIError(name, "dtc could not compile it: \(message)\(memory)")
+    }
+    return output.standardOutput
+  }
+
+  /// Kernel-tree sources use the C preprocessor (`#include <dt-bindings/…>`, `#define`): a line
+  /// that starts with `#include`, `#define` or `#if`.
+  static func usesPreprocessor(_ source: [UInt8]) -> Bool {
+    String(decoding: source, as: UTF8.self).split(separator: "\n").contains { line in
+      let text = line.drop { $0 == " " || $0 == "\t" }
+      return text.hasPrefix("#include") || text.hasPrefix("#define") || text.hasPrefix("#if")
+    }
+  }
+
+  /// The kernel's own preprocessing of `.dts` (scripts/Makefile.lib, dtc_cpp_flags):
+  /// `cpp -nostdinc -undef -D__DTS__ -x assembler-with-cpp`, with the source's directory and its
+  /// `include` folder as include paths (a kernel tree's `arch/*/boot/dts/…` finds its neighbours;
+  /// `dt-bindings/` needs the tree's include dirs, which the error then names).
+  static func preprocess(_ file: String, name: String, path: String?, limits: Subprocess.Limits) throws(CLIError)
+    -> [UInt8]
+  {
+    var folder = "."
+    if let path, let slash = path.lastIndex(of: "/") {
+      folder = slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+    let arguments = [
+      "cpp", "-nostdinc", "-undef", "-D__DTS__", "-x", "assembler-with-cpp", "-I", folder, "-I", folder + "/include",
+      file,
+    ]
+    let yourself =
+      "preprocess it as the kernel's build does, with the kernel tree's include dirs, and pipe it in: cpp -nostdinc "
+      + "-undef -D__DTS__ -x assembler-with-cpp -I LINUX/include -I LINUX/scripts/dtc/include-prefixes "
+      + "\(path ?? "FILE") | dtmem … -"
+    guard let output = Subprocess.run(arguments, limits: limits) else {
+      throw CLIError(
+        name, "uses #include or #define, which needs the C preprocessor cpp (apt-get install cpp); or " + yourself)
+    }
+    guard output.stopped == nil, output.status == 0 else {
+      let message =
+        String(decoding: output.standardError, as: UTF8.self).split(separator: "\n").first { $0.contains("error") }
+        .map(String.init) ?? "exit status \(output.status)"
+      throw CLIError(name, "cpp could not preprocess it (\(message)); \(yourself)")
     }
     return output.standardOutput
   }
