@@ -25,8 +25,8 @@ import Testing
     #expect(lines[0].contains("dt-bindings/missing.h: No such file or directory"))
     #expect(
       lines[0].hasSuffix(
-        "cpp -nostdinc -undef -D__DTS__ -x assembler-with-cpp -I LINUX/include -I LINUX/scripts/dtc/include-prefixes dts/fixtures/cpp/missing-header.dts | dtmem … -"
-      ))
+        "cpp -nostdinc -undef -D__DTS__ -x assembler-with-cpp -I LINUX/include -I LINUX/scripts/dtc/include-prefixes "
+          + "dts/fixtures/cpp/missing-header.dts | dtmem … -"))
   }
 
   @Test func plainSourceDoesNotNeedCpp() throws {
