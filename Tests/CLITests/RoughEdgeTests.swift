@@ -109,3 +109,20 @@ import Testing
     #expect(result.text.components(separatedBy: "memmap@100000000").count < 100)
   }
 }
+
+/// `--explain` says what decided a dynamic region's place (issue 12): the window, the direction,
+/// the alignment, and what blocked the next candidate.
+@Suite struct ExplainPlacementTests {
+  @Test func dynamicRegionsSayWhatDecidedThem() throws {
+    let text = try InProcess.run(["simulate", "dts/cma-carveouts.dts", "--explain"]).text
+    #expect(
+      text.contains(
+        "linux,cma: 256 MiB in alloc-ranges window 1 [0x40000000-0xffffffff], top-down, align 0x400000: the next "
+          + "higher candidate [0xee400000-0xfe3fffff] overlaps optee@fe000000 [0xfe000000-0xffffffff]"), "\(text)")
+    #expect(
+      text.contains(
+        "vpu-pool: 64 MiB in alloc-ranges window 1 [0x80000000-0xbfffffff], top-down, align 0x100000: the highest "
+          + "aligned fit in it"))
+    #expect(text.contains("ramoops: 1 MiB in all of memory, top-down, align 0x40: the highest aligned fit in it"))
+  }
+}

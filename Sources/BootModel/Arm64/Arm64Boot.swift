@@ -86,6 +86,10 @@ struct Arm64BootState {
   var table61: [ReservedMemoryEntry61] = []
   /// `reserved_mem[]`: the regions the reserved-memory code has recorded, in recording order.
   var records: [ReservedMemoryRecord] = []
+  /// What decided each dynamic region's place, for the step's changes (`--explain`).
+  var placementNotes: [String] = []
+  /// The direction of the last `early_init_dt_alloc_reserved_memory_arch()` search.
+  var lastAllocationBottomUp = false
   /// CMA areas in use (`cma_area_count`; CONFIG_CMA_AREAS = 20 in Debian's arm64 build).
   var cmaAreas = 0
   /// A DT `linux,cma-default` region became the default CMA area (`dma_contiguous_default_area`).
