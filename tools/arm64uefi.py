@@ -71,7 +71,7 @@ class UefiRecorder:
         self.timeout = timeout
         self.kinds = kinds
         self.keep_logs = keep_logs
-        self.isize = ra.image_size(kernel)
+        self.isize = ra.image_facts(kernel)[0]
         self.ksize = os.path.getsize(kernel)
         self.page_size = page_size
         self.kernel_version = kernel_version
@@ -318,6 +318,16 @@ class UefiRecorder:
         exact = [r for r in code if r[1] - r[0] + 1 == rounded and r[0] % MIN_KIMG_ALIGN == 0]
         fit = [r for r in code if r[1] - r[0] + 1 >= rounded and r[0] % MIN_KIMG_ALIGN == 0]
         pick = exact or fit
+        if not pick and self.kernel_version == "6.1":
+            # 6.1's stub runs the image where the firmware loaded it when _text is 64 KiB
+            # aligned (EFI_KIMG_ALIGN): _text is the Loader Code region's first 64 KiB boundary
+            # (efi61-rec-0001: region 0xb84b2000, _text 0xb84c0000, _stext reserved from +64 KiB)
+            for r in code:
+                text = (r[0] + 0xffff) & ~0xffff
+                if text + size <= r[1] + 1:
+                    return [{"start": "0x%x" % text, "size": "0x%x" % size,
+                             "what": "kernel image (6.1: run in place in the firmware's PE load, "
+                                     "_text at its first 64 KiB boundary)"}]
         if not pick:
             return []
         out = [{"start": "0x%x" % pick[0][0], "size": "0x%x" % size, "what": LOADER_WHAT}]
@@ -552,14 +562,8 @@ def batch(rec, ra, args):
 
 
 def kernel_facts(ra, path):
-    """(version, page size) of an arm64 Image from its `Linux version` string and header
-    flags (bits 1-2: 1 = 4K, 2 = 16K, 3 = 64K)."""
-    with open(path, "rb") as f:
-        data = f.read()
-    m = re.search(rb"Linux version (\d+)\.(\d+)", data)
-    version = "%s.%s" % (m.group(1).decode(), m.group(2).decode()) if m else None
-    flags = int.from_bytes(data[24:32], "little")
-    page = {1: "4K", 2: "16K", 3: "64K"}.get((flags >> 1) & 3)
+    """(version, page size) of an arm64 Image (gzip'd too): record-arm64's image_facts()."""
+    _, version, page = ra.image_facts(path)
     return version, page
 
 

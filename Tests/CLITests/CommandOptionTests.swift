@@ -17,18 +17,18 @@ import Testing
 
   /// What each command accepts, in help order. Adding an option? Add it here.
   static let accepted: [String: [String]] = [
-    "show": boot + ["format", "output", "json"],
-    "simulate": ["e820"] + boot + ["format", "json", "explain"],
-    "to-memmap": boot + ["quote", "json"],
-    "to-e820": ["format", "json", "output", "table", "memory", "kernel", "kernel-image", "efi-memmap"],
+    "show": boot + ["format", "output", "json", "include-dir"],
+    "simulate": ["e820"] + boot + ["format", "json", "include-dir", "explain"],
+    "to-memmap": boot + ["quote", "json", "include-dir"],
+    "to-e820": ["format", "json", "include-dir", "output", "table", "memory", "kernel", "kernel-image", "efi-memmap"],
     "to-dts": [
       "cmdline", "kernel", "kernel-image", "efi-memmap", "cmdline-size", "e820-max-entries", "fragment", "output",
-      "json",
+      "json", "include-dir",
     ],
-    "to-overlay": arm64 + ["boot-cmdline", "output", "json"],
-    "apply": ["output", "in-place"] + arm64 + ["werror", "format", "json"],
-    "validate": arm64 + ["format", "json", "werror", "list-rules", "output"],
-    "diff": arm64 + ["kernels", "format", "output", "json"],
+    "to-overlay": arm64 + ["boot-cmdline", "output", "json", "include-dir"],
+    "apply": ["output", "in-place"] + arm64 + ["werror", "format", "json", "include-dir"],
+    "validate": arm64 + ["format", "json", "include-dir", "werror", "list-rules", "output"],
+    "diff": arm64 + ["kernels", "format", "output", "json", "include-dir"],
   ]
 
   /// The fewest words each command's `init` accepts.

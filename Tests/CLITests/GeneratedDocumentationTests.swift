@@ -68,18 +68,22 @@ import Testing
     #expect(check.status == 0, "\(check.errorText)")
     expectEverythingNamed(script, "zsh")
     #expect(script.contains("--format[One of text, svg, map]"))
-    let offered = try Self.zshCompletions(
+    let (offered, printed) = try Self.zshCompletions(
       script,
       [
         "dtmem si", "dtmem to-memmap x --quote g", "dtmem simulate x --pa", "dtmem help to-o",
-        "dtmem --generate-completion-script ", "dtmem show dts/cma-c",
+        "dtmem --generate-completion-script ", "dtmem show dts/cma-c", "dtmem to-memmap x --quote ",
       ])
+    // Each value of an enumerated option is listed with what it means, quoted as written.
+    #expect(printed.contains("-- \\\\\\$ for GRUB_CMDLINE_LINUX in /etc/default/grub"), "\(printed)")
+    #expect(printed.contains("-- put it in a directory on $fpath as _dtmem"), "\(printed)")
     #expect(
       offered.map { $0.last ?? "" } == [
         "simulate", "grub grub-default", "--page-size", "to-overlay", "bash zsh fish", "cma-carveouts.dts",
+        "none shell grub grub-default",
       ], "\(offered)")
     #expect(script.contains("--quote[How to write the line for where it goes]"))
-    #expect(script.contains(":format:(text svg map)'"))
+    #expect(script.contains(#":format:((text svg\:"a standalone SVG 1.1 picture of the map" map\:"#))
   }
 
   /// Types each line and a tab into an interactive zsh (in a pseudo-terminal, with the script as
@@ -120,8 +124,9 @@ import Testing
     zpty -d z
     """#
 
-  /// What zsh offers after each line: the words of every `compadd` call, in order.
-  static func zshCompletions(_ script: String, _ lines: [String]) throws -> [[String]] {
+  /// What zsh offers after each line: the words of every `compadd` call, in order; and what it
+  /// printed (the listings), terminal escapes removed.
+  static func zshCompletions(_ script: String, _ lines: [String]) throws -> (offers: [[String]], printed: String) {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dtmem-zsh-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
@@ -129,11 +134,14 @@ import Testing
     let result = try Command.run(
       ["timeout", "60", "zsh", "-f", "-c", zshDriver, "zsh", directory.path] + lines, directory: Repository.root)
     guard result.status == 0 else { throw TestFailure("zsh: \(result.status) \(result.errorText)") }
-    return result.text.components(separatedBy: "@@END@@").dropLast().map { chunk in
+    let offers = result.text.components(separatedBy: "@@END@@").dropLast().map { chunk in
       chunk.components(separatedBy: "<<").dropFirst().compactMap { piece in
         piece.range(of: ">>").map { String(piece[..<$0.lowerBound]) }
       }
     }
+    let printed = result.text.replacingOccurrences(
+      of: "\u{1b}\\[[0-9;?]*[a-zA-Z]", with: "", options: .regularExpression)
+    return (offers, printed)
   }
 
   @Test(.enabled(if: installed("fish"))) func fishAcceptsAndCompletesTheFishScript() throws {

@@ -7,9 +7,11 @@ extension Arm64BootState {
   /// initialised before the next is tried.
   mutating func allocateDynamicRegions(_ events: inout [BootEvent]) -> [String] {
     guard let node = board.reservedMemory else { return [] }
+    placementNotes = []
     for index in dynamicChildren {
       allocateDynamic(node.children[index], childIndex: index, &events)
     }
+    defer { placementNotes = [] }
     // The dynamic nodes sit in a 64-entry array on the stack, filled without a bound check:
     // a 65th overwrites the stack canary and the function's return panics.
     if dynamicChildren.count > Self.maximumRecords {
@@ -26,7 +28,7 @@ extension Arm64BootState {
         "\(dynamicChildren.count) dynamic children overflow the kernel's \(Self.maximumRecords)-entry array: panic"
       ]
     }
-    return []
+    return placementNotes
   }
 
   /// 6.12: each dynamic child is placed, then recorded and initialised before the next.
@@ -73,6 +75,7 @@ extension Arm64BootState {
       align = max(align, request.pageSize.cmaMinimumAlignment)
     }
     var base: UInt64 = 0
+    var usedWindow: (index: Int, range: PhysicalRange)? = nil
     if let ranges = child.allocRanges {
       guard ranges.byteLength % tupleBytes == 0 else {
         events.append(.reservedMemory(.invalidProperty(node, .allocRanges)))
@@ -81,12 +84,13 @@ extension Arm64BootState {
           align: align)
         return nil
       }
-      for window in ranges.tuples {
+      for (index, window) in ranges.tuples.enumerated() {
         base = 0
         if let placed = allocateInWindow(
           size: size, align: align, start: window.address, end: window.address &+ window.size, noMap: noMap)
         {
           base = placed
+          usedWindow = (index, PhysicalRange(start: window.address, cappedSize: window.size))
           break
         }
       }
@@ -104,6 +108,10 @@ extension Arm64BootState {
       return nil
     }
     events.append(.reservedMemory(.allocated(node, base: base, size: size, alignment: effectiveAlign)))
+    placementNotes.append(
+      placementReason(
+        child.name, base: base, size: size, align: effectiveAlign, window: usedWindow,
+        bottomUp: lastAllocationBottomUp))
     let reservationIndex = reservations.count
     reservations.append(
       Reservation(
@@ -127,6 +135,7 @@ extension Arm64BootState {
   mutating func allocateArch(size: UInt64, align: UInt64, start: UInt64, end: UInt64, noMap: Bool) -> UInt64? {
     let end = end == 0 ? UInt64.max : end
     let align = align == 0 ? arm64CacheLineBytes : align
+    lastAllocationBottomUp = memblock.bottomUp
     guard let base = memblock.allocate(size: size, align: align, start: start, end: end, pageSize: page) else {
       return nil
     }

@@ -117,18 +117,6 @@ extension Arm64BootState {
     return []
   }
 
-  /// `mem=`: keep the first N bytes of memory (an amount, not an address), then add the kernel
-  /// image back.
-  mutating func applyMemoryLimit() -> [String] {
-    guard let limit = memoryLimit else { return [] }
-    memblock.limitMemory(to: limit)
-    if let kernel = kernelImage {
-      memblock.addMemory(kernel.start, kernel.size)
-      return ["kernel image added back as memory"]
-    }
-    return []
-  }
-
   /// The initrd: page-rounded, refused if not reachable through the linear map, else made
   /// memory (even outside every memory node) and reserved.
   mutating func reserveInitrd(_ events: inout [BootEvent]) -> [String] {

@@ -86,6 +86,10 @@ struct Arm64BootState {
   var table61: [ReservedMemoryEntry61] = []
   /// `reserved_mem[]`: the regions the reserved-memory code has recorded, in recording order.
   var records: [ReservedMemoryRecord] = []
+  /// What decided each dynamic region's place, for the step's changes (`--explain`).
+  var placementNotes: [String] = []
+  /// The direction of the last `early_init_dt_alloc_reserved_memory_arch()` search.
+  var lastAllocationBottomUp = false
   /// CMA areas in use (`cma_area_count`; CONFIG_CMA_AREAS = 20 in Debian's arm64 build).
   var cmaAreas = 0
   /// A DT `linux,cma-default` region became the default CMA area (`dma_contiguous_default_area`).
@@ -93,6 +97,8 @@ struct Arm64BootState {
   /// `cma=SIZE[@BASE[-LIMIT]]`.
   var cmaCommandLineBase: UInt64 = 0
   var cmaCommandLineLimit: UInt64 = 0
+  /// How many `/memreserve/` entries the EFI stub deleted from the given tree.
+  var stubDeletedMemoryReservations = 0
   /// The kernel image as found in the UEFI map (no `--reserve …:kernel` given): the stub's copy.
   var locatedKernelImage: PhysicalRange? = nil
   /// Where the kernel stopped, once it has.
@@ -100,7 +106,14 @@ struct Arm64BootState {
 
   init(_ request: BootRequest, board: BoardMemory) {
     self.request = request
-    self.board = board
+    // Booted through UEFI, the kernel gets the stub's copy of the tree, whose /memreserve/
+    // entries update_fdt() deleted (every kernel version).
+    var tree = board
+    if request.efiMemoryMap != nil {
+      stubDeletedMemoryReservations = board.memoryReservations.count
+      tree.memoryReservations = []
+    }
+    self.board = tree
     self.commandLine = request.kernelCommandLine
     self.commandLineSource = request.commandLine.source.description
     self.page = request.pageSize.bytes
@@ -164,8 +177,12 @@ struct Arm64BootState {
     step(Arm64Boot.physicalLimitsStep, "arm64_memblock_init() (arch/arm64/mm/init.c)") { boot, events in
       boot.applyPhysicalLimits(&events)
     }
-    step("mem= limit", "memblock_mem_limit_remove_map() (mm/memblock.c)") { boot, _ in
-      boot.applyMemoryLimit()
+    step(
+      "mem= limit, then the kernel image added back",
+      "arm64_memblock_init() (arch/arm64/mm/init.c; 6.1 and 6.12) → memblock_mem_limit_remove_map(), "
+        + "memblock_add(_text, _end - _text)"
+    ) { boot, _ in
+      boot.arm64MemblockInitMemoryLimit()
     }
     step("initrd from /chosen", "arm64_memblock_init() (arch/arm64/mm/init.c)") { boot, events in
       boot.reserveInitrd(&events)

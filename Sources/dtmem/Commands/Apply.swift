@@ -38,7 +38,7 @@ struct Apply: Command {
       ArgumentSpec(valueName: "OVERLAY", help: "The overlay (.dtbo, or .dtso source with /plugin/;)."),
     ],
     options: [output.spec, inPlace.spec] + BootOptions.arm64Specs + [
-      werror.spec, PictureOutput.formatOption.spec, CommonOptions.json.spec,
+      werror.spec, PictureOutput.formatOption.spec, CommonOptions.json.spec, SourceOptions.includeDirectory.spec,
     ],
     examples: [
       "apply board.dtb ramoops.dtbo -o board-ramoops.dtb", "apply board.dtb ramoops.dtbo -o board.dtb --in-place",
@@ -66,7 +66,7 @@ struct Apply: Command {
   var environment: Environment
 
   init(_ arguments: ParsedArguments) throws(CLIError) {
-    environment = arguments.environment
+    environment = try SourceOptions.environment(arguments)
     base = arguments.positionals[0]
     overlay = arguments.positionals[1]
     guard let output = try arguments[Self.output] else { throw CLIError("apply", "missing -o OUT (the result blob)") }
@@ -140,7 +140,9 @@ struct Apply: Command {
       if overlay && !String(decoding: bytes.prefix(1 << 16), as: UTF8.self).contains("/plugin/") {
         throw CLIError(name, "not an overlay: the source has no /plugin/; (an overlay starts with /dts-v1/; /plugin/;)")
       }
-      blob = try DeviceTreeCompiler.compile(bytes, name: name, path: path == "-" ? nil : path, symbols: true)
+      blob = try DeviceTreeCompiler.compile(
+        bytes, name: name, path: path == "-" ? nil : path, symbols: true,
+        includeDirectories: environment.includeDirectories)
     default:
       let magic = bytes.prefix(4).map {
         String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16)

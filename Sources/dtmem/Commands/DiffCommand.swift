@@ -43,6 +43,7 @@ struct DiffCommand: Command {
     ],
     options: BootOptions.arm64Specs + [
       kernelsOption.spec, PictureOutput.formatOption.spec, PictureOutput.output.spec, CommonOptions.json.spec,
+      SourceOptions.includeDirectory.spec,
     ],
     examples: [
       "diff board.dtb /sys/firmware/fdt", "diff old.dtb new.dtb --format svg -o diff.svg",
@@ -67,7 +68,7 @@ struct DiffCommand: Command {
   var environment: Environment
 
   init(_ arguments: ParsedArguments) throws(CLIError) {
-    environment = arguments.environment
+    environment = try SourceOptions.environment(arguments)
     a = arguments.positionals[0]
     kernels = try arguments[Self.kernelsOption]
     if kernels != nil {

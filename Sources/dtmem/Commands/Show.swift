@@ -32,7 +32,7 @@ struct Show: Command {
       """,
     arguments: [inputArgument],
     options: BootOptions.specs + [
-      PictureOutput.formatOption.spec, PictureOutput.output.spec, CommonOptions.json.spec,
+      PictureOutput.formatOption.spec, PictureOutput.output.spec, CommonOptions.json.spec, SourceOptions.includeDirectory.spec,
     ],
     examples: ["show dts/cma-carveouts.dts", "show board.dtb --format svg -o map.svg", "show board.dtb --json"])
 
@@ -48,7 +48,7 @@ struct Show: Command {
   var environment: Environment
 
   init(_ arguments: ParsedArguments) throws(CLIError) {
-    environment = arguments.environment
+    environment = try SourceOptions.environment(arguments)
     input = arguments.positionals[0]
     boot = try BootOptions(arguments)
     json = try arguments[CommonOptions.json]

@@ -43,7 +43,7 @@ struct Simulate: Command {
           + "--e820).",
         isOptional: true)
     ],
-    options: [e820Option.spec] + BootOptions.specs + [formatOption.spec, CommonOptions.json.spec, explainOption.spec],
+    options: [e820Option.spec] + BootOptions.specs + [formatOption.spec, CommonOptions.json.spec, SourceOptions.includeDirectory.spec, explainOption.spec],
     examples: [
       "simulate dts/cma-carveouts.dts --explain", "simulate dmesg.txt --cmdline 'memmap=64M$0x90000000' --format dmesg",
       "simulate --e820 /sys/firmware/memmap --cmdline 'mem=4G' --json",
@@ -84,7 +84,7 @@ struct Simulate: Command {
   var environment: Environment
 
   init(_ arguments: ParsedArguments) throws(CLIError) {
-    environment = arguments.environment
+    environment = try SourceOptions.environment(arguments)
     input = arguments.positionals.first
     e820 = try arguments[Self.e820Option]
     boot = try BootOptions(arguments)

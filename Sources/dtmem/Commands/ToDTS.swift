@@ -54,7 +54,7 @@ struct ToDTS: Command {
     options: [
       cmdline.spec, BootOptions.kernelOption.spec, BootOptions.kernelImageOption.spec, BootOptions.efiMemmap.spec,
     ] + BootOptions.limitSpecs + [
-      fragment.spec, output.spec, CommonOptions.json.spec,
+      fragment.spec, output.spec, CommonOptions.json.spec, SourceOptions.includeDirectory.spec,
     ],
     examples: [
       "to-dts dmesg.txt", "to-dts /sys/firmware/memmap --fragment",
@@ -81,7 +81,7 @@ struct ToDTS: Command {
   var efiMemoryMap: UEFIMemoryMap?
 
   init(_ arguments: ParsedArguments) throws(CLIError) {
-    environment = arguments.environment
+    environment = try SourceOptions.environment(arguments)
     efiMemoryMap = try BootOptions.efiMemoryMap(try arguments[BootOptions.efiMemmap], environment)
     input = arguments.positionals[0]
     commandLine = try arguments[Self.cmdline]
@@ -153,7 +153,7 @@ struct ToDTS: Command {
     }
     let loaded: LoadedInput
     if let bytes {
-      loaded = try InputLoader.decode(bytes, path: input)
+      loaded = try InputLoader.decode(bytes, path: input, includeDirectories: environment.includeDirectories)
     } else {
       loaded = try InputLoader.load(input, environment)
     }

@@ -48,7 +48,7 @@ struct ToE820: Command {
       """,
     arguments: [Show.inputArgument],
     options: [
-      formatOption.spec, CommonOptions.json.spec, output.spec, tableOption.spec, BootOptions.memory.spec,
+      formatOption.spec, CommonOptions.json.spec, SourceOptions.includeDirectory.spec, output.spec, tableOption.spec, BootOptions.memory.spec,
       BootOptions.kernelOption.spec, BootOptions.kernelImageOption.spec, BootOptions.efiMemmap.spec,
     ],
     examples: [
@@ -100,7 +100,7 @@ struct ToE820: Command {
   var environment: Environment
 
   init(_ arguments: ParsedArguments) throws(CLIError) {
-    environment = arguments.environment
+    environment = try SourceOptions.environment(arguments)
     input = arguments.positionals[0]
     kernel = try BootOptions.kernelChoice(arguments).0
     format = try CommonOptions.format(arguments, Self.formatOption, json: .json)

@@ -41,7 +41,7 @@ struct ToMemmap: Command {
       never rounded; starts are hex.
       """,
     arguments: [Show.inputArgument],
-    options: BootOptions.specs + [quote.spec, CommonOptions.json.spec],
+    options: BootOptions.specs + [quote.spec, CommonOptions.json.spec, SourceOptions.includeDirectory.spec],
     examples: ["to-memmap dts/cma-carveouts.dts", "to-memmap board.dtb --quote grub-default"])
 
   static let quote = Option.choice(
@@ -54,7 +54,7 @@ struct ToMemmap: Command {
   var environment: Environment
 
   init(_ arguments: ParsedArguments) throws(CLIError) {
-    environment = arguments.environment
+    environment = try SourceOptions.environment(arguments)
     input = arguments.positionals[0]
     boot = try BootOptions(arguments)
     json = try arguments[CommonOptions.json]

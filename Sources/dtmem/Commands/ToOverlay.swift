@@ -82,7 +82,7 @@ struct ToOverlay: Command {
     ],
     options: [BootOptions.cmdlineToTranslate.spec]
       + BootOptions.arm64Specs.filter { $0.name != BootOptions.cmdline.name } + [
-        bootCmdline.spec, output.spec, CommonOptions.json.spec,
+        bootCmdline.spec, output.spec, CommonOptions.json.spec, SourceOptions.includeDirectory.spec,
       ],
     examples: [
       "to-overlay --cmdline 'memmap=64M$0x90000000 reserve_mem=2M:4K:oops' -o memmap.dtso",
@@ -105,7 +105,7 @@ struct ToOverlay: Command {
   var environment: Environment
 
   init(_ arguments: ParsedArguments) throws(CLIError) {
-    environment = arguments.environment
+    environment = try SourceOptions.environment(arguments)
     base = arguments.positionals.first
     boot = try BootOptions(arguments)
     bootCommandLine = try arguments[Self.bootCmdline]
@@ -123,7 +123,16 @@ struct ToOverlay: Command {
         "--cmdline", "give the parameters to translate (e.g. --cmdline 'memmap=64M$0x90000000 reserve_mem=2M:4K:oops')")
     }
     let (text, source) = (given.text, given.source.description)
-    let parameters = OverlayParameters(KernelCommandLine(text, limit: nil))
+    // x86 applies only what it keeps of the command line (COMMAND_LINE_SIZE; --cmdline-size 0
+    // keeps everything): the rest is not translated either, and one line says so.
+    let kept = KernelCommandLine(text, limit: boot.limits.commandLineSize)
+    let parameters = OverlayParameters(kept)
+    var written = CommandOutput()
+    if kept.wasTruncated {
+      written.report(
+        "dtmem: warning: \(source): the command line is \(text.utf8.count) bytes; x86 keeps only the first "
+          + "\(kept.text.utf8.count), so only those are translated (--cmdline-size 0 translates everything)")
+    }
     guard !parameters.entries.isEmpty else {
       throw CLIError(source, "no memmap=, mem= or reserve_mem= parameter to translate")
     }
@@ -155,7 +164,6 @@ struct ToOverlay: Command {
       let reasons = plan.mappings.map { "\($0.item): \($0.outcome.rawValue): \($0.notes.first ?? "")" }
       throw CLIError(source, "nothing to translate (\(reasons.joined(separator: "; ")))")
     }
-    var written = CommandOutput()
     if let output {
       let blobOutput = output.hasSuffix(".dtbo") || output.hasSuffix(".dtb")
       let inputs = (base.map { [$0] } ?? []) + boot.inputFiles

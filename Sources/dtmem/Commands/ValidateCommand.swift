@@ -37,7 +37,7 @@ struct ValidateCommand: Command {
         isRepeating: true)
     ],
     options: BootOptions.arm64Specs + [
-      formatOption.spec, CommonOptions.json.spec, werror.spec, listRulesOption.spec, output.spec,
+      formatOption.spec, CommonOptions.json.spec, SourceOptions.includeDirectory.spec, werror.spec, listRulesOption.spec, output.spec,
     ],
     examples: [
       "validate board.dtb", "validate build/*.dtb --werror --format sarif -o dtmem.sarif",
@@ -84,7 +84,7 @@ struct ValidateCommand: Command {
     warningsAreErrors = try arguments[Self.werror]
     listRules = try arguments[Self.listRulesOption]
     output = try arguments[Self.output]
-    environment = arguments.environment
+    environment = try SourceOptions.environment(arguments)
   }
 
   func run() throws(CLIError) -> CommandOutput {

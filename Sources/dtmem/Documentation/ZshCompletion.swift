@@ -59,8 +59,12 @@ enum ZshCompletion {
     if let valueName = option.valueName {
       let message = valueName.lowercased().map { $0.isLetter || $0.isNumber ? $0 : " " }
       let action: String
-      if !option.choices.isEmpty {
-        action = "(\(option.choices.joined(separator: " ")))"
+      if let values = option.enumeration?() {
+        // `((value\:"meaning" …))`: each value with what it means.
+        action =
+          "(("
+          + values.map { $0.meaning.isEmpty ? $0.name : "\($0.name)\\:" + described($0.meaning) }.joined(separator: " ")
+          + "))"
       } else if option.kind == .file {
         action = "_files"
       } else {
@@ -72,6 +76,24 @@ enum ZshCompletion {
       return quoted(exclusion + repetition) + "{\(spellings.joined(separator: ","))}" + quoted(tail)
     }
     return quoted(exclusion + repetition + spellings[0] + tail)
+  }
+
+  /// A value's meaning as a double-quoted word of a `((…))` action. `_arguments` evaluates the
+  /// list (double quotes: `\\` and `\$` are escapes there), then removes one more level of
+  /// quoting from each description, so a literal `" $ `` ` `` is written `\\\"` (three
+  /// backslashes), a backslash `\\\\`, a colon `\:`; parentheses are left out. (Checked by
+  /// driving zsh: GeneratedDocumentationTests.)
+  static func described(_ text: String) -> String {
+    var out = "\""
+    for character in text where character != "(" && character != ")" {
+      switch character {
+      case "\\": out += "\\\\\\\\"
+      case "\"", "$", "`": out += "\\\\\\" + String(character)
+      case ":": out += "\\:"
+      default: out.append(character)
+      }
+    }
+    return out + "\""
   }
 
   /// A description inside `[…]`: brackets and colons escaped.

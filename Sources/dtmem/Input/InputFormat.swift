@@ -58,7 +58,8 @@ enum InputFormat: String, Equatable {
   /// memmap=, and mem= (which reserve_mem= contains).
   static let parameterMarkers = ["memmap=", "mem="].map { Array($0.utf8) }
 
-  /// `/dts-v1/;` after optional comments and whitespace.
+  /// `/dts-v1/;` after optional comments and whitespace — or, in a kernel-tree source whose
+  /// `/dts-v1/;` is in what it includes, `#include` or `/include/` first.
   static func isDeviceTreeSource(_ text: String) -> Bool {
     var rest = Substring(text)
     while true {
@@ -69,7 +70,7 @@ enum InputFormat: String, Equatable {
         guard let end = ByteSearch.firstRange(of: "*/", in: rest) else { return false }
         rest = rest[end.upperBound...]
       } else {
-        return rest.hasPrefix("/dts-v1/")
+        return rest.hasPrefix("/dts-v1/") || rest.hasPrefix("#include") || rest.hasPrefix("/include/")
       }
     }
   }

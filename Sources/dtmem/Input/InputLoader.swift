@@ -67,24 +67,26 @@ enum InputLoader {
     if path != "-" && FileIO.isDirectory(path) {
       return .firmwareTable(try FirmwareTableLoader.loadSysfsDirectory(path))
     }
-    return try decode(try environment.read(path), path: path)
+    return try decode(try environment.read(path), path: path, includeDirectories: environment.includeDirectories)
   }
 
-  /// Decodes content already read from `path` (standard input can be read only once).
-  static func decode(_ bytes: [UInt8], path: String) throws(CLIError) -> LoadedInput {
+  /// Decodes content already read from `path` (standard input can be read only once);
+  /// `includeDirectories` are the `-I` folders for device tree source.
+  static func decode(_ bytes: [UInt8], path: String, includeDirectories: [String]) throws(CLIError) -> LoadedInput {
     let name = path == "-" ? "<stdin>" : path
     guard !bytes.isEmpty else { throw CLIError(name, "empty input") }
     guard let format = InputFormat.detect(bytes) else {
       throw CLIError(
         name,
         "unrecognised input: not a device tree blob (no d00dfeed magic), not device tree source "
-          + "(no /dts-v1/), no BIOS-e820 lines, not /proc/iomem, not a UEFI memory map, not dtmem JSON")
+          + "(no /dts-v1/ or #include), no BIOS-e820 lines, not /proc/iomem, not a UEFI memory map, not dtmem JSON")
     }
     switch format {
     case .deviceTreeBlob:
       return .deviceTree(try deviceTree(bytes, name: name, format: format))
     case .deviceTreeSource:
-      let blob = try DeviceTreeCompiler.compile(bytes, name: name, path: path == "-" ? nil : path)
+      let blob = try DeviceTreeCompiler.compile(
+        bytes, name: name, path: path == "-" ? nil : path, includeDirectories: includeDirectories)
       return .deviceTree(try deviceTree(blob, name: name, format: format))
     default:
       return .firmwareTable(try FirmwareTableLoader.load(bytes, name: name, format: format))
@@ -109,108 +111,5 @@ enum InputLoader {
     } catch {
       throw CLIError(name, error.description)
     }
-  }
-}
-
-/// Compiles device tree source with the system's `dtc`, within limits: source is input too, and
-/// `/incbin/("/dev/zero")` would make dtc read forever (`/incbin/` can name any file dtmem can
-/// read). A run past a limit is stopped and said to be.
-enum DeviceTreeCompiler {
-  static let standardLimits = Subprocess.Limits(seconds: 20, outputBytes: 64 << 20, memoryBytes: 1 << 30)
-
-  /// `symbols`: `dtc -@`, so the blob has `/__symbols__` (labels an overlay can refer to) and an
-  /// overlay's own labels reach the base's `__symbols__` when applied.
-  static func compile(
-    _ source: [UInt8], name: String, path: String?, symbols: Bool = false, limits: Subprocess.Limits = standardLimits
-  ) throws(CLIError) -> [UInt8] {
-    var file = path
-    var temporary: String? = nil
-    if file == nil {
-      temporary = try FileIO.temporaryFile(source, suffix: ".dts")
-      file = temporary
-    }
-    defer { if let temporary { FileIO.remove(temporary) } }
-    var preprocessed: String? = nil
-    defer { if let preprocessed { FileIO.remove(preprocessed) } }
-    if Self.usesPreprocessor(source) {
-      preprocessed = try FileIO.temporaryFile(
-        try preprocess(file!, name: name, path: path, limits: limits), suffix: ".dts")
-      file = preprocessed
-    }
-    let arguments = ["dtc", "-q"] + (symbols ? ["-@"] : []) + ["-I", "dts", "-O", "dtb", "-o", "-", file!]
-    guard let output = Subprocess.run(arguments, limits: limits) else {
-      throw CLIError(
-        name,
-        "is device tree source, and compiling it needs dtc, which is not installed "
-          + "(apt-get install device-tree-compiler), or give a .dtb")
-    }
-    switch output.stopped {
-    case .timeLimit:
-      throw CLIError(
-        name,
-        "dtc did not finish within \(limits.seconds) s (dtmem's time limit for dtc; an /incbin/ of a device or an "
-          + "endless file?); stopped it")
-    case .outputLimit:
-      throw CLIError(
-        name,
-        "dtc wrote more than \(ByteCount.human(UInt64(limits.outputBytes))) (dtmem's size limit for a compiled "
-          + "blob; an /incbin/ of a large file?); stopped it")
-    case nil:
-      break
-    }
-    guard output.status == 0, !output.standardOutput.isEmpty else {
-      let message =
-        String(decoding: output.standardError, as: UTF8.self)
-        .split(separator: "\n").first { $0.lowercased().contains("error") } ?? "exit status \(output.status)"
-      // dtc reports a failed allocation as "FATAL ERROR: realloc() failed …".
-      let memory =
-        message.contains("alloc")
-        ? " (dtmem's \(ByteCount.human(UInt64(limits.memoryBytes))) memory limit for dtc; an /incbin/ of a large or "
-          + "endless file?)"
-        : ""
-      throw CLIError(name, "dtc could not compile it: \(message)\(memory)")
-    }
-    return output.standardOutput
-  }
-
-  /// Kernel-tree sources use the C preprocessor (`#include <dt-bindings/…>`, `#define`): a line
-  /// that starts with `#include`, `#define` or `#if`.
-  static func usesPreprocessor(_ source: [UInt8]) -> Bool {
-    String(decoding: source, as: UTF8.self).split(separator: "\n").contains { line in
-      let text = line.drop { $0 == " " || $0 == "\t" }
-      return text.hasPrefix("#include") || text.hasPrefix("#define") || text.hasPrefix("#if")
-    }
-  }
-
-  /// The kernel's own preprocessing of `.dts` (scripts/Makefile.lib, dtc_cpp_flags):
-  /// `cpp -nostdinc -undef -D__DTS__ -x assembler-with-cpp`, with the source's directory and its
-  /// `include` folder as include paths (a kernel tree's `arch/*/boot/dts/…` finds its neighbours;
-  /// `dt-bindings/` needs the tree's include dirs, which the error then names).
-  static func preprocess(_ file: String, name: String, path: String?, limits: Subprocess.Limits) throws(CLIError)
-    -> [UInt8]
-  {
-    var folder = "."
-    if let path, let slash = path.lastIndex(of: "/") {
-      folder = slash == path.startIndex ? "/" : String(path[..<slash])
-    }
-    let arguments = [
-      "cpp", "-nostdinc", "-undef", "-D__DTS__", "-x", "assembler-with-cpp", "-I", folder, "-I", folder + "/include",
-      file,
-    ]
-    let yourself =
-      "preprocess it as the kernel's build does, with the kernel tree's include dirs, and pipe it in: cpp -nostdinc "
-      + "-undef -D__DTS__ -x assembler-with-cpp -I LINUX/include -I LINUX/scripts/dtc/include-prefixes "
-      + "\(path ?? "FILE") | dtmem … -"
-    guard let output = Subprocess.run(arguments, limits: limits) else {
-      throw CLIError(
-        name, "uses #include or #define, which needs the C preprocessor cpp (apt-get install cpp); or " + yourself)
-    }
-    guard output.stopped == nil, output.status == 0 else {
-      let message =
-        String(decoding: output.standardError, as: UTF8.self).split(separator: "\n").first { $0.contains("error") }
-        .map(String.init) ?? "exit status \(output.status)"
-      throw CLIError(name, "cpp could not preprocess it (\(message)); \(yourself)")
-    }
-    return output.standardOutput
   }
 }

@@ -8,6 +8,8 @@ struct Environment: Sendable {
   var showsProgress: Bool
   /// The terminal standard output goes to, if it does (`--format map` sizes and colours to it).
   var terminal: Terminal? = nil
+  /// The `-I DIR` folders device tree source is preprocessed and compiled with (`SourceOptions`).
+  var includeDirectories: [String] = []
 
   static let process = Environment(
     standardInput: { () throws(CLIError) -> [UInt8] in try FileIO.readAll(fd: 0, name: "<stdin>") },

@@ -64,8 +64,8 @@ extension Arm64BootState {
 
   func stubTreeEdits(_ map: UEFIMemoryMap) -> [String] {
     var notes = ["memory from the UEFI map (\(map.descriptors.count) descriptors, \(map.format.rawValue))"]
-    if !board.memoryReservations.isEmpty {
-      notes.append("\(board.memoryReservations.count) /memreserve/ entries deleted")
+    if stubDeletedMemoryReservations > 0 {
+      notes.append("\(stubDeletedMemoryReservations) /memreserve/ entries deleted")
     }
     notes.append(
       "/chosen gets linux,uefi-system-table, linux,uefi-mmap-start/-size/-desc-size/-desc-ver, "

@@ -119,6 +119,22 @@ struct UEFIFirmwareLayout {
       range: range, how: "in the ACPI Reclaim region at \(Hex.short(block.start))", estimated: true)
   }
 
+  /// The kernel image as 6.1's stub runs it without an RNG protocol: in place, where the firmware
+  /// loaded the PE image, when `_text` can be 64 KiB aligned (`EFI_KIMG_ALIGN`) — the Loader Code
+  /// region's first 64 KiB boundary, `image_size` bytes (efi61-rec-0001: 0xb84b2000 → 0xb84c0000).
+  func kernelImageInPlace(imageSize: UInt64) -> Located? {
+    for region in regions(.loaderCode) {
+      guard let text = Alignment.up(region.start, 0x1_0000), let range = PhysicalRange(start: text, size: imageSize),
+        range.end <= region.end
+      else { continue }
+      return Located(
+        range: range,
+        how: "the firmware's PE load of the Image (Loader Code at \(Hex.short(region.start))), _text at its first "
+          + "64 KiB boundary", estimated: true)
+    }
+    return nil
+  }
+
   /// The kernel image where the stub placed it (`efi_kaslr_relocate_kernel()` without an RNG
   /// protocol: a 2 MiB-aligned Loader Code allocation of `image_size`): the Loader Code region of
   /// exactly that size.
