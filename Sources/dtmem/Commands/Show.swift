@@ -32,7 +32,8 @@ struct Show: Command {
       """,
     arguments: [inputArgument],
     options: BootOptions.specs + [
-      PictureOutput.formatOption.spec, PictureOutput.output.spec, CommonOptions.json.spec, SourceOptions.includeDirectory.spec,
+      PictureOutput.formatOption.spec, PictureOutput.output.spec, CommonOptions.json.spec,
+      SourceOptions.includeDirectory.spec,
     ],
     examples: ["show dts/cma-carveouts.dts", "show board.dtb --format svg -o map.svg", "show board.dtb --json"])
 

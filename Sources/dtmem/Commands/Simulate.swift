@@ -43,7 +43,9 @@ struct Simulate: Command {
           + "--e820).",
         isOptional: true)
     ],
-    options: [e820Option.spec] + BootOptions.specs + [formatOption.spec, CommonOptions.json.spec, SourceOptions.includeDirectory.spec, explainOption.spec],
+    options: [e820Option.spec] + BootOptions.specs + [
+      formatOption.spec, CommonOptions.json.spec, SourceOptions.includeDirectory.spec, explainOption.spec,
+    ],
     examples: [
       "simulate dts/cma-carveouts.dts --explain", "simulate dmesg.txt --cmdline 'memmap=64M$0x90000000' --format dmesg",
       "simulate --e820 /sys/firmware/memmap --cmdline 'mem=4G' --json",

@@ -48,7 +48,8 @@ struct ToE820: Command {
       """,
     arguments: [Show.inputArgument],
     options: [
-      formatOption.spec, CommonOptions.json.spec, SourceOptions.includeDirectory.spec, output.spec, tableOption.spec, BootOptions.memory.spec,
+      formatOption.spec, CommonOptions.json.spec, SourceOptions.includeDirectory.spec, output.spec, tableOption.spec,
+      BootOptions.memory.spec,
       BootOptions.kernelOption.spec, BootOptions.kernelImageOption.spec, BootOptions.efiMemmap.spec,
     ],
     examples: [

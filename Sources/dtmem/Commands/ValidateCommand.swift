@@ -37,7 +37,8 @@ struct ValidateCommand: Command {
         isRepeating: true)
     ],
     options: BootOptions.arm64Specs + [
-      formatOption.spec, CommonOptions.json.spec, SourceOptions.includeDirectory.spec, werror.spec, listRulesOption.spec, output.spec,
+      formatOption.spec, CommonOptions.json.spec, SourceOptions.includeDirectory.spec, werror.spec,
+      listRulesOption.spec, output.spec,
     ],
     examples: [
       "validate board.dtb", "validate build/*.dtb --werror --format sarif -o dtmem.sarif",

@@ -35,7 +35,9 @@ enum DeviceTreePreprocessor {
     return false
   }
 
-  static func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z") }
+  static func isLetter(_ byte: UInt8) -> Bool {
+    (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z")
+  }
 
   /// The folder a source path is in (what `$(dir $<)` gives), `.` for a bare name.
   static func folder(of path: String) -> String {
