@@ -27,15 +27,13 @@ extension Arm64BootState {
       let blocker = reservations.filter { $0.status.holdsMemory && $0.path != "" }.first { r in
         r.range.map { $0.overlaps(next) && !$0.overlaps(placed) } ?? false
       }
+      let candidate = "the next \(bottomUp ? "lower" : "higher") candidate \(Describe.range(next))"
       why =
-        blocker.map {
-          "the next \(bottomUp ? "lower" : "higher") candidate \(Describe.range(next)) overlaps \($0.name) \(Describe.range($0.range!))"
-        }
-        ?? "the next \(bottomUp ? "lower" : "higher") candidate \(Describe.range(next)) is not free"
+        blocker.map { "\(candidate) overlaps \($0.name) \(Describe.range($0.range!))" } ?? "\(candidate) is not free"
     } else {
       why = bottomUp ? "the lowest aligned fit in it" : "the highest aligned fit in it"
     }
-    return
-      "\(name): \(size == 0 ? "" : "\(ByteCount.human(size)) ")in \(area), \(bottomUp ? "bottom-up" : "top-down"), align \(Hex.short(align)): \(why)"
+    let sized = size == 0 ? "" : "\(ByteCount.human(size)) "
+    return "\(name): \(sized)in \(area), \(bottomUp ? "bottom-up" : "top-down"), align \(Hex.short(align)): \(why)"
   }
 }
