@@ -29,8 +29,8 @@ public struct RangeIndex: Sendable {
   /// those that end at or before its start.
   public func count(overlapping range: PhysicalRange) -> Int {
     guard !range.isEmpty else { return 0 }
-    let startingAfter = order.count - Self.firstIndex(in: starts) { $0 >= range.end }
-    let endingBefore = Self.firstIndex(in: ends) { $0 > UInt128(range.start) }
+    let startingAfter = order.count - starts.partitionPoint { $0 >= range.end }
+    let endingBefore = ends.partitionPoint { $0 > UInt128(range.start) }
     return order.count - startingAfter - endingBefore
   }
 
@@ -38,7 +38,7 @@ public struct RangeIndex: Sendable {
   /// `ranges`; nil when there is none.
   public func last(overlapping range: PhysicalRange, where accept: (Int) -> Bool) -> Int? {
     guard !range.isEmpty else { return nil }
-    var position = Self.firstIndex(in: starts) { $0 >= range.end } - 1
+    var position = starts.partitionPoint { $0 >= range.end } - 1
     while position >= 0 && reach[position] > UInt128(range.start) {
       let index = order[position]
       if ranges[index].end > UInt128(range.start) && accept(index) { return index }
@@ -47,14 +47,4 @@ public struct RangeIndex: Sendable {
     return nil
   }
 
-  /// The first index of sorted `values` where `isPast` holds (it holds from there on).
-  static func firstIndex(in values: [UInt128], where isPast: (UInt128) -> Bool) -> Int {
-    var low = 0
-    var high = values.count
-    while low < high {
-      let middle = (low + high) / 2
-      if isPast(values[middle]) { high = middle } else { low = middle + 1 }
-    }
-    return low
-  }
 }

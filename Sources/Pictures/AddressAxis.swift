@@ -93,13 +93,8 @@ public struct AddressAxis: Hashable, Sendable {
     guard let first = segments.first, let last = segments.last else { return 0 }
     if address <= first.start { return 0 }
     if address >= last.end { return last.x + last.width }
-    var low = 0
-    var high = segments.count - 1
-    while low < high {
-      let middle = (low + high) / 2
-      if segments[middle].end <= address { low = middle + 1 } else { high = middle }
-    }
-    let segment = segments[low]
+    // The segment holding `address`: one exists, since first.start < address < last.end.
+    let segment = segments[segments.partitionPoint { $0.end > address }]
     let fraction = Double(address - segment.start) / Double(segment.end - segment.start)
     return segment.x + fraction * segment.width
   }

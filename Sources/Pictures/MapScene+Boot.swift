@@ -118,12 +118,7 @@ extension MapScene {
     var owners: [Int: [String]] = [:]
     for reservation in reservations where reservation.noMap && reservation.status.holdsMemory {
       guard let range = reservation.range, !range.isEmpty else { continue }
-      var low = 0
-      var high = order.count
-      while low < high {
-        let middle = (low + high) / 2
-        if memory[order[middle]].range.end <= UInt128(range.start) { low = middle + 1 } else { high = middle }
-      }
+      var low = order.partitionPoint { memory[$0].range.end > UInt128(range.start) }
       while low < order.count, memory[order[low]].range.overlaps(range) {
         owners[order[low], default: []].append(reservation.name)
         low += 1

@@ -157,15 +157,7 @@ struct Memblock: Sendable {
 
   /// The index of the first region of memory for which `isAbove` holds, for a predicate that holds
   /// from some region on (binary search: the regions are sorted and disjoint).
-  func firstRegion(where isAbove: (Region) -> Bool) -> Int {
-    var low = 0
-    var high = memory.count
-    while low < high {
-      let mid = (low + high) / 2
-      if isAbove(memory[mid]) { high = mid } else { low = mid + 1 }
-    }
-    return low
-  }
+  func firstRegion(where isAbove: (Region) -> Bool) -> Int { memory.partitionPoint(where: isAbove) }
 
   /// Replaces the regions `range` of memory with `regions` (sorted, disjoint, between the
   /// regions around `range`) and merges them with each other and with those two neighbours:

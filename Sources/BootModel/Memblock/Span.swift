@@ -1,3 +1,5 @@
+internal import MemoryModel
+
 /// A half-open `[base, end)` span with helpers over sorted, disjoint, merged span lists.
 struct Span: Hashable, Sendable {
   var base: UInt64
@@ -5,13 +7,7 @@ struct Span: Hashable, Sendable {
 
   /// The index of the first span whose end is greater than `address`.
   static func firstIndex(endingAfter address: UInt64, in spans: [Span]) -> Int {
-    var low = 0
-    var high = spans.count
-    while low < high {
-      let mid = (low + high) / 2
-      if spans[mid].end > address { high = mid } else { low = mid + 1 }
-    }
-    return low
+    spans.partitionPoint { $0.end > address }
   }
 
   /// Adds `span`, merging with overlapping and touching spans.

@@ -1,3 +1,5 @@
+internal import MemoryModel
+
 /// A sorted list of disjoint, merged `[base, end)` spans (memblock.reserved), stored in chunks
 /// that remember their largest internal gap, so an allocator looking for `size` free bytes skips
 /// whole chunks of smaller gaps. Inserting, removing and searching stay near O(√n) per call
@@ -26,12 +28,7 @@ struct SpanList: Sendable, Equatable {
   /// The chunks whose spans may touch or overlap `[base, end]`, as a range of chunk indices.
   private func affectedChunks(_ base: UInt64, _ end: UInt64) -> Range<Int> {
     // First chunk whose last span ends at or after `base` (touching counts, for merging).
-    var low = 0
-    var high = chunks.count
-    while low < high {
-      let mid = (low + high) / 2
-      if chunks[mid].last!.end >= base { high = mid } else { low = mid + 1 }
-    }
+    let low = chunks.partitionPoint { $0.last!.end >= base }
     var upper = low
     while upper < chunks.count && chunks[upper].first!.base <= end { upper += 1 }
     return low..<max(low, upper)
@@ -106,12 +103,7 @@ struct SpanList: Sendable, Equatable {
     var chunk = range.upperBound
     var startIndex: Int? = nil
     if limit < within.end {
-      var low = range.lowerBound
-      var high = range.upperBound
-      while low < high {
-        let mid = (low + high) / 2
-        if chunks[mid].last!.end >= limit { high = mid } else { low = mid + 1 }
-      }
+      let low = chunks[range].partitionPoint { $0.last!.end >= limit }
       if low < range.upperBound {
         let spans = chunks[low]
         var index = 0

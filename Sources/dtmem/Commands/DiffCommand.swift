@@ -100,18 +100,7 @@ struct DiffCommand: Command {
       try settings.context(treeA, memoryWhereMissing: true), try settings.context(treeB, memoryWhereMissing: true)
     )
     let result = MemoryDiff.compare(before.run, after.run)
-    let text: String
-    if json {
-      text = DiffRendering.json(result, a: treeA.name, b: treeB.name).rendered()
-    } else if format == .text {
-      text = DiffRendering.text(result)
-    } else {
-      let terminal = PictureOutput.terminal(environment, output: output)
-      text = PictureOutput.beforeAndAfter((treeA.name, before), (treeB.name, after), format: format, terminal: terminal)
-    }
-    var written = PictureOutput.output(text, format: format, to: output, inputs: [a, b] + boot.inputFiles)
-    written.status = result.isIdentical ? 0 : 1
-    return written
+    return report(result, (treeA.name, before), (treeB.name, after), files: (treeA.name, treeB.name), inputs: [a, b])
   }
 
   /// One tree, booted on both kernels.
@@ -122,18 +111,26 @@ struct DiffCommand: Command {
     let tree = try oldSettings.load(a)
     let (before, after) = (try oldSettings.context(tree), try newSettings.context(tree))
     let result = KernelDiff.compare(before.run, after.run)
+    return report(
+      result, ("\(tree.name) on \(kernels.old)", before), ("\(tree.name) on \(kernels.new)", after),
+      files: (tree.name, tree.name), inputs: [a])
+  }
+
+  /// The comparison as text, JSON or before/after pictures; exit 1 when anything differs.
+  private func report(
+    _ result: MemoryDiffResult, _ before: (name: String, context: ValidationContext),
+    _ after: (name: String, context: ValidationContext), files: (a: String, b: String), inputs: [String]
+  ) -> CommandOutput {
     let text: String
     if json {
-      text = DiffRendering.json(result, a: tree.name, b: tree.name).rendered()
+      text = DiffRendering.json(result, a: files.a, b: files.b).rendered()
     } else if format == .text {
       text = DiffRendering.text(result)
     } else {
       let terminal = PictureOutput.terminal(environment, output: output)
-      text = PictureOutput.beforeAndAfter(
-        ("\(tree.name) on \(kernels.old)", before), ("\(tree.name) on \(kernels.new)", after), format: format,
-        terminal: terminal)
+      text = PictureOutput.beforeAndAfter(before, after, format: format, terminal: terminal)
     }
-    var written = PictureOutput.output(text, format: format, to: output, inputs: [a] + boot.inputFiles)
+    var written = PictureOutput.output(text, format: format, to: output, inputs: inputs + boot.inputFiles)
     written.status = result.isIdentical ? 0 : 1
     return written
   }
