@@ -113,6 +113,16 @@ import Utilities
       mentioning: "duplicate key \"e820\" in one object")
   }
 
+  /// tools/fuzz (e820): a table whose every entry has size 0 made `to-e820` print an empty table
+  /// and exit 0 — output no reader accepts back (the fuzzer's round trip failed on it).
+  @Test func aTableWithoutMemoryIsRefused() throws {
+    for command in [["to-e820"], ["to-e820", "--format", "json"], ["to-dts"]] {
+      Self.expectOneLineError(
+        try DTMemBinary.run(command + [Self.fuzz("e820/fuzz-only-empty-entries.json")]),
+        mentioning: "no e820 entry holds memory: every size is 0")
+    }
+  }
+
   /// A JSON string with \n made a two-line error; NUL and ESC reached the terminal.
   @Test func controlCharactersAreEscapedInMessages() throws {
     let result = try DTMemBinary.run(["show", Self.fuzz("e820/issue14-control-characters.json")])

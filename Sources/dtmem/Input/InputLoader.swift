@@ -39,12 +39,17 @@ struct FirmwareTableInput {
 
   /// The table the kernel would hold, sanitized: the final one when `final` and shown, else the
   /// firmware's.
+  /// A table in which no entry holds a byte is refused: written out it would be no table at all,
+  /// which no e820 reader (dtmem's included) accepts back.
   func sanitizedMap(final: Bool) throws(CLIError) -> MemoryMap {
+    let map: MemoryMap
     do {
-      return try MemoryMap.sanitized(final ? (finalEntries ?? entries) : entries)
+      map = try MemoryMap.sanitized(final ? (finalEntries ?? entries) : entries)
     } catch {
       throw CLIError(name, "an entry ends at or past 2^64; the kernel cannot sanitize such a table")
     }
+    guard !map.regions.isEmpty else { throw CLIError(name, "no e820 entry holds memory: every size is 0") }
+    return map
   }
 }
 
