@@ -78,7 +78,8 @@ struct X86BootState {
   mutating func step(_ title: String, _ function: String, _ body: (inout X86BootState, inout [BootEvent]) -> [String]) {
     var events: [BootEvent] = []
     let changes = body(&self, &events)
-    steps.append(BootStep(title: title, kernelFunction: function, changes: changes, events: events))
+    steps.append(
+      BootStep(title: title, kernelFunction: function, changes: request.recordsChanges ? changes : [], events: events))
   }
 
   /// The kernel stops: `stop` is the step's last event and the boot ends at this step.
