@@ -41,7 +41,8 @@ extension X86BootState {
         if table.add(start, size, kind, events: &events) {
           note(&notes, "add \(E820Table.describe(start, size)) \(kind.dmesgName)")
         } else {
-          note(&notes, 
+          note(
+            &notes,
             "\(E820Table.describe(start, size)) \(kind.dmesgName) dropped: the table is full (\(table.capacity) "
               + "entries)"
           )
@@ -58,14 +59,16 @@ extension X86BootState {
           break
         }
         let changed = table.update(start, size, from: from, to: to, events: &events)
-        note(&notes, 
+        note(
+          &notes,
           "retype \(from.dmesgName) → \(to.dmesgName) in "
             + "\(E820Table.describe(start, PhysicalRange(start: start, cappedSize: size).size)): "
             + "\(ByteCount.human(changed))"
         )
       case .remove(let start, let size, let kind):
         let removed = table.remove(start, size, only: kind, events: &events)
-        note(&notes, 
+        note(
+          &notes,
           "remove \(kind.map { $0.dmesgName + " " } ?? "everything ")in "
             + "\(E820Table.describe(start, PhysicalRange(start: start, cappedSize: size).size)): "
             + "\(ByteCount.human(removed))"
