@@ -35,11 +35,15 @@ import time
 
 EDK2_FD = "/usr/share/qemu-efi-aarch64/QEMU_EFI.fd"
 UBOOT_BIN = "/usr/lib/u-boot/qemu_arm64/u-boot.bin"
+# U-Boot 2023.01 (Debian's source) with CONFIG_CMD_EFIDEBUG=y: tools/build-uboot-efidebug
+UBOOT_EFIDEBUG_BIN = os.path.join(os.path.expanduser("~"), ".cache", "dtmem", "uboot-efidebug",
+                                  "build-qemu_arm64", "u-boot.bin")
 CMDLINE_PREFIX = "console=ttyAMA0 earlycon panic=-1 efi=debug "
 UBOOT_DTB_ADDR = 0x48000000      # where -device loader puts the blob for bootefi
 MAX_FDT_SIZE = 0x200000          # libstub/fdt.c: the stub's copy of the tree
 MIN_KIMG_ALIGN = 0x200000        # arm64 stub without EFI_RNG_PROTOCOL (efi_nokaslr)
 BOOT = {"edk2": "uefi (EDK2, acpi=off)", "uboot": "uefi (U-Boot bootefi)",
+        "uboot-efidebug": "uefi (U-Boot bootefi, CMD_EFIDEBUG build, efidebug memmap first)",
         "edk2-shell": "uefi (EDK2 Shell, acpi=off, -net none, kernel from a virtio FAT disk)"}
 HERE = os.path.dirname(os.path.abspath(__file__))
 LOADER_WHAT = "kernel image (placed by the EFI stub: the Loader Code region of its size)"
@@ -81,7 +85,8 @@ class UefiRecorder:
 
     # ------------------------------------------------------------ qemu
     def qemu_args(self, fw, config, dtb, append, initrd, monitor, fat=None):
-        machine = "virt" if fw == "uboot" else "virt,acpi=off"
+        uboot = fw in ("uboot", "uboot-efidebug")
+        machine = "virt" if uboot else "virt,acpi=off"
         cpu = "max" if self.page_size == "16K" else "cortex-a57"
         a = [self.qemu, "-M", machine, "-cpu", cpu] + self.ra.CONFIGS[config] + [
             "-nographic", "-no-reboot"]
@@ -96,7 +101,7 @@ class UefiRecorder:
                   "if=none,id=d0,format=raw,file=fat:%s,readonly=on" % fat,
                   "-device", "virtio-blk-device,drive=d0"]
         else:
-            a += ["-bios", UBOOT_BIN, "-device",
+            a += ["-bios", UBOOT_EFIDEBUG_BIN if fw == "uboot-efidebug" else UBOOT_BIN, "-device",
                   "loader,file=%s,addr=0x%x,force-raw=on" % (dtb, UBOOT_DTB_ADDR)]
         if initrd:
             a += ["-initrd", initrd]
@@ -107,6 +112,11 @@ class UefiRecorder:
     def script(self, fw, append, initrd):
         if fw == "uboot":
             return self.uboot_script(append, initrd)
+        if fw == "uboot-efidebug":
+            # U-Boot's own listing of its map, after the kernel and initrd are in memory
+            # (qfw load: not EFI allocations) and before bootefi
+            s = self.uboot_script(append, initrd)
+            return s[:2] + [("=> ", "efidebug memmap\r")] + s[2:]
         if fw == "edk2-shell":
             return [("to skip", "\r")]      # run startup.nsh now
         return []
@@ -248,6 +258,9 @@ class UefiRecorder:
                 "stub": [l for l in console if "EFI stub: " in l],
                 "reached_end": self.ra.node_list_complete(console),
             }
+            if fw == "uboot-efidebug":
+                listing = section(console, "Type             Start", "=> ")
+                out["uboot_efidebug_memmap"] = [l for l in listing if not l.startswith("=> ")]
             if fw == "edk2-shell":
                 out["efi_alloc"] = list(efi_alloc or [])
                 out["shell_memmap"] = section(console, "Type       Start", "Total Memory:")
@@ -569,10 +582,12 @@ def kernel_facts(ra, path):
 
 def main(ra, args):
     fw = args.firmware
-    for f in (EDK2_FD if fw == "edk2" else UBOOT_BIN,):
-        if not os.path.isfile(f):
-            sys.exit("record-arm64: %s not found (apt-get install %s)" % (
-                f, "qemu-efi-aarch64" if fw == "edk2" else "u-boot-qemu"))
+    f = {"uboot": UBOOT_BIN, "uboot-efidebug": UBOOT_EFIDEBUG_BIN}.get(fw, EDK2_FD)
+    if not os.path.isfile(f):
+        sys.exit("record-arm64: %s not found (%s)" % (f, {
+            "uboot": "apt-get install u-boot-qemu",
+            "uboot-efidebug": "build it with tools/build-uboot-efidebug"}.get(
+                fw, "apt-get install qemu-efi-aarch64")))
     kernel = ra.find_kernel(args.kernel, args.kernel_version, args.page_size)
     version, page = kernel_facts(ra, kernel)
     rec = UefiRecorder(ra, kernel, args.qemu, fw, args.timeout, args.kinds, args.keep_logs,
