@@ -9,6 +9,8 @@ followed by what this recorder adds (absent keys = not recorded):
 
     kernel        "6.1" for Debian's 6.1 kernel (absent for 6.12, as in the shared file)
     page_size     "16K" for the 16K-page kernel (booted with -cpu max)
+    initrd_size   the size of the QEMU -initrd file (EDK2 passes it with LoadFile2)
+    uboot_efidebug_memmap  --firmware uboot-efidebug: U-Boot's `efidebug memmap` before bootefi
     stub_dts      the tree the kernel really got: the EFI stub's copy (its 2 MiB Loader Data
                   allocation), read from guest memory with QEMU's pmemsave and decompiled
     early_reserves / rmem_allocs / static_reserves / memblock_memory / memblock_reserved /
@@ -42,6 +44,7 @@ CMDLINE_PREFIX = "console=ttyAMA0 earlycon panic=-1 efi=debug "
 UBOOT_DTB_ADDR = 0x48000000      # where -device loader puts the blob for bootefi
 MAX_FDT_SIZE = 0x200000          # libstub/fdt.c: the stub's copy of the tree
 MIN_KIMG_ALIGN = 0x200000        # arm64 stub without EFI_RNG_PROTOCOL (efi_nokaslr)
+EFI_ALLOC_ALIGN = 0x10000        # arm64 libstub: efi_allocate_pages() rounds to 64 KiB
 BOOT = {"edk2": "uefi (EDK2, acpi=off)", "uboot": "uefi (U-Boot bootefi)",
         "uboot-efidebug": "uefi (U-Boot bootefi, CMD_EFIDEBUG build, efidebug memmap first)",
         "edk2-shell": "uefi (EDK2 Shell, acpi=off, -net none, kernel from a virtio FAT disk)"}
@@ -258,6 +261,9 @@ class UefiRecorder:
                 "stub": [l for l in console if "EFI stub: " in l],
                 "reached_end": self.ra.node_list_complete(console),
             }
+            if initrd:
+                # QEMU -initrd: EDK2 hands it to the stub through LoadFile2 (efi_load_initrd())
+                out["initrd_size"] = "0x%x" % os.path.getsize(initrd)
             if fw == "uboot-efidebug":
                 listing = section(console, "Type             Start", "=> ")
                 out["uboot_efidebug_memmap"] = [l for l in listing if not l.startswith("=> ")]
@@ -331,6 +337,7 @@ class UefiRecorder:
         exact = [r for r in code if r[1] - r[0] + 1 == rounded and r[0] % MIN_KIMG_ALIGN == 0]
         fit = [r for r in code if r[1] - r[0] + 1 >= rounded and r[0] % MIN_KIMG_ALIGN == 0]
         pick = exact or fit
+        out = []
         if not pick and self.kernel_version == "6.1":
             # 6.1's stub runs the image where the firmware loaded it when _text is 64 KiB
             # aligned (EFI_KIMG_ALIGN): _text is the Loader Code region's first 64 KiB boundary
@@ -338,26 +345,27 @@ class UefiRecorder:
             for r in code:
                 text = (r[0] + 0xffff) & ~0xffff
                 if text + size <= r[1] + 1:
-                    return [{"start": "0x%x" % text, "size": "0x%x" % size,
-                             "what": "kernel image (6.1: run in place in the firmware's PE load, "
-                                     "_text at its first 64 KiB boundary)"}]
-        if not pick:
-            return []
-        out = [{"start": "0x%x" % pick[0][0], "size": "0x%x" % size, "what": LOADER_WHAT}]
+                    out = [{"start": "0x%x" % text, "size": "0x%x" % size,
+                            "what": "kernel image (6.1: run in place in the firmware's PE load, "
+                                    "_text at its first 64 KiB boundary)"}]
+                    break
+        elif pick:
+            out = [{"start": "0x%x" % pick[0][0], "size": "0x%x" % size, "what": LOADER_WHAT}]
         if initrd:
-            # the stub loads the initrd (EDK2's LoadFile2 for QEMU -initrd) into Loader Data
-            # (allocated before the FDT copy, both top-down: alone, or the top of a Loader
-            # Data block [FDT][initrd])
+            # the stub loads the initrd (EDK2's LoadFile2 for QEMU -initrd; efi_load_initrd()
+            # -> efi_allocate_pages(): EFI_ALLOC_ALIGN = 64 KiB, top-down) into Loader Data
+            # before it allocates the FDT copy: alone, or the top of a Loader Data block
+            # [FDT 2 MiB][initrd rounded to 64 KiB]; the initrd starts its allocation
             isz = os.path.getsize(initrd)
-            rounded = (isz + 0xfff) & ~0xfff
-            data = [r for r in parse_efi_lines(efi_map)
-                    if r[2] == "Loader Data" and r[1] - r[0] + 1 >= rounded]
-            exact = [r for r in data if r[1] - r[0] + 1 == rounded]
-            merged = [r for r in data if r[1] - r[0] + 1 == rounded + MAX_FDT_SIZE]
-            pick = exact or merged
+            alloc = (isz + EFI_ALLOC_ALIGN - 1) & ~(EFI_ALLOC_ALIGN - 1)
+            data = [r for r in parse_efi_lines(efi_map) if r[2] == "Loader Data"]
+            exact = [r for r in data if r[1] - r[0] + 1 == alloc]
+            merged = [r for r in data if r[1] - r[0] + 1 == alloc + MAX_FDT_SIZE]
+            pick = merged or exact
             if pick:
-                out.append({"start": "0x%x" % (pick[0][1] + 1 - rounded), "size": "0x%x" % isz,
-                            "what": "initrd (loaded by the EFI stub: the top of its Loader Data block)"})
+                out.append({"start": "0x%x" % (pick[0][1] + 1 - alloc), "size": "0x%x" % isz,
+                            "what": "initrd (loaded by the EFI stub: the top 64 KiB-rounded part of "
+                                    "its Loader Data block)"})
         return out
 
     def dump_stub_fdt(self, mon, console, out):
