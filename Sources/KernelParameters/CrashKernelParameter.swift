@@ -77,8 +77,11 @@ public enum CrashKernelParameter {
   /// Parses the command line as the kernel keeps it. Nil when it holds no `crashkernel=` at all.
   /// `defaultLowSize` is the architecture's `DEFAULT_CRASH_KERNEL_LOW_SIZE`, used by `,high`
   /// without `,low`.
+  /// `refusesSizeOfAllMemory`: refuse a size not below the memory size (6.12's
+  /// `parse_crashkernel()`; 6.1's has no such check and tries to allocate it).
   public static func parse(
-    _ commandLine: String, systemRAM: UInt64, defaultLowSize: UInt64 = CrashKernelParameter.defaultLowSize
+    _ commandLine: String, systemRAM: UInt64, defaultLowSize: UInt64 = CrashKernelParameter.defaultLowSize,
+    refusesSizeOfAllMemory: Bool = true
   ) -> Outcome? {
     let line = Array(commandLine.utf8)
     var complaints: [Complaint] = []
@@ -120,7 +123,7 @@ public enum CrashKernelParameter {
       if current.size == 0 {
         refusal = current.form == .ranges ? "no range matches the memory size" : "the size is 0"
         request = nil
-      } else if current.size >= systemRAM {
+      } else if refusesSizeOfAllMemory && current.size >= systemRAM {
         refusal =
           "\(ByteCount.human(current.size)) is not less than the memory the kernel sees (\(ByteCount.human(systemRAM)))"
         request = nil

@@ -21,7 +21,17 @@ public struct MemmapLine: Hashable, Sendable {
   public var diagnostics: [Diagnostic]
 
   /// The line as the kernel must receive it.
-  public var text: String { parameters.joined(separator: " ") }
+  ///
+  /// (Not `joined(separator:)`: the standard library's unspecialized generic looks up its
+  /// associated types by mangled name on first use, a twentieth of `to-memmap`'s instructions.)
+  public var text: String {
+    var text = parameters.first ?? ""
+    for parameter in parameters.dropFirst() {
+      text += " "
+      text += parameter
+    }
+    return text
+  }
 
   public init(parameters: [String], diagnostics: [Diagnostic]) {
     self.parameters = parameters

@@ -114,6 +114,14 @@ import Testing
         == "cpp did not finish within 1 s (dtmem's time limit for cpp; an #include of a device or an endless file?); "
         + "stopped it"
     }
+    // And stopped all of it: no cc1 is left with the FIFO open (a writer that opens it without
+    // blocking finds no reader, ENXIO). Such an orphan held every descriptor it inherited.
+    // One look, after the killed ones have had time to exit: opening it would free an orphan.
+    usleep(300_000)
+    let writer = open(fifo, O_WRONLY | O_NONBLOCK)
+    let noReader = writer < 0 && errno == ENXIO
+    if writer >= 0 { close(writer) }
+    #expect(noReader, "a process cpp started still has the FIFO open")
     let large = directory.appendingPathComponent("large.dtsi")
     try Data(String(repeating: "/ { };\n", count: 1 << 16).utf8).write(to: large)
     let including = Array("/dts-v1/;\n#include \"\(large.path)\"\n".utf8)

@@ -138,6 +138,7 @@ import Testing
         if predicted.range.map({ Hex.padded($0.start) }) == placed[0] { reserveMem.hits += 1 }
       }
     }
+    print("arm64 6.12 default CMA: \(cma.hits)/\(cma.total) exact; reserve_mem: \(reserveMem.hits)/\(reserveMem.total)")
     #expect(cma.total >= 40 && cma.hits * 100 >= cma.total * 98, "default CMA base exact in \(cma.hits)/\(cma.total)")
     #expect(
       reserveMem.total >= 8 && reserveMem.hits * 100 >= reserveMem.total * 85,

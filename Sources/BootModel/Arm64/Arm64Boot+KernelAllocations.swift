@@ -20,12 +20,13 @@ extension Arm64BootState {
   mutating func estimateKernelAllocations(_ events: inout [BootEvent]) -> [String] {
     let blocks = memoryBlocks()
     guard let top = blocks.max(by: { $0.range.end < $1.range.end }) else { return [] }
-    let total = blocks.reduce(UInt64(0)) { $0 + $1.range.size }
     let nodeMemory = blocks.filter { $0.node == top.node }.reduce(UInt64(0)) { $0 + $1.range.size }
     let before = memblock
     // Early page tables: one 8-byte entry per page of the linear map, 4 KiB at a time — unless
     // the linear map is made of blocks.
-    consumePages((linearMapUsesPages ? total / page * 8 : 0) + Self.earlyAllocationsBeforeMemoryMap)
+    // map_mem() maps memory that is not no-map (for_each_mem_range() skips MEMBLOCK_NOMAP).
+    let mapped = blocks.filter { !$0.noMap }.reduce(UInt64(0)) { $0 + $1.range.size }
+    consumePages((linearMapUsesPages ? mapped / page * 8 : 0) + Self.earlyAllocationsBeforeMemoryMap)
     // The highest node's memory map: sparse_init_nid()'s buffer, of which sparse_buffer_fini()
     // gives back what the struct page arrays do not use (with 4K pages, nothing); when it does
     // not fit, the arrays page by page.
@@ -56,7 +57,9 @@ extension Arm64BootState {
   /// the linear map is made of blocks (recorded on 6.1: every shared 6.1 boot ran with
   /// `rodata=on`, and arm64-kernels-example-61's default CMA area sits 4 MiB (2 GiB/512) higher
   /// than the page-by-page estimate).
+  /// On 6.1 any `crashkernel` parameter forces pages too (`crashMemMapForcesPages61`).
   var linearMapUsesPages: Bool {
+    if crashMemMapForcesPages61 { return true }
     guard let rodata = commandLine.parameters.last(where: { $0.isNamed("rodata") })?.value else { return true }
     return rodata != "on" && rodata != "off"
   }
@@ -65,6 +68,7 @@ extension Arm64BootState {
   /// low window ending at the DMA limit (4 GiB when RAM starts below it), the high one at the
   /// physical address limit.
   mutating func reserveCrashKernel(_ events: inout [BootEvent]) -> [String] {
+    if request.kernel == .v6_1 { return reserveCrashkernel61(&events) }
     let systemRAM = memblock.memorySize
     guard
       let outcome = CrashKernelParameter.parse(

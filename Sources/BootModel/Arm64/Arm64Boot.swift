@@ -134,6 +134,13 @@ struct Arm64BootState {
     let allocationsBefore = kernelAllocations.count
     var events: [BootEvent] = []
     var notes = body(&self, &events)
+    guard request.recordsChanges else {
+      notes = []
+      steps.append(
+        BootStep(
+          title: title, kernelFunction: function, events: events, memoryRemoved: memblock.memoryRemoved(since: before)))
+      return
+    }
     notes.append(contentsOf: Reservation.outcomes(reservationsBefore, reservations))
     notes.append(contentsOf: kernelAllocations.dropFirst(allocationsBefore).map(\.outcome))
     let changes = memblock.changes(since: before)

@@ -9,7 +9,8 @@ internal import MemoryModel
 ///   `fdt_scan_reserved_mem()` and `__reserved_mem_reserve_reg()`;
 /// - the default CMA area's line names no node (recorded: arm64-kernels-example-61);
 /// - `numa_init()` says when the tree has no NUMA description, and `numa_register_nodes()` names
-///   the first memory region outside every node (not recorded yet: from 6.1.176's source).
+///   the first memory region outside every node (recorded: efi61-numa-0001, EDK2's flash bank on
+///   `numa2`).
 struct Arm64KernelLog61: KernelLogRenderer {
   let later = Arm64KernelLog()
   static let fdt = "OF: fdt: "

@@ -26,8 +26,9 @@ public enum KernelLog {
     switch (architecture, kernel) {
     case (.arm64, .v6_12): Arm64KernelLog()
     case (.arm64, .v6_1): Arm64KernelLog61()
-    // x86's e820 code prints the same in both.
-    case (.x86, .v6_12), (.x86, .v6_1): X86KernelLog()
+    // x86's e820 code prints the same in both; 6.1's crashkernel= messages differ.
+    case (.x86, .v6_12): X86KernelLog()
+    case (.x86, .v6_1): X86KernelLog61()
     }
   }
 }

@@ -20,6 +20,13 @@ extension Memblock {
     for span in Span.subtract(before.reserved.spans, reserved.spans) { lines.append("reserved - \(span.text)") }
     return (lines, removed.compactMap { PhysicalRange(start: $0.base, end: UInt128($0.end)) })
   }
+
+  /// `changes(since:)`'s `memoryRemoved` alone, without the lines.
+  func memoryRemoved(since before: Memblock) -> [PhysicalRange] {
+    let memoryBefore = before.memory.map { Span(base: $0.base, end: $0.end) }
+    let memoryAfter = memory.map { Span(base: $0.base, end: $0.end) }
+    return Span.subtract(memoryBefore, memoryAfter).compactMap { PhysicalRange(start: $0.base, end: UInt128($0.end)) }
+  }
 }
 
 extension Span {

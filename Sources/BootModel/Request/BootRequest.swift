@@ -23,6 +23,10 @@ public struct BootRequest: Hashable, Sendable {
   /// The UEFI memory map the firmware handed the EFI stub (`--efi-memmap`): an arm64 boot then
   /// takes its memory from it (`efi_init()`), not from the tree's `/memory` nodes.
   public var efiMemoryMap: UEFIMemoryMap?
+  /// Whether each step keeps its `changes` (the lines `simulate --explain` shows). A command that
+  /// shows none asks for none: building them is a tenth of `to-memmap`'s work on a large tree.
+  /// Events, stops, diagnostics and the result are the same either way.
+  public var recordsChanges = true
 
   /// `commandLine` nil: the one that comes with the input (`/chosen/bootargs`, a kernel log's
   /// `Command line:`), else none.

@@ -15,6 +15,7 @@ extension X86BootState {
   /// `arch_reserve_crashkernel()`: `reserve_crashkernel_generic()` for what `parse_crashkernel()`
   /// read from the raw command line.
   mutating func reserveCrashKernel(_ outcome: CrashKernelParameter.Outcome, _ events: inout [BootEvent]) -> [String] {
+    if request.kernel == .v6_1 { return reserveCrashkernel61(outcome, &events) }
     let placement = CrashKernelPlacement(
       alignment: Self.crashAlignment, lowLimit: Self.crashLowLimit, highLimit: Self.crashHighLimit,
       pageSize: Self.pageSize, defaultLowSize: CrashKernelParameter.defaultLowSize, estimateReason: Self.crashEstimate)

@@ -78,7 +78,8 @@ struct X86BootState {
   mutating func step(_ title: String, _ function: String, _ body: (inout X86BootState, inout [BootEvent]) -> [String]) {
     var events: [BootEvent] = []
     let changes = body(&self, &events)
-    steps.append(BootStep(title: title, kernelFunction: function, changes: changes, events: events))
+    steps.append(
+      BootStep(title: title, kernelFunction: function, changes: request.recordsChanges ? changes : [], events: events))
   }
 
   /// The kernel stops: `stop` is the step's last event and the boot ends at this step.
@@ -102,7 +103,10 @@ struct X86BootState {
       boot.setUpMemblock(&events)
     }
     // parse_crashkernel() sizes the ranges form by memblock_phys_mem_size().
-    if let crashKernel = CrashKernelParameter.parse(commandLine.text, systemRAM: memblock.memorySize) {
+    // (6.1's parse tries a size not below the memory size: reserveCrashkernel61() parses again.)
+    if let crashKernel = CrashKernelParameter.parse(
+      commandLine.text, systemRAM: memblock.memorySize, refusesSizeOfAllMemory: request.kernel != .v6_1)
+    {
       step("crashkernel=", "arch_reserve_crashkernel() → reserve_crashkernel_generic() (kernel/crash_reserve.c)") {
         boot, events in
         boot.reserveCrashKernel(crashKernel, &events)

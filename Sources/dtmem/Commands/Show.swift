@@ -59,7 +59,7 @@ struct Show: Command {
 
   func run() throws(CLIError) -> CommandOutput {
     let loaded = try InputLoader.load(input, environment)
-    let outcome = try Simulation.run(loaded, boot)
+    let outcome = try Simulation.run(loaded, boot, recordsChanges: false)
     if let stop = Simulation.panicError(outcome, input: loaded.name) { throw stop }
     let text: String
     if json {

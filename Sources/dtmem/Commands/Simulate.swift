@@ -118,7 +118,7 @@ struct Simulate: Command {
     } else {
       loaded = try InputLoader.load(input!, environment)
     }
-    let outcome = try Simulation.run(loaded, boot)
+    let outcome = try Simulation.run(loaded, boot, recordsChanges: explain)
     var output = CommandOutput()
     Simulation.warnIfTruncated(outcome.request, &output)
     for note in outcome.inputNotes { output.report("dtmem: note: \(loaded.name): \(note)") }

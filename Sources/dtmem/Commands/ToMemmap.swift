@@ -63,16 +63,17 @@ struct ToMemmap: Command {
 
   /// Why an x86 kernel given only `line` (an exactmap line: the whole table) stops, or nil.
   static func x86Stop(_ line: String, kernel: KernelVersion) -> String? {
-    let request = BootRequest(
+    var request = BootRequest(
       .noFirmwareTable, kernel: kernel, commandLine: BootCommandLine(line, source: .given("the memmap= line")),
       limits: BootLimits(commandLineSize: nil))
+    request.recordsChanges = false
     guard let result = try? Boot.run(request), let words = result.stopMessage else { return nil }
     return "the line cannot boot x86 as it stands: " + (result.stopCause?.message ?? "the kernel stops (\"\(words)\")")
   }
 
   func run() throws(CLIError) -> CommandOutput {
     let loaded = try InputLoader.load(input, environment)
-    let outcome = try Simulation.run(loaded, boot)
+    let outcome = try Simulation.run(loaded, boot, recordsChanges: false)
     if let stop = Simulation.panicError(outcome, input: loaded.name) { throw stop }
     let line = MemmapLine.line(for: outcome.result, location: loaded.name)
     let x86Stop = Self.x86Stop(line.text, kernel: outcome.request.kernel)

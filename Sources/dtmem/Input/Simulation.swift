@@ -46,8 +46,12 @@ enum Simulation {
     }
   }
 
-  static func run(_ input: LoadedInput, _ options: BootOptions) throws(CLIError) -> Outcome {
-    let request = try request(input, options)
+  /// `recordsChanges`: whether the steps keep what each changed (only `--explain` shows it).
+  static func run(_ input: LoadedInput, _ options: BootOptions, recordsChanges: Bool = true) throws(CLIError)
+    -> Outcome
+  {
+    var request = try request(input, options)
+    request.recordsChanges = recordsChanges
     do {
       var notes: [String] = []
       if case .firmwareTable(let table) = input { notes = table.notes }

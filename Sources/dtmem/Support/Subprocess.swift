@@ -58,8 +58,16 @@ enum Subprocess {
     }
     argv.append(nil)
     defer { for pointer in argv { free(pointer) } }
+    // The program runs in a process group of its own, so that a stop at a limit kills what it
+    // started too: `cpp` is a driver, and its `cc1` blocked on an #include of a FIFO outlived
+    // the driver's SIGKILL, holding every descriptor it inherited.
+    var attributes = posix_spawnattr_t()
+    posix_spawnattr_init(&attributes)
+    defer { posix_spawnattr_destroy(&attributes) }
+    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
+    posix_spawnattr_setpgroup(&attributes, 0)
     var pid: pid_t = 0
-    let spawned = posix_spawnp(&pid, argv[0]!, &actions, nil, argv, environ)
+    let spawned = posix_spawnp(&pid, argv[0]!, &actions, &attributes, argv, environ)
     close(outPipe[1])
     close(errPipe[1])
     guard spawned == 0 else {
@@ -106,7 +114,7 @@ enum Subprocess {
         }
       }
     }
-    if output.stopped != nil { kill(pid, SIGKILL) }
+    if output.stopped != nil { kill(-pid, SIGKILL) }
     for fd in fds where fd.fd >= 0 { close(fd.fd) }
     var status: Int32 = 0
     while waitpid(pid, &status, 0) < 0 && errno == EINTR {}

@@ -1,0 +1,89 @@
+internal import KernelParameters
+internal import MemoryModel
+
+extension X86BootState {
+  /// `reserve_crashkernel()` (arch/x86/kernel/setup.c, Linux 6.1), x86's own before 6.12's
+  /// generic `reserve_crashkernel_generic()`:
+  /// - `parse_crashkernel()` has no "not below the memory size" check: `crashkernel=2G` on 1 GiB
+  ///   is tried and fails with `crashkernel reservation failed - No suitable area found.`
+  ///   (x86-61-rec-0015; 6.12 reserves nothing and says nothing);
+  /// - a fixed base (`@base`) needs only 1 MiB alignment (`memblock_phys_alloc_range(size, SZ_1M,
+  ///   base, base + size)`): `crashkernel=64M@0x10100000` is reserved at 257 MB (x86-61-rec-0010;
+  ///   6.12 asks for CRASH_ALIGN, 16 MiB, and refuses it);
+  /// - the plain form tries `[16 MiB, 4 GiB)` and then `[16 MiB, 64 TiB)`; `,high` only the latter;
+  ///   a reservation at or above 4 GiB takes `crashkernel=…,low` (default 256 MiB) below 4 GiB
+  ///   (x86-61-rec-0011, 0012).
+  /// `outcome`: `parse_crashkernel()` without the size check (`refusesSizeOfAllMemory: false`).
+  mutating func reserveCrashkernel61(_ outcome: CrashKernelParameter.Outcome, _ events: inout [BootEvent]) -> [String] {
+    events.append(contentsOf: outcome.complaints.map { .parameter(.crashKernel($0)) })
+    guard let wanted = outcome.request else {
+      let why = outcome.refusal ?? "nothing to reserve"
+      kernelAllocations.append(
+        Reservation(
+          name: "crashkernel", path: "cmdline", origin: .crashKernel,
+          status: .failed(reason: "the kernel reserves nothing: \(why)")))
+      return ["nothing reserved: \(why)"]
+    }
+    let size = wanted.size
+    func failed(_ why: String) -> [String] {
+      kernelAllocations.append(
+        Reservation(
+          name: "crashkernel", path: "cmdline", origin: .crashKernel, requestedSize: size,
+          alignment: Self.crashAlignment, status: .failed(reason: why)))
+      return ["\(wanted.text): \(why)"]
+    }
+    let base: UInt64
+    if let fixed = wanted.base {
+      guard
+        memblock.allocate(size: size, align: 1 << 20, start: fixed, end: fixed &+ size, pageSize: Self.pageSize)
+          == fixed
+      else {
+        events.append(.kernelAllocation(.crashKernelBaseInUse))
+        return failed("[\(Hex.short(fixed)), \(Hex.short(fixed &+ size))) is not free memory")
+      }
+      base = fixed
+    } else {
+      var placed: UInt64? = nil
+      if wanted.form != .high {
+        placed = memblock.allocate(
+          size: size, align: Self.crashAlignment, start: Self.crashAlignment, end: Self.crashLowLimit,
+          pageSize: Self.pageSize)
+      }
+      if placed == nil {
+        placed = memblock.allocate(
+          size: size, align: Self.crashAlignment, start: Self.crashAlignment, end: Self.crashHighLimit,
+          pageSize: Self.pageSize)
+      }
+      guard let placed else {
+        events.append(.kernelAllocation(.crashKernelFailed(size: size)))
+        return failed("no free, 16 MiB-aligned \(ByteCount.human(size)) of memory")
+      }
+      base = placed
+    }
+    if base >= Self.crashLowLimit {
+      let lowSize = wanted.form == .high ? wanted.lowSize : CrashKernelParameter.defaultLowSize
+      if lowSize != 0 {
+        guard
+          let low = memblock.allocate(
+            size: lowSize, align: Self.crashAlignment, start: 0, end: Self.crashLowLimit, pageSize: Self.pageSize)
+        else {
+          events.append(.kernelAllocation(.crashKernelLowFailed(size: lowSize)))
+          memblock.freeReserved(base, size)
+          return failed("the \(ByteCount.human(lowSize)) of low memory it needs below 4 GiB do not fit")
+        }
+        events.append(.kernelAllocation(.crashKernelLowReserved(base: low, size: lowSize)))
+        kernelAllocations.append(
+          Reservation(
+            name: "crashkernel (low)", path: "cmdline", origin: .crashKernel,
+            range: PhysicalRange(start: low, size: lowSize), requestedSize: lowSize, alignment: Self.crashAlignment,
+            status: .estimated(reason: Self.crashEstimate)))
+      }
+    }
+    events.append(.kernelAllocation(.crashKernelReserved(base: base, size: size)))
+    kernelAllocations.append(
+      Reservation(
+        name: "crashkernel", path: "cmdline", origin: .crashKernel, range: PhysicalRange(start: base, size: size),
+        requestedSize: size, alignment: Self.crashAlignment, status: .estimated(reason: Self.crashEstimate)))
+    return ["\(wanted.text): \(ByteCount.human(size))", "crash kernel at \(Hex.short(base)) (predicted)"]
+  }
+}
