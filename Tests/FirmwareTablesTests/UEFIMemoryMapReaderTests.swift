@@ -84,7 +84,8 @@ import Utilities
       let overlapping = kernel.descriptors.filter { $0.range.map(range.overlaps) ?? false }
       #expect(!overlapping.isEmpty, "\(id): \(row)")
       for held in overlapping where held.type != row.type || held.attributes != row.attributes {
-        let carved = [.bootServicesData, .reserved].contains(held.type)
+        let carved =
+          [.bootServicesData, .reserved].contains(held.type)
           && carvedOut.contains { held.range.map($0.contains) ?? false }
         #expect(carved, "\(id): efidebug \(row), kernel \(held)")
       }

@@ -104,14 +104,16 @@ extension Arm64BootState {
   /// `mem=` and reserves it.
   mutating func locateStubInitrd(_ layout: UEFIFirmwareLayout) -> [String] {
     guard let (loaded, estimated) = EFILoadInitrd.locate(layout, given: request.loaderReservations) else {
-      return ["no initrd: no --reserve …:initrd, and no Loader Data block of the FDT copy's 2 MiB plus 64 KiB multiples"]
+      return [
+        "no initrd: no --reserve …:initrd, and no Loader Data block of the FDT copy's 2 MiB plus 64 KiB multiples"
+      ]
     }
     efiInitrd = loaded
     let range = "\(Hex.short(loaded.tuple.address))+\(Hex.short(loaded.tuple.size))"
     return [
       estimated
-        ? "initrd at \(range) (estimated: the top of the Loader Data block [FDT copy][initrd]; --reserve START:SIZE:initrd "
-          + "to state it)"
+        ? "initrd at \(range) (estimated: the top of the Loader Data block [FDT copy][initrd]; "
+          + "--reserve START:SIZE:initrd to state it)"
         : "initrd at \(range) (--reserve)"
     ]
   }

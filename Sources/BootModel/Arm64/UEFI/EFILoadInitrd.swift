@@ -27,7 +27,9 @@ enum EFILoadInitrd {
   /// Data block of its own that the map cannot tell from others: give `--reserve` for it.
   static func locate(_ layout: UEFIFirmwareLayout, given: [LoaderReservation]) -> (Loaded, estimated: Bool)? {
     if let loader = given.first(where: { ($0.label ?? "").lowercased().hasPrefix("initrd") }) {
-      return (Loaded(tuple: RegTuple(address: loader.range.start, size: loader.range.size), loader: loader.range), false)
+      return (
+        Loaded(tuple: RegTuple(address: loader.range.start, size: loader.range.size), loader: loader.range), false
+      )
     }
     let fdt = UEFIFirmwareLayout.stubFDTAllocation
     guard !layout.regions(.loaderData).contains(where: { $0.size == fdt }),

@@ -92,7 +92,8 @@ struct UEFIFirmwareLayout {
     guard index + 1 < descriptors.count, descriptors[index].type == .conventional,
       descriptors[index + 1].type == .bootServicesData, let data = descriptors[index + 1].range
     else { return nil }
-    let shell = first > 0 && descriptors[first - 1].type == .loaderCode
+    let shell =
+      first > 0 && descriptors[first - 1].type == .loaderCode
       && descriptors[first - 1].range.map { UInt64($0.end) == descriptors[first].physicalStart } ?? false
     let start: UInt64
     let why: String
@@ -109,7 +110,8 @@ struct UEFIFirmwareLayout {
       case (_, _?): offset = 0x5018
       }
       start = data.start + offset
-      why = "EDK2 puts it \(Hex.short(offset)) into the Boot Data region at \(Hex.short(data.start))"
+      why =
+        "EDK2 puts it \(Hex.short(offset)) into the Boot Data region at \(Hex.short(data.start))"
         + (stubInitrdSize == nil ? "" : " when the stub loaded an initrd")
     }
     guard let range = PhysicalRange(start: start, size: Self.estimatedMemoryAttributesTableSize),
