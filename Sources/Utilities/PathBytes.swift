@@ -49,13 +49,17 @@ public enum PathBytes {
 
   /// The NUL-terminated C string `decode` came from.
   public static func decode(cString: UnsafePointer<CChar>) -> String {
-    var bytes: [UInt8] = []
-    var pointer = UnsafeRawPointer(cString).assumingMemoryBound(to: UInt8.self)
-    while pointer.pointee != 0 {
-      bytes.append(pointer.pointee)
-      pointer += 1
+    let start = UnsafeRawPointer(cString).assumingMemoryBound(to: UInt8.self)
+    var length = 0
+    var ascii = true
+    while start[length] != 0 {
+      if start[length] >= 0x80 { ascii = false }
+      length += 1
     }
-    return decode(bytes)
+    let bytes = UnsafeBufferPointer(start: start, count: length)
+    // ASCII is valid UTF-8 and holds no escape scalar (all above U+10FF00): the text as it is.
+    if ascii { return String(decoding: bytes, as: UTF8.self) }
+    return decode(Array(bytes))
   }
 
   /// The bytes `text` stands for.

@@ -27,7 +27,7 @@ extension X86BootState {
     var notes: [String] = []
     for item in items where stopped == nil {
       for problem in item.problems {
-        notes.append("'\(item.text)': \(problem)")
+        note(&notes, "'\(item.text)': \(problem)")
         diagnostics.append(Diagnostic(.warning, at: commandLineSource, "\(parameter.text): '\(item.text)': \(problem)"))
       }
       if item.setsUserDefinedMap { userDefined = true }
@@ -35,13 +35,14 @@ extension X86BootState {
       case .ignored, .nothing:
         break
       case .exactmap:
-        notes.append("exactmap: the table is emptied (\(table.count) entries dropped)")
+        note(&notes, "exactmap: the table is emptied (\(table.count) entries dropped)")
         table.removeAll()
       case .add(let start, let size, let kind):
         if table.add(start, size, kind, events: &events) {
-          notes.append("add \(E820Table.describe(start, size)) \(kind.dmesgName)")
+          note(&notes, "add \(E820Table.describe(start, size)) \(kind.dmesgName)")
         } else {
-          notes.append(
+          note(
+            &notes,
             "\(E820Table.describe(start, size)) \(kind.dmesgName) dropped: the table is full (\(table.capacity) "
               + "entries)"
           )
@@ -54,25 +55,27 @@ extension X86BootState {
               .error, at: commandLineSource,
               "\(parameter.text): '\(item.text)' retypes \(from.dmesgName) to itself (BUG_ON in __e820__range_update)"))
           stop(BootStop(.rangeUpdateToSameType(from)), &events)
-          notes.append("'\(item.text)': the kernel hits BUG() and stops")
+          note(&notes, "'\(item.text)': the kernel hits BUG() and stops")
           break
         }
         let changed = table.update(start, size, from: from, to: to, events: &events)
-        notes.append(
+        note(
+          &notes,
           "retype \(from.dmesgName) → \(to.dmesgName) in "
             + "\(E820Table.describe(start, PhysicalRange(start: start, cappedSize: size).size)): "
             + "\(ByteCount.human(changed))"
         )
       case .remove(let start, let size, let kind):
         let removed = table.remove(start, size, only: kind, events: &events)
-        notes.append(
+        note(
+          &notes,
           "remove \(kind.map { $0.dmesgName + " " } ?? "everything ")in "
             + "\(E820Table.describe(start, PhysicalRange(start: start, cappedSize: size).size)): "
             + "\(ByteCount.human(removed))"
         )
       case .removeUsableAbove(let limit):
         let removed = table.remove(limit, UInt64.max - limit, only: .usable, events: &events)
-        notes.append("remove usable at and above \(Hex.short(limit)): \(ByteCount.human(removed))")
+        note(&notes, "remove usable at and above \(Hex.short(limit)): \(ByteCount.human(removed))")
       }
     }
     return notes
@@ -110,5 +113,13 @@ extension X86BootState {
       notes.append("remove usable at and above \(Hex.short(limit)): \(ByteCount.human(removed))")
       return notes
     }
+  }
+}
+
+extension X86BootState {
+  /// Appends a step's note when the request keeps them (`recordsChanges`); otherwise the text
+  /// is never built.
+  func note(_ notes: inout [String], _ text: @autoclosure () -> String) {
+    if request.recordsChanges { notes.append(text()) }
   }
 }
