@@ -148,6 +148,36 @@ import Testing
     #expect(wrong.isEmpty, "\(wrong.count) of \(checked):\n\(wrong.joined(separator: "\n"))")
   }
 
+  /// Where the model puts the stub's MEMRESERVE table from the map alone, against where the kernel
+  /// reserved it (`efi_config_parse_tables` in the memblock=debug trace), on every traced boot but
+  /// those of the U-Boot built with CMD_EFIDEBUG (efiub-rec-0001: the first of two Loader Data
+  /// pages, not modelled; UEFIFirmwareLayout.memReserveTable).
+  @Test func memReserveTableEstimateIsWhereTheKernelFoundIt() throws {
+    var checked = 0
+    var wrong: [String] = []
+    for (recorded, _) in try Self.cases()
+    where !(recorded["efi_memmap"] as! [String]).isEmpty && !(recorded["boot"] as! String).contains("CMD_EFIDEBUG") {
+      guard
+        let traced = (recorded["early_reserves"] as? [[String: String]])?.first(where: {
+          $0["by"] == "efi_config_parse_tables"
+        })
+      else { continue }
+      let want = UInt64(traced["start"]!.dropFirst(2), radix: 16)!
+      var request = try Self.request(recorded)
+      // A 96 MiB initrd is a Loader Data block of its own: only --reserve says it is there.
+      if (recorded["initrd_size"] as? String) != "0x6000000" {
+        request.loaderReservations.removeAll { ($0.label ?? "").hasPrefix("initrd") }
+      }
+      let got = try Boot.run(request).reservations.first { $0.name == "EFI stub MEMRESERVE table" }
+      checked += 1
+      if got?.range?.start != want {
+        wrong.append("\(recorded["id"]!): kernel \(Hex.short(want)), dtmem \(got?.range.map { "\($0)" } ?? "none")")
+      }
+    }
+    #expect(checked >= 40)
+    #expect(wrong.isEmpty, "\(wrong.count) of \(checked):\n\(wrong.joined(separator: "\n"))")
+  }
+
   /// The initrd the stub loaded, found in the map alone (EFILoadInitrd), against where the kernel
   /// reserved it (`arm64_memblock_init` in the trace): the start exactly, the size to 64 KiB. The
   /// 96 MiB ones (a Loader Data block of their own) are not found, and say so.

@@ -139,7 +139,7 @@ extension Arm64BootState {
       notes.append("no Memory Attributes table (not EDK2, and no MEMATTR= given)")
     }
     let fdt = reservations.first { $0.origin == .firmware || $0.origin == .loader }?.range
-    if let table = layout.memReserveTable(above: fdt) {
+    if let table = layout.memReserveTable(above: fdt, stubInitrd: efiInitrd != nil) {
       reserveFirmware("EFI stub MEMRESERVE table", table)
       notes.append("MEMRESERVE: \(table.how)")
     }

@@ -123,9 +123,12 @@ struct UEFIFirmwareLayout {
   }
 
   /// The stub's `LINUX_EFI_MEMRESERVE_TABLE` (`efi_config_parse_tables()` reserves it): at
-  /// `MEMRESERVE=` when given; else in the small Loader Data region just above the tree copy,
-  /// in its last page, 0xf18 in under EDK2, 0x40 under U-Boot.
-  func memReserveTable(above fdt: PhysicalRange?) -> Located? {
+  /// `MEMRESERVE=` when given; else in the small Loader Data region just above the tree copy (a
+  /// pool allocation): under EDK2 0xf18 into its last page, 0xf98 when the stub loaded an initrd
+  /// (its 16-byte `INITRD=` table took 0xf18 first; efird-*, efird61-*); under U-Boot 0x40 into
+  /// its last page (U-Boot's pool header). Not modelled: the CMD_EFIDEBUG build of U-Boot put it in
+  /// the first of two pages (efiub-rec-0001, 0xbdd9b040).
+  func memReserveTable(above fdt: PhysicalRange?, stubInitrd: Bool = false) -> Located? {
     if let address = map.memReserveTable, let range = PhysicalRange(start: address, size: Self.memReserveTableSize) {
       return Located(range: range, how: "MEMRESERVE=\(Hex.short(address)) from the map's log", estimated: false)
     }
@@ -135,12 +138,15 @@ struct UEFIFirmwareLayout {
         $0.start > floor && $0.size <= 0x4000 && $0.size >= UEFIMemoryDescriptor.pageSize
       })
     else { return nil }
-    let offset: UInt64 = isEDK2 ? 0xf18 : 0x40
-    let lastPage = UInt64(page.end) - UEFIMemoryDescriptor.pageSize
-    guard let range = PhysicalRange(start: lastPage + offset, size: Self.memReserveTableSize) else { return nil }
+    let start =
+      isEDK2
+      ? UInt64(page.end) - UEFIMemoryDescriptor.pageSize + (stubInitrd ? 0xf98 : 0xf18)
+      : UInt64(page.end) - UEFIMemoryDescriptor.pageSize + 0x40
+    guard let range = PhysicalRange(start: start, size: Self.memReserveTableSize) else { return nil }
     return Located(
       range: range,
-      how: "the stub's MEMRESERVE table in the Loader Data page at \(Hex.short(lastPage))", estimated: true)
+      how: "the stub's MEMRESERVE table in the Loader Data region at \(Hex.short(page.start))"
+        + (stubInitrd && isEDK2 ? ", after the stub's INITRD table" : ""), estimated: true)
   }
 
   /// The memory map the stub handed over (`efi_init()` reserves it, page-rounded): at
