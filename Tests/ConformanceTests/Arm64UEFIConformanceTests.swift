@@ -226,7 +226,8 @@ import Testing
       let result = try Boot.run(Self.request(recorded))
       if let base = result.kernelAllocations.first(where: { $0.origin == .defaultCMA })?.range?.start,
         // 6.12 adds " on node -1"; 6.1's line ends with the address.
-        line.contains("at \(Hex.padded(base)) ") || line.hasSuffix("at \(Hex.padded(base))") || line.hasSuffix("at \(Hex.padded(base))")
+        line.contains("at \(Hex.padded(base)) ") || line.hasSuffix("at \(Hex.padded(base))")
+          || line.hasSuffix("at \(Hex.padded(base))")
       {
         hits += 1
       }
