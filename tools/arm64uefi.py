@@ -9,6 +9,8 @@ followed by what this recorder adds (absent keys = not recorded):
 
     kernel        "6.1" for Debian's 6.1 kernel (absent for 6.12, as in the shared file)
     page_size     "16K" for the 16K-page kernel (booted with -cpu max)
+    initrd_size   the size of the QEMU -initrd file (EDK2 passes it with LoadFile2)
+    uboot_efidebug_memmap  --firmware uboot-efidebug: U-Boot's `efidebug memmap` before bootefi
     stub_dts      the tree the kernel really got: the EFI stub's copy (its 2 MiB Loader Data
                   allocation), read from guest memory with QEMU's pmemsave and decompiled
     early_reserves / rmem_allocs / static_reserves / memblock_memory / memblock_reserved /
@@ -35,11 +37,16 @@ import time
 
 EDK2_FD = "/usr/share/qemu-efi-aarch64/QEMU_EFI.fd"
 UBOOT_BIN = "/usr/lib/u-boot/qemu_arm64/u-boot.bin"
+# U-Boot 2023.01 (Debian's source) with CONFIG_CMD_EFIDEBUG=y: tools/build-uboot-efidebug
+UBOOT_EFIDEBUG_BIN = os.path.join(os.path.expanduser("~"), ".cache", "dtmem", "uboot-efidebug",
+                                  "build-qemu_arm64", "u-boot.bin")
 CMDLINE_PREFIX = "console=ttyAMA0 earlycon panic=-1 efi=debug "
 UBOOT_DTB_ADDR = 0x48000000      # where -device loader puts the blob for bootefi
 MAX_FDT_SIZE = 0x200000          # libstub/fdt.c: the stub's copy of the tree
 MIN_KIMG_ALIGN = 0x200000        # arm64 stub without EFI_RNG_PROTOCOL (efi_nokaslr)
+EFI_ALLOC_ALIGN = 0x10000        # arm64 libstub: efi_allocate_pages() rounds to 64 KiB
 BOOT = {"edk2": "uefi (EDK2, acpi=off)", "uboot": "uefi (U-Boot bootefi)",
+        "uboot-efidebug": "uefi (U-Boot bootefi, CMD_EFIDEBUG build, efidebug memmap first)",
         "edk2-shell": "uefi (EDK2 Shell, acpi=off, -net none, kernel from a virtio FAT disk)"}
 HERE = os.path.dirname(os.path.abspath(__file__))
 LOADER_WHAT = "kernel image (placed by the EFI stub: the Loader Code region of its size)"
@@ -81,7 +88,8 @@ class UefiRecorder:
 
     # ------------------------------------------------------------ qemu
     def qemu_args(self, fw, config, dtb, append, initrd, monitor, fat=None):
-        machine = "virt" if fw == "uboot" else "virt,acpi=off"
+        uboot = fw in ("uboot", "uboot-efidebug")
+        machine = "virt" if uboot else "virt,acpi=off"
         cpu = "max" if self.page_size == "16K" else "cortex-a57"
         a = [self.qemu, "-M", machine, "-cpu", cpu] + self.ra.CONFIGS[config] + [
             "-nographic", "-no-reboot"]
@@ -96,7 +104,7 @@ class UefiRecorder:
                   "if=none,id=d0,format=raw,file=fat:%s,readonly=on" % fat,
                   "-device", "virtio-blk-device,drive=d0"]
         else:
-            a += ["-bios", UBOOT_BIN, "-device",
+            a += ["-bios", UBOOT_EFIDEBUG_BIN if fw == "uboot-efidebug" else UBOOT_BIN, "-device",
                   "loader,file=%s,addr=0x%x,force-raw=on" % (dtb, UBOOT_DTB_ADDR)]
         if initrd:
             a += ["-initrd", initrd]
@@ -107,6 +115,11 @@ class UefiRecorder:
     def script(self, fw, append, initrd):
         if fw == "uboot":
             return self.uboot_script(append, initrd)
+        if fw == "uboot-efidebug":
+            # U-Boot's own listing of its map, after the kernel and initrd are in memory
+            # (qfw load: not EFI allocations) and before bootefi
+            s = self.uboot_script(append, initrd)
+            return s[:2] + [("=> ", "efidebug memmap\r")] + s[2:]
         if fw == "edk2-shell":
             return [("to skip", "\r")]      # run startup.nsh now
         return []
@@ -248,6 +261,12 @@ class UefiRecorder:
                 "stub": [l for l in console if "EFI stub: " in l],
                 "reached_end": self.ra.node_list_complete(console),
             }
+            if initrd:
+                # QEMU -initrd: EDK2 hands it to the stub through LoadFile2 (efi_load_initrd())
+                out["initrd_size"] = "0x%x" % os.path.getsize(initrd)
+            if fw == "uboot-efidebug":
+                listing = section(console, "Type             Start", "=> ")
+                out["uboot_efidebug_memmap"] = [l for l in listing if not l.startswith("=> ")]
             if fw == "edk2-shell":
                 out["efi_alloc"] = list(efi_alloc or [])
                 out["shell_memmap"] = section(console, "Type       Start", "Total Memory:")
@@ -318,6 +337,7 @@ class UefiRecorder:
         exact = [r for r in code if r[1] - r[0] + 1 == rounded and r[0] % MIN_KIMG_ALIGN == 0]
         fit = [r for r in code if r[1] - r[0] + 1 >= rounded and r[0] % MIN_KIMG_ALIGN == 0]
         pick = exact or fit
+        out = []
         if not pick and self.kernel_version == "6.1":
             # 6.1's stub runs the image where the firmware loaded it when _text is 64 KiB
             # aligned (EFI_KIMG_ALIGN): _text is the Loader Code region's first 64 KiB boundary
@@ -325,26 +345,27 @@ class UefiRecorder:
             for r in code:
                 text = (r[0] + 0xffff) & ~0xffff
                 if text + size <= r[1] + 1:
-                    return [{"start": "0x%x" % text, "size": "0x%x" % size,
-                             "what": "kernel image (6.1: run in place in the firmware's PE load, "
-                                     "_text at its first 64 KiB boundary)"}]
-        if not pick:
-            return []
-        out = [{"start": "0x%x" % pick[0][0], "size": "0x%x" % size, "what": LOADER_WHAT}]
+                    out = [{"start": "0x%x" % text, "size": "0x%x" % size,
+                            "what": "kernel image (6.1: run in place in the firmware's PE load, "
+                                    "_text at its first 64 KiB boundary)"}]
+                    break
+        elif pick:
+            out = [{"start": "0x%x" % pick[0][0], "size": "0x%x" % size, "what": LOADER_WHAT}]
         if initrd:
-            # the stub loads the initrd (EDK2's LoadFile2 for QEMU -initrd) into Loader Data
-            # (allocated before the FDT copy, both top-down: alone, or the top of a Loader
-            # Data block [FDT][initrd])
+            # the stub loads the initrd (EDK2's LoadFile2 for QEMU -initrd; efi_load_initrd()
+            # -> efi_allocate_pages(): EFI_ALLOC_ALIGN = 64 KiB, top-down) into Loader Data
+            # before it allocates the FDT copy: alone, or the top of a Loader Data block
+            # [FDT 2 MiB][initrd rounded to 64 KiB]; the initrd starts its allocation
             isz = os.path.getsize(initrd)
-            rounded = (isz + 0xfff) & ~0xfff
-            data = [r for r in parse_efi_lines(efi_map)
-                    if r[2] == "Loader Data" and r[1] - r[0] + 1 >= rounded]
-            exact = [r for r in data if r[1] - r[0] + 1 == rounded]
-            merged = [r for r in data if r[1] - r[0] + 1 == rounded + MAX_FDT_SIZE]
-            pick = exact or merged
+            alloc = (isz + EFI_ALLOC_ALIGN - 1) & ~(EFI_ALLOC_ALIGN - 1)
+            data = [r for r in parse_efi_lines(efi_map) if r[2] == "Loader Data"]
+            exact = [r for r in data if r[1] - r[0] + 1 == alloc]
+            merged = [r for r in data if r[1] - r[0] + 1 == alloc + MAX_FDT_SIZE]
+            pick = merged or exact
             if pick:
-                out.append({"start": "0x%x" % (pick[0][1] + 1 - rounded), "size": "0x%x" % isz,
-                            "what": "initrd (loaded by the EFI stub: the top of its Loader Data block)"})
+                out.append({"start": "0x%x" % (pick[0][1] + 1 - alloc), "size": "0x%x" % isz,
+                            "what": "initrd (loaded by the EFI stub: the top 64 KiB-rounded part of "
+                                    "its Loader Data block)"})
         return out
 
     def dump_stub_fdt(self, mon, console, out):
@@ -569,10 +590,12 @@ def kernel_facts(ra, path):
 
 def main(ra, args):
     fw = args.firmware
-    for f in (EDK2_FD if fw == "edk2" else UBOOT_BIN,):
-        if not os.path.isfile(f):
-            sys.exit("record-arm64: %s not found (apt-get install %s)" % (
-                f, "qemu-efi-aarch64" if fw == "edk2" else "u-boot-qemu"))
+    f = {"uboot": UBOOT_BIN, "uboot-efidebug": UBOOT_EFIDEBUG_BIN}.get(fw, EDK2_FD)
+    if not os.path.isfile(f):
+        sys.exit("record-arm64: %s not found (%s)" % (f, {
+            "uboot": "apt-get install u-boot-qemu",
+            "uboot-efidebug": "build it with tools/build-uboot-efidebug"}.get(
+                fw, "apt-get install qemu-efi-aarch64")))
     kernel = ra.find_kernel(args.kernel, args.kernel_version, args.page_size)
     version, page = kernel_facts(ra, kernel)
     rec = UefiRecorder(ra, kernel, args.qemu, fw, args.timeout, args.kinds, args.keep_logs,

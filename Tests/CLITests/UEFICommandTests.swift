@@ -58,7 +58,7 @@ import Testing
     #expect(result.text.contains("[mem 0x0000000050a00000-0x0000000050a0ffff] ACPI data"))
     #expect(result.text.contains("[mem 0x0000000050000000-0x000000005000ffff] ACPI NVS"))
     #expect(result.text.contains("[mem 0x0000000004000000-0x0000000007ffffff] reserved"))
-    let dts = try InProcess.run(["to-dts", Repository.fixture("efi/uboot-efidebug-memmap-constructed.txt").path])
+    let dts = try InProcess.run(["to-dts", Repository.fixture("efi/uboot-efidebug-memmap.txt").path])
     #expect(dts.status == 0 && dts.text.contains("memory@40000000"), "\(dts.errorText)")
   }
 

@@ -116,6 +116,91 @@ import Testing
     #expect(try dsp1 { $0.firmwareVendor = "Das U-Boot" } == 0xbdc0_0000)
   }
 
+  /// Where the model puts EDK2's Memory Attributes table from the map alone, against where the
+  /// kernel reserved it (`efi_memattr_init` in the memblock=debug trace) on every recorded EDK2
+  /// boot that has the trace: `-kernel` boots, the Shell, and initrds the stub loaded. Not
+  /// modelled, and left out: a 512-byte initrd (EDK2's copy fits an existing pool page), a 64 KiB
+  /// one, 6.12's 96 MiB one (a Loader Data block of its own the map does not name: with `--reserve`
+  /// it is estimated right, below).
+  @Test func memoryAttributesTableEstimateIsWhereTheKernelFoundIt() throws {
+    var checked = 0
+    var wrong: [String] = []
+    for (recorded, _) in try Self.cases() where !(recorded["efi_memmap"] as! [String]).isEmpty {
+      guard
+        let traced = (recorded["early_reserves"] as? [[String: String]])?.first(where: {
+          $0["by"] == "efi_memattr_init"
+        }), let initrdSize = UInt64((recorded["initrd_size"] as? String ?? "0x1000000").dropFirst(2), radix: 16),
+        initrdSize > 0x10000
+      else { continue }
+      let want = UInt64(traced["start"]!.dropFirst(2), radix: 16)!
+      var request = try Self.request(recorded)
+      if !(recorded["id"] as! String).hasSuffix("-rec-0007") || !(recorded["id"] as! String).hasPrefix("efird") {
+        request.loaderReservations.removeAll { ($0.label ?? "").hasPrefix("initrd") }
+      }
+      let got = try Boot.run(request).reservations.first { $0.name == "EFI Memory Attributes table (MEMATTR)" }
+      checked += 1
+      if got?.range?.start != want {
+        wrong.append("\(recorded["id"]!): kernel \(Hex.short(want)), dtmem \(got?.range.map { "\($0)" } ?? "none")")
+      }
+      if case .estimated = got?.status {} else { Issue.record("\(recorded["id"]!): MEMATTR not estimated") }
+    }
+    #expect(checked >= 40)
+    #expect(wrong.isEmpty, "\(wrong.count) of \(checked):\n\(wrong.joined(separator: "\n"))")
+  }
+
+  /// Where the model puts the stub's MEMRESERVE table from the map alone, against where the kernel
+  /// reserved it (`efi_config_parse_tables` in the memblock=debug trace), on every traced boot but
+  /// those of the U-Boot built with CMD_EFIDEBUG (efiub-rec-0001: the first of two Loader Data
+  /// pages, not modelled; UEFIFirmwareLayout.memReserveTable).
+  @Test func memReserveTableEstimateIsWhereTheKernelFoundIt() throws {
+    var checked = 0
+    var wrong: [String] = []
+    for (recorded, _) in try Self.cases()
+    where !(recorded["efi_memmap"] as! [String]).isEmpty && !(recorded["boot"] as! String).contains("CMD_EFIDEBUG") {
+      guard
+        let traced = (recorded["early_reserves"] as? [[String: String]])?.first(where: {
+          $0["by"] == "efi_config_parse_tables"
+        })
+      else { continue }
+      let want = UInt64(traced["start"]!.dropFirst(2), radix: 16)!
+      var request = try Self.request(recorded)
+      // A 96 MiB initrd is a Loader Data block of its own: only --reserve says it is there.
+      if (recorded["initrd_size"] as? String) != "0x6000000" {
+        request.loaderReservations.removeAll { ($0.label ?? "").hasPrefix("initrd") }
+      }
+      let got = try Boot.run(request).reservations.first { $0.name == "EFI stub MEMRESERVE table" }
+      checked += 1
+      if got?.range?.start != want {
+        wrong.append("\(recorded["id"]!): kernel \(Hex.short(want)), dtmem \(got?.range.map { "\($0)" } ?? "none")")
+      }
+    }
+    #expect(checked >= 40)
+    #expect(wrong.isEmpty, "\(wrong.count) of \(checked):\n\(wrong.joined(separator: "\n"))")
+  }
+
+  /// The initrd the stub loaded, found in the map alone (EFILoadInitrd), against where the kernel
+  /// reserved it (`arm64_memblock_init` in the trace): the start exactly, the size to 64 KiB. The
+  /// 96 MiB ones (a Loader Data block of their own) are not found, and say so.
+  @Test func stubInitrdFromTheMapIsWhereTheKernelReservedIt() throws {
+    let recorded = try Repository.jsonLines(Repository.fixture("recorded/arm64-uefi-initrd.jsonl"))
+    #expect(recorded.count >= 18)
+    for boot in recorded {
+      let id = boot["id"] as! String
+      let traced = (boot["early_reserves"] as! [[String: String]]).filter { $0["by"] == "arm64_memblock_init" }
+      let want = UInt64(traced[0]["start"]!.dropFirst(2), radix: 16)!
+      let size = UInt64((boot["initrd_size"] as! String).dropFirst(2), radix: 16)!
+      var request = try Self.request(boot)
+      request.loaderReservations.removeAll { ($0.label ?? "").hasPrefix("initrd") }
+      let got = try Boot.run(request).reservations.first { $0.origin == .initrd }
+      if size > 0x400_0000 {
+        #expect(got == nil, "\(id)")
+        continue
+      }
+      #expect(got?.range?.start == want, "\(id)")
+      #expect(got?.range?.size == Alignment.up(size, 0x1_0000), "\(id)")
+    }
+  }
+
   /// A blob the EFI stub wrote (`/chosen` `linux,uefi-mmap-start`) without its map: one error.
   @Test func stubBlobWithoutTheMapAsksForIt() throws {
     let recorded = try Repository.jsonLines(Repository.fixture("recorded/arm64-uefi-explore.jsonl"))
@@ -129,6 +214,7 @@ import Testing
   }
 
   /// The default CMA area is placed after the kernel's own allocations: an estimate, checked.
+  /// 6.1 prints the line without 6.12's ` on node -1`: the address may end it.
   @Test func defaultCMAEstimateIsMostlyExact() throws {
     var hits = 0
     var total = 0
@@ -141,10 +227,11 @@ import Testing
       if let base = result.kernelAllocations.first(where: { $0.origin == .defaultCMA })?.range?.start,
         // 6.12 adds " on node -1"; 6.1's line ends with the address.
         line.contains("at \(Hex.padded(base)) ") || line.hasSuffix("at \(Hex.padded(base))")
+          || line.hasSuffix("at \(Hex.padded(base))")
       {
         hits += 1
       }
     }
-    #expect(total >= 100 && hits * 100 >= total * 90, "default CMA base exact in \(hits)/\(total)")
+    #expect(total >= 100 && hits * 100 >= total * 97, "default CMA base exact in \(hits)/\(total)")
   }
 }

@@ -65,16 +65,65 @@ import Utilities
     #expect(plain.descriptors.count > 30)
   }
 
-  /// The constructed U-Boot sample is efi-rec-0049's map (the kernel's lines) in efidebug's format.
-  @Test func uBootEfidebugReadsTheSameMapAsTheKernelPrinted() throws {
-    let uBoot = try UEFIMemoryMap.decode(Self.fixture("uboot-efidebug-memmap-constructed.txt"))
+  /// Every descriptor U-Boot's `efidebug memmap` listed before `bootefi` is, in the map the kernel
+  /// got, inside descriptors of the same type and attributes — except Conventional memory, where
+  /// bootefi and the EFI stub allocate (the FDT copy, the image, the stub's map), and the tree's
+  /// `/memreserve/` and `/reserved-memory` regions, which bootefi carves out as Reserved (no-map)
+  /// or Boot Data (`efi_carve_out_dt_rsv()`; efiub-rnd-0004: a map region in U-Boot's Boot Code)
+  /// — and both maps cover the same memory.
+  static func expectEfidebugAgreesWithTheKernel(
+    _ uBoot: UEFIMemoryMap, _ kernel: UEFIMemoryMap, carvedOut: [PhysicalRange] = [], _ id: String
+  ) {
+    func span(_ map: UEFIMemoryMap) -> UInt64 { map.descriptors.reduce(0) { $0 + $1.pages } }
+    #expect(span(uBoot) == span(kernel), "\(id)")
+    for row in uBoot.descriptors where row.type != .conventional {
+      guard let range = row.range else {
+        Issue.record("\(id): \(row) is empty")
+        continue
+      }
+      let overlapping = kernel.descriptors.filter { $0.range.map(range.overlaps) ?? false }
+      #expect(!overlapping.isEmpty, "\(id): \(row)")
+      for held in overlapping where held.type != row.type || held.attributes != row.attributes {
+        let carved =
+          [.bootServicesData, .reserved].contains(held.type)
+          && carvedOut.contains { held.range.map($0.contains) ?? false }
+        #expect(carved, "\(id): efidebug \(row), kernel \(held)")
+      }
+    }
+  }
+
+  /// A real `efidebug memmap` (U-Boot 2023.01 with CMD_EFIDEBUG, tools/build-uboot-efidebug), and
+  /// the kernel's efi=debug lines of the same boot (Tests/Fixtures/efi/README.md).
+  @Test func uBootEfidebugCaptureReadsAndAgreesWithTheKernel() throws {
+    let uBoot = try UEFIMemoryMap.decode(Self.fixture("uboot-efidebug-memmap.txt"))
     #expect(uBoot.format == .uBootEfidebug)
-    let recorded = try Repository.jsonLines(Repository.fixture("recorded/arm64-uefi-explore.jsonl"))
-    let boot = try #require(recorded.first { $0["id"] as? String == "efi-rec-0049" })
-    let lines = (boot["efi_memmap"] as! [String]).joined(separator: "\n")
-    let kernel = try Self.decode(lines)
-    #expect(uBoot.descriptors == kernel.descriptors)
-    #expect(uBoot.descriptors.contains { $0.attributes == [.runtime, .writeBack] && $0.type == .runtimeServicesData })
+    #expect(uBoot.descriptors.count == 13)
+    let first = uBoot.descriptors[0]
+    #expect(first.type == .conventional && first.physicalStart == 0x4000_0000 && first.pages == 0x7_dda0)
+    #expect(first.attributes == .writeBack)
+    #expect(uBoot.descriptors.filter { $0.attributes == [.runtime, .writeBack] }.count == 5)
+    #expect(uBoot.descriptors.last?.type == .bootServicesCode)
+    let kernel = try UEFIMemoryMap.decode(Self.fixture("uboot-efidebug-boot-efi-debug.txt"))
+    #expect(kernel.format == .kernelLog && kernel.descriptors.count == 22)
+    Self.expectEfidebugAgreesWithTheKernel(uBoot, kernel, "uboot-efidebug-memmap.txt")
+  }
+
+  /// The same on every boot recorded with `record-arm64 --uefi --firmware uboot-efidebug`.
+  @Test func everyRecordedEfidebugListingAgreesWithTheKernel() throws {
+    let recorded = try Repository.jsonLines(Repository.fixture("recorded/arm64-uefi-uboot-efidebug.jsonl"))
+    #expect(recorded.count >= 18)
+    for boot in recorded {
+      let id = boot["id"] as! String
+      let listing = (boot["uboot_efidebug_memmap"] as! [String]).joined(separator: "\n")
+      let uBoot = try Self.decode(listing)
+      #expect(uBoot.format == .uBootEfidebug, "\(id)")
+      let kernel = try Self.decode((boot["efi_memmap"] as! [String]).joined(separator: "\n"))
+      let (_, board) = try DTC.board(source: boot["dts"] as! String)
+      let carvedOut =
+        board.memoryReservations.compactMap(\.range)
+        + (board.reservedMemory?.children ?? []).flatMap { $0.reg?.nonEmptyRanges ?? [] }
+      Self.expectEfidebugAgreesWithTheKernel(uBoot, kernel, carvedOut: carvedOut, id)
+    }
   }
 
   @Test func jsonRoundTrips() throws {

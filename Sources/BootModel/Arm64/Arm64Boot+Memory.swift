@@ -148,7 +148,8 @@ extension Arm64BootState {
   /// whatever else the loader occupies.
   mutating func reserveLoaderRegions() -> [String] {
     var notes: [String] = []
-    for loader in request.loaderReservations where loader.kind != .deviceTreeBlob {
+    for loader in request.loaderReservations
+    where loader.kind != .deviceTreeBlob && (efiInitrd?.loader).map({ $0 != loader.range }) ?? true {
       let range = loader.kind == .kernelImage ? reservedKernelImage(loader.range) : loader.range
       if range != loader.range { notes.append("kernel image reserved from _stext: \(range)") }
       memblock.reserve(range.start, range.size)

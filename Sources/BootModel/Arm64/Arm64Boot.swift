@@ -72,8 +72,11 @@ struct Arm64BootState {
   var cmaCommandLineSize: UInt64? = nil
   var numaOff = false
 
-  /// `early_init_dt_scan_chosen()`: the initrd (start <= end) and the crash-dump header.
-  var initrd: RegTuple? { board.chosen?.initrd }
+  /// `early_init_dt_scan_chosen()`: the initrd (start <= end) and the crash-dump header. On a
+  /// UEFI boot the stub's INITRD table (`efi_config_parse_tables()`) says it instead.
+  var initrd: RegTuple? { efiInitrd?.tuple ?? board.chosen?.initrd }
+  /// The initrd the EFI stub loaded (`efi_load_initrd()`), and the `--reserve` entry it came from.
+  var efiInitrd: EFILoadInitrd.Loaded? = nil
   var elfCoreHeader: RegTuple? { board.chosen?.elfCoreHeader?.tuples.first }
 
   /// Children of `/reserved-memory` with `size` and no `reg`, in DT order.

@@ -198,7 +198,8 @@ public enum KernelAllocationEvent: Hashable, Sendable {
   case defaultCMAReserved(base: UInt64, size: UInt64)
   case defaultCMAFailed(size: UInt64)
   /// `reserve_crashkernel_generic()`.
-  case crashKernelReserved(base: UInt64, size: UInt64)
+  /// `systemRAM`: `memblock_phys_mem_size()`, which x86 6.1 names in its line.
+  case crashKernelReserved(base: UInt64, size: UInt64, systemRAM: UInt64)
   case crashKernelLowReserved(base: UInt64, size: UInt64)
   /// A fixed base (`@OFFSET`) that is taken.
   case crashKernelBaseInUse

@@ -93,7 +93,8 @@ struct CrashKernelPlacement {
           range: PhysicalRange(start: low, size: lowSize),
           requestedSize: lowSize, alignment: alignment, status: .estimated(reason: estimateReason)))
     }
-    events.append(.kernelAllocation(.crashKernelReserved(base: base, size: request.size)))
+    events.append(
+      .kernelAllocation(.crashKernelReserved(base: base, size: request.size, systemRAM: memblock.memorySize)))
     allocations.append(
       Reservation(
         name: "crashkernel", path: "cmdline", origin: .crashKernel,

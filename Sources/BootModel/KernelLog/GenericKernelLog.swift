@@ -36,7 +36,7 @@ struct GenericKernelLog: Sendable {
     case .defaultCMAReserved(let base, let size):
       ["cma: Reserved \(size >> 20) MiB at \(KernelFormat.pa(base)) on node -1"]
     case .defaultCMAFailed(let size): ["cma: Failed to reserve \(size >> 20) MiB on node -1"]
-    case .crashKernelReserved(let base, let size):
+    case .crashKernelReserved(let base, let size, _):
       ["crashkernel reserved: \(Hex.padded(base)) - \(Hex.padded(base &+ size)) (\(size >> 20) MB)"]
     case .crashKernelLowReserved(let base, let size):
       [

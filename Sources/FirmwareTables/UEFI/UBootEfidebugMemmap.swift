@@ -1,15 +1,15 @@
 internal import MemoryModel
 internal import Utilities
 
-/// U-Boot's `efidebug memmap` (cmd/efidebug.c `do_efi_show_memmap()`), written from U-Boot's
-/// source — Debian's `u-boot-qemu` is built without `CMD_EFIDEBUG`, so no real sample exists
-/// here (docs/uefi.md says how the test sample was made):
+/// U-Boot's `efidebug memmap` (cmd/efidebug.c `do_efi_show_memmap()`), as U-Boot 2023.01 built
+/// with `CMD_EFIDEBUG` prints it (Tests/Fixtures/efi/uboot-efidebug-memmap.txt; what comes before
+/// the header — `No EFI system partition`, a terminal escape — is skipped):
 ///
 /// ```
 /// Type             Start            End              Attributes
 /// ================ ================ ================ ==========
-/// CONVENTIONAL     0000000040000000-0000000047f00000 WB
-/// RUNTIME DATA     00000000bdda6000-00000000bdda7000 WB|RT
+/// CONVENTIONAL     0000000040000000-00000000bdda0000 WB
+/// RUNTIME DATA     00000000bdda2000-00000000bdda3000 WB|RT
 /// ```
 ///
 /// `%-16s` type (`efi_mem_type_string[]`: `CONVENTIONAL`, `BOOT DATA`, `ACPI RECLAIM MEM`, `IO`,

@@ -66,7 +66,7 @@ extension Arm64BootState {
           range: PhysicalRange(start: low, size: lowSize),
           requestedSize: lowSize, alignment: alignment, status: .estimated(reason: reason)))
     }
-    events.append(.kernelAllocation(.crashKernelReserved(base: base, size: size)))
+    events.append(.kernelAllocation(.crashKernelReserved(base: base, size: size, systemRAM: memblock.memorySize)))
     kernelAllocations.append(
       Reservation(
         name: "crashkernel", path: "cmdline", origin: .crashKernel, range: PhysicalRange(start: base, size: size),

@@ -36,6 +36,12 @@ extension Arm64BootState {
       boot, _ in
       boot.locateKernelImage(layout)
     }
+    step(
+      "EFI stub: initrd through LoadFile2",
+      "efi_load_initrd() (drivers/firmware/efi/libstub/efi-stub-helper.c), INITRD table (efi_config_parse_tables())"
+    ) { boot, _ in
+      boot.locateStubInitrd(layout)
+    }
     step("Stub's tree copy reserved", "setup_machine_fdt() (arch/arm64/kernel/setup.c)") { boot, _ in
       boot.reserveStubTree(layout)
     }
@@ -94,6 +100,24 @@ extension Arm64BootState {
     return ["kernel image at \(located.range): \(located.how) (estimated; --reserve START:SIZE:kernel to state it)"]
   }
 
+  /// The initrd the stub loaded (`EFILoadInitrd`): `arm64_memblock_init()` adds it back after
+  /// `mem=` and reserves it.
+  mutating func locateStubInitrd(_ layout: UEFIFirmwareLayout) -> [String] {
+    guard let (loaded, estimated) = EFILoadInitrd.locate(layout, given: request.loaderReservations) else {
+      return [
+        "no initrd: no --reserve …:initrd, and no Loader Data block of the FDT copy's 2 MiB plus 64 KiB multiples"
+      ]
+    }
+    efiInitrd = loaded
+    let range = "\(Hex.short(loaded.tuple.address))+\(Hex.short(loaded.tuple.size))"
+    return [
+      estimated
+        ? "initrd at \(range) (estimated: the top of the Loader Data block [FDT copy][initrd]; "
+          + "--reserve START:SIZE:initrd to state it)"
+        : "initrd at \(range) (--reserve)"
+    ]
+  }
+
   /// The tree copy: `--reserve …:dtb` when given, else where the map says the stub put it.
   mutating func reserveStubTree(_ layout: UEFIFirmwareLayout) -> [String] {
     if request.loaderReservations.contains(where: { $0.kind == .deviceTreeBlob }) { return reserveBlob() }
@@ -106,14 +130,16 @@ extension Arm64BootState {
 
   mutating func reserveConfigurationTables(_ layout: UEFIFirmwareLayout) -> [String] {
     var notes: [String] = []
-    if let table = layout.memoryAttributesTable() {
+    if let table = layout.memoryAttributesTable(
+      kernel: request.kernel, stubInitrdSize: efiInitrd.map { Alignment.up($0.tuple.size, 0x1000) ?? $0.tuple.size })
+    {
       reserveFirmware("EFI Memory Attributes table (MEMATTR)", table)
       notes.append("MEMATTR: \(table.how)")
     } else {
       notes.append("no Memory Attributes table (not EDK2, and no MEMATTR= given)")
     }
     let fdt = reservations.first { $0.origin == .firmware || $0.origin == .loader }?.range
-    if let table = layout.memReserveTable(above: fdt) {
+    if let table = layout.memReserveTable(above: fdt, stubInitrd: efiInitrd != nil) {
       reserveFirmware("EFI stub MEMRESERVE table", table)
       notes.append("MEMRESERVE: \(table.how)")
     }

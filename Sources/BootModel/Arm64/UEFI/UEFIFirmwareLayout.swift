@@ -59,9 +59,18 @@ struct UEFIFirmwareLayout {
   }
 
   /// EDK2's Memory Attributes table (`efi_memattr_init()`): at `MEMATTR=` when the input gave
-  /// it; else, EDK2's layout under QEMU: offset 0x3018 into the Boot Data region that follows the
-  /// Conventional block above the lowest runtime region (every recorded `-kernel` boot).
-  func memoryAttributesTable() -> Located? {
+  /// it; else estimated from EDK2's layout under QEMU. It is a pool allocation in the Boot Data
+  /// region that follows the Conventional block above EDK2's runtime block, at an offset the
+  /// map does not state; recorded (docs/kernel-findings-uefi.md §4):
+  /// - `-kernel` boots: 0x3018 into it under 6.12 (2G, 3G, numa2, 16K pages), 0x18 under 6.1
+  ///   (its map has that region 3 pages shorter: 6.1 runs the image in place);
+  /// - with an initrd the stub loaded (`efi_load_initrd()`): EDK2 keeps its own copy of the file
+  ///   at that region's bottom, the table is 0x5018 in under 6.12 (64 KiB initrd: 0x4018), 0x2018
+  ///   under 6.1 for initrds up to 4.5 MiB recorded (20 and 96 MiB: 0x3018, the copy went
+  ///   elsewhere; 64 KiB: 0x1018); a 512-byte initrd moves it into another pool page (not modelled);
+  /// - the EDK2 Shell (the Shell's own Loader Code region right below the lowest runtime region):
+  ///   0xeff000 − 0x18 below that Boot Data region's end, whatever the Shell allocated before.
+  func memoryAttributesTable(kernel: KernelVersion = .v6_12, stubInitrdSize: UInt64? = nil) -> Located? {
     if let address = map.memoryAttributesTable,
       let range = PhysicalRange(start: address, size: Self.estimatedMemoryAttributesTableSize)
     {
@@ -70,24 +79,56 @@ struct UEFIFirmwareLayout {
     }
     guard isEDK2 else { return nil }
     let runtime: Set<UEFIMemoryType> = [.runtimeServicesCode, .runtimeServicesData]
-    guard let first = descriptors.firstIndex(where: { runtime.contains($0.type) }) else { return nil }
+    // EDK2's own runtime block: Runtime Code, Data, Code back to back (a lone runtime region an
+    // application allocated, efi-rec-0052's efialloc.efi ones, is not it).
+    guard
+      let first = descriptors.indices.dropLast().first(where: { i in
+        runtime.contains(descriptors[i].type) && runtime.contains(descriptors[i + 1].type)
+          && descriptors[i].range.map { UInt64($0.end) == descriptors[i + 1].physicalStart } ?? false
+      })
+    else { return nil }
     var index = first
     while index < descriptors.count, runtime.contains(descriptors[index].type) { index += 1 }
     guard index + 1 < descriptors.count, descriptors[index].type == .conventional,
-      descriptors[index + 1].type == .bootServicesData, let data = descriptors[index + 1].range,
-      data.size > 0x3418,
-      let range = PhysicalRange(start: data.start + 0x3018, size: Self.estimatedMemoryAttributesTableSize)
+      descriptors[index + 1].type == .bootServicesData, let data = descriptors[index + 1].range
+    else { return nil }
+    let shell =
+      first > 0 && descriptors[first - 1].type == .loaderCode
+      && descriptors[first - 1].range.map { UInt64($0.end) == descriptors[first].physicalStart } ?? false
+    let start: UInt64
+    let why: String
+    if shell {
+      guard UInt64(data.end) >= data.start + 0xeff000 else { return nil }
+      start = UInt64(data.end) - 0xeff000 + 0x18
+      why = "the EDK2 Shell puts it 0xefefe8 below the end of the Boot Data region at \(Hex.short(data.start))"
+    } else {
+      let offset: UInt64
+      switch (kernel, stubInitrdSize) {
+      case (.v6_1, nil): offset = 0x18
+      case (_, nil): offset = 0x3018
+      case (.v6_1, let size?): offset = size <= 0x48_0000 ? 0x2018 : 0x3018
+      case (_, _?): offset = 0x5018
+      }
+      start = data.start + offset
+      why =
+        "EDK2 puts it \(Hex.short(offset)) into the Boot Data region at \(Hex.short(data.start))"
+        + (stubInitrdSize == nil ? "" : " when the stub loaded an initrd")
+    }
+    guard let range = PhysicalRange(start: start, size: Self.estimatedMemoryAttributesTableSize),
+      range.end <= data.end
     else { return nil }
     return Located(
       range: range,
-      how: "EDK2 puts it 0x3018 into the Boot Data region at \(Hex.short(data.start)) (give the kernel's "
-        + "'efi: … MEMATTR=0x…' line with the map to know)", estimated: true)
+      how: why + " (give the kernel's 'efi: … MEMATTR=0x…' line with the map to know)", estimated: true)
   }
 
   /// The stub's `LINUX_EFI_MEMRESERVE_TABLE` (`efi_config_parse_tables()` reserves it): at
-  /// `MEMRESERVE=` when given; else in the small Loader Data region just above the tree copy,
-  /// in its last page, 0xf18 in under EDK2, 0x40 under U-Boot.
-  func memReserveTable(above fdt: PhysicalRange?) -> Located? {
+  /// `MEMRESERVE=` when given; else in the small Loader Data region just above the tree copy (a
+  /// pool allocation): under EDK2 0xf18 into its last page, 0xf98 when the stub loaded an initrd
+  /// (its 16-byte `INITRD=` table took 0xf18 first; efird-*, efird61-*); under U-Boot 0x40 into
+  /// its last page (U-Boot's pool header). Not modelled: the CMD_EFIDEBUG build of U-Boot put it in
+  /// the first of two pages (efiub-rec-0001, 0xbdd9b040).
+  func memReserveTable(above fdt: PhysicalRange?, stubInitrd: Bool = false) -> Located? {
     if let address = map.memReserveTable, let range = PhysicalRange(start: address, size: Self.memReserveTableSize) {
       return Located(range: range, how: "MEMRESERVE=\(Hex.short(address)) from the map's log", estimated: false)
     }
@@ -97,12 +138,15 @@ struct UEFIFirmwareLayout {
         $0.start > floor && $0.size <= 0x4000 && $0.size >= UEFIMemoryDescriptor.pageSize
       })
     else { return nil }
-    let offset: UInt64 = isEDK2 ? 0xf18 : 0x40
-    let lastPage = UInt64(page.end) - UEFIMemoryDescriptor.pageSize
-    guard let range = PhysicalRange(start: lastPage + offset, size: Self.memReserveTableSize) else { return nil }
+    let start =
+      isEDK2
+      ? UInt64(page.end) - UEFIMemoryDescriptor.pageSize + (stubInitrd ? 0xf98 : 0xf18)
+      : UInt64(page.end) - UEFIMemoryDescriptor.pageSize + 0x40
+    guard let range = PhysicalRange(start: start, size: Self.memReserveTableSize) else { return nil }
     return Located(
       range: range,
-      how: "the stub's MEMRESERVE table in the Loader Data page at \(Hex.short(lastPage))", estimated: true)
+      how: "the stub's MEMRESERVE table in the Loader Data region at \(Hex.short(page.start))"
+        + (stubInitrd && isEDK2 ? ", after the stub's INITRD table" : ""), estimated: true)
   }
 
   /// The memory map the stub handed over (`efi_init()` reserves it, page-rounded): at

@@ -79,7 +79,7 @@ extension X86BootState {
             status: .estimated(reason: Self.crashEstimate)))
       }
     }
-    events.append(.kernelAllocation(.crashKernelReserved(base: base, size: size)))
+    events.append(.kernelAllocation(.crashKernelReserved(base: base, size: size, systemRAM: memblock.memorySize)))
     kernelAllocations.append(
       Reservation(
         name: "crashkernel", path: "cmdline", origin: .crashKernel, range: PhysicalRange(start: base, size: size),
