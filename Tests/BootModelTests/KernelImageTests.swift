@@ -1,7 +1,8 @@
-@testable import BootModel
 import Foundation
 import TestSupport
 import Testing
+
+@testable import BootModel
 
 /// `KernelImage` on stand-ins for Debian's kernels (tools/kernel-image-fixtures: the real first
 /// bytes, the real banner), and on the real files when DTMEM_KERNEL_IMAGES names the folder
@@ -60,7 +61,8 @@ import Testing
         [0x00, 0x0a, 0x4c, 0x36, 0x20, 0x78].randomElement(using: &random)!
       }
       for _ in 0..<Int.random(in: 0...3, using: &random) {
-        bytes.insert(contentsOf: pieces.randomElement(using: &random)!, at: Int.random(in: 0...bytes.count, using: &random))
+        bytes.insert(
+          contentsOf: pieces.randomElement(using: &random)!, at: Int.random(in: 0...bytes.count, using: &random))
       }
       let expected = oracle(bytes)
       #expect(KernelImage.linuxBanner(bytes) == expected, "\(bytes)")
