@@ -124,6 +124,7 @@ import Testing
   @Test func estimatedPlacementsAreMostlyExact() throws {
     var cma = (hits: 0, total: 0)
     var reserveMem = (hits: 0, total: 0)
+    var reserveMemMisses: [String] = []
     for recorded in try Self.cases() {
       let replay = try Self.replay(recorded)
       if let line = replay.expected.first(where: { $0.hasPrefix("cma: Reserved") }) {
@@ -135,7 +136,11 @@ import Testing
       let model = replay.result.reservations.filter { $0.origin == .reserveMemParameter }
       for (placed, predicted) in zip(kernel, model) {
         reserveMem.total += 1
-        if predicted.range.map({ Hex.padded($0.start) }) == placed[0] { reserveMem.hits += 1 }
+        if predicted.range.map({ Hex.padded($0.start) }) == placed[0] {
+          reserveMem.hits += 1
+        } else {
+          reserveMemMisses.append(recorded["id"] as? String ?? "?")
+        }
       }
     }
     print("arm64 6.12 default CMA: \(cma.hits)/\(cma.total) exact; reserve_mem: \(reserveMem.hits)/\(reserveMem.total)")
@@ -143,6 +148,20 @@ import Testing
     #expect(
       reserveMem.total >= 8 && reserveMem.hits * 100 >= reserveMem.total * 85,
       "reserve_mem exact in \(reserveMem.hits)/\(reserveMem.total)")
+    // The known reserve_mem= misses, by id: a new miss or a fixed one fails here (update the list).
+    // In every one the kernel's block is lower than the model's, i.e. start_kernel() took more from
+    // the top before parse_args() than the model counts (setup_command_line(), per-cpu areas, ...).
+    // None of these boots has a memblock=debug trace, so the missing allocations are not known.
+    // - arm64-10031: 2 pages (4K) lower.
+    // - arm64-rec-0220: 4 pages lower.
+    // - arm64-rec-0229, -0230, -0233, -0234, arm64-rnd-0113: 1 page lower.
+    // - arm64-16k-rnd-0021, -0029, -0043: 0x9c000 (39 16K pages) lower.
+    // - arm64-16k-rnd-0039: 1 MiB lower (16M:1M alignment; same 16K shortfall rounded to 1 MiB).
+    #expect(
+      reserveMemMisses.sorted() == [
+        "arm64-10031", "arm64-16k-rnd-0021", "arm64-16k-rnd-0029", "arm64-16k-rnd-0039", "arm64-16k-rnd-0043",
+        "arm64-rec-0220", "arm64-rec-0229", "arm64-rec-0230", "arm64-rec-0233", "arm64-rec-0234", "arm64-rnd-0113",
+      ], "reserve_mem misses: \(reserveMemMisses)")
   }
 }
 

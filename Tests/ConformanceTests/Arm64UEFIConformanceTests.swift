@@ -218,6 +218,7 @@ import Testing
   @Test func defaultCMAEstimateIsMostlyExact() throws {
     var hits = 0
     var total = 0
+    var misses: [String] = []
     for (recorded, _) in try Self.cases() where !(recorded["efi_memmap"] as! [String]).isEmpty {
       guard let line = (recorded["lines"] as! [String]).first(where: { $0.hasPrefix("cma: Reserved") }) else {
         continue
@@ -230,8 +231,17 @@ import Testing
           || line.hasSuffix("at \(Hex.padded(base))")
       {
         hits += 1
+      } else {
+        misses.append(recorded["id"] as? String ?? "?")
       }
     }
     #expect(total >= 100 && hits * 100 >= total * 97, "default CMA base exact in \(hits)/\(total)")
+    // The known misses, by id: a new miss or a fixed one fails here (update the list and say why).
+    // - efi61-rnd-0029 (6.1): kernel 0xb2200000, model 0xb4400000 (64 MiB right below the image);
+    //   the recorded final memblock.reserved holds 0xb4400000-0xb83fffff and not the CMA range, so
+    //   something the trace does not show took that block first. Cause not found.
+    // - efi-rec-0058 (mem=1G, no memblock trace recorded): kernel 0x76800000, model 0x76600000 (the
+    //   model's area is 2 MiB lower, so it counts 2 MiB more taken from the top). Cause not found.
+    #expect(misses.sorted() == ["efi-rec-0058", "efi61-rnd-0029"], "default CMA misses: \(misses)")
   }
 }
