@@ -1,7 +1,8 @@
-import BootModel
 import Foundation
 import TestSupport
 import Testing
+
+@testable import BootModel
 
 /// `KernelImage` on stand-ins for Debian's kernels (tools/kernel-image-fixtures: the real first
 /// bytes, the real banner), and on the real files when DTMEM_KERNEL_IMAGES names the folder
@@ -30,6 +31,44 @@ import Testing
     #expect(v61.imageSize == nil)
     let v612 = try KernelImage(Self.fixture("debian-6.12.100-amd64.bzImage-head"))
     #expect(v612.release == "6.12.100+deb12-amd64" && v612.version == .v6_12)
+  }
+
+  /// The banner search against the plainest oracle (every offset, `starts(with:)`), on random
+  /// buffers seeded with near-misses: the prefix cut short, followed by a non-digit, at either
+  /// end, several times, and cut off by the buffer's end.
+  @Test func bannerSearchMatchesANaiveScan() {
+    func oracle(_ bytes: [UInt8]) -> String? {
+      let prefix = KernelImage.bannerPrefix
+      guard bytes.count > prefix.count else { return nil }
+      for index in 0..<(bytes.count - prefix.count) where bytes[index...].starts(with: prefix) {
+        let start = index + prefix.count
+        guard (0x30...0x39).contains(bytes[start]) else { continue }
+        var end = start
+        while end < bytes.count, end - start < 512, bytes[end] != 0, bytes[end] != 0x0a { end += 1 }
+        return String(decoding: bytes[start..<end], as: UTF8.self)
+      }
+      return nil
+    }
+    var random = SplitMix64(seed: 0x6c69_6e75_78)
+    let pieces: [[UInt8]] = [
+      Array("Linux version 6.1.0-50-arm64 (x) #1\n".utf8), Array("Linux version x".utf8),
+      Array("Linux versio".utf8), Array("LLinux version 6.12.100\0".utf8), Array("L".utf8),
+      Array("Linux version 6".utf8), Array("Linux version ".utf8),
+    ]
+    var found = 0
+    for _ in 0..<3000 {
+      var bytes: [UInt8] = (0..<Int.random(in: 0...64, using: &random)).map { _ in
+        [0x00, 0x0a, 0x4c, 0x36, 0x20, 0x78].randomElement(using: &random)!
+      }
+      for _ in 0..<Int.random(in: 0...3, using: &random) {
+        bytes.insert(
+          contentsOf: pieces.randomElement(using: &random)!, at: Int.random(in: 0...bytes.count, using: &random))
+      }
+      let expected = oracle(bytes)
+      #expect(KernelImage.linuxBanner(bytes) == expected, "\(bytes)")
+      if expected != nil { found += 1 }
+    }
+    #expect(found > 300, "the generator must plant real banners often")
   }
 
   @Test func anUnmodelledReleaseHasNoVersion() throws {

@@ -1,5 +1,5 @@
 /// A small deterministic generator for seeded property tests and fuzz runs (SplitMix64).
-public struct SplitMix64: Sendable {
+public struct SplitMix64: RandomNumberGenerator, Sendable {
   public var state: UInt64
   public init(seed: UInt64) { state = seed }
   public mutating func next() -> UInt64 {

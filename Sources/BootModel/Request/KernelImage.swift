@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#endif
+
 /// What a kernel image file says about the kernel it holds (`--kernel-image`): its architecture,
 /// its release (`6.1.0-50-arm64`), the modelled version that release is, and on arm64 the
 /// header's `text_offset`, `image_size` and page size.
@@ -87,21 +93,22 @@ public struct KernelImage: Hashable, Sendable {
   }
 
   /// The text after the first `Linux version ` that a digit follows, to the end of its line.
+  /// `memchr` finds each candidate `L` (glibc's is vectorised), so a 33 MB Image is scanned in a
+  /// few milliseconds instead of a byte-at-a-time loop's ~85 M instructions.
   static func linuxBanner(_ bytes: [UInt8]) -> String? {
     let prefix = bannerPrefix
     return bytes.withUnsafeBufferPointer { buffer -> String? in
-      var index = 0
+      guard let base = buffer.baseAddress, buffer.count > prefix.count else { return nil }
       let last = buffer.count - prefix.count - 1
+      var index = 0
       while index <= last {
-        if buffer[index] == prefix[0] {
-          var matched = 1
-          while matched < prefix.count, buffer[index + matched] == prefix[matched] { matched += 1 }
-          let start = index + prefix.count
-          if matched == prefix.count, (0x30...0x39).contains(buffer[start]) {
-            var end = start
-            while end < buffer.count, end - start < 512, buffer[end] != 0, buffer[end] != 0x0a { end += 1 }
-            return String(decoding: buffer[start..<end], as: UTF8.self)
-          }
+        guard let hit = memchr(base + index, Int32(prefix[0]), last - index + 1) else { return nil }
+        index = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+        let start = index + prefix.count
+        if memcmp(base + index, prefix, prefix.count) == 0, (0x30...0x39).contains(buffer[start]) {
+          var end = start
+          while end < buffer.count, end - start < 512, buffer[end] != 0, buffer[end] != 0x0a { end += 1 }
+          return String(decoding: buffer[start..<end], as: UTF8.self)
         }
         index += 1
       }
