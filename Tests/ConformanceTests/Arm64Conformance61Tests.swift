@@ -185,8 +185,8 @@ import Testing
   }
 
   /// The default CMA area is placed after the kernel's own allocations (estimated); where a
-  /// recorder kept its line, the prediction must mostly be exact.
-  @Test func theDefaultCMAEstimateIsMostlyExact() throws {
+  /// recorder kept its line, the prediction must be exact (203/203 recorded boots).
+  @Test func theDefaultCMAEstimateIsExact() throws {
     var (hits, total) = (0, 0)
     var misses: [String] = []
     for recorded in try Self.cases() {
@@ -203,7 +203,7 @@ import Testing
     }
     print("arm64 6.1 default CMA: \(hits)/\(total) exact")
     #expect(total >= 1)
-    #expect(hits * 100 >= total * 95, "default CMA exact in \(hits)/\(total):\n\(misses.joined(separator: "\n"))")
+    #expect(total >= 203 && hits == total, "default CMA exact in \(hits)/\(total):\n\(misses.joined(separator: "\n"))")
   }
 
   /// `crashkernel=` on 6.1 (`reserve_crashkernel()`, arch/arm64/mm/init.c): where a boot printed

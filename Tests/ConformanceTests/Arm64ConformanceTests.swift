@@ -120,7 +120,8 @@ import Testing
   }
 
   /// The default CMA area and reserve_mem= are placed after allocations the model estimates;
-  /// this keeps the estimates honest.
+  /// this keeps the estimates honest: the CMA base exact in every recorded boot (495), reserve_mem=
+  /// in at least 85% (91/102 on 2026-12-03).
   @Test func estimatedPlacementsAreMostlyExact() throws {
     var cma = (hits: 0, total: 0)
     var reserveMem = (hits: 0, total: 0)
@@ -144,7 +145,7 @@ import Testing
       }
     }
     print("arm64 6.12 default CMA: \(cma.hits)/\(cma.total) exact; reserve_mem: \(reserveMem.hits)/\(reserveMem.total)")
-    #expect(cma.total >= 40 && cma.hits * 100 >= cma.total * 98, "default CMA base exact in \(cma.hits)/\(cma.total)")
+    #expect(cma.total >= 495 && cma.hits == cma.total, "default CMA base exact in \(cma.hits)/\(cma.total)")
     #expect(
       reserveMem.total >= 8 && reserveMem.hits * 100 >= reserveMem.total * 85,
       "reserve_mem exact in \(reserveMem.hits)/\(reserveMem.total)")
