@@ -12,12 +12,14 @@ public import MemoryModel
 /// through what the walk recorded, so no read can run out of bounds or forever. Values, not
 /// handles: a `FlatDeviceTree` is immutable and `Sendable`.
 public struct FlatDeviceTree: Sendable {
-  /// The blob when it is kept in an array (empty when `memory` holds it).
-  let array: [UInt8]
-  /// The blob when it is memory a `BlobMemory` keeps (a mapped file), read in place without a
-  /// copy: `count` bytes from its start.
-  let memory: BlobMemory?
-  let count: Int
+  /// Where the blob's `totalSize` bytes are: an array, or memory a `BlobMemory` keeps (a
+  /// mapped file), read in place without a copy.
+  enum Storage: Sendable {
+    case array([UInt8])
+    case memory(BlobMemory, count: Int)
+  }
+
+  let storage: Storage
   /// The root, its children and /reserved-memory's with their properties, from the checking walk.
   let outline: TreeOutline
 
@@ -28,9 +30,7 @@ public struct FlatDeviceTree: Sendable {
     let walked: Result<TreeOutline, FDTError> = blob.withUnsafeBytes { raw in
       Result { () throws(FDTError) in try TreeOutline(walking: raw.baseAddress!, header: header) }
     }
-    self.array = blob
-    self.memory = nil
-    self.count = blob.count
+    self.storage = .array(blob)
     self.outline = try walked.get()
   }
 
@@ -39,26 +39,33 @@ public struct FlatDeviceTree: Sendable {
   public init(memory: BlobMemory) throws(FDTError) {
     let header = try BlobHeader(memory.buffer)
     self.outline = try TreeOutline(walking: memory.buffer.baseAddress!, header: header)
-    self.array = []
-    self.memory = memory
-    self.count = Int(header.totalSize)
+    self.storage = .memory(memory, count: Int(header.totalSize))
   }
 
   /// The blob, exactly `totalSize` bytes (a copy when it is kept in a `BlobMemory`).
   public var bytes: [UInt8] {
-    guard let memory else { return array }
-    return Array(UnsafeRawBufferPointer(rebasing: memory.buffer[0..<count]))
+    switch storage {
+    case .array(let bytes): bytes
+    case .memory(let memory, let count): Array(UnsafeRawBufferPointer(rebasing: memory.buffer[0..<count]))
+    }
   }
 
   /// Runs `body` with libfdt's view of the blob.
   @inline(__always)
   func withFDT<R>(_ body: (UnsafeRawPointer) -> R) -> R {
-    if let memory { return withExtendedLifetime(memory) { body(memory.buffer.baseAddress!) } }
-    return array.withUnsafeBytes { raw in body(raw.baseAddress!) }
+    switch storage {
+    case .array(let bytes): bytes.withUnsafeBytes { raw in body(raw.baseAddress!) }
+    case .memory(let memory, _): withExtendedLifetime(memory) { body(memory.buffer.baseAddress!) }
+    }
   }
 
   /// The header's `totalsize`: what a loader copies and reserves.
-  public var totalSize: UInt32 { UInt32(count) }
+  public var totalSize: UInt32 {
+    switch storage {
+    case .array(let bytes): UInt32(bytes.count)
+    case .memory(_, let count): UInt32(count)
+    }
+  }
 
   /// The root node.
   public var root: Node { Node(offset: 0, path: "/", entry: 0) }
@@ -140,27 +147,16 @@ public struct FlatDeviceTree: Sendable {
     withFDT { fdt in
       if node.entry >= 0 {
         let entry = outline.entries[Int(node.entry)]
+        let wanted = name.utf8
         let first = Int(entry.firstProperty)
-        // The names compared byte by byte over the string's UTF-8 storage (a generic
-        // `elementsEqual` against `String.UTF8View` is not always inlined: ~50K instructions).
-        var wanted = name
-        let found = wanted.withUTF8 { wanted -> Int in
-          for index in first..<(first + Int(entry.propertyCount)) {
-            let property = outline.properties[index]
-            guard Int(property.nameLength) == wanted.count else { continue }
-            let candidate = fdt + Int(property.name)
-            var same = true
-            for at in 0..<wanted.count where candidate.load(fromByteOffset: at, as: UInt8.self) != wanted[at] {
-              same = false
-              break
-            }
-            if same { return index }
-          }
-          return -1
+        for property in outline.properties[first..<(first + Int(entry.propertyCount))]
+        where Int(property.nameLength) == wanted.count
+          && UnsafeRawBufferPointer(start: fdt + Int(property.name), count: Int(property.nameLength)).elementsEqual(
+            wanted)
+        {
+          return body(UnsafeRawBufferPointer(start: fdt + Int(property.value), count: Int(property.length)))
         }
-        guard found >= 0 else { return body(nil) }
-        let property = outline.properties[found]
-        return body(UnsafeRawBufferPointer(start: fdt + Int(property.value), count: Int(property.length)))
+        return body(nil)
       }
       var length: Int32 = 0
       guard let value = fdt_getprop(fdt, node.offset, name, &length), length >= 0 else { return body(nil) }
