@@ -12,14 +12,8 @@ public import MemoryModel
 /// through what the walk recorded, so no read can run out of bounds or forever. Values, not
 /// handles: a `FlatDeviceTree` is immutable and `Sendable`.
 public struct FlatDeviceTree: Sendable {
-  /// Where the blob's `totalSize` bytes are: an array, or memory a `BlobMemory` keeps (a
-  /// mapped file), read in place without a copy.
-  enum Storage: Sendable {
-    case array([UInt8])
-    case memory(BlobMemory, count: Int)
-  }
-
-  let storage: Storage
+  /// The blob, exactly `totalSize` bytes.
+  public let bytes: [UInt8]
   /// The root, its children and /reserved-memory's with their properties, from the checking walk.
   let outline: TreeOutline
 
@@ -30,42 +24,18 @@ public struct FlatDeviceTree: Sendable {
     let walked: Result<TreeOutline, FDTError> = blob.withUnsafeBytes { raw in
       Result { () throws(FDTError) in try TreeOutline(walking: raw.baseAddress!, header: header) }
     }
-    self.storage = .array(blob)
+    self.bytes = blob
     self.outline = try walked.get()
-  }
-
-  /// Checks the bytes `memory` holds, in place, and keeps the first `totalsize` of them (and
-  /// `memory` with them) — the same checks as `init(bytes:)`.
-  public init(memory: BlobMemory) throws(FDTError) {
-    let header = try BlobHeader(memory.buffer)
-    self.outline = try TreeOutline(walking: memory.buffer.baseAddress!, header: header)
-    self.storage = .memory(memory, count: Int(header.totalSize))
-  }
-
-  /// The blob, exactly `totalSize` bytes (a copy when it is kept in a `BlobMemory`).
-  public var bytes: [UInt8] {
-    switch storage {
-    case .array(let bytes): bytes
-    case .memory(let memory, let count): Array(UnsafeRawBufferPointer(rebasing: memory.buffer[0..<count]))
-    }
   }
 
   /// Runs `body` with libfdt's view of the blob.
   @inline(__always)
   func withFDT<R>(_ body: (UnsafeRawPointer) -> R) -> R {
-    switch storage {
-    case .array(let bytes): bytes.withUnsafeBytes { raw in body(raw.baseAddress!) }
-    case .memory(let memory, _): withExtendedLifetime(memory) { body(memory.buffer.baseAddress!) }
-    }
+    bytes.withUnsafeBytes { raw in body(raw.baseAddress!) }
   }
 
   /// The header's `totalsize`: what a loader copies and reserves.
-  public var totalSize: UInt32 {
-    switch storage {
-    case .array(let bytes): UInt32(bytes.count)
-    case .memory(_, let count): UInt32(count)
-    }
-  }
+  public var totalSize: UInt32 { UInt32(bytes.count) }
 
   /// The root node.
   public var root: Node { Node(offset: 0, path: "/", entry: 0) }
@@ -302,23 +272,6 @@ public struct FlatDeviceTree: Sendable {
     guard status == 0 else { return nil }
     return buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
   }
-}
-
-/// Memory that holds a blob for as long as a `FlatDeviceTree` reads it, not owned by a Swift
-/// array: a mapped file, unmapped by `release` when the last tree using it goes.
-public final class BlobMemory: @unchecked Sendable {
-  /// The bytes; never written while the object lives (the mapping is read-only).
-  public let buffer: UnsafeRawBufferPointer
-  let release: @Sendable (UnsafeRawBufferPointer) -> Void
-
-  /// `buffer` must be non-empty and stay readable until `release` is called with it (from deinit).
-  public init(buffer: UnsafeRawBufferPointer, release: @escaping @Sendable (UnsafeRawBufferPointer) -> Void) {
-    precondition(buffer.baseAddress != nil && !buffer.isEmpty)
-    self.buffer = buffer
-    self.release = release
-  }
-
-  deinit { release(buffer) }
 }
 
 /// A node of a `FlatDeviceTree`: its structure-block offset and its full path.
