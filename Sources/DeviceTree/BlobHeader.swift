@@ -29,9 +29,8 @@ struct BlobHeader: Hashable, Sendable {
   static let oldestVersion: UInt32 = 16
   static let newestCompatibleVersion: UInt32 = 17
 
-  /// The header of `bytes` (at least `size` bytes of them, indexed from 0: an array or a
-  /// mapped file), checked field by field.
-  init<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes) throws(FDTError) where Bytes.Index == Int {
+  /// The header of `bytes` (at least `size` bytes of them), checked field by field.
+  init(_ bytes: [UInt8]) throws(FDTError) {
     guard bytes.count >= Self.size else { throw .tooShort(length: bytes.count) }
     func word(_ index: Int) -> UInt32 {
       let at = index * 4

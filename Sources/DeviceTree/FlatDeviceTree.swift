@@ -12,12 +12,8 @@ public import MemoryModel
 /// through what the walk recorded, so no read can run out of bounds or forever. Values, not
 /// handles: a `FlatDeviceTree` is immutable and `Sendable`.
 public struct FlatDeviceTree: Sendable {
-  /// The blob when it is kept in an array (empty when `memory` holds it).
-  let array: [UInt8]
-  /// The blob when it is memory a `BlobMemory` keeps (a mapped file), read in place without a
-  /// copy: `count` bytes from its start.
-  let memory: BlobMemory?
-  let count: Int
+  /// The blob, exactly `totalSize` bytes.
+  public let bytes: [UInt8]
   /// The root, its children and /reserved-memory's with their properties, from the checking walk.
   let outline: TreeOutline
 
@@ -28,37 +24,18 @@ public struct FlatDeviceTree: Sendable {
     let walked: Result<TreeOutline, FDTError> = blob.withUnsafeBytes { raw in
       Result { () throws(FDTError) in try TreeOutline(walking: raw.baseAddress!, header: header) }
     }
-    self.array = blob
-    self.memory = nil
-    self.count = blob.count
+    self.bytes = blob
     self.outline = try walked.get()
-  }
-
-  /// Checks the bytes `memory` holds, in place, and keeps the first `totalsize` of them (and
-  /// `memory` with them) — the same checks as `init(bytes:)`.
-  public init(memory: BlobMemory) throws(FDTError) {
-    let header = try BlobHeader(memory.buffer)
-    self.outline = try TreeOutline(walking: memory.buffer.baseAddress!, header: header)
-    self.array = []
-    self.memory = memory
-    self.count = Int(header.totalSize)
-  }
-
-  /// The blob, exactly `totalSize` bytes (a copy when it is kept in a `BlobMemory`).
-  public var bytes: [UInt8] {
-    guard let memory else { return array }
-    return Array(UnsafeRawBufferPointer(rebasing: memory.buffer[0..<count]))
   }
 
   /// Runs `body` with libfdt's view of the blob.
   @inline(__always)
   func withFDT<R>(_ body: (UnsafeRawPointer) -> R) -> R {
-    if let memory { return withExtendedLifetime(memory) { body(memory.buffer.baseAddress!) } }
-    return array.withUnsafeBytes { raw in body(raw.baseAddress!) }
+    bytes.withUnsafeBytes { raw in body(raw.baseAddress!) }
   }
 
   /// The header's `totalsize`: what a loader copies and reserves.
-  public var totalSize: UInt32 { UInt32(count) }
+  public var totalSize: UInt32 { UInt32(bytes.count) }
 
   /// The root node.
   public var root: Node { Node(offset: 0, path: "/", entry: 0) }
@@ -140,27 +117,16 @@ public struct FlatDeviceTree: Sendable {
     withFDT { fdt in
       if node.entry >= 0 {
         let entry = outline.entries[Int(node.entry)]
+        let wanted = name.utf8
         let first = Int(entry.firstProperty)
-        // The names compared byte by byte over the string's UTF-8 storage (a generic
-        // `elementsEqual` against `String.UTF8View` is not always inlined: ~50K instructions).
-        var wanted = name
-        let found = wanted.withUTF8 { wanted -> Int in
-          for index in first..<(first + Int(entry.propertyCount)) {
-            let property = outline.properties[index]
-            guard Int(property.nameLength) == wanted.count else { continue }
-            let candidate = fdt + Int(property.name)
-            var same = true
-            for at in 0..<wanted.count where candidate.load(fromByteOffset: at, as: UInt8.self) != wanted[at] {
-              same = false
-              break
-            }
-            if same { return index }
-          }
-          return -1
+        for property in outline.properties[first..<(first + Int(entry.propertyCount))]
+        where Int(property.nameLength) == wanted.count
+          && UnsafeRawBufferPointer(start: fdt + Int(property.name), count: Int(property.nameLength)).elementsEqual(
+            wanted)
+        {
+          return body(UnsafeRawBufferPointer(start: fdt + Int(property.value), count: Int(property.length)))
         }
-        guard found >= 0 else { return body(nil) }
-        let property = outline.properties[found]
-        return body(UnsafeRawBufferPointer(start: fdt + Int(property.value), count: Int(property.length)))
+        return body(nil)
       }
       var length: Int32 = 0
       guard let value = fdt_getprop(fdt, node.offset, name, &length), length >= 0 else { return body(nil) }
@@ -306,23 +272,6 @@ public struct FlatDeviceTree: Sendable {
     guard status == 0 else { return nil }
     return buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
   }
-}
-
-/// Memory that holds a blob for as long as a `FlatDeviceTree` reads it, not owned by a Swift
-/// array: a mapped file, unmapped by `release` when the last tree using it goes.
-public final class BlobMemory: @unchecked Sendable {
-  /// The bytes; never written while the object lives (the mapping is read-only).
-  public let buffer: UnsafeRawBufferPointer
-  let release: @Sendable (UnsafeRawBufferPointer) -> Void
-
-  /// `buffer` must be non-empty and stay readable until `release` is called with it (from deinit).
-  public init(buffer: UnsafeRawBufferPointer, release: @escaping @Sendable (UnsafeRawBufferPointer) -> Void) {
-    precondition(buffer.baseAddress != nil && !buffer.isEmpty)
-    self.buffer = buffer
-    self.release = release
-  }
-
-  deinit { release(buffer) }
 }
 
 /// A node of a `FlatDeviceTree`: its structure-block offset and its full path.

@@ -33,33 +33,6 @@ import Utilities
 
   // MARK: Blobs
 
-  /// A blob file is mapped, not read (`FileMapping`); one that shrinks while mapped would raise
-  /// SIGBUS. The debug build's DTMEM_TEST_TRUNCATE_AFTER_MAP truncates the file to nothing right
-  /// after mapping it: dtmem must say its one line and exit 2 (without the handler the process
-  /// dies of SIGBUS, status 7), and leave no file behind.
-  @Test func aBlobTruncatedWhileMappedIsOneLineNotACrash() throws {
-    let directory = try Self.scratch()
-    defer { try? FileManager.default.removeItem(at: directory) }
-    let blob = directory.appendingPathComponent("board.dtb")
-    try Data(try DTC.compile(file: Repository.path("dts/qemu-virt-2g.dts"))).write(to: blob)
-    let output = directory.appendingPathComponent("out.txt")
-    let arguments = [DTMemBinary.url.path, "show", blob.path, "-o", output.path]
-    let whole = try TestSupport.Command.run(arguments, directory: Repository.root)
-    #expect(whole.status == 0, "\(whole.errorText)")
-    #expect(FileManager.default.fileExists(atPath: output.path))
-    try FileManager.default.removeItem(at: output)
-
-    var environment = ProcessInfo.processInfo.environment
-    environment["DTMEM_TEST_TRUNCATE_AFTER_MAP"] = "1"
-    let truncated = try TestSupport.Command.run(arguments, environment: environment, directory: Repository.root)
-    #expect(truncated.status == 2, "status \(truncated.status): \(truncated.errorText)")
-    #expect(truncated.errorText == "dtmem: error: \(blob.path): the file changed while it was read\n")
-    #expect(truncated.text.isEmpty)
-    let attributes = try FileManager.default.attributesOfItem(atPath: blob.path)
-    #expect((attributes[.size] as? Int) == 0, "the hook truncated the file")
-    #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["board.dtb"])
-  }
-
   @Test func theReproducerBlobsAreRefusedByEveryCommand() throws {
     for command in [["show"], ["validate"], ["to-memmap"], ["to-e820"], ["simulate"]] {
       Self.expectOneLineError(

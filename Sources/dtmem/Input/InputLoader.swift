@@ -72,20 +72,6 @@ enum InputLoader {
     if path != "-" && FileIO.isDirectory(path) {
       return .firmwareTable(try FirmwareTableLoader.loadSysfsDirectory(path))
     }
-    if path != "-", let mapped = FileMapping.map(path) {
-      // A blob is checked and read in place; any other content is copied out and decoded as if read.
-      let buffer = mapped.buffer
-      guard buffer.count >= 4, buffer[0] == 0xd0, buffer[1] == 0x0d, buffer[2] == 0xfe, buffer[3] == 0xed else {
-        return try decode(Array(buffer), path: path, includeDirectories: environment.includeDirectories)
-      }
-      let tree: FlatDeviceTree
-      do {
-        tree = try FlatDeviceTree(memory: mapped)
-      } catch {
-        throw CLIError(path, error.description)
-      }
-      return .deviceTree(try deviceTree(tree, name: path, format: .deviceTreeBlob))
-    }
     return try decode(try environment.read(path), path: path, includeDirectories: environment.includeDirectories)
   }
 

@@ -161,13 +161,6 @@ enum FileIO {
     var template = PathBytes.cString(path + ".dtmem-XXXXXX")
     let fd = mkstemp(&template)
     guard fd >= 0 else { throw CLIError(shown, "cannot create a temporary file next to it: \(systemError())") }
-    // For the SIGBUS handler of mapped inputs (`FileMapping`): remove it if the process ends here.
-    let pending = strdup(template)
-    FileMapping.pendingTemporaryFile = pending
-    defer {
-      FileMapping.pendingTemporaryFile = nil
-      free(pending)
-    }
     var failure: String? = writeAll(bytes, to: fd) ? nil : systemError()
     if failure == nil && fchmod(fd, mode) != 0 { failure = systemError() }
     if failure == nil && fsync(fd) != 0 { failure = systemError() }
