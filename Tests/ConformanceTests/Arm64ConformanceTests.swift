@@ -179,7 +179,11 @@ import Testing
     var traces: [String: [Substring]] = [:]
     var current = ""
     for line in text.split(separator: "\n") {
-      if line.hasPrefix("== ") { current = String(line.dropFirst(3)) } else { traces[current, default: []].append(line) }
+      if line.hasPrefix("== ") {
+        current = String(line.dropFirst(3))
+      } else {
+        traces[current, default: []].append(line)
+      }
     }
     let tablePages = traces.mapValues { $0.filter { $0.contains("__earlyonly_bootmem_alloc") }.count }
     #expect(
@@ -198,7 +202,8 @@ import Testing
       #expect(placed == stored, "\(id): trace \(placed), stored case \(stored)")
       let model = try Self.replay(recorded).result.reservations.first { $0.origin == .reserveMemParameter }
       let predicted = model?.range.map { Hex.padded($0.start) }
-      #expect((predicted == stored) == (id != "arm64-rnd-0113"), "\(id): model \(predicted ?? "none"), kernel \(stored)")
+      #expect(
+        (predicted == stored) == (id != "arm64-rnd-0113"), "\(id): model \(predicted ?? "none"), kernel \(stored)")
     }
   }
 }

@@ -152,8 +152,8 @@ extension Arm64BootState {
 
   /// How many 4 KiB page-table pages `vmemmap_populate()` (arch/arm64/mm/mmu.c, 6.12, 4K pages:
   /// 2 MiB PMD mappings) allocates for the highest node's memory map (tables the lower nodes'
-  /// maps already made are not counted); where it lies depends on the KASLR seed. Linux 6.12 (Debian: `CONFIG_ARM64_VA_BITS=52`,
-  /// 48 bits in use on QEMU's cortex-a57):
+  /// maps already made are not counted); where it lies depends on the KASLR seed. Linux 6.12
+  /// (Debian: `CONFIG_ARM64_VA_BITS=52`, 48 bits in use on QEMU's cortex-a57):
   /// - `kaslr_early_init()` (arch/arm64/kernel/pi/kaslr_early.c): no seed when `nokaslr` is given;
   ///   `memstart_offset_seed = seed & U16_MAX` from `/chosen/kaslr-seed` (the A57 has no RNDR).
   /// - `arm64_memblock_init()` (arch/arm64/mm/init.c): `memstart_addr = round_down(start of DRAM,
@@ -175,8 +175,9 @@ extension Arm64BootState {
     let seed = noKASLR ? 0 : board.chosen?.kaslrSeed ?? 0
     let layout = SparseMemoryLayout.arm64(request.pageSize)
     let section = layout.sectionSize
-    let others = Set(SparseMemoryMap(memory: blocks.filter { $0.node != topNode }, layout: layout).presentRuns
-      .flatMap { Array($0) })
+    let others = Set(
+      SparseMemoryMap(memory: blocks.filter { $0.node != topNode }, layout: layout).presentRuns
+        .flatMap { Array($0) })
     let mine = SparseMemoryMap(memory: blocks.filter { $0.node == topNode }, layout: layout).presentRuns
       .flatMap { Array($0) }.filter { !others.contains($0) }
     func tables(_ seed: UInt64, _ sections: [UInt64]) -> Set<UInt64> {
