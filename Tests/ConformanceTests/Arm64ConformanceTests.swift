@@ -173,7 +173,8 @@ import Testing
   /// recorded/arm64-kaslr-vmemmap.memblock.log holds the trace from sparse_init to reserve_mem):
   /// seed 0x…f5e4 on 2G needs 1 (PMD table; the fixmap's PUD table covers that 512 GiB), the others 2
   /// (PMD and PUD). The reserve_mem= block in each trace is where the stored case has it, and the
-  /// model puts it there too (except arm64-rnd-0113, a known miss by one other page).
+  /// model puts it there too (except the known misses arm64-rnd-0113, one other page, and
+  /// arm64-16k-rnd-0029, 0x9c000 lower; its trace is the whole memblock log up to reserve_mem).
   @Test func kaslrSeedDecidesTheVmemmapPageTables() throws {
     let text = try String(contentsOf: Repository.fixture("recorded/arm64-kaslr-vmemmap.memblock.log"), encoding: .utf8)
     var traces: [String: [Substring]] = [:]
@@ -189,7 +190,7 @@ import Testing
     #expect(
       tablePages == [
         "arm64-rec-0151": 1, "arm64-rec-0234": 2, "arm64-rec-0159": 2, "arm64-rec-0229": 2, "arm64-rec-0233": 2,
-        "arm64-rnd-0113": 2,
+        "arm64-rnd-0113": 2, "arm64-16k-rnd-0029": 2,
       ])
     let cases = try Self.cases().filter { traces[$0["id"] as? String ?? ""] != nil }
     #expect(cases.count == traces.count)
@@ -202,8 +203,8 @@ import Testing
       #expect(placed == stored, "\(id): trace \(placed), stored case \(stored)")
       let model = try Self.replay(recorded).result.reservations.first { $0.origin == .reserveMemParameter }
       let predicted = model?.range.map { Hex.padded($0.start) }
-      #expect(
-        (predicted == stored) == (id != "arm64-rnd-0113"), "\(id): model \(predicted ?? "none"), kernel \(stored)")
+      let knownMiss = ["arm64-rnd-0113", "arm64-16k-rnd-0029"].contains(id)
+      #expect((predicted == stored) != knownMiss, "\(id): model \(predicted ?? "none"), kernel \(stored)")
     }
   }
 }
