@@ -60,30 +60,10 @@ extension X86BootState {
       }
       base = placed
     }
-    if base >= Self.crashLowLimit {
-      let lowSize = wanted.form == .high ? wanted.lowSize : CrashKernelParameter.defaultLowSize
-      if lowSize != 0 {
-        guard
-          let low = memblock.allocate(
-            size: lowSize, align: Self.crashAlignment, start: 0, end: Self.crashLowLimit, pageSize: Self.pageSize)
-        else {
-          events.append(.kernelAllocation(.crashKernelLowFailed(size: lowSize)))
-          memblock.freeReserved(base, size)
-          return failed("the \(ByteCount.human(lowSize)) of low memory it needs below 4 GiB do not fit")
-        }
-        events.append(.kernelAllocation(.crashKernelLowReserved(base: low, size: lowSize)))
-        kernelAllocations.append(
-          Reservation(
-            name: "crashkernel (low)", path: "cmdline", origin: .crashKernel,
-            range: PhysicalRange(start: low, size: lowSize), requestedSize: lowSize, alignment: Self.crashAlignment,
-            status: .estimated(reason: Self.crashEstimate)))
-      }
-    }
-    events.append(.kernelAllocation(.crashKernelReserved(base: base, size: size, systemRAM: memblock.memorySize)))
-    kernelAllocations.append(
-      Reservation(
-        name: "crashkernel", path: "cmdline", origin: .crashKernel, range: PhysicalRange(start: base, size: size),
-        requestedSize: size, alignment: Self.crashAlignment, status: .estimated(reason: Self.crashEstimate)))
+    let lowSize = wanted.form == .high ? wanted.lowSize : CrashKernelParameter.defaultLowSize
+    let recorded = Self.crashKernelPlacement.recordReservation(at: base, size: size, lowSize: lowSize, in: &memblock, events: &events)
+    if let why = recorded.lowPartFailure { return failed(why) }
+    kernelAllocations.append(contentsOf: recorded.allocations)
     return ["\(wanted.text): \(ByteCount.human(size))", "crash kernel at \(Hex.short(base)) (predicted)"]
   }
 }
