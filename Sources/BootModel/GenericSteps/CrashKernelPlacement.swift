@@ -25,14 +25,8 @@ struct CrashKernelPlacement {
   ) -> (allocations: [Reservation], notes: [String]) {
     events.append(contentsOf: outcome.complaints.map { .parameter(.crashKernel($0)) })
     guard let request = outcome.request else {
-      let why = outcome.refusal ?? "nothing to reserve"
-      return (
-        [
-          Reservation(
-            name: "crashkernel", path: "cmdline", origin: .crashKernel,
-            status: .failed(reason: "the kernel reserves nothing: \(why)"))
-        ], ["nothing reserved: \(why)"]
-      )
+      let nothing = Self.nothingToReserve(outcome)
+      return ([nothing.reservation], [nothing.note])
     }
     var notes = ["\(request.text): \(ByteCount.human(request.size))"]
     func failed(_ why: String) -> Reservation {
@@ -79,6 +73,18 @@ struct CrashKernelPlacement {
     if let why = recorded.lowPartFailure { return ([failed(why)], notes + ["no room for the low part"]) }
     notes.append("crash kernel at \(Hex.short(base)) (predicted)")
     return (recorded.allocations, notes)
+  }
+
+  /// A parameter that asks for nothing (`,low` alone) or that `parse_crashkernel()` refused: the
+  /// failed reservation every version reports, and its note.
+  static func nothingToReserve(_ outcome: CrashKernelParameter.Outcome) -> (reservation: Reservation, note: String) {
+    let why = outcome.refusal ?? "nothing to reserve"
+    return (
+      Reservation(
+        name: "crashkernel", path: "cmdline", origin: .crashKernel,
+        status: .failed(reason: "the kernel reserves nothing: \(why)")),
+      "nothing reserved: \(why)"
+    )
   }
 
   /// What every version does once the reservation sits at `base`: a reservation at or above

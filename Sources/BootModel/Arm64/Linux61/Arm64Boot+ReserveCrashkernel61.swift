@@ -25,12 +25,9 @@ extension Arm64BootState {
     let reason = "the crash kernel is placed after the kernel's early allocations; the address is a prediction"
     let alignment: UInt64 = 0x20_0000
     guard let wanted = outcome.request else {
-      let why = outcome.refusal ?? "nothing to reserve"
-      kernelAllocations.append(
-        Reservation(
-          name: "crashkernel", path: "cmdline", origin: .crashKernel,
-          status: .failed(reason: "the kernel reserves nothing: \(why)")))
-      return ["nothing reserved: \(why)"]
+      let nothing = CrashKernelPlacement.nothingToReserve(outcome)
+      kernelAllocations.append(nothing.reservation)
+      return [nothing.note]
     }
     let size = Alignment.up(wanted.size, page) ?? wanted.size
     let lowLimit = dmaLimit

@@ -17,12 +17,9 @@ extension X86BootState {
   mutating func reserveCrashkernel61(_ outcome: CrashKernelParameter.Outcome, _ events: inout [BootEvent]) -> [String] {
     events.append(contentsOf: outcome.complaints.map { .parameter(.crashKernel($0)) })
     guard let wanted = outcome.request else {
-      let why = outcome.refusal ?? "nothing to reserve"
-      kernelAllocations.append(
-        Reservation(
-          name: "crashkernel", path: "cmdline", origin: .crashKernel,
-          status: .failed(reason: "the kernel reserves nothing: \(why)")))
-      return ["nothing reserved: \(why)"]
+      let nothing = CrashKernelPlacement.nothingToReserve(outcome)
+      kernelAllocations.append(nothing.reservation)
+      return [nothing.note]
     }
     let size = wanted.size
     func failed(_ why: String) -> [String] {
