@@ -90,6 +90,9 @@ extension FlatDeviceTree {
       initrdEnd: property("linux,initrd-end", of: node).map(CellDecoder.flexibleNumber),
       elfCoreHeader: property("linux,elfcorehdr", of: node).map { CellDecoder.tuples($0, cells: cells) },
       uefiMemoryMapStart: property("linux,uefi-mmap-start", of: node).map(CellDecoder.flexibleNumber),
-      uefiMemoryMapSize: property("linux,uefi-mmap-size", of: node).map(CellDecoder.flexibleNumber))
+      uefiMemoryMapSize: property("linux,uefi-mmap-size", of: node).map(CellDecoder.flexibleNumber),
+      kaslrSeed: property("kaslr-seed", of: node).map { bytes in
+        bytes.count == 8 ? bytes.reduce(UInt64(0)) { $0 << 8 | UInt64($1) } : 0
+      })
   }
 }

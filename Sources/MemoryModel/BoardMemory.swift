@@ -202,11 +202,14 @@ public struct ChosenNode: Hashable, Sendable {
   /// was booted through UEFI; the memory comes from that map, not from `/memory`).
   public var uefiMemoryMapStart: UInt64?
   public var uefiMemoryMapSize: UInt64?
+  /// `kaslr-seed` as `get_kaslr_seed()` (arch/arm64/kernel/pi/kaslr_early.c, 6.12) reads it: a
+  /// big-endian u64 when the property is exactly 8 bytes long, else 0; nil when absent.
+  public var kaslrSeed: UInt64?
 
   public init(
     path: String, bootargs: String? = nil, usableMemoryRange: RegList? = nil,
     initrdStart: UInt64? = nil, initrdEnd: UInt64? = nil, elfCoreHeader: RegList? = nil,
-    uefiMemoryMapStart: UInt64? = nil, uefiMemoryMapSize: UInt64? = nil
+    uefiMemoryMapStart: UInt64? = nil, uefiMemoryMapSize: UInt64? = nil, kaslrSeed: UInt64? = nil
   ) {
     self.path = path
     self.bootargs = bootargs
@@ -216,6 +219,7 @@ public struct ChosenNode: Hashable, Sendable {
     self.elfCoreHeader = elfCoreHeader
     self.uefiMemoryMapStart = uefiMemoryMapStart
     self.uefiMemoryMapSize = uefiMemoryMapSize
+    self.kaslrSeed = kaslrSeed
   }
 
   /// Whether the EFI stub wrote this `/chosen` (it adds `linux,uefi-mmap-start`).

@@ -10,7 +10,8 @@ internal import MemoryModel
 /// pages, the highest node's memory map (its sparsemem sections' `struct page` arrays, as
 /// `SparseMemoryMap` follows sparse_init(); tools/record-memmap checks it), then 0x22000 bytes
 /// plus 8 KiB per GiB of that node. They are exact for the default CMA base in all 409 recorded
-/// boots with one and for 86 of 93 `reserve_mem=` placements; other kernels and machines differ by
+/// boots with one and for 95 of 102 `reserve_mem=` placements (6.12 4K device-tree boots count the
+/// vmemmap page tables from the KASLR seed: `vmemmapTablePages612`); other kernels and machines differ by
 /// a few pages.
 extension Arm64BootState {
   /// `CONFIG_CMA_SIZE_MBYTES` in Debian's arm64 build.
@@ -41,7 +42,14 @@ extension Arm64BootState {
         consumePages(used)
       }
     }
-    consumePages(0x22000 + 0x2000 * (nodeMemory >> 30))
+    // 6.12 4K device-tree boots: the vmemmap page tables counted from the KASLR seed (one or two
+    // pages), the rest 0x23000 plus 4 KiB per GiB; elsewhere 0x22000 plus 8 KiB per GiB, tables
+    // included (calibrated on the common seed).
+    if let tables = vmemmapTablePages612(blocks: blocks, topNode: top.node) {
+      consumePages(0x23000 + 0x1000 * (nodeMemory >> 30) + tables * page)
+    } else {
+      consumePages(0x22000 + 0x2000 * (nodeMemory >> 30))
+    }
     var notes = [
       "early page tables, memory map and kernel structures: "
         + "\(ByteCount.human(Self.reservedBytes(memblock, since: before)))"
@@ -140,5 +148,56 @@ extension Arm64BootState {
         name: "cma", path: cmaCommandLineSize == nil ? "CONFIG_CMA_SIZE_MBYTES" : "cmdline", origin: .defaultCMA,
         range: range, requestedSize: size, alignment: alignment, reusable: true, status: .estimated(reason: reason)))
     return ["default CMA area \(range)"]
+  }
+
+  /// How many 4 KiB page-table pages `vmemmap_populate()` (arch/arm64/mm/mmu.c, 6.12, 4K pages:
+  /// 2 MiB PMD mappings) allocates for the highest node's memory map (tables the lower nodes'
+  /// maps already made are not counted); where it lies depends on the KASLR seed. Linux 6.12
+  /// (Debian: `CONFIG_ARM64_VA_BITS=52`, 48 bits in use on QEMU's cortex-a57):
+  /// - `kaslr_early_init()` (arch/arm64/kernel/pi/kaslr_early.c): no seed when `nokaslr` is given;
+  ///   `memstart_offset_seed = seed & U16_MAX` from `/chosen/kaslr-seed` (the A57 has no RNDR).
+  /// - `arm64_memblock_init()` (arch/arm64/mm/init.c): `memstart_addr = round_down(start of DRAM,
+  ///   1 GiB) - (_PAGE_OFFSET(48) - _PAGE_OFFSET(52))`, then minus `1 GiB * ((range * seed) >> 16)`,
+  ///   range = (2^47 - 2^PARange) / 1 GiB, PARange 44 bits on the A57.
+  /// - `vmemmap` (asm/memory.h) = `VMEMMAP_START - (memstart_addr >> PAGE_SHIFT)`, `VMEMMAP_END` =
+  ///   -1 GiB: each section's 2 MiB `struct page` array needs a PMD table per 1 GiB of virtual
+  ///   space and a PUD table per 512 GiB, except the top 512 GiB, whose PUD table the fixmap
+  ///   already has.
+  /// Recorded with memblock=debug (Tests/Fixtures/recorded/arm64-explore.jsonl, arm64-rec-0151 vs
+  /// -0234, -0159, -0229, -0233): one `__earlyonly_bootmem_alloc` page with seed 0x…f5e4 (2G),
+  /// two with 0x…5678, 0x…a1ac (3G), no seed and <1 2>.
+  /// nil outside the case it was measured on (6.12, 4K pages, a device tree boot without the stub).
+  func vmemmapTablePages612(blocks: [MemoryBlock], topNode: Int) -> UInt64? {
+    guard request.kernel == .v6_12, request.pageSize == .size4K, request.efiMemoryMap == nil,
+      board.chosen?.isFromEFIStub != true, let dramStart = blocks.map(\.range.start).min()
+    else { return nil }
+    let noKASLR = commandLine.parameters.contains { $0.isNamed("nokaslr") }
+    let seed = noKASLR ? 0 : board.chosen?.kaslrSeed ?? 0
+    let layout = SparseMemoryLayout.arm64(request.pageSize)
+    let section = layout.sectionSize
+    let others = Set(
+      SparseMemoryMap(memory: blocks.filter { $0.node != topNode }, layout: layout).presentRuns
+        .flatMap { Array($0) })
+    let mine = SparseMemoryMap(memory: blocks.filter { $0.node == topNode }, layout: layout).presentRuns
+      .flatMap { Array($0) }.filter { !others.contains($0) }
+    func tables(_ seed: UInt64, _ sections: [UInt64]) -> Set<UInt64> {
+      let gib: UInt64 = 1 << 30
+      let range: UInt64 = ((1 << 47) - (1 << 44)) / gib
+      let k = (range * (seed & 0xffff)) >> 16
+      let linearOffset = (dramStart / gib * gib) &- (0xf << 48) &- k * gib  // memstart_addr
+      let vmemmapStart: UInt64 = 0xffff_c1ff_c000_0000  // -1 GiB - ((2^52 - 2^47) >> 6)
+      var out: Set<UInt64> = []
+      for s in sections {
+        let va = vmemmapStart &+ ((s * section) &- linearOffset) / 64
+        let end = va &+ (section / 64) &- 1
+        for a in [va, end] {
+          out.insert(a >> 30)  // PMD table (tagged below as distinct from PUD indices)
+          if a >> 39 != UInt64.max >> 39 { out.insert((1 << 63) | a >> 39) }
+        }
+      }
+      return out
+    }
+    let otherSections = Array(others)
+    return UInt64(tables(seed, mine).subtracting(tables(seed, otherSections)).count)
   }
 }
