@@ -58,7 +58,8 @@ extension X86BootState {
       base = placed
     }
     let lowSize = wanted.form == .high ? wanted.lowSize : CrashKernelParameter.defaultLowSize
-    let recorded = Self.crashKernelPlacement.recordReservation(at: base, size: size, lowSize: lowSize, in: &memblock, events: &events)
+    let recorded = Self.crashKernelPlacement.recordReservation(
+      at: base, size: size, lowSize: lowSize, in: &memblock, events: &events)
     if let why = recorded.lowPartFailure { return failed(why) }
     kernelAllocations.append(contentsOf: recorded.allocations)
     return ["\(wanted.text): \(ByteCount.human(size))", "crash kernel at \(Hex.short(base)) (predicted)"]
