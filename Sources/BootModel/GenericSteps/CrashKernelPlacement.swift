@@ -25,14 +25,8 @@ struct CrashKernelPlacement {
   ) -> (allocations: [Reservation], notes: [String]) {
     events.append(contentsOf: outcome.complaints.map { .parameter(.crashKernel($0)) })
     guard let request = outcome.request else {
-      let why = outcome.refusal ?? "nothing to reserve"
-      return (
-        [
-          Reservation(
-            name: "crashkernel", path: "cmdline", origin: .crashKernel,
-            status: .failed(reason: "the kernel reserves nothing: \(why)"))
-        ], ["nothing reserved: \(why)"]
-      )
+      let nothing = Self.nothingToReserve(outcome)
+      return ([nothing.reservation], [nothing.note])
     }
     var notes = ["\(request.text): \(ByteCount.human(request.size))"]
     func failed(_ why: String) -> Reservation {
@@ -75,16 +69,37 @@ struct CrashKernelPlacement {
       }
     }
     let base = placed!
+    let recorded = recordReservation(at: base, size: request.size, lowSize: lowSize, in: &memblock, events: &events)
+    if let why = recorded.lowPartFailure { return ([failed(why)], notes + ["no room for the low part"]) }
+    notes.append("crash kernel at \(Hex.short(base)) (predicted)")
+    return (recorded.allocations, notes)
+  }
+
+  /// A parameter that asks for nothing (`,low` alone) or that `parse_crashkernel()` refused: the
+  /// failed reservation every version reports, and its note.
+  static func nothingToReserve(_ outcome: CrashKernelParameter.Outcome) -> (reservation: Reservation, note: String) {
+    let why = outcome.refusal ?? "nothing to reserve"
+    return (
+      Reservation(
+        name: "crashkernel", path: "cmdline", origin: .crashKernel,
+        status: .failed(reason: "the kernel reserves nothing: \(why)")),
+      "nothing reserved: \(why)"
+    )
+  }
+
+  /// What every version does once the reservation sits at `base`: a reservation at or above
+  /// `lowLimit` takes `lowSize` below it as well (top-down; when that does not fit, the main one is
+  /// freed and the reason returned), then the kernel-owned allocations, estimated.
+  func recordReservation(
+    at base: UInt64, size: UInt64, lowSize: UInt64, in memblock: inout Memblock, events: inout [BootEvent]
+  ) -> (allocations: [Reservation], lowPartFailure: String?) {
     var allocations: [Reservation] = []
     if base >= lowLimit && lowSize != 0 {
       guard let low = memblock.allocate(size: lowSize, align: alignment, start: 0, end: lowLimit, pageSize: pageSize)
       else {
         events.append(.kernelAllocation(.crashKernelLowFailed(size: lowSize)))
-        memblock.freeReserved(base, request.size)
-        return (
-          [failed("the \(ByteCount.human(lowSize)) of low memory it needs below \(Hex.short(lowLimit)) do not fit")],
-          notes + ["no room for the low part"]
-        )
+        memblock.freeReserved(base, size)
+        return ([], "the \(ByteCount.human(lowSize)) of low memory it needs below \(Hex.short(lowLimit)) do not fit")
       }
       events.append(.kernelAllocation(.crashKernelLowReserved(base: low, size: lowSize)))
       allocations.append(
@@ -93,14 +108,11 @@ struct CrashKernelPlacement {
           range: PhysicalRange(start: low, size: lowSize),
           requestedSize: lowSize, alignment: alignment, status: .estimated(reason: estimateReason)))
     }
-    events.append(
-      .kernelAllocation(.crashKernelReserved(base: base, size: request.size, systemRAM: memblock.memorySize)))
+    events.append(.kernelAllocation(.crashKernelReserved(base: base, size: size, systemRAM: memblock.memorySize)))
     allocations.append(
       Reservation(
-        name: "crashkernel", path: "cmdline", origin: .crashKernel,
-        range: PhysicalRange(start: base, size: request.size),
-        requestedSize: request.size, alignment: alignment, status: .estimated(reason: estimateReason)))
-    notes.append("crash kernel at \(Hex.short(base)) (predicted)")
-    return (allocations, notes)
+        name: "crashkernel", path: "cmdline", origin: .crashKernel, range: PhysicalRange(start: base, size: size),
+        requestedSize: size, alignment: alignment, status: .estimated(reason: estimateReason)))
+    return (allocations, nil)
   }
 }

@@ -12,14 +12,16 @@ extension X86BootState {
     "placed top-down in the memory the model sees; the kernel image (placed by physical KASLR), the initrd and early "
     + "page tables are not modelled, so the address is an estimate (the size is exact)"
 
+  /// x86's constants for `reserve_crashkernel_generic()` (6.12) and the 6.1 tail.
+  static let crashKernelPlacement = CrashKernelPlacement(
+    alignment: crashAlignment, lowLimit: crashLowLimit, highLimit: crashHighLimit, pageSize: pageSize,
+    defaultLowSize: CrashKernelParameter.defaultLowSize, estimateReason: crashEstimate)
+
   /// `arch_reserve_crashkernel()`: `reserve_crashkernel_generic()` for what `parse_crashkernel()`
   /// read from the raw command line.
   mutating func reserveCrashKernel(_ outcome: CrashKernelParameter.Outcome, _ events: inout [BootEvent]) -> [String] {
     if request.kernel == .v6_1 { return reserveCrashkernel61(outcome, &events) }
-    let placement = CrashKernelPlacement(
-      alignment: Self.crashAlignment, lowLimit: Self.crashLowLimit, highLimit: Self.crashHighLimit,
-      pageSize: Self.pageSize, defaultLowSize: CrashKernelParameter.defaultLowSize, estimateReason: Self.crashEstimate)
-    let (allocations, notes) = placement.reserve(outcome, in: &memblock, events: &events)
+    let (allocations, notes) = Self.crashKernelPlacement.reserve(outcome, in: &memblock, events: &events)
     kernelAllocations.append(contentsOf: allocations)
     return notes
   }

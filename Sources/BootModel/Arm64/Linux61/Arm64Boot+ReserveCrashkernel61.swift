@@ -25,12 +25,9 @@ extension Arm64BootState {
     let reason = "the crash kernel is placed after the kernel's early allocations; the address is a prediction"
     let alignment: UInt64 = 0x20_0000
     guard let wanted = outcome.request else {
-      let why = outcome.refusal ?? "nothing to reserve"
-      kernelAllocations.append(
-        Reservation(
-          name: "crashkernel", path: "cmdline", origin: .crashKernel,
-          status: .failed(reason: "the kernel reserves nothing: \(why)")))
-      return ["nothing reserved: \(why)"]
+      let nothing = CrashKernelPlacement.nothingToReserve(outcome)
+      kernelAllocations.append(nothing.reservation)
+      return [nothing.note]
     }
     let size = Alignment.up(wanted.size, page) ?? wanted.size
     let lowLimit = dmaLimit
@@ -51,26 +48,13 @@ extension Arm64BootState {
         "[\(Hex.short(window.start)), \(Hex.short(window.end))) holds no free, 2 MiB-aligned "
           + "\(ByteCount.human(size)) of memory (6.1 tries one window)")
     }
+    let placement = CrashKernelPlacement(
+      alignment: alignment, lowLimit: lowLimit, highLimit: 1 << physicalAddressBits, pageSize: page,
+      defaultLowSize: CrashKernelParameter.arm64DefaultLowSize, estimateReason: reason)
     let lowSize = wanted.form == .high ? wanted.lowSize : 0
-    if base >= lowLimit && lowSize != 0 {
-      guard let low = memblock.allocate(size: lowSize, align: alignment, start: 0, end: lowLimit, pageSize: page)
-      else {
-        events.append(.kernelAllocation(.crashKernelLowFailed(size: lowSize)))
-        memblock.freeReserved(base, size)
-        return failed("the \(ByteCount.human(lowSize)) of low memory it needs below \(Hex.short(lowLimit)) do not fit")
-      }
-      events.append(.kernelAllocation(.crashKernelLowReserved(base: low, size: lowSize)))
-      kernelAllocations.append(
-        Reservation(
-          name: "crashkernel (low)", path: "cmdline", origin: .crashKernel,
-          range: PhysicalRange(start: low, size: lowSize),
-          requestedSize: lowSize, alignment: alignment, status: .estimated(reason: reason)))
-    }
-    events.append(.kernelAllocation(.crashKernelReserved(base: base, size: size, systemRAM: memblock.memorySize)))
-    kernelAllocations.append(
-      Reservation(
-        name: "crashkernel", path: "cmdline", origin: .crashKernel, range: PhysicalRange(start: base, size: size),
-        requestedSize: size, alignment: alignment, status: .estimated(reason: reason)))
+    let recorded = placement.recordReservation(at: base, size: size, lowSize: lowSize, in: &memblock, events: &events)
+    if let why = recorded.lowPartFailure { return failed(why) }
+    kernelAllocations.append(contentsOf: recorded.allocations)
     return ["\(wanted.text): \(ByteCount.human(size))", "crash kernel at \(Hex.short(base)) (predicted)"]
   }
 }

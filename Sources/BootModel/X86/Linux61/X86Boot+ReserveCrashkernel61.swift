@@ -17,12 +17,9 @@ extension X86BootState {
   mutating func reserveCrashkernel61(_ outcome: CrashKernelParameter.Outcome, _ events: inout [BootEvent]) -> [String] {
     events.append(contentsOf: outcome.complaints.map { .parameter(.crashKernel($0)) })
     guard let wanted = outcome.request else {
-      let why = outcome.refusal ?? "nothing to reserve"
-      kernelAllocations.append(
-        Reservation(
-          name: "crashkernel", path: "cmdline", origin: .crashKernel,
-          status: .failed(reason: "the kernel reserves nothing: \(why)")))
-      return ["nothing reserved: \(why)"]
+      let nothing = CrashKernelPlacement.nothingToReserve(outcome)
+      kernelAllocations.append(nothing.reservation)
+      return [nothing.note]
     }
     let size = wanted.size
     func failed(_ why: String) -> [String] {
@@ -60,30 +57,11 @@ extension X86BootState {
       }
       base = placed
     }
-    if base >= Self.crashLowLimit {
-      let lowSize = wanted.form == .high ? wanted.lowSize : CrashKernelParameter.defaultLowSize
-      if lowSize != 0 {
-        guard
-          let low = memblock.allocate(
-            size: lowSize, align: Self.crashAlignment, start: 0, end: Self.crashLowLimit, pageSize: Self.pageSize)
-        else {
-          events.append(.kernelAllocation(.crashKernelLowFailed(size: lowSize)))
-          memblock.freeReserved(base, size)
-          return failed("the \(ByteCount.human(lowSize)) of low memory it needs below 4 GiB do not fit")
-        }
-        events.append(.kernelAllocation(.crashKernelLowReserved(base: low, size: lowSize)))
-        kernelAllocations.append(
-          Reservation(
-            name: "crashkernel (low)", path: "cmdline", origin: .crashKernel,
-            range: PhysicalRange(start: low, size: lowSize), requestedSize: lowSize, alignment: Self.crashAlignment,
-            status: .estimated(reason: Self.crashEstimate)))
-      }
-    }
-    events.append(.kernelAllocation(.crashKernelReserved(base: base, size: size, systemRAM: memblock.memorySize)))
-    kernelAllocations.append(
-      Reservation(
-        name: "crashkernel", path: "cmdline", origin: .crashKernel, range: PhysicalRange(start: base, size: size),
-        requestedSize: size, alignment: Self.crashAlignment, status: .estimated(reason: Self.crashEstimate)))
+    let lowSize = wanted.form == .high ? wanted.lowSize : CrashKernelParameter.defaultLowSize
+    let recorded = Self.crashKernelPlacement.recordReservation(
+      at: base, size: size, lowSize: lowSize, in: &memblock, events: &events)
+    if let why = recorded.lowPartFailure { return failed(why) }
+    kernelAllocations.append(contentsOf: recorded.allocations)
     return ["\(wanted.text): \(ByteCount.human(size))", "crash kernel at \(Hex.short(base)) (predicted)"]
   }
 }
