@@ -7,8 +7,7 @@ extension Memblock {
   /// and, as a fact for the rules, the memory removed.
   func changes(since before: Memblock) -> (lines: [String], memoryRemoved: [PhysicalRange]) {
     var lines: [String] = []
-    let memoryBefore = before.memory.map { Span(base: $0.base, end: $0.end) }
-    let memoryAfter = memory.map { Span(base: $0.base, end: $0.end) }
+    let (memoryBefore, memoryAfter) = (before.memorySpans, memorySpans)
     let noMapBefore = before.memory.filter { $0.flags.contains(.noMap) }.map { Span(base: $0.base, end: $0.end) }
     let noMapAfter = memory.filter { $0.flags.contains(.noMap) }.map { Span(base: $0.base, end: $0.end) }
     let removed = Span.subtract(memoryBefore, memoryAfter)
@@ -18,14 +17,18 @@ extension Memblock {
     for span in Span.subtract(noMapBefore, noMapAfter) { lines.append("no-map   - \(span.text)") }
     for span in Span.subtract(reserved.spans, before.reserved.spans) { lines.append("reserved + \(span.text)") }
     for span in Span.subtract(before.reserved.spans, reserved.spans) { lines.append("reserved - \(span.text)") }
-    return (lines, removed.compactMap { PhysicalRange(start: $0.base, end: UInt128($0.end)) })
+    return (lines, Self.ranges(removed))
   }
 
   /// `changes(since:)`'s `memoryRemoved` alone, without the lines.
   func memoryRemoved(since before: Memblock) -> [PhysicalRange] {
-    let memoryBefore = before.memory.map { Span(base: $0.base, end: $0.end) }
-    let memoryAfter = memory.map { Span(base: $0.base, end: $0.end) }
-    return Span.subtract(memoryBefore, memoryAfter).compactMap { PhysicalRange(start: $0.base, end: UInt128($0.end)) }
+    Self.ranges(Span.subtract(before.memorySpans, memorySpans))
+  }
+
+  private var memorySpans: [Span] { memory.map { Span(base: $0.base, end: $0.end) } }
+
+  private static func ranges(_ spans: [Span]) -> [PhysicalRange] {
+    spans.compactMap { PhysicalRange(start: $0.base, end: UInt128($0.end)) }
   }
 }
 
