@@ -84,13 +84,13 @@ public struct FlatDeviceTree: Sendable {
       guard name.count >= component.count, name.prefix(component.count).elementsEqual(component) else { return false }
       return name.count == component.count || (!hasUnitAddress && name[component.count] == UInt8(ascii: "@"))
     }
-    guard parent.entry >= 0, outline.entries[Int(parent.entry)].childrenRecorded else {
+    guard parent.entry >= 0, outline.entry(parent.entry).childrenRecorded else {
       return children(of: parent).first { withName(of: $0, matches) }
     }
     return withFDT { fdt in
-      var child = outline.entries[Int(parent.entry)].firstChild
+      var child = outline.entry(parent.entry).firstChild
       while child >= 0 {
-        let entry = outline.entries[Int(child)]
+        let entry = outline.entry(child)
         let name = UnsafeRawBufferPointer(start: fdt + Int(entry.name), count: Int(entry.nameLength))
         if matches(name) {
           return Node(offset: entry.offset, path: Self.childPath(parent.path, name), entry: child)
@@ -105,7 +105,7 @@ public struct FlatDeviceTree: Sendable {
   func withName<R>(of node: Node, _ body: (UnsafeRawBufferPointer) -> R) -> R {
     withFDT { fdt in
       if node.entry >= 0 {
-        let entry = outline.entries[Int(node.entry)]
+        let entry = outline.entry(node.entry)
         return body(UnsafeRawBufferPointer(start: fdt + Int(entry.name), count: Int(entry.nameLength)))
       }
       var length: Int32 = 0
@@ -122,9 +122,8 @@ public struct FlatDeviceTree: Sendable {
       var name = name
       return name.withUTF8 { wanted in
         withFDT { fdt in
-          let entry = outline.entries[Int(node.entry)]
-          let first = Int(entry.firstProperty)
-          for property in outline.properties[first..<(first + Int(entry.propertyCount))] {
+          let entry = outline.entry(node.entry)
+          for property in outline.properties(of: entry) {
             let found = UnsafeRawBufferPointer(start: fdt + Int(property.name), count: Int(property.nameLength))
             if Self.equal(found, wanted) {
               return body(UnsafeRawBufferPointer(start: fdt + Int(property.value), count: Int(property.length)))
@@ -156,14 +155,14 @@ public struct FlatDeviceTree: Sendable {
   /// Runs `body` on each property of the node at `offset` (recorded as `entry`, or -1) in blob
   /// order, its name and value in place: libfdt's view, which ends at the first subnode. For
   /// reading several properties in one pass; `withValue` answers with the first of a name.
+  @inline(__always)
   func forEachProperty(
     ofNodeAt offset: Int32, entry: Int32, _ body: (_ name: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) -> Void
   ) {
     withFDT { fdt in
       if entry >= 0 {
-        let recorded = outline.entries[Int(entry)]
-        let first = Int(recorded.firstProperty)
-        for property in outline.properties[first..<(first + Int(recorded.propertyCount))] {
+        let recorded = outline.entry(entry)
+        for property in outline.properties(of: recorded) {
           body(
             UnsafeRawBufferPointer(start: fdt + Int(property.name), count: Int(property.nameLength)),
             UnsafeRawBufferPointer(start: fdt + Int(property.value), count: Int(property.length)))
@@ -184,14 +183,15 @@ public struct FlatDeviceTree: Sendable {
 
   /// Runs `body` on each direct child of `node` in blob order: its offset, its outline entry (or
   /// -1) and its name in place.
+  @inline(__always)
   func forEachChild(
     of node: Node, _ body: (_ offset: Int32, _ entry: Int32, _ name: UnsafeRawBufferPointer) -> Void
   ) {
     withFDT { fdt in
-      if node.entry >= 0, outline.entries[Int(node.entry)].childrenRecorded {
-        var child = outline.entries[Int(node.entry)].firstChild
+      if node.entry >= 0, outline.entry(node.entry).childrenRecorded {
+        var child = outline.entry(node.entry).firstChild
         while child >= 0 {
-          let entry = outline.entries[Int(child)]
+          let entry = outline.entry(child)
           body(entry.offset, child, UnsafeRawBufferPointer(start: fdt + Int(entry.name), count: Int(entry.nameLength)))
           child = entry.nextSibling
         }
@@ -214,15 +214,17 @@ public struct FlatDeviceTree: Sendable {
     var parent = parent
     return parent.withUTF8 { head in
       let separator = head.count == 1 && head[0] == UInt8(ascii: "/") ? 0 : 1
-      return String(unsafeUninitializedCapacity: head.count + separator + name.count) { buffer in
-        let base = UnsafeMutableRawPointer(buffer.baseAddress!)
+      let count = head.count + separator + name.count
+      return withUnsafeTemporaryAllocation(byteCount: count, alignment: 1) { buffer in
+        let base = buffer.baseAddress!
         if !head.isEmpty { base.copyMemory(from: head.baseAddress!, byteCount: head.count) }
         if separator == 1 { base.storeBytes(of: UInt8(ascii: "/"), toByteOffset: head.count, as: UInt8.self) }
         if !name.isEmpty { (base + head.count + separator).copyMemory(from: name.baseAddress!, byteCount: name.count) }
-        return head.count + separator + name.count
+        return String(decoding: UnsafeRawBufferPointer(buffer), as: UTF8.self)
       }
     }
   }
+
 
   /// The node's direct children in blob order.
   public func children(of node: Node) -> [Node] {
@@ -253,9 +255,8 @@ public struct FlatDeviceTree: Sendable {
     withFDT { fdt in
       var result: [Property] = []
       if node.entry >= 0 {
-        let entry = outline.entries[Int(node.entry)]
-        let first = Int(entry.firstProperty)
-        for property in outline.properties[first..<(first + Int(entry.propertyCount))] {
+        let entry = outline.entry(node.entry)
+        for property in outline.properties(of: entry) {
           result.append(
             Property(
               name: String(

@@ -43,10 +43,62 @@ struct TreeOutline: Sendable {
     var length: Int32
   }
 
-  var entries: [Entry] = []
-  var properties: [PropertyEntry] = []
+  /// What the walk recorded.
+  let records: Records
   /// `/memreserve/` entries before the terminating one.
   var reservationCount: Int32 = 0
+
+  /// The recorded nodes and properties in memory of their own, filled by the walk and read-only
+  /// after it: no array types to instantiate at run time, no uniqueness checks while appending.
+  final class Records: @unchecked Sendable {
+    let entries: UnsafePointer<Entry>
+    let entryCount: Int
+    let properties: UnsafePointer<PropertyEntry>
+    let propertyCount: Int
+
+    init(entries: UnsafePointer<Entry>, entryCount: Int, properties: UnsafePointer<PropertyEntry>, propertyCount: Int) {
+      self.entries = entries
+      self.entryCount = entryCount
+      self.properties = properties
+      self.propertyCount = propertyCount
+    }
+
+    deinit {
+      entries.deallocate()
+      properties.deallocate()
+    }
+  }
+
+  /// Recorded node `index` (the root is 0).
+  @inline(__always)
+  func entry(_ index: Int32) -> Entry {
+    precondition(index >= 0 && Int(index) < records.entryCount, "not a recorded node")
+    return records.entries[Int(index)]
+  }
+
+  /// The recorded properties of `entry`, in blob order (valid while the outline is).
+  @inline(__always)
+  func properties(of entry: Entry) -> UnsafeBufferPointer<PropertyEntry> {
+    let first = Int(entry.firstProperty)
+    precondition(first >= 0 && entry.propertyCount >= 0 && first + Int(entry.propertyCount) <= records.propertyCount)
+    return UnsafeBufferPointer(start: records.properties + first, count: Int(entry.propertyCount))
+  }
+
+  /// Appends `element` to a buffer of `count` elements, doubling its capacity when full.
+  @inline(__always)
+  static func append<T>(
+    _ element: T, to buffer: inout UnsafeMutablePointer<T>, count: inout Int, capacity: inout Int
+  ) {
+    if count == capacity {
+      capacity *= 2
+      let grown = UnsafeMutablePointer<T>.allocate(capacity: capacity)
+      grown.moveInitialize(from: buffer, count: count)
+      buffer.deallocate()
+      buffer = grown
+    }
+    (buffer + count).initialize(to: element)
+    count &+= 1
+  }
 
   /// The root is depth 0. Linux's `unflatten_dt_nodes()` (drivers/of/fdt.c, FDT_MAX_DEPTH 64)
   /// skips nodes at depth 63 and deeper; no real tree comes near (Debian's 1023 arm64 blobs: 6).
@@ -89,8 +141,19 @@ struct TreeOutline: Sendable {
     let names = Names(strings: fdt + stringsOffset, size: stringsSize, checked: checkedNames)
     // The walk records the root, its children and the children of the first root child that is
     // `/reserved-memory`; a node's properties until its first subnode (libfdt reads none after).
-    var entries: [Entry] = []
-    var properties: [PropertyEntry] = []
+    var entries = UnsafeMutablePointer<Entry>.allocate(capacity: 16)
+    var entryCount = 0
+    var entryCapacity = 16
+    var properties = UnsafeMutablePointer<PropertyEntry>.allocate(capacity: 64)
+    var propertyCount = 0
+    var propertyCapacity = 64
+    var handedOver = false
+    defer {
+      if !handedOver {
+        entries.deallocate()
+        properties.deallocate()
+      }
+    }
     var depth = 0  // nodes open
     var propertyOwner = -1  // the recorded node whose properties are being recorded, or -1
     var lastRootChild = -1
@@ -107,12 +170,7 @@ struct TreeOutline: Sendable {
         // A node's properties come in a run, read in a loop of their own: recorded or not.
         guard depth > 0 else { throw .badStructure(offset: Int32(offset), reason: "a property outside the root node") }
         if propertyOwner < 0 {
-          repeat {
-            let property = try Self.property(at: offset, block, size, names)
-            offset = (offset &+ 12 &+ property.length &+ 3) & ~3
-            guard offset &+ 4 <= size else { throw Self.failure(-FDT_ERR_TRUNCATED, at: offset) }
-            tag = UInt32(bigEndian: (block + offset).loadUnaligned(as: UInt32.self))
-          } while tag == UInt32(FDT_PROP)
+          (offset, tag) = try Self.skipProperties(from: offset, block, size, names)
         } else {
           repeat {
             let property = try Self.property(at: offset, block, size, names)
@@ -120,12 +178,13 @@ struct TreeOutline: Sendable {
             let nameLength =
               property.nameLength >= 0
               ? property.nameLength : strlen(fdt.advanced(by: name).assumingMemoryBound(to: CChar.self))
-            properties.append(
+            Self.append(
               PropertyEntry(
                 offset: Int32(truncatingIfNeeded: offset), name: Int32(truncatingIfNeeded: name),
                 nameLength: Int32(truncatingIfNeeded: nameLength),
                 value: Int32(truncatingIfNeeded: structure &+ offset &+ 12),
-                length: Int32(truncatingIfNeeded: property.length)))
+                length: Int32(truncatingIfNeeded: property.length)),
+              to: &properties, count: &propertyCount, capacity: &propertyCapacity)
             offset = (offset &+ 12 &+ property.length &+ 3) & ~3
             guard offset &+ 4 <= size else { throw Self.failure(-FDT_ERR_TRUNCATED, at: offset) }
             tag = UInt32(bigEndian: (block + offset).loadUnaligned(as: UInt32.self))
@@ -140,7 +199,7 @@ struct TreeOutline: Sendable {
         // The parent has a subnode: libfdt reads none of its properties after it.
         if propertyOwner >= 0 {  // its properties end
           entries[propertyOwner].propertyCount =
-            Int32(truncatingIfNeeded: properties.count) &- entries[propertyOwner].firstProperty
+            Int32(truncatingIfNeeded: propertyCount) &- entries[propertyOwner].firstProperty
           propertyOwner = -1
         }
         var recorded = -1
@@ -152,7 +211,7 @@ struct TreeOutline: Sendable {
           recorded = 0
           recordsChildren = true
         } else if depth == 1 {
-          recorded = entries.count
+          recorded = entryCount
           if lastRootChild >= 0 { entries[lastRootChild].nextSibling = Int32(recorded) } else { entries[0].firstChild = Int32(recorded) }
           lastRootChild = recorded
           if reservedMemory < 0 && Self.isReservedMemory(UnsafeRawBufferPointer(start: fdt + name, count: nameLength)) {
@@ -161,7 +220,7 @@ struct TreeOutline: Sendable {
           }
           inReservedMemory = recordsChildren
         } else if depth == 2 && inReservedMemory {
-          recorded = entries.count
+          recorded = entryCount
           if lastReservedChild >= 0 {
             entries[lastReservedChild].nextSibling = Int32(recorded)
           } else {
@@ -172,9 +231,9 @@ struct TreeOutline: Sendable {
         if recorded >= 0 {
           var entry = Entry(
             offset: Int32(truncatingIfNeeded: offset), name: Int32(truncatingIfNeeded: name),
-            nameLength: Int32(truncatingIfNeeded: nameLength), firstProperty: Int32(truncatingIfNeeded: properties.count))
+            nameLength: Int32(truncatingIfNeeded: nameLength), firstProperty: Int32(truncatingIfNeeded: propertyCount))
           entry.childrenRecorded = recordsChildren
-          entries.append(entry)
+          Self.append(entry, to: &entries, count: &entryCount, capacity: &entryCapacity)
           propertyOwner = recorded
         }
         depth &+= 1
@@ -185,7 +244,7 @@ struct TreeOutline: Sendable {
         }
         if propertyOwner >= 0 {  // its properties end
           entries[propertyOwner].propertyCount =
-            Int32(truncatingIfNeeded: properties.count) &- entries[propertyOwner].firstProperty
+            Int32(truncatingIfNeeded: propertyCount) &- entries[propertyOwner].firstProperty
           propertyOwner = -1
         }
         depth &-= 1
@@ -208,8 +267,9 @@ struct TreeOutline: Sendable {
       if tag == UInt32(FDT_BEGIN_NODE) { _ = try Self.nodeNameLength(block, at: offset, size) }
       throw .badStructure(offset: Int32(offset), reason: "a tag after the root node ends")
     }
-    self.entries = entries
-    self.properties = properties
+    records = Records(
+      entries: entries, entryCount: entryCount, properties: properties, propertyCount: propertyCount)
+    handedOver = true
   }
 
   /// The strings block and which of its offsets are known to start a property name.
@@ -248,6 +308,24 @@ struct TreeOutline: Sendable {
     }
     names.checked[nameOffset &>> 6] |= bit
     return (length, nameOffset, end &- nameOffset)
+  }
+
+  /// Reads a run of properties that are not recorded, from the FDT_PROP at `start`, each checked
+  /// as `property(at:)` checks it: the offset of the next tag that is not FDT_PROP, and that tag.
+  /// (A function of its own: the loop keeps its few values in registers.)
+  @inline(never)
+  static func skipProperties(from start: Int, _ block: UnsafeRawPointer, _ size: Int, _ names: Names)
+    throws(FDTError) -> (offset: Int, tag: UInt32)
+  {
+    var offset = start
+    var tag: UInt32
+    repeat {
+      let property = try property(at: offset, block, size, names)
+      offset = (offset &+ 12 &+ property.length &+ 3) & ~3
+      guard offset &+ 4 <= size else { throw failure(-FDT_ERR_TRUNCATED, at: offset) }
+      tag = UInt32(bigEndian: (block + offset).loadUnaligned(as: UInt32.self))
+    } while tag == UInt32(FDT_PROP)
+    return (offset, tag)
   }
 
   /// The length of the name of the BEGIN_NODE at `offset`: its NUL within the structure block
