@@ -72,7 +72,9 @@ public enum CrashKernelParameter {
   }
 
   static let name = Array("crashkernel=".utf8)
-  static let suffixes = [Array(",high".utf8), Array(",low".utf8)]
+  /// (Two constants, not an array of them: a `[[UInt8]]` costs a runtime type instantiation.)
+  static let highSuffix = Array(",high".utf8)
+  static let lowSuffix = Array(",low".utf8)
 
   /// Parses the command line as the kernel keeps it. Nil when it holds no `crashkernel=` at all.
   /// `defaultLowSize` is the architecture's `DEFAULT_CRASH_KERNEL_LOW_SIZE`, used by `,high`
@@ -91,7 +93,7 @@ public enum CrashKernelParameter {
     switch plain {
     case .notFound:
       // crashkernel=X,high, then the optional crashkernel=Y,low.
-      let high = parse(line, systemRAM: 0, suffix: suffixes[0], complaints: &complaints)
+      let high = parse(line, systemRAM: 0, suffix: highSuffix, complaints: &complaints)
       switch high {
       case .notFound:
         return nil
@@ -103,7 +105,7 @@ public enum CrashKernelParameter {
           break
         }
         var lowSize = defaultLowSize
-        switch parse(line, systemRAM: 0, suffix: suffixes[1], complaints: &complaints) {
+        switch parse(line, systemRAM: 0, suffix: lowSuffix, complaints: &complaints) {
         case .notFound: break
         case .invalid(let why): refusal = "crashkernel=…,low: \(why)"
         case .parsed(let low, _, _): lowSize = low
@@ -169,7 +171,7 @@ public enum CrashKernelParameter {
       func endsWith(_ s: [UInt8]) -> Bool { end - index >= s.count && line[(end - s.count)..<end].elementsEqual(s) }
       if let suffix {
         if endsWith(suffix) { last = index }
-      } else if !suffixes.contains(where: endsWith) {
+      } else if !endsWith(highSuffix) && !endsWith(lowSuffix) {
         last = index
       }
       index += 1

@@ -17,14 +17,19 @@ public struct KernelParameter: Hashable, Sendable {
   }
 
   /// `parameq()` (kernel/params.c): names match when equal with `-` and `_` interchangeable.
-  public func isNamed(_ wanted: String) -> Bool { canonicalName == Self.canonical(wanted) }
+  /// (Byte by byte: the boot models ask it of every parameter for every name they handle.)
+  public func isNamed(_ wanted: String) -> Bool {
+    name.utf8.elementsEqual(wanted.utf8) { Self.canonical($0) == Self.canonical($1) }
+  }
 
   /// The name with every `-` written `_`: equal for exactly the names `parameq()` matches.
   public var canonicalName: String { Self.canonical(name) }
 
   static func canonical(_ name: String) -> String {
-    String(decoding: name.utf8.map { $0 == UInt8(ascii: "-") ? UInt8(ascii: "_") : $0 }, as: UTF8.self)
+    String(decoding: name.utf8.map(canonical), as: UTF8.self)
   }
+
+  static func canonical(_ byte: UInt8) -> UInt8 { byte == UInt8(ascii: "-") ? UInt8(ascii: "_") : byte }
 
   /// The token as the kernel reassembles it (`name=value`).
   public var text: String { value.map { "\(name)=\($0)" } ?? name }

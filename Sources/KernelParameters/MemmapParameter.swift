@@ -52,14 +52,25 @@ public struct MemmapItem: Hashable, Sendable {
 public enum MemmapParameter {
   /// The separators of `SIZE<op>START` that add a range, and the type each gives
   /// (`parse_memmap_one()`); every other type needs `SIZE%START+TYPE`.
-  public static let addOperators: [(byte: UInt8, kind: RegionKind)] = [
-    (UInt8(ascii: "@"), .usable), (UInt8(ascii: "#"), .acpiData), (UInt8(ascii: "$"), .reserved),
-    (UInt8(ascii: "!"), .persistentLegacy),
-  ]
+  public static func addedKind(_ separator: UInt8) -> RegionKind? {
+    switch separator {
+    case UInt8(ascii: "@"): .usable
+    case UInt8(ascii: "#"): .acpiData
+    case UInt8(ascii: "$"): .reserved
+    case UInt8(ascii: "!"): .persistentLegacy
+    default: nil
+    }
+  }
 
-  /// The separator that adds a range of `kind`, if there is one.
+  /// The separator that adds a range of `kind`, if there is one (`addedKind`'s inverse).
   public static func addOperator(for kind: RegionKind) -> Character? {
-    addOperators.first { $0.kind == kind }.map { Character(Unicode.Scalar($0.byte)) }
+    switch kind {
+    case .usable: "@"
+    case .acpiData: "#"
+    case .reserved: "$"
+    case .persistentLegacy: "!"
+    default: nil
+    }
   }
 
   /// `parse_memmap_opt()`: a missing value does nothing; otherwise the value is split at every
@@ -101,7 +112,7 @@ public enum MemmapParameter {
     }
     describe(size, of: p, from: 0, as: "the size", into: &problems)
     let separator = MemParse.byte(p, size.end)
-    if let kind = addOperators.first(where: { $0.byte == separator })?.kind {
+    if let kind = addedKind(separator) {
       let start = MemParse.memparse(p, from: size.end + 1)
       if start.end == size.end + 1 {
         problems.append("no start address after '\(Character(Unicode.Scalar(separator)))': the kernel uses 0")

@@ -25,7 +25,9 @@ public struct MemmapLine: Hashable, Sendable {
   /// (Not `joined(separator:)`: the standard library's unspecialized generic looks up its
   /// associated types by mangled name on first use, a twentieth of `to-memmap`'s instructions.)
   public var text: String {
-    var text = parameters.first ?? ""
+    var text = ""
+    text.reserveCapacity(parameters.reduce(parameters.count) { $0 + $1.utf8.count })
+    text += parameters.first ?? ""
     for parameter in parameters.dropFirst() {
       text += " "
       text += parameter
@@ -45,19 +47,29 @@ public struct MemmapLine: Hashable, Sendable {
   public static func items(for map: MemoryMap) -> [String] {
     // Grouped by kind (RAM first) for people; the kernel sanitizes the whole set at once, so
     // the order of the items does not change the result.
-    let order: [RegionKind] = [.usable, .reserved, .acpiData, .persistentLegacy]  // then % items
-    let sorted = map.regions.enumerated().sorted { a, b in
-      let ka = order.firstIndex(of: a.element.kind) ?? order.count
-      let kb = order.firstIndex(of: b.element.kind) ?? order.count
-      return ka != kb ? ka < kb : a.offset < b.offset
-    }.map(\.element)
-    return sorted.map { region in
-      let size = ByteCount.compact(region.range.size)
-      let start = Hex.short(region.range.start)
-      guard let op = MemmapParameter.addOperator(for: region.kind) else {
-        return "memmap=\(size)%\(start)+\(region.kind.rawValue)"
+    var items: [String] = []
+    for group in 0...4 {
+      for region in map.regions where itemGroup(region.kind) == group {
+        let size = ByteCount.compact(region.range.size)
+        let start = Hex.short(region.range.start)
+        guard let op = MemmapParameter.addOperator(for: region.kind) else {
+          items.append("memmap=\(size)%\(start)+\(region.kind.rawValue)")
+          continue
+        }
+        items.append("memmap=\(size)\(op)\(start)")
       }
-      return "memmap=\(size)\(op)\(start)"
+    }
+    return items
+  }
+
+  /// Where a region's item goes: usable, reserved, ACPI data, persistent, then the `%` items.
+  static func itemGroup(_ kind: RegionKind) -> Int {
+    switch kind {
+    case .usable: 0
+    case .reserved: 1
+    case .acpiData: 2
+    case .persistentLegacy: 3
+    default: 4
     }
   }
 
@@ -78,13 +90,14 @@ public struct MemmapLine: Hashable, Sendable {
         ))
     }
     let line = MemmapLine(parameters: parameters, diagnostics: diagnostics)
-    if line.text.utf8.count >= commandLineLimit {
+    let bytes = line.text.utf8.count
+    if bytes >= commandLineLimit {
       return MemmapLine(
         parameters: parameters,
         diagnostics: diagnostics + [
           Diagnostic(
             .warning, at: location,
-            "the line is \(line.text.utf8.count) bytes; an x86 kernel keeps only \(commandLineLimit - 1) "
+            "the line is \(bytes) bytes; an x86 kernel keeps only \(commandLineLimit - 1) "
               + "(COMMAND_LINE_SIZE) and would lose the rest"
           )
         ])
@@ -118,12 +131,12 @@ public struct MemmapLine: Hashable, Sendable {
       default: break
       }
     }
-    let nodes = Set(result.memory.map(\.node))
-    if nodes.count > 1 {
+    if let first = result.memory.first, result.memory.contains(where: { $0.node != first.node }) {
       line.diagnostics.append(
         Diagnostic(
           .warning, at: location,
-          "NUMA nodes \(nodes.sorted()) cannot be expressed with memmap= (x86 takes them from ACPI SRAT)"))
+          "NUMA nodes \(Set(result.memory.map(\.node)).sorted()) cannot be expressed with memmap= (x86 takes them "
+            + "from ACPI SRAT)"))
     }
     if result.memory.contains(where: \.hotpluggable) {
       line.diagnostics.append(

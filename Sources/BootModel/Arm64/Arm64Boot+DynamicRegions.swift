@@ -108,10 +108,13 @@ extension Arm64BootState {
       return nil
     }
     events.append(.reservedMemory(.allocated(node, base: base, size: size, alignment: effectiveAlign)))
-    placementNotes.append(
-      placementReason(
-        child.name, base: base, size: size, align: effectiveAlign, window: usedWindow,
-        bottomUp: lastAllocationBottomUp))
+    // Only `--explain` shows why a region landed where it did (`recordsChanges`).
+    if request.recordsChanges {
+      placementNotes.append(
+        placementReason(
+          child.name, base: base, size: size, align: effectiveAlign, window: usedWindow,
+          bottomUp: lastAllocationBottomUp))
+    }
     let reservationIndex = reservations.count
     reservations.append(
       Reservation(

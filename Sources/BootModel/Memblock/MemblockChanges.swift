@@ -21,8 +21,11 @@ extension Memblock {
   }
 
   /// `changes(since:)`'s `memoryRemoved` alone, without the lines.
+  /// (Most steps leave memblock.memory as it was: comparing the regions is cheaper than
+  /// subtracting their spans.)
   func memoryRemoved(since before: Memblock) -> [PhysicalRange] {
-    Self.ranges(Span.subtract(before.memorySpans, memorySpans))
+    guard memory != before.memory else { return [] }
+    return Self.ranges(Span.subtract(before.memorySpans, memorySpans))
   }
 
   private var memorySpans: [Span] { memory.map { Span(base: $0.base, end: $0.end) } }
