@@ -157,7 +157,8 @@ public struct FlatDeviceTree: Sendable {
   /// reading several properties in one pass; `withValue` answers with the first of a name.
   @inline(__always)
   func forEachProperty(
-    ofNodeAt offset: Int32, entry: Int32, _ body: (_ name: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) -> Void
+    ofNodeAt offset: Int32, entry: Int32,
+    _ body: (_ name: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) -> Void
   ) {
     withFDT { fdt in
       if entry >= 0 {
@@ -174,7 +175,9 @@ public struct FlatDeviceTree: Sendable {
         var length: Int32 = 0
         var name: UnsafePointer<CChar>? = nil
         if let value = fdt_getprop_by_offset(fdt, property, &name, &length), let name, length >= 0 {
-          body(UnsafeRawBufferPointer(start: name, count: strlen(name)), UnsafeRawBufferPointer(start: value, count: Int(length)))
+          body(
+            UnsafeRawBufferPointer(start: name, count: strlen(name)),
+            UnsafeRawBufferPointer(start: value, count: Int(length)))
         }
         property = fdt_next_property_offset(fdt, property)
       }
@@ -224,7 +227,6 @@ public struct FlatDeviceTree: Sendable {
       }
     }
   }
-
 
   /// The node's direct children in blob order.
   public func children(of node: Node) -> [Node] {
@@ -291,7 +293,9 @@ public struct FlatDeviceTree: Sendable {
   /// place without copying.
   public func firstString(_ name: String, of node: Node, is value: String) -> Bool {
     var value = value
-    return value.withUTF8 { wanted in withValue(name, of: node) { $0.map { Self.firstString(of: $0, is: wanted) } ?? false } }
+    return value.withUTF8 { wanted in
+      withValue(name, of: node) { $0.map { Self.firstString(of: $0, is: wanted) } ?? false }
+    }
   }
 
   /// Whether the string list `name` contains `value` exactly (case-insensitively when asked, as
@@ -299,7 +303,9 @@ public struct FlatDeviceTree: Sendable {
   public func stringList(_ name: String, of node: Node, contains value: String, ignoringCase: Bool = false) -> Bool {
     var value = value
     return value.withUTF8 { wanted in
-      withValue(name, of: node) { $0.map { Self.stringList($0, contains: wanted, ignoringCase: ignoringCase) } ?? false }
+      withValue(name, of: node) {
+        $0.map { Self.stringList($0, contains: wanted, ignoringCase: ignoringCase) } ?? false
+      }
     }
   }
 

@@ -212,7 +212,11 @@ struct TreeOutline: Sendable {
           recordsChildren = true
         } else if depth == 1 {
           recorded = entryCount
-          if lastRootChild >= 0 { entries[lastRootChild].nextSibling = Int32(recorded) } else { entries[0].firstChild = Int32(recorded) }
+          if lastRootChild >= 0 {
+            entries[lastRootChild].nextSibling = Int32(recorded)
+          } else {
+            entries[0].firstChild = Int32(recorded)
+          }
           lastRootChild = recorded
           if reservedMemory < 0 && Self.isReservedMemory(UnsafeRawBufferPointer(start: fdt + name, count: nameLength)) {
             reservedMemory = recorded
