@@ -363,7 +363,9 @@ struct TreeOutline: Sendable {
   /// `start`, with `depth` nodes open (it included), checking each tag as the walk does: the
   /// offset after its FDT_END_NODE.
   @inline(never)
-  static func skipSubtree(from start: Int, depth startDepth: Int, _ block: UnsafeRawPointer, _ size: Int, _ names: Names)
+  static func skipSubtree(
+    from start: Int, depth startDepth: Int, _ block: UnsafeRawPointer, _ size: Int, _ names: Names
+  )
     throws(FDTError) -> Int
   {
     var offset = start
