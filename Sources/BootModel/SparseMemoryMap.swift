@@ -34,40 +34,36 @@ public struct SparseMemoryMap: Hashable, Sendable {
   public init(memory: [MemoryBlock], layout: SparseMemoryLayout) {
     self.layout = layout
     let section = layout.sectionSize
-    // (first section, last section, node) in address order; each section once.
-    var owned: [(first: UInt64, last: UInt64, node: Int)] = []
-    let pages = memory.compactMap { block in block.range.roundedInward(to: layout.pageSize).map { ($0, block.node) } }
-    for (range, node) in pages.sorted(by: { $0.0 < $1.0 }) {
-      var first = range.start / section
-      let last = range.last / section
-      if let previous = owned.last, first <= previous.last {
-        guard previous.last < last else { continue }
-        first = previous.last + 1
-      }
-      if let previous = owned.last, previous.node == node, previous.last + 1 == first {
-        owned[owned.count - 1].last = last
-      } else {
-        owned.append((first, last, node))
-      }
-    }
+    // Each block's whole pages, in address order.
+    let pages = memory.compactMap { block in
+      block.range.roundedInward(to: layout.pageSize).map { MemoryBlock(range: $0, node: block.node) }
+    }.sorted { $0.range < $1.range }
+    // One pass over the sections each block marks first (each section once, the node of the
+    // first block that marks it): present runs join consecutive sections, a node's buffer
+    // consecutive sections of that node.
     var runs: [ClosedRange<UInt64>] = []
-    for piece in owned {
-      if let previous = runs.last, previous.upperBound + 1 == piece.first {
-        runs[runs.count - 1] = previous.lowerBound...piece.last
+    var buffers: [NodeBuffer] = []
+    var lastMarked: UInt64? = nil
+    for block in pages {
+      var first = block.range.start / section
+      let last = block.range.last / section
+      if let lastMarked, first <= lastMarked {
+        guard lastMarked < last else { continue }
+        first = lastMarked + 1
+      }
+      lastMarked = last
+      if let previous = runs.last, previous.upperBound + 1 == first {
+        runs[runs.count - 1] = previous.lowerBound...last
       } else {
-        runs.append(piece.first...piece.last)
+        runs.append(first...last)
+      }
+      if let previous = buffers.last, previous.node == block.node {
+        buffers[buffers.count - 1].sections += last - first + 1
+      } else {
+        buffers.append(NodeBuffer(node: block.node, sections: last - first + 1, requested: 0, used: 0))
       }
     }
     presentRuns = runs
-    var buffers: [NodeBuffer] = []
-    for piece in owned {
-      let count = piece.last - piece.first + 1
-      if let previous = buffers.last, previous.node == piece.node {
-        buffers[buffers.count - 1].sections += count
-      } else {
-        buffers.append(NodeBuffer(node: piece.node, sections: count, requested: 0, used: 0))
-      }
-    }
     for index in buffers.indices {
       buffers[index].requested = UInt128(buffers[index].sections) * UInt128(layout.sectionBufferSize)
       buffers[index].used = UInt128(buffers[index].sections) * UInt128(layout.sectionMemoryMapSize)

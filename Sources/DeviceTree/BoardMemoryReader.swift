@@ -29,11 +29,23 @@ extension FlatDeviceTree {
       model: string("model", of: root) ?? strings("compatible", of: root).first,
       memoryReservations: memoryReservations, blobSize: totalSize)
 
-    for child in children(of: root) {
-      if firstString("device_type", of: child, is: "memory") {
+    // The root's children, each looked at in one pass over its properties; a path is made only
+    // for the ones read.
+    forEachChild(of: root) { offset, entry, name in
+      var deviceType: UnsafeRawBufferPointer? = nil
+      var compatible: UnsafeRawBufferPointer? = nil
+      forEachProperty(ofNodeAt: offset, entry: entry) { property, value in
+        if deviceType == nil && Self.named(property, "device_type") { deviceType = value }
+        if compatible == nil && Self.named(property, "compatible") { compatible = value }
+      }
+      let isMemory = deviceType.map { Self.firstString(of: $0, is: "memory") } ?? false
+      let isPersistent = compatible.map { Self.stringList($0, contains: "pmem-region") } ?? false
+      guard isMemory || isPersistent else { return }
+      let child = Node(offset: offset, path: Self.childPath("/", name), entry: entry)
+      if isMemory {
         board.memoryNodes.append(memoryNode(child, cells: cells))
       }
-      if stringList("compatible", of: child, contains: "pmem-region") {
+      if isPersistent {
         board.persistentRegions.append(
           PersistentRegionNode(
             path: child.path, reg: property("reg", of: child).map { CellDecoder.tuples($0, cells: cells) },
@@ -59,22 +71,61 @@ extension FlatDeviceTree {
   }
 
   func reservedMemoryNode(_ node: Node, cells: CellCounts) -> ReservedMemoryNode {
-    let children = children(of: node).map { child in
-      ReservedRegionNode(
-        path: child.path, name: name(of: child), status: string("status", of: child),
-        reg: property("reg", of: child).map { CellDecoder.tuples($0, cells: cells) },
-        size: property("size", of: child).map { CellDecoder.value($0, cells: cells.size) },
-        alignment: property("alignment", of: child).map { CellDecoder.value($0, cells: cells.alignmentCells) },
-        allocRanges: property("alloc-ranges", of: child).map { CellDecoder.tuples($0, cells: cells) },
-        noMap: hasProperty("no-map", of: child), reusable: hasProperty("reusable", of: child),
-        compatible: strings("compatible", of: child),
-        cmaDefault: hasProperty("linux,cma-default", of: child),
-        dmaDefault: hasProperty("linux,dma-default", of: child))
+    var children: [ReservedRegionNode] = []
+    forEachChild(of: node) { offset, entry, name in
+      children.append(reservedRegion(at: offset, entry: entry, name: name, parent: node.path, cells: cells))
     }
     return ReservedMemoryNode(
       path: node.path, addressCells: cell("#address-cells", of: node),
       sizeCells: cell("#size-cells", of: node), hasRanges: hasProperty("ranges", of: node),
       children: children)
+  }
+
+  /// A child of /reserved-memory, its properties read in one pass (the first of each name counts,
+  /// as for libfdt's `fdt_getprop`), cells decoded in place.
+  func reservedRegion(
+    at offset: Int32, entry: Int32, name: UnsafeRawBufferPointer, parent: String, cells: CellCounts
+  ) -> ReservedRegionNode {
+    var status: String? = nil
+    var reg: RegList? = nil
+    var size: CellValue? = nil
+    var alignment: CellValue? = nil
+    var allocRanges: RegList? = nil
+    var compatible: [String]? = nil  // nil until seen; a present value is never nil
+    var noMap = false
+    var reusable = false
+    var cmaDefault = false
+    var dmaDefault = false
+    forEachProperty(ofNodeAt: offset, entry: entry) { property, value in
+      switch property.count {
+      case 3 where Self.named(property, "reg"):
+        if reg == nil { reg = CellDecoder.tuples(value, cells: cells) }
+      case 4 where Self.named(property, "size"):
+        if size == nil { size = CellDecoder.value(value, cells: cells.size) }
+      case 6 where Self.named(property, "status"):
+        if status == nil { status = Self.firstString(of: value) }
+      case 6 where Self.named(property, "no-map"):
+        noMap = true
+      case 8 where Self.named(property, "reusable"):
+        reusable = true
+      case 9 where Self.named(property, "alignment"):
+        if alignment == nil { alignment = CellDecoder.value(value, cells: cells.alignmentCells) }
+      case 10 where Self.named(property, "compatible"):
+        if compatible == nil { compatible = Self.strings(of: value) }
+      case 12 where Self.named(property, "alloc-ranges"):
+        if allocRanges == nil { allocRanges = CellDecoder.tuples(value, cells: cells) }
+      case 17 where Self.named(property, "linux,cma-default"):
+        cmaDefault = true
+      case 17 where Self.named(property, "linux,dma-default"):
+        dmaDefault = true
+      default:
+        break
+      }
+    }
+    return ReservedRegionNode(
+      path: Self.childPath(parent, name), name: String(decoding: name, as: UTF8.self), status: status, reg: reg,
+      size: size, alignment: alignment, allocRanges: allocRanges, noMap: noMap,
+      reusable: reusable, compatible: compatible ?? [], cmaDefault: cmaDefault, dmaDefault: dmaDefault)
   }
 
   func chosenNode(_ node: Node, cells: CellCounts) -> ChosenNode {

@@ -1,6 +1,12 @@
 internal import CLibFDT
 public import MemoryModel
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#endif
+
 /// A flattened device tree blob that has been checked from end to end.
 ///
 /// The only way to make one is `init(bytes:)`: the header is checked in Swift (`BlobHeader`),
@@ -78,18 +84,16 @@ public struct FlatDeviceTree: Sendable {
       guard name.count >= component.count, name.prefix(component.count).elementsEqual(component) else { return false }
       return name.count == component.count || (!hasUnitAddress && name[component.count] == UInt8(ascii: "@"))
     }
-    guard parent.entry >= 0, outline.entries[Int(parent.entry)].childrenRecorded else {
+    guard parent.entry >= 0, outline.entry(parent.entry).childrenRecorded else {
       return children(of: parent).first { withName(of: $0, matches) }
     }
     return withFDT { fdt in
-      var child = outline.entries[Int(parent.entry)].firstChild
+      var child = outline.entry(parent.entry).firstChild
       while child >= 0 {
-        let entry = outline.entries[Int(child)]
+        let entry = outline.entry(child)
         let name = UnsafeRawBufferPointer(start: fdt + Int(entry.name), count: Int(entry.nameLength))
         if matches(name) {
-          let text = String(decoding: name, as: UTF8.self)
-          return Node(
-            offset: entry.offset, path: parent.path == "/" ? "/" + text : parent.path + "/" + text, entry: child)
+          return Node(offset: entry.offset, path: Self.childPath(parent.path, name), entry: child)
         }
         child = entry.nextSibling
       }
@@ -101,7 +105,7 @@ public struct FlatDeviceTree: Sendable {
   func withName<R>(of node: Node, _ body: (UnsafeRawBufferPointer) -> R) -> R {
     withFDT { fdt in
       if node.entry >= 0 {
-        let entry = outline.entries[Int(node.entry)]
+        let entry = outline.entry(node.entry)
         return body(UnsafeRawBufferPointer(start: fdt + Int(entry.name), count: Int(entry.nameLength)))
       }
       var length: Int32 = 0
@@ -114,55 +118,123 @@ public struct FlatDeviceTree: Sendable {
 
   /// Runs `body` on the value of property `name` of `node` in place, or on nil when absent.
   func withValue<R>(_ name: String, of node: Node, _ body: (UnsafeRawBufferPointer?) -> R) -> R {
-    withFDT { fdt in
-      if node.entry >= 0 {
-        let entry = outline.entries[Int(node.entry)]
-        let wanted = name.utf8
-        let first = Int(entry.firstProperty)
-        for property in outline.properties[first..<(first + Int(entry.propertyCount))]
-        where Int(property.nameLength) == wanted.count
-          && UnsafeRawBufferPointer(start: fdt + Int(property.name), count: Int(property.nameLength)).elementsEqual(
-            wanted)
-        {
-          return body(UnsafeRawBufferPointer(start: fdt + Int(property.value), count: Int(property.length)))
+    if node.entry >= 0 {
+      var name = name
+      return name.withUTF8 { wanted in
+        withFDT { fdt in
+          let entry = outline.entry(node.entry)
+          for property in outline.properties(of: entry) {
+            let found = UnsafeRawBufferPointer(start: fdt + Int(property.name), count: Int(property.nameLength))
+            if Self.equal(found, wanted) {
+              return body(UnsafeRawBufferPointer(start: fdt + Int(property.value), count: Int(property.length)))
+            }
+          }
+          return body(nil)
         }
-        return body(nil)
       }
+    }
+    return withFDT { fdt in
       var length: Int32 = 0
       guard let value = fdt_getprop(fdt, node.offset, name, &length), length >= 0 else { return body(nil) }
       return body(UnsafeRawBufferPointer(start: value, count: Int(length)))
     }
   }
 
-  /// The node's direct children in blob order.
-  public func children(of node: Node) -> [Node] {
-    func childPath(_ name: UnsafeRawBufferPointer) -> String {
-      let text = String(decoding: name, as: UTF8.self)
-      return node.path == "/" ? "/" + text : node.path + "/" + text
+  /// Whether two byte strings are the same.
+  @inline(__always)
+  static func equal(_ a: UnsafeRawBufferPointer, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+    a.count == b.count && (a.count == 0 || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0)
+  }
+
+  /// Whether the property name `name` is `wanted`.
+  @inline(__always)
+  static func named(_ name: UnsafeRawBufferPointer, _ wanted: StaticString) -> Bool {
+    name.count == wanted.utf8CodeUnitCount && memcmp(name.baseAddress!, wanted.utf8Start, name.count) == 0
+  }
+
+  /// Runs `body` on each property of the node at `offset` (recorded as `entry`, or -1) in blob
+  /// order, its name and value in place: libfdt's view, which ends at the first subnode. For
+  /// reading several properties in one pass; `withValue` answers with the first of a name.
+  @inline(__always)
+  func forEachProperty(
+    ofNodeAt offset: Int32, entry: Int32,
+    _ body: (_ name: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) -> Void
+  ) {
+    withFDT { fdt in
+      if entry >= 0 {
+        let recorded = outline.entry(entry)
+        for property in outline.properties(of: recorded) {
+          body(
+            UnsafeRawBufferPointer(start: fdt + Int(property.name), count: Int(property.nameLength)),
+            UnsafeRawBufferPointer(start: fdt + Int(property.value), count: Int(property.length)))
+        }
+        return
+      }
+      var property = fdt_first_property_offset(fdt, offset)
+      while property >= 0 {
+        var length: Int32 = 0
+        var name: UnsafePointer<CChar>? = nil
+        if let value = fdt_getprop_by_offset(fdt, property, &name, &length), let name, length >= 0 {
+          body(
+            UnsafeRawBufferPointer(start: name, count: strlen(name)),
+            UnsafeRawBufferPointer(start: value, count: Int(length)))
+        }
+        property = fdt_next_property_offset(fdt, property)
+      }
     }
-    return withFDT { fdt in
-      var result: [Node] = []
-      if node.entry >= 0, outline.entries[Int(node.entry)].childrenRecorded {
-        var child = outline.entries[Int(node.entry)].firstChild
+  }
+
+  /// Runs `body` on each direct child of `node` in blob order: its offset, its outline entry (or
+  /// -1) and its name in place.
+  @inline(__always)
+  func forEachChild(
+    of node: Node, _ body: (_ offset: Int32, _ entry: Int32, _ name: UnsafeRawBufferPointer) -> Void
+  ) {
+    withFDT { fdt in
+      if node.entry >= 0, outline.entry(node.entry).childrenRecorded {
+        var child = outline.entry(node.entry).firstChild
         while child >= 0 {
-          let entry = outline.entries[Int(child)]
-          let name = UnsafeRawBufferPointer(start: fdt + Int(entry.name), count: Int(entry.nameLength))
-          result.append(Node(offset: entry.offset, path: childPath(name), entry: child))
+          let entry = outline.entry(child)
+          body(entry.offset, child, UnsafeRawBufferPointer(start: fdt + Int(entry.name), count: Int(entry.nameLength)))
           child = entry.nextSibling
         }
-        return result
+        return
       }
       var child = fdt_first_subnode(fdt, node.offset)
       while child >= 0 {
         var length: Int32 = 0
         if let name = fdt_get_name(fdt, child, &length), length >= 0 {
-          let bytes = UnsafeRawBufferPointer(start: name, count: Int(length))
-          result.append(Node(offset: child, path: childPath(bytes), entry: -1))
+          body(child, -1, UnsafeRawBufferPointer(start: name, count: Int(length)))
         }
         child = fdt_next_subnode(fdt, child)
       }
-      return result
     }
+  }
+
+  /// The path of the child `name` of the node at `parent`: one string, built in place (as
+  /// `parent + "/" + String(decoding: name)` would be, invalid UTF-8 repaired the same way).
+  static func childPath(_ parent: String, _ name: UnsafeRawBufferPointer) -> String {
+    var parent = parent
+    return parent.withUTF8 { head in
+      let separator = head.count == 1 && head[0] == UInt8(ascii: "/") ? 0 : 1
+      let count = head.count + separator + name.count
+      return withUnsafeTemporaryAllocation(byteCount: count, alignment: 1) { buffer in
+        let base = buffer.baseAddress!
+        if !head.isEmpty { base.copyMemory(from: head.baseAddress!, byteCount: head.count) }
+        if separator == 1 { base.storeBytes(of: UInt8(ascii: "/"), toByteOffset: head.count, as: UInt8.self) }
+        if !name.isEmpty { (base + head.count + separator).copyMemory(from: name.baseAddress!, byteCount: name.count) }
+        return String(decoding: UnsafeRawBufferPointer(buffer), as: UTF8.self)
+      }
+    }
+  }
+
+  /// The node's direct children in blob order.
+  public func children(of node: Node) -> [Node] {
+    var result: [Node] = []
+    forEachChild(of: node) { offset, entry, name in
+      result.append(Node(offset: offset, path: Self.childPath(node.path, name), entry: entry))
+    }
+    return result
   }
 
   /// The node's name with its unit address (`memory@40000000`; empty for the root).
@@ -185,9 +257,8 @@ public struct FlatDeviceTree: Sendable {
     withFDT { fdt in
       var result: [Property] = []
       if node.entry >= 0 {
-        let entry = outline.entries[Int(node.entry)]
-        let first = Int(entry.firstProperty)
-        for property in outline.properties[first..<(first + Int(entry.propertyCount))] {
+        let entry = outline.entry(node.entry)
+        for property in outline.properties(of: entry) {
           result.append(
             Property(
               name: String(
@@ -215,47 +286,95 @@ public struct FlatDeviceTree: Sendable {
 
   /// The first string of a string or string-list property (what the kernel's `strcmp` sees).
   public func string(_ name: String, of node: Node) -> String? {
-    withValue(name, of: node) { value in value.map { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) } }
+    withValue(name, of: node) { value in value.map(Self.firstString(of:)) }
   }
 
   /// Whether the first string of property `name` is `value` (the kernel's `strcmp`), read in
   /// place without copying.
   public func firstString(_ name: String, of node: Node, is value: String) -> Bool {
-    withValue(name, of: node) { bytes in
-      guard let bytes, !bytes.isEmpty else { return false }
-      return bytes.prefix { $0 != 0 }.elementsEqual(value.utf8)
+    var value = value
+    return value.withUTF8 { wanted in
+      withValue(name, of: node) { $0.map { Self.firstString(of: $0, is: wanted) } ?? false }
     }
   }
 
   /// Whether the string list `name` contains `value` exactly (case-insensitively when asked, as
   /// `of_flat_dt_is_compatible` compares), read in place.
   public func stringList(_ name: String, of node: Node, contains value: String, ignoringCase: Bool = false) -> Bool {
-    let wanted = Array(value.utf8)
-    return withValue(name, of: node) { bytes in
-      guard let bytes, !bytes.isEmpty else { return false }
-      @inline(__always) func fold(_ c: UInt8) -> UInt8 { ignoringCase && c >= 0x41 && c <= 0x5a ? c | 0x20 : c }
-      var start = 0
-      while start <= bytes.count {
-        var end = start
-        while end < bytes.count && bytes[end] != 0 { end += 1 }
-        if end - start == wanted.count {
-          var same = true
-          for i in 0..<wanted.count where fold(bytes[start + i]) != fold(wanted[i]) {
-            same = false
-            break
-          }
-          if same { return true }
-        }
-        start = end + 1
+    var value = value
+    return value.withUTF8 { wanted in
+      withValue(name, of: node) {
+        $0.map { Self.stringList($0, contains: wanted, ignoringCase: ignoringCase) } ?? false
       }
-      return false
     }
   }
 
   /// All strings of a string-list property (`compatible`).
   public func strings(_ name: String, of node: Node) -> [String] {
-    guard let value = property(name, of: node) else { return [] }
-    return Property(name: name, value: value).strings
+    withValue(name, of: node) { $0.map(Self.strings(of:)) ?? [] }
+  }
+
+  /// A value's bytes up to its first NUL (all of them without one).
+  @inline(__always)
+  static func firstStringBytes(_ bytes: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+    guard let base = bytes.baseAddress, let nul = memchr(base, 0, bytes.count) else { return bytes }
+    return UnsafeRawBufferPointer(start: base, count: UnsafeRawPointer(nul) - base)
+  }
+
+  /// A value's first string.
+  static func firstString(of bytes: UnsafeRawBufferPointer) -> String {
+    String(decoding: firstStringBytes(bytes), as: UTF8.self)
+  }
+
+  /// Whether a non-empty value's first string is `wanted`.
+  static func firstString(of bytes: UnsafeRawBufferPointer, is wanted: UnsafeBufferPointer<UInt8>) -> Bool {
+    !bytes.isEmpty && equal(firstStringBytes(bytes), wanted)
+  }
+
+  static func firstString(of bytes: UnsafeRawBufferPointer, is wanted: StaticString) -> Bool {
+    wanted.withUTF8Buffer { firstString(of: bytes, is: $0) }
+  }
+
+  /// Whether a non-empty string-list value has `wanted` as one of its NUL-separated strings
+  /// (the piece after the last NUL counts too).
+  static func stringList(
+    _ bytes: UnsafeRawBufferPointer, contains wanted: UnsafeBufferPointer<UInt8>, ignoringCase: Bool = false
+  ) -> Bool {
+    guard !bytes.isEmpty else { return false }
+    @inline(__always) func fold(_ c: UInt8) -> UInt8 { ignoringCase && c >= 0x41 && c <= 0x5a ? c | 0x20 : c }
+    var start = 0
+    while start <= bytes.count {
+      var end = start
+      while end < bytes.count && bytes[end] != 0 { end += 1 }
+      if end - start == wanted.count {
+        var same = true
+        for i in 0..<wanted.count where fold(bytes[start + i]) != fold(wanted[i]) {
+          same = false
+          break
+        }
+        if same { return true }
+      }
+      start = end + 1
+    }
+    return false
+  }
+
+  static func stringList(_ bytes: UnsafeRawBufferPointer, contains wanted: StaticString) -> Bool {
+    wanted.withUTF8Buffer { stringList(bytes, contains: $0) }
+  }
+
+  /// The NUL-separated strings of a value (a trailing piece without NUL counts too).
+  static func strings(of bytes: UnsafeRawBufferPointer) -> [String] {
+    var result: [String] = []
+    var start = 0
+    for index in 0..<bytes.count where bytes[index] == 0 {
+      result.append(String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self))
+      start = index + 1
+    }
+    if start < bytes.count {
+      result.append(String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start...]), as: UTF8.self))
+    }
+    return result
   }
 
   /// A 32-bit cell property's first cell, or nil when absent or shorter than a cell.
@@ -293,14 +412,5 @@ public struct Property: Hashable, Sendable {
   }
 
   /// The NUL-separated strings of the value (a trailing piece without NUL counts too).
-  public var strings: [String] {
-    var result: [String] = []
-    var start = 0
-    for (index, byte) in value.enumerated() where byte == 0 {
-      result.append(String(decoding: value[start..<index], as: UTF8.self))
-      start = index + 1
-    }
-    if start < value.count { result.append(String(decoding: value[start...], as: UTF8.self)) }
-    return result
-  }
+  public var strings: [String] { value.withUnsafeBytes(FlatDeviceTree.strings(of:)) }
 }

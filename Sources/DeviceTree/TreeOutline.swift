@@ -23,7 +23,6 @@ struct TreeOutline: Sendable {
   /// A recorded node. Offsets into the blob are absolute; `offset` is libfdt's node offset.
   struct Entry: Sendable {
     var offset: Int32
-    var depth: Int32
     var name: Int32
     var nameLength: Int32
     var firstProperty: Int32
@@ -44,10 +43,62 @@ struct TreeOutline: Sendable {
     var length: Int32
   }
 
-  var entries: [Entry] = []
-  var properties: [PropertyEntry] = []
+  /// What the walk recorded.
+  let records: Records
   /// `/memreserve/` entries before the terminating one.
   var reservationCount: Int32 = 0
+
+  /// The recorded nodes and properties in memory of their own, filled by the walk and read-only
+  /// after it: no array types to instantiate at run time, no uniqueness checks while appending.
+  final class Records: @unchecked Sendable {
+    let entries: UnsafePointer<Entry>
+    let entryCount: Int
+    let properties: UnsafePointer<PropertyEntry>
+    let propertyCount: Int
+
+    init(entries: UnsafePointer<Entry>, entryCount: Int, properties: UnsafePointer<PropertyEntry>, propertyCount: Int) {
+      self.entries = entries
+      self.entryCount = entryCount
+      self.properties = properties
+      self.propertyCount = propertyCount
+    }
+
+    deinit {
+      entries.deallocate()
+      properties.deallocate()
+    }
+  }
+
+  /// Recorded node `index` (the root is 0).
+  @inline(__always)
+  func entry(_ index: Int32) -> Entry {
+    precondition(index >= 0 && Int(index) < records.entryCount, "not a recorded node")
+    return records.entries[Int(index)]
+  }
+
+  /// The recorded properties of `entry`, in blob order (valid while the outline is).
+  @inline(__always)
+  func properties(of entry: Entry) -> UnsafeBufferPointer<PropertyEntry> {
+    let first = Int(entry.firstProperty)
+    precondition(first >= 0 && entry.propertyCount >= 0 && first + Int(entry.propertyCount) <= records.propertyCount)
+    return UnsafeBufferPointer(start: records.properties + first, count: Int(entry.propertyCount))
+  }
+
+  /// Appends `element` to a buffer of `count` elements, doubling its capacity when full.
+  @inline(__always)
+  static func append<T>(
+    _ element: T, to buffer: inout UnsafeMutablePointer<T>, count: inout Int, capacity: inout Int
+  ) {
+    if count == capacity {
+      capacity *= 2
+      let grown = UnsafeMutablePointer<T>.allocate(capacity: capacity)
+      grown.moveInitialize(from: buffer, count: count)
+      buffer.deallocate()
+      buffer = grown
+    }
+    (buffer + count).initialize(to: element)
+    count &+= 1
+  }
 
   /// The root is depth 0. Linux's `unflatten_dt_nodes()` (drivers/of/fdt.c, FDT_MAX_DEPTH 64)
   /// skips nodes at depth 63 and deeper; no real tree comes near (Debian's 1023 arm64 blobs: 6).
@@ -67,169 +118,251 @@ struct TreeOutline: Sendable {
   /// `totalsize`: its answer for the whole block is asked once, and each tag's read is then the
   /// same test, `offset + length <= size`, made here rather than by a call per tag (a third of
   /// the walk's cost on a 150 KB blob).
+  ///
+  /// Offsets are `Int`: every one is at most `size_dt_struct` plus a 32-bit length (below 2^33),
+  /// so the arithmetic cannot overflow and needs no trap; `totalsize` (at most 2^31 - 1, which
+  /// `BlobHeader` checks) bounds every offset that is kept, so each fits the `Int32` it is kept in.
   init(walking fdt: UnsafeRawPointer, header: BlobHeader) throws(FDTError) {
     let reservations = fdt_num_mem_rsv(fdt)
     guard reservations >= 0 else { throw .libfdt(code: reservations, operation: "reading the /memreserve/ block") }
     reservationCount = reservations
     let structure = Int(header.structureOffset)
-    let structureSize = UInt64(header.structureSize)
+    let size = Int(header.structureSize)
     guard let block = fdt_offset_ptr(fdt, 0, header.structureSize) else {
       throw Self.failure(-FDT_ERR_TRUNCATED, at: 0)
     }
     let stringsOffset = Int(header.stringsOffset)
-    let stringsSize = header.stringsSize
+    let stringsSize = Int(header.stringsSize)
     // Property names already checked, one bit per strings-block offset (dtc shares each name).
-    let words = Int(stringsSize) / 64 + 1
+    let words = stringsSize / 64 + 1
     let checkedNames = UnsafeMutablePointer<UInt64>.allocate(capacity: words)
     checkedNames.initialize(repeating: 0, count: words)
     defer { checkedNames.deallocate() }
-    // Per open depth: the recorded node (or -1), its last recorded child, whether it has a
-    // subnode yet (libfdt reads no property after one), whether its children are recorded.
-    // Depth is bounded by maximumDepth, so the stack is too.
-    let open = UnsafeMutablePointer<OpenNode>.allocate(capacity: Int(Self.maximumDepth) + 2)
-    defer { open.deallocate() }
+    let names = Names(strings: fdt + stringsOffset, size: stringsSize, checked: checkedNames)
+    // The walk records the root, its children and the children of the first root child that is
+    // `/reserved-memory`; a node's properties until its first subnode (libfdt reads none after).
+    var entries = UnsafeMutablePointer<Entry>.allocate(capacity: 16)
+    var entryCount = 0
+    var entryCapacity = 16
+    var properties = UnsafeMutablePointer<PropertyEntry>.allocate(capacity: 64)
+    var propertyCount = 0
+    var propertyCapacity = 64
+    var handedOver = false
+    defer {
+      if !handedOver {
+        entries.deallocate()
+        properties.deallocate()
+      }
+    }
     var depth = 0  // nodes open
-    var entries: [Entry] = []
-    var properties: [PropertyEntry] = []
-    var sawRoot = false
-    var sawReservedMemory = false
-    var offset: Int32 = 0
-    while true {
-      // fdt_next_tag()'s grammar, every read bounded as fdt_offset_ptr() bounds it. A property's
-      // tag, length and name offset are one 12-byte read; only the last tags of the block,
-      // closer than 12 bytes to its end, have just the 4-byte tag (a property there fails).
-      let here = UInt64(offset)
-      let has12 = here + 12 <= structureSize
-      guard has12 || here + 4 <= structureSize else { throw Self.failure(-FDT_ERR_TRUNCATED, at: offset) }
-      let word = block + Int(offset)
-      let tag = UInt32(bigEndian: word.loadUnaligned(as: UInt32.self))
-      var next = offset + 4
-      if sawRoot && depth == 0 && tag != UInt32(FDT_END) {
-        // (a BEGIN_NODE's name is read first, as before: a truncated one fails as truncated)
-        if tag == UInt32(FDT_BEGIN_NODE) { _ = try Self.nodeNameLength(block, at: offset, structureSize) }
-        throw .badStructure(offset: offset, reason: "a tag after the root node ends")
+    var propertyOwner = -1  // the recorded node whose properties are being recorded, or -1
+    var lastRootChild = -1
+    var reservedMemory = -1  // the /reserved-memory entry, once seen
+    var inReservedMemory = false  // it is the open root child
+    var lastReservedChild = -1
+    var offset = 0
+    // fdt_next_tag()'s grammar, every read bounded as fdt_offset_ptr() bounds it, up to the end
+    // of the root node.
+    walk: while true {
+      guard offset &+ 4 <= size else { throw Self.failure(-FDT_ERR_TRUNCATED, at: offset) }
+      var tag = UInt32(bigEndian: (block + offset).loadUnaligned(as: UInt32.self))
+      if tag == UInt32(FDT_PROP) {
+        // A node's properties come in a run, read in a loop of their own: recorded or not.
+        guard depth > 0 else { throw .badStructure(offset: Int32(offset), reason: "a property outside the root node") }
+        if propertyOwner < 0 {
+          (offset, tag) = try Self.skipProperties(from: offset, block, size, names)
+        } else {
+          repeat {
+            let property = try Self.property(at: offset, block, size, names)
+            let name = stringsOffset &+ property.nameOffset
+            let nameLength =
+              property.nameLength >= 0
+              ? property.nameLength : strlen(fdt.advanced(by: name).assumingMemoryBound(to: CChar.self))
+            Self.append(
+              PropertyEntry(
+                offset: Int32(truncatingIfNeeded: offset), name: Int32(truncatingIfNeeded: name),
+                nameLength: Int32(truncatingIfNeeded: nameLength),
+                value: Int32(truncatingIfNeeded: structure &+ offset &+ 12),
+                length: Int32(truncatingIfNeeded: property.length)),
+              to: &properties, count: &propertyCount, capacity: &propertyCapacity)
+            offset = (offset &+ 12 &+ property.length &+ 3) & ~3
+            guard offset &+ 4 <= size else { throw Self.failure(-FDT_ERR_TRUNCATED, at: offset) }
+            tag = UInt32(bigEndian: (block + offset).loadUnaligned(as: UInt32.self))
+          } while tag == UInt32(FDT_PROP)
+        }
       }
       switch tag {
       case UInt32(FDT_BEGIN_NODE):
-        let nameLength = try Self.nodeNameLength(block, at: offset, structureSize)
-        next = Self.aligned(offset + 5 + nameLength)
+        let nameLength = try Self.nodeNameLength(block, at: offset, size)
         guard depth <= Int(Self.maximumDepth) else { throw .tooDeep(limit: Self.maximumDepth) }
-        let name = structure + Int(offset) + 4
-        var recorded: Int32 = -1
+        let name = structure &+ offset &+ 4
+        // The parent has a subnode: libfdt reads none of its properties after it.
+        if propertyOwner >= 0 {  // its properties end
+          entries[propertyOwner].propertyCount =
+            Int32(truncatingIfNeeded: propertyCount) &- entries[propertyOwner].firstProperty
+          propertyOwner = -1
+        }
+        var recorded = -1
         var recordsChildren = false
         if depth == 0 {
-          guard !sawRoot else { throw .badStructure(offset: offset, reason: "a second root node") }
-          guard nameLength == 0 else { throw .badStructure(offset: offset, reason: "the root node has a name") }
-          sawRoot = true
+          guard nameLength == 0 else {
+            throw .badStructure(offset: Int32(offset), reason: "the root node has a name")
+          }
+          recorded = 0
           recordsChildren = true
-        }
-        if depth == 0 || open[depth - 1].recordsChildren {
-          recorded = Int32(entries.count)
-          if depth == 1 && !sawReservedMemory
-            && Self.isReservedMemory(UnsafeRawBufferPointer(start: fdt + name, count: Int(nameLength)))
-          {
+        } else if depth == 1 {
+          recorded = entryCount
+          if lastRootChild >= 0 {
+            entries[lastRootChild].nextSibling = Int32(recorded)
+          } else {
+            entries[0].firstChild = Int32(recorded)
+          }
+          lastRootChild = recorded
+          if reservedMemory < 0 && Self.isReservedMemory(UnsafeRawBufferPointer(start: fdt + name, count: nameLength)) {
+            reservedMemory = recorded
             recordsChildren = true
-            sawReservedMemory = true
           }
+          inReservedMemory = recordsChildren
+        } else if depth == 2 && inReservedMemory {
+          recorded = entryCount
+          if lastReservedChild >= 0 {
+            entries[lastReservedChild].nextSibling = Int32(recorded)
+          } else {
+            entries[reservedMemory].firstChild = Int32(recorded)
+          }
+          lastReservedChild = recorded
+        }
+        if recorded >= 0 {
           var entry = Entry(
-            offset: offset, depth: Int32(depth), name: Int32(name), nameLength: nameLength,
-            firstProperty: Int32(properties.count))
+            offset: Int32(truncatingIfNeeded: offset), name: Int32(truncatingIfNeeded: name),
+            nameLength: Int32(truncatingIfNeeded: nameLength), firstProperty: Int32(truncatingIfNeeded: propertyCount))
           entry.childrenRecorded = recordsChildren
-          entries.append(entry)
-          if depth > 0 {
-            let parent = open[depth - 1]
-            if parent.lastChild >= 0 {
-              entries[Int(parent.lastChild)].nextSibling = recorded
-            } else {
-              entries[Int(parent.entry)].firstChild = recorded
-            }
-            open[depth - 1].lastChild = recorded
-          }
+          Self.append(entry, to: &entries, count: &entryCount, capacity: &entryCapacity)
+          propertyOwner = recorded
         }
-        if depth > 0 { open[depth - 1].hasChild = true }
-        (open + depth).initialize(
-          to: OpenNode(entry: recorded, lastChild: -1, hasChild: false, recordsChildren: recordsChildren))
-        depth += 1
+        depth &+= 1
+        offset = (offset &+ 5 &+ nameLength &+ 3) & ~3
       case UInt32(FDT_END_NODE):
-        guard depth > 0 else { throw .badStructure(offset: offset, reason: "an FDT_END_NODE outside any node") }
-        depth -= 1
-      case UInt32(FDT_PROP):
-        guard depth > 0 else { throw .badStructure(offset: offset, reason: "a property outside the root node") }
-        guard has12 else { throw Self.failure(-FDT_ERR_TRUNCATED, at: offset) }
-        let length = UInt32(bigEndian: word.loadUnaligned(fromByteOffset: 4, as: UInt32.self))
-        let nameOffset = UInt32(bigEndian: word.loadUnaligned(fromByteOffset: 8, as: UInt32.self))
-        guard here + 12 + UInt64(length) <= structureSize else {
-          throw .badStructure(
-            offset: offset,
-            reason: "a property of length \(Hex.short(UInt64(length))) runs past the end of the structure block")
+        guard depth > 0 else {
+          throw .badStructure(offset: Int32(offset), reason: "an FDT_END_NODE outside any node")
         }
-        next = Self.aligned(offset + 12 + Int32(length))
-        var nameLength: Int32 = -1
-        let bit = UInt64(1) << (nameOffset % 64)
-        if nameOffset < stringsSize && checkedNames[Int(nameOffset / 64)] & bit != 0 {
-          nameLength = -2  // checked before; its length is only needed when recorded
-        } else {
-          // fdt_get_string()'s test, kept inside the strings block (libfdt bounds a version-16
-          // name by totalsize only): an offset below size_dt_strings and a NUL before its end.
-          // The block is inside totalsize (BlobHeader), so libfdt's own call would only repeat it.
-          let start = fdt + stringsOffset + Int(nameOffset)
-          guard nameOffset < stringsSize, let end = memchr(start, 0, Int(stringsSize - nameOffset)) else {
-            throw .badStructure(offset: offset, reason: "a property name outside the strings block or without its NUL")
-          }
-          nameLength = Int32(UnsafeRawPointer(end) - start)
-          checkedNames[Int(nameOffset / 64)] |= bit
+        if propertyOwner >= 0 {  // its properties end
+          entries[propertyOwner].propertyCount =
+            Int32(truncatingIfNeeded: propertyCount) &- entries[propertyOwner].firstProperty
+          propertyOwner = -1
         }
-        let owner = open[depth - 1]
-        if owner.entry >= 0 && !owner.hasChild {
-          let name = stringsOffset + Int(nameOffset)
-          if nameLength < 0 { nameLength = Int32(strlen(fdt.advanced(by: name).assumingMemoryBound(to: CChar.self))) }
-          properties.append(
-            PropertyEntry(
-              offset: offset, name: Int32(name), nameLength: nameLength, value: Int32(structure + Int(offset) + 12),
-              length: Int32(length)))
-          entries[Int(owner.entry)].propertyCount += 1
-        }
+        depth &-= 1
+        offset &+= 4
+        if depth == 1 { inReservedMemory = false }
+        if depth == 0 { break walk }
       case UInt32(FDT_NOP):
-        break
+        offset &+= 4
       case UInt32(FDT_END):
-        guard sawRoot, depth == 0 else {
-          throw .badStructure(offset: offset, reason: sawRoot ? "FDT_END inside a node" : "no root node")
-        }
-        self.entries = entries
-        self.properties = properties
-        return
+        throw .badStructure(offset: Int32(offset), reason: depth > 0 ? "FDT_END inside a node" : "no root node")
       default:
         throw Self.failure(-FDT_ERR_BADSTRUCTURE, at: offset)
       }
-      offset = next
     }
+    // After the root, only FDT_END (a BEGIN_NODE's name is read first: a truncated one fails as
+    // truncated).
+    guard offset &+ 4 <= size else { throw Self.failure(-FDT_ERR_TRUNCATED, at: offset) }
+    let tag = UInt32(bigEndian: (block + offset).loadUnaligned(as: UInt32.self))
+    guard tag == UInt32(FDT_END) else {
+      if tag == UInt32(FDT_BEGIN_NODE) { _ = try Self.nodeNameLength(block, at: offset, size) }
+      throw .badStructure(offset: Int32(offset), reason: "a tag after the root node ends")
+    }
+    records = Records(
+      entries: entries, entryCount: entryCount, properties: properties, propertyCount: propertyCount)
+    handedOver = true
   }
 
-  /// An open node during the walk.
-  struct OpenNode {
-    var entry: Int32
-    var lastChild: Int32
-    var hasChild: Bool
-    var recordsChildren: Bool
+  /// The strings block and which of its offsets are known to start a property name.
+  struct Names {
+    var strings: UnsafeRawPointer
+    var size: Int
+    /// One bit per offset.
+    var checked: UnsafeMutablePointer<UInt64>
+  }
+
+  /// The FDT_PROP at `offset` (its tag read, inside the structure block of `size` bytes): its
+  /// value's length, its name's offset in the strings block, and the name's length when this
+  /// was the first time the name was checked (else -1).
+  @inline(__always)
+  static func property(at offset: Int, _ block: UnsafeRawPointer, _ size: Int, _ names: Names) throws(FDTError)
+    -> (length: Int, nameOffset: Int, nameLength: Int)
+  {
+    // Tag, length and name offset: one 12-byte read.
+    guard offset &+ 12 <= size else { throw Self.failure(-FDT_ERR_TRUNCATED, at: offset) }
+    let length = Int(UInt32(bigEndian: (block + offset).loadUnaligned(fromByteOffset: 4, as: UInt32.self)))
+    let nameOffset = Int(UInt32(bigEndian: (block + offset).loadUnaligned(fromByteOffset: 8, as: UInt32.self)))
+    guard offset &+ 12 &+ length <= size else {
+      throw .badStructure(
+        offset: Int32(offset),
+        reason: "a property of length \(Hex.short(UInt64(length))) runs past the end of the structure block")
+    }
+    let bit = UInt64(1) << UInt64(nameOffset & 63)
+    if nameOffset < names.size && names.checked[nameOffset &>> 6] & bit != 0 {
+      return (length, nameOffset, -1)
+    }
+    // fdt_get_string()'s test, kept inside the strings block (libfdt bounds a version-16 name by
+    // totalsize only): an offset below size_dt_strings and a NUL before its end. The block is
+    // inside totalsize (BlobHeader), so libfdt's own call would only repeat it.
+    guard nameOffset < names.size, let end = nul(in: names.strings, from: nameOffset, to: names.size) else {
+      throw .badStructure(offset: Int32(offset), reason: "a property name outside the strings block or without its NUL")
+    }
+    names.checked[nameOffset &>> 6] |= bit
+    return (length, nameOffset, end &- nameOffset)
+  }
+
+  /// Reads a run of properties that are not recorded, from the FDT_PROP at `start`, each checked
+  /// as `property(at:)` checks it: the offset of the next tag that is not FDT_PROP, and that tag.
+  /// (A function of its own: the loop keeps its few values in registers.)
+  @inline(never)
+  static func skipProperties(from start: Int, _ block: UnsafeRawPointer, _ size: Int, _ names: Names)
+    throws(FDTError) -> (offset: Int, tag: UInt32)
+  {
+    var offset = start
+    var tag: UInt32
+    repeat {
+      let property = try property(at: offset, block, size, names)
+      offset = (offset &+ 12 &+ property.length &+ 3) & ~3
+      guard offset &+ 4 <= size else { throw failure(-FDT_ERR_TRUNCATED, at: offset) }
+      tag = UInt32(bigEndian: (block + offset).loadUnaligned(as: UInt32.self))
+    } while tag == UInt32(FDT_PROP)
+    return (offset, tag)
   }
 
   /// The length of the name of the BEGIN_NODE at `offset`: its NUL within the structure block
   /// (fdt_next_tag() reads it through fdt_offset_ptr(), one byte at a time).
   @inline(__always)
-  static func nodeNameLength(_ block: UnsafeRawPointer, at offset: Int32, _ structureSize: UInt64) throws(FDTError)
-    -> Int32
-  {
-    guard UInt64(offset) + 4 <= structureSize else { throw Self.failure(-FDT_ERR_TRUNCATED, at: offset) }
-    let rest = Int(structureSize - UInt64(offset) - 4)
-    guard let end = memchr(block + Int(offset) + 4, 0, rest) else { throw Self.failure(-FDT_ERR_TRUNCATED, at: offset) }
-    return Int32(UnsafeRawPointer(end) - (block + Int(offset) + 4))
+  static func nodeNameLength(_ block: UnsafeRawPointer, at offset: Int, _ size: Int) throws(FDTError) -> Int {
+    guard offset &+ 4 <= size, let end = nul(in: block, from: offset &+ 4, to: size) else {
+      throw Self.failure(-FDT_ERR_TRUNCATED, at: offset)
+    }
+    return end &- (offset &+ 4)
   }
 
-  /// `FDT_TAGALIGN`: the next tag starts on a 4-byte boundary.
+  /// The index of the first NUL in `base[start..<end]`, or nil: eight bytes at a time while eight
+  /// remain (names are short; a call to memchr costs more than the scan), never reading at or
+  /// past `end`.
   @inline(__always)
-  static func aligned(_ offset: Int32) -> Int32 { Int32(truncatingIfNeeded: (Int64(offset) + 3) & ~3) }
+  static func nul(in base: UnsafeRawPointer, from start: Int, to end: Int) -> Int? {
+    var at = start
+    while at &+ 8 <= end {
+      let word = UInt64(littleEndian: (base + at).loadUnaligned(as: UInt64.self))
+      // The lowest set bit marks the first zero byte (a borrow only runs upwards from one).
+      let zeros = (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080
+      if zeros != 0 { return at &+ zeros.trailingZeroBitCount &>> 3 }
+      at &+= 8
+    }
+    while at < end {
+      if base.load(fromByteOffset: at, as: UInt8.self) == 0 { return at }
+      at &+= 1
+    }
+    return nil
+  }
 
-  static func failure(_ code: Int32, at offset: Int32) -> FDTError {
+  static func failure(_ code: Int32, at offset: Int) -> FDTError {
     .libfdt(code: code, operation: "reading the structure block at offset \(Hex.short(UInt64(offset)))")
   }
 }

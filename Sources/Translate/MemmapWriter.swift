@@ -25,7 +25,9 @@ public struct MemmapLine: Hashable, Sendable {
   /// (Not `joined(separator:)`: the standard library's unspecialized generic looks up its
   /// associated types by mangled name on first use, a twentieth of `to-memmap`'s instructions.)
   public var text: String {
-    var text = parameters.first ?? ""
+    var text = ""
+    text.reserveCapacity(parameters.reduce(parameters.count) { $0 + $1.utf8.count })
+    text += parameters.first ?? ""
     for parameter in parameters.dropFirst() {
       text += " "
       text += parameter
@@ -88,13 +90,14 @@ public struct MemmapLine: Hashable, Sendable {
         ))
     }
     let line = MemmapLine(parameters: parameters, diagnostics: diagnostics)
-    if line.text.utf8.count >= commandLineLimit {
+    let bytes = line.text.utf8.count
+    if bytes >= commandLineLimit {
       return MemmapLine(
         parameters: parameters,
         diagnostics: diagnostics + [
           Diagnostic(
             .warning, at: location,
-            "the line is \(line.text.utf8.count) bytes; an x86 kernel keeps only \(commandLineLimit - 1) "
+            "the line is \(bytes) bytes; an x86 kernel keeps only \(commandLineLimit - 1) "
               + "(COMMAND_LINE_SIZE) and would lose the rest"
           )
         ])

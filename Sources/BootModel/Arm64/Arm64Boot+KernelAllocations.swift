@@ -186,14 +186,16 @@ extension Arm64BootState {
       let k = (range * (seed & 0xffff)) >> 16
       let linearOffset = (dramStart / gib * gib) &- (0xf << 48) &- k * gib  // memstart_addr
       let vmemmapStart: UInt64 = 0xffff_c1ff_c000_0000  // -1 GiB - ((2^52 - 2^47) >> 6)
-      var out: Set<UInt64> = []
+      // Two addresses per section, a PMD and maybe a PUD table each: sized once, not regrown.
+      var out = Set<UInt64>(minimumCapacity: sections.count * 4)
+      func addTables(_ a: UInt64) {
+        out.insert(a >> 30)  // PMD table (tagged below as distinct from PUD indices)
+        if a >> 39 != UInt64.max >> 39 { out.insert((1 << 63) | a >> 39) }
+      }
       for s in sections {
         let va = vmemmapStart &+ ((s * section) &- linearOffset) / 64
-        let end = va &+ (section / 64) &- 1
-        for a in [va, end] {
-          out.insert(a >> 30)  // PMD table (tagged below as distinct from PUD indices)
-          if a >> 39 != UInt64.max >> 39 { out.insert((1 << 63) | a >> 39) }
-        }
+        addTables(va)
+        addTables(va &+ (section / 64) &- 1)
       }
       return out
     }

@@ -69,6 +69,7 @@ extension X86BootState {
       table.replace(with: map)
       finalMap = map
       events.append(.e820(.userDefinedMap(map)))
+      guard request.recordsChanges else { return [] }
       return [
         "\(map.regions.count) entries: \(ByteCount.human(map.totalSize(of: .usable))) usable (firmware: "
           + "\(ByteCount.human(firmwareMap.totalSize(of: .usable))))"

@@ -31,37 +31,7 @@ extension X86BootState {
   /// `alloc_low_pages()` in `init_mem_mapping()` (setup_arch), the fortified `strlen()` of the
   /// command line in `start_kernel()`, `init_real_mode()` (an early initcall).
   mutating func predictLaterFailures() {
-    let commandLine = commandLine
-    var stops: [(BootStop, String)] = []
-    // Page tables come from memory above the first 1 MiB (which is reserved whole).
-    if userDefined && !memblock.memory.contains(where: { $0.end > 0x10_0000 }) {
-      stops.append(
-        (
-          BootStop(.lowPagesUnavailable),
-          "no usable RAM above 1 MiB is left: the kernel panics right after printing the map (\"Kernel panic - not "
-            + "syncing: alloc_low_pages: can not alloc memory\")"
-        ))
-    }
-    if commandLine.wasTruncated && request.limits.commandLineSize == KernelCommandLine.kernelLimit {
-      stops.append(
-        (
-          BootStop(.commandLineOverflow),
-          "the command line is longer than 2047 bytes: the kernel keeps the first 2047 (COMMAND_LINE_SIZE 2048) and, "
-            + "in Debian's 6.12 (CONFIG_FORTIFY_SOURCE), then stops in start_kernel(): \"strlen: detected buffer "
-            + "overflow: 2049 byte read of buffer size 2048\", \"kernel BUG at lib/string_helpers.c:1040!\""
-        ))
-    }
-    if !trampolinePlaced {
-      stops.append(
-        (
-          BootStop(.realModeTrampolineNotAllocated),
-          "no 28 KiB of free RAM below 1 MiB (the kernel keeps the first 64 KiB and the BIOS area from 0x9f000 for "
-            + "itself): reserve_real_mode() finds no room for the real-mode trampoline, and init_real_mode() panics "
-            + "(\"Kernel panic - not syncing: Real mode trampoline was not allocated\"); keep the firmware's low "
-            + "RAM, e.g. memmap=0x8f000@0x10000"
-        ))
-    }
-    if let (first, why) = stops.first {
+    if let (first, why) = firstLaterStop() {
       diagnostics.append(Diagnostic(.error, at: commandLineSource, why))
       step("The kernel stops after the memory map", "init_mem_mapping(), start_kernel(), init_real_mode()") {
         boot, events in
@@ -83,6 +53,36 @@ extension X86BootState {
             + "oopses (recorded under QEMU: \"BUG: kernel NULL pointer dereference\" in sparse_init)"
         ))
     }
+  }
+
+  /// The first of the foreseeable stops, in boot order, and why.
+  func firstLaterStop() -> (BootStop, String)? {
+    // Page tables come from memory above the first 1 MiB (which is reserved whole).
+    if userDefined && !memblock.memory.contains(where: { $0.end > 0x10_0000 }) {
+      return (
+        BootStop(.lowPagesUnavailable),
+        "no usable RAM above 1 MiB is left: the kernel panics right after printing the map (\"Kernel panic - not "
+          + "syncing: alloc_low_pages: can not alloc memory\")"
+      )
+    }
+    if commandLine.wasTruncated && request.limits.commandLineSize == KernelCommandLine.kernelLimit {
+      return (
+        BootStop(.commandLineOverflow),
+        "the command line is longer than 2047 bytes: the kernel keeps the first 2047 (COMMAND_LINE_SIZE 2048) and, "
+          + "in Debian's 6.12 (CONFIG_FORTIFY_SOURCE), then stops in start_kernel(): \"strlen: detected buffer "
+          + "overflow: 2049 byte read of buffer size 2048\", \"kernel BUG at lib/string_helpers.c:1040!\""
+      )
+    }
+    if !trampolinePlaced {
+      return (
+        BootStop(.realModeTrampolineNotAllocated),
+        "no 28 KiB of free RAM below 1 MiB (the kernel keeps the first 64 KiB and the BIOS area from 0x9f000 for "
+          + "itself): reserve_real_mode() finds no room for the real-mode trampoline, and init_real_mode() panics "
+          + "(\"Kernel panic - not syncing: Real mode trampoline was not allocated\"); keep the firmware's low "
+          + "RAM, e.g. memmap=0x8f000@0x10000"
+      )
+    }
+    return nil
   }
 
   /// Whether the firmware table says there is memory at `address`: in a usable region, or in a

@@ -27,6 +27,7 @@ extension X86BootState {
     memblock.addMemory(union: usable)
     memblock.trimMemory(Self.pageSize)
     trampolinePlaced = reserveRealMode(&events)
+    guard request.recordsChanges else { return [] }
     let total = memblock.memorySize
     return [
       "trim_bios_range(): page 0 reserved, usable RAM in [0xa0000, 0x100000) removed",

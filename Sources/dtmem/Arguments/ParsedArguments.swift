@@ -2,8 +2,11 @@
 /// order, read typed through the command's `Option` declarations (`try arguments[Self.quote]`).
 struct ParsedArguments {
   var positionals: [String] = []
-  /// Every occurrence's value by option name (an empty string per occurrence of a flag).
-  private var values: [String: [String]] = [:]
+  /// Every option occurrence in order: its name and its value (an empty string for a flag).
+  /// (Two flat lists, not a dictionary: a command line holds a handful, and a dictionary of
+  /// string arrays costs more to set up than every lookup in them.)
+  private var givenNames: [String] = []
+  private var givenValues: [String] = []
   /// The options the command declares: the only ones it may read.
   private let declared: [String]
   /// `--help` or `-h` was given.
@@ -24,7 +27,7 @@ struct ParsedArguments {
     get throws(CLIError) {
       assert(declared.contains(option.name), "--\(option.name) is read but not declared")
       readLog?.names.append(option.name)
-      return try option.decode(values[option.name] ?? [])
+      return try option.decode(values(option.name))
     }
   }
 
@@ -32,7 +35,19 @@ struct ParsedArguments {
   func declares<Value>(_ option: Option<Value>) -> Bool { declared.contains(option.name) }
 
   /// Whether `option` was given at all.
-  func isGiven<Value>(_ option: Option<Value>) -> Bool { values[option.name] != nil }
+  func isGiven<Value>(_ option: Option<Value>) -> Bool { givenNames.contains(option.name) }
+
+  /// Every value given for the option `name`, in order.
+  private func values(_ name: String) -> [String] {
+    var values: [String] = []
+    for index in givenNames.indices where givenNames[index] == name { values.append(givenValues[index]) }
+    return values
+  }
+
+  private mutating func record(_ name: String, _ value: String) {
+    givenNames.append(name)
+    givenValues.append(value)
+  }
 
   /// Reads `words` against `spec`: `--name value`, `--name=value`, `-s value`, `-svalue`,
   /// flags, `--` (everything after is positional), `-` (a positional: standard input).
@@ -77,7 +92,7 @@ struct ParsedArguments {
       }
       if option.isFlag {
         guard inlineValue == nil else { throw CLIError("--\(option.name)", "is a flag and takes no value") }
-        values[option.name, default: []].append("")
+        record(option.name, "")
         continue
       }
       let value: String
@@ -91,10 +106,10 @@ struct ParsedArguments {
         value = words[index]
         index += 1
       }
-      if !option.isRepeatable, values[option.name] != nil {
+      if !option.isRepeatable, givenNames.contains(option.name) {
         throw CLIError("--\(option.name)", "given more than once")
       }
-      values[option.name, default: []].append(value)
+      record(option.name, value)
     }
     guard !wantsHelp else { return }
     // Positionals against the declared arguments.

@@ -76,13 +76,14 @@ struct ToMemmap: Command {
     let outcome = try Simulation.run(loaded, boot, recordsChanges: false)
     if let stop = Simulation.panicError(outcome, input: loaded.name) { throw stop }
     let line = MemmapLine.line(for: outcome.result, location: loaded.name)
-    let x86Stop = Self.x86Stop(line.text, kernel: outcome.request.kernel)
+    let text = line.text
+    let x86Stop = Self.x86Stop(text, kernel: outcome.request.kernel)
     var output = CommandOutput()
     if json {
       let document = JSONValue.object([
         ("kernel", .string(outcome.result.kernel.rawValue)), ("input", .string(loaded.name)),
-        ("cmdline", .string(line.text)),
-        ("quoted", .string(quoting.apply(line.text))),
+        ("cmdline", .string(text)),
+        ("quoted", .string(quoting.apply(text))),
         ("parameters", .array(line.parameters.map { .string($0) })),
         ("e820", MapDocument.e820(outcome.result.e820)),
         ("diagnostics", .array(line.diagnostics.map(MapDocument.diagnostic))),
@@ -94,7 +95,7 @@ struct ToMemmap: Command {
     }
     for diagnostic in line.diagnostics { output.report(diagnostic.messageLine) }
     if let x86Stop { output.report("dtmem: warning: \(loaded.name): \(x86Stop)") }
-    output.print(quoting.apply(line.text) + "\n")
+    output.print(quoting.apply(text) + "\n")
     return output
   }
 }

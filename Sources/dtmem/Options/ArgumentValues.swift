@@ -8,23 +8,29 @@ struct RangeArgument {
   var label: String?
 
   static func parse(_ text: String, option: String) throws(CLIError) -> RangeArgument {
-    let parts = text.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
-    guard parts.count >= 2 else {
+    // START, SIZE and an optional LABEL (which may itself hold colons).
+    guard let colon = text.firstIndex(of: ":") else {
       throw CLIError(option, "'\(text)' is not START:SIZE (e.g. 0x40200000:0x2b20000 or 1G:64M)")
     }
-    guard let start = MemParse.wholeNumber(parts[0]) else {
-      throw CLIError(
-        option, "'\(parts[0])' in '\(text)' is not a number (decimal, 0x hex, 0 octal, optional K M G T P E)")
+    let startText = text[..<colon]
+    var sizeText = text[text.index(after: colon)...]
+    var label: String? = nil
+    if let second = sizeText.firstIndex(of: ":") {
+      label = String(sizeText[sizeText.index(after: second)...])
+      sizeText = sizeText[..<second]
     }
-    guard let size = MemParse.wholeNumber(parts[1]) else {
+    guard let start = MemParse.wholeNumber(startText) else {
       throw CLIError(
-        option, "'\(parts[1])' in '\(text)' is not a number (decimal, 0x hex, 0 octal, optional K M G T P E)")
+        option, "'\(startText)' in '\(text)' is not a number (decimal, 0x hex, 0 octal, optional K M G T P E)")
+    }
+    guard let size = MemParse.wholeNumber(sizeText) else {
+      throw CLIError(
+        option, "'\(sizeText)' in '\(text)' is not a number (decimal, 0x hex, 0 octal, optional K M G T P E)")
     }
     guard size > 0 else { throw CLIError(option, "'\(text)' has size 0") }
     guard let range = PhysicalRange(start: start, size: size) else {
       throw CLIError(option, "'\(text)' runs past the end of the 64-bit address space")
     }
-    let label = parts.count == 3 ? String(parts[2]) : nil
     return RangeArgument(range: range, label: label?.isEmpty == true ? nil : label)
   }
 
