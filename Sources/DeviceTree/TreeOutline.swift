@@ -133,11 +133,12 @@ struct TreeOutline: Sendable {
     }
     let stringsOffset = Int(header.stringsOffset)
     let stringsSize = Int(header.stringsSize)
-    // Property names already checked, one bit per strings-block offset (dtc shares each name).
-    let words = stringsSize / 64 + 1
-    let checkedNames = UnsafeMutablePointer<UInt64>.allocate(capacity: words)
-    checkedNames.initialize(repeating: 0, count: words)
-    defer { checkedNames.deallocate() }
+    // Property names already checked, one byte per strings-block offset (dtc shares each name),
+    // zeroed by calloc (a large block's pages are the kernel's zero pages until a name is marked).
+    guard let checkedNames = calloc(max(stringsSize, 1), 1)?.assumingMemoryBound(to: UInt8.self) else {
+      fatalError("out of memory for the names of a \(stringsSize)-byte strings block")
+    }
+    defer { free(checkedNames) }
     let names = Names(strings: fdt + stringsOffset, size: stringsSize, checked: checkedNames)
     // The walk records the root, its children and the children of the first root child that is
     // `/reserved-memory`; a node's properties until its first subnode (libfdt reads none after).
@@ -202,7 +203,7 @@ struct TreeOutline: Sendable {
             Int32(truncatingIfNeeded: propertyCount) &- entries[propertyOwner].firstProperty
           propertyOwner = -1
         }
-        var recorded = -1
+        let recorded: Int
         var recordsChildren = false
         if depth == 0 {
           guard nameLength == 0 else {
@@ -231,15 +232,19 @@ struct TreeOutline: Sendable {
             entries[reservedMemory].firstChild = Int32(recorded)
           }
           lastReservedChild = recorded
+        } else {
+          // Neither it nor anything below it is recorded: the rest of its subtree is read (and
+          // checked) by a loop that only counts depth.
+          offset = try Self.skipSubtree(
+            from: (offset &+ 5 &+ nameLength &+ 3) & ~3, depth: depth &+ 1, block, size, names)
+          continue walk
         }
-        if recorded >= 0 {
-          var entry = Entry(
-            offset: Int32(truncatingIfNeeded: offset), name: Int32(truncatingIfNeeded: name),
-            nameLength: Int32(truncatingIfNeeded: nameLength), firstProperty: Int32(truncatingIfNeeded: propertyCount))
-          entry.childrenRecorded = recordsChildren
-          Self.append(entry, to: &entries, count: &entryCount, capacity: &entryCapacity)
-          propertyOwner = recorded
-        }
+        var entry = Entry(
+          offset: Int32(truncatingIfNeeded: offset), name: Int32(truncatingIfNeeded: name),
+          nameLength: Int32(truncatingIfNeeded: nameLength), firstProperty: Int32(truncatingIfNeeded: propertyCount))
+        entry.childrenRecorded = recordsChildren
+        Self.append(entry, to: &entries, count: &entryCount, capacity: &entryCapacity)
+        propertyOwner = recorded
         depth &+= 1
         offset = (offset &+ 5 &+ nameLength &+ 3) & ~3
       case UInt32(FDT_END_NODE):
@@ -280,8 +285,8 @@ struct TreeOutline: Sendable {
   struct Names {
     var strings: UnsafeRawPointer
     var size: Int
-    /// One bit per offset.
-    var checked: UnsafeMutablePointer<UInt64>
+    /// One byte per offset, nonzero once checked.
+    var checked: UnsafeMutablePointer<UInt8>
   }
 
   /// The FDT_PROP at `offset` (its tag read, inside the structure block of `size` bytes): its
@@ -293,6 +298,14 @@ struct TreeOutline: Sendable {
   {
     // Tag, length and name offset: one 12-byte read.
     guard offset &+ 12 <= size else { throw Self.failure(-FDT_ERR_TRUNCATED, at: offset) }
+    return try propertyHeader(at: offset, block, size, names)
+  }
+
+  /// `property(at:)` for a property whose first 12 bytes are known to be inside the block.
+  @inline(__always)
+  static func propertyHeader(at offset: Int, _ block: UnsafeRawPointer, _ size: Int, _ names: Names)
+    throws(FDTError) -> (length: Int, nameOffset: Int, nameLength: Int)
+  {
     let length = Int(UInt32(bigEndian: (block + offset).loadUnaligned(fromByteOffset: 4, as: UInt32.self)))
     let nameOffset = Int(UInt32(bigEndian: (block + offset).loadUnaligned(fromByteOffset: 8, as: UInt32.self)))
     guard offset &+ 12 &+ length <= size else {
@@ -300,8 +313,7 @@ struct TreeOutline: Sendable {
         offset: Int32(offset),
         reason: "a property of length \(Hex.short(UInt64(length))) runs past the end of the structure block")
     }
-    let bit = UInt64(1) << UInt64(nameOffset & 63)
-    if nameOffset < names.size && names.checked[nameOffset &>> 6] & bit != 0 {
+    if nameOffset < names.size && names.checked[nameOffset] != 0 {
       return (length, nameOffset, -1)
     }
     // fdt_get_string()'s test, kept inside the strings block (libfdt bounds a version-16 name by
@@ -310,7 +322,7 @@ struct TreeOutline: Sendable {
     guard nameOffset < names.size, let end = nul(in: names.strings, from: nameOffset, to: names.size) else {
       throw .badStructure(offset: Int32(offset), reason: "a property name outside the strings block or without its NUL")
     }
-    names.checked[nameOffset &>> 6] |= bit
+    names.checked[nameOffset] = 1
     return (length, nameOffset, end &- nameOffset)
   }
 
@@ -321,15 +333,69 @@ struct TreeOutline: Sendable {
   static func skipProperties(from start: Int, _ block: UnsafeRawPointer, _ size: Int, _ names: Names)
     throws(FDTError) -> (offset: Int, tag: UInt32)
   {
+    try propertyRun(from: start, block, size, names)
+  }
+
+  @inline(__always)
+  static func propertyRun(from start: Int, _ block: UnsafeRawPointer, _ size: Int, _ names: Names)
+    throws(FDTError) -> (offset: Int, tag: UInt32)
+  {
+    guard start &+ 12 <= size else { throw failure(-FDT_ERR_TRUNCATED, at: start) }
     var offset = start
-    var tag: UInt32
-    repeat {
-      let property = try property(at: offset, block, size, names)
-      offset = (offset &+ 12 &+ property.length &+ 3) & ~3
+    while true {
+      let length = try propertyHeader(at: offset, block, size, names).length
+      let next = (offset &+ 12 &+ length &+ 3) & ~3
+      // One bound for the next tag and, if it is a property, its length and name offset; only
+      // the block's last 12 bytes need the two tests apart (a property there is truncated).
+      guard next &+ 12 <= size else {
+        guard next &+ 4 <= size else { throw failure(-FDT_ERR_TRUNCATED, at: next) }
+        let tag = UInt32(bigEndian: (block + next).loadUnaligned(as: UInt32.self))
+        guard tag != UInt32(FDT_PROP) else { throw failure(-FDT_ERR_TRUNCATED, at: next) }
+        return (next, tag)
+      }
+      let tag = UInt32(bigEndian: (block + next).loadUnaligned(as: UInt32.self))
+      guard tag == UInt32(FDT_PROP) else { return (next, tag) }
+      offset = next
+    }
+  }
+
+  /// Reads the rest of a node nothing of which is recorded, from its first tag after the name at
+  /// `start`, with `depth` nodes open (it included), checking each tag as the walk does: the
+  /// offset after its FDT_END_NODE.
+  @inline(never)
+  static func skipSubtree(
+    from start: Int, depth startDepth: Int, _ block: UnsafeRawPointer, _ size: Int, _ names: Names
+  )
+    throws(FDTError) -> Int
+  {
+    var offset = start
+    var depth = startDepth
+    guard offset &+ 4 <= size else { throw failure(-FDT_ERR_TRUNCATED, at: offset) }
+    var tag = UInt32(bigEndian: (block + offset).loadUnaligned(as: UInt32.self))
+    while true {
+      switch tag {
+      case UInt32(FDT_PROP):
+        (offset, tag) = try propertyRun(from: offset, block, size, names)
+        continue
+      case UInt32(FDT_BEGIN_NODE):
+        let nameLength = try nodeNameLength(block, at: offset, size)
+        guard depth <= Int(maximumDepth) else { throw .tooDeep(limit: maximumDepth) }
+        depth &+= 1
+        offset = (offset &+ 5 &+ nameLength &+ 3) & ~3
+      case UInt32(FDT_END_NODE):
+        depth &-= 1
+        offset &+= 4
+        if depth < startDepth { return offset }
+      case UInt32(FDT_NOP):
+        offset &+= 4
+      case UInt32(FDT_END):
+        throw .badStructure(offset: Int32(offset), reason: "FDT_END inside a node")
+      default:
+        throw failure(-FDT_ERR_BADSTRUCTURE, at: offset)
+      }
       guard offset &+ 4 <= size else { throw failure(-FDT_ERR_TRUNCATED, at: offset) }
       tag = UInt32(bigEndian: (block + offset).loadUnaligned(as: UInt32.self))
-    } while tag == UInt32(FDT_PROP)
-    return (offset, tag)
+    }
   }
 
   /// The length of the name of the BEGIN_NODE at `offset`: its NUL within the structure block

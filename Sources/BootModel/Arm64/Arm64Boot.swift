@@ -129,18 +129,23 @@ struct Arm64BootState {
   mutating func step(_ title: String, _ function: String, _ body: (inout Arm64BootState, inout [BootEvent]) -> [String])
   {
     guard stopped == nil else { return }
+    guard request.recordsChanges else {
+      // Only memblock.memory is kept (for `memoryRemoved`): a copy of anything else would make
+      // the step's first edit of it copy the whole.
+      let memoryBefore = memblock.memory
+      var events: [BootEvent] = []
+      _ = body(&self, &events)
+      steps.append(
+        BootStep(
+          title: title, kernelFunction: function, events: events,
+          memoryRemoved: memblock.memoryRemoved(since: memoryBefore)))
+      return
+    }
     let before = memblock
     let reservationsBefore = reservations
     let allocationsBefore = kernelAllocations.count
     var events: [BootEvent] = []
     var notes = body(&self, &events)
-    guard request.recordsChanges else {
-      notes = []
-      steps.append(
-        BootStep(
-          title: title, kernelFunction: function, events: events, memoryRemoved: memblock.memoryRemoved(since: before)))
-      return
-    }
     notes.append(contentsOf: Reservation.outcomes(reservationsBefore, reservations))
     notes.append(contentsOf: kernelAllocations.dropFirst(allocationsBefore).map(\.outcome))
     let changes = memblock.changes(since: before)

@@ -20,15 +20,18 @@ extension Memblock {
     return (lines, Self.ranges(removed))
   }
 
-  /// `changes(since:)`'s `memoryRemoved` alone, without the lines.
-  /// (Most steps leave memblock.memory as it was: comparing the regions is cheaper than
-  /// subtracting their spans.)
-  func memoryRemoved(since before: Memblock) -> [PhysicalRange] {
-    guard memory != before.memory else { return [] }
-    return Self.ranges(Span.subtract(before.memorySpans, memorySpans))
+  /// `changes(since:)`'s `memoryRemoved` alone, without the lines, from memblock.memory as it
+  /// was (`before`; only the regions are kept, so the step's edits of memblock.reserved need not
+  /// copy it). Most steps leave memory as it was: comparing the regions is cheaper than
+  /// subtracting their spans.
+  func memoryRemoved(since before: [Region]) -> [PhysicalRange] {
+    guard memory != before else { return [] }
+    return Self.ranges(Span.subtract(Self.spans(before), memorySpans))
   }
 
-  private var memorySpans: [Span] { memory.map { Span(base: $0.base, end: $0.end) } }
+  private var memorySpans: [Span] { Self.spans(memory) }
+
+  private static func spans(_ regions: [Region]) -> [Span] { regions.map { Span(base: $0.base, end: $0.end) } }
 
   private static func ranges(_ spans: [Span]) -> [PhysicalRange] {
     spans.compactMap { PhysicalRange(start: $0.base, end: UInt128($0.end)) }

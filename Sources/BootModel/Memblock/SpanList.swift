@@ -57,6 +57,10 @@ struct SpanList: Sendable, Equatable {
   mutating func insert(_ span: Span) {
     guard span.end > span.base else { return }
     let range = affectedChunks(span.base, span.end)
+    if range.count == 1 {
+      edit(chunk: range.lowerBound) { Span.insert(span, into: &$0) }
+      return
+    }
     var affected = chunks[range].flatMap { $0 }
     Span.insert(span, into: &affected)
     if range.isEmpty {
@@ -79,9 +83,24 @@ struct SpanList: Sendable, Equatable {
     guard span.end > span.base else { return }
     let range = affectedChunks(span.base, span.end)
     guard !range.isEmpty else { return }
+    if range.count == 1 {
+      edit(chunk: range.lowerBound) { Span.remove(span, from: &$0) }
+      return
+    }
     var affected = chunks[range].flatMap { $0 }
     Span.remove(span, from: &affected)
     replace(chunkRange: range, with: affected)
+  }
+
+  /// Applies `edit` to chunk `index` in place, then re-chunks it if it emptied or outgrew
+  /// `chunkSize`: the chunks replacing it with its edited spans would give, without rebuilding.
+  private mutating func edit(chunk index: Int, _ change: (inout [Span]) -> Void) {
+    change(&chunks[index])
+    if chunks[index].isEmpty || chunks[index].count > Self.chunkSize {
+      replace(chunkRange: index..<(index + 1), with: chunks[index])
+    } else {
+      largestGap[index] = Self.largestInternalGap(chunks[index])
+    }
   }
 
   /// Whether any span overlaps `span`.

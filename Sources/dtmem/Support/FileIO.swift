@@ -44,6 +44,7 @@ enum FileIO {
     if sizeHint > 0 && sizeHint <= maximumInputSize {
       var failure: Int32 = 0
       result = [UInt8](unsafeUninitializedCapacity: sizeHint) { buffer, count in
+        prefault(UnsafeMutableRawBufferPointer(buffer))
         while count < buffer.count {
           let got = Glibc.read(fd, buffer.baseAddress! + count, buffer.count - count)
           if got < 0 && errno == EINTR { continue }
@@ -77,6 +78,20 @@ enum FileIO {
       }
     }
     return result
+  }
+
+  /// Has the kernel map the pages of a large buffer about to be filled in one call
+  /// (`MADV_POPULATE_WRITE`, Linux 5.14) instead of one page fault each while `read` copies into
+  /// them (a 150 KB blob: 37 faults). Only pages wholly inside the buffer; a kernel without the
+  /// advice refuses it and the pages fault in as before.
+  static func prefault(_ buffer: UnsafeMutableRawBufferPointer) {
+    let page = Int(getpagesize())
+    guard let base = buffer.baseAddress, page > 0, buffer.count >= 16 * page else { return }
+    let start = (Int(bitPattern: base) + page - 1) & ~(page - 1)
+    let end = (Int(bitPattern: base) + buffer.count) & ~(page - 1)
+    guard end > start, let first = UnsafeMutableRawPointer(bitPattern: start) else { return }
+    let populateWrite: Int32 = 23  // MADV_POPULATE_WRITE (<linux/mman.h>)
+    _ = madvise(first, end - start, populateWrite)
   }
 
   static func isDirectory(_ path: String) -> Bool {
