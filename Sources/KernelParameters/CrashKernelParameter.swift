@@ -160,6 +160,7 @@ public enum CrashKernelParameter {
   /// `get_last_crashkernel()`: the last `crashkernel=` whose word (up to the next space) ends
   /// in `suffix`, or, without a suffix, in neither known suffix.
   static func lastOccurrence(_ line: [UInt8], suffix: [UInt8]?) -> Int? {
+    let name = Self.name  // read once, not per byte of the line
     var last: Int? = nil
     var index = 0
     while index + name.count <= line.count {

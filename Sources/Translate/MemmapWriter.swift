@@ -90,7 +90,8 @@ public struct MemmapLine: Hashable, Sendable {
         ))
     }
     let line = MemmapLine(parameters: parameters, diagnostics: diagnostics)
-    let bytes = line.text.utf8.count
+    // `text`'s length, without joining it: the parameters and one space between each two.
+    let bytes = parameters.reduce(max(parameters.count - 1, 0)) { $0 + $1.utf8.count }
     if bytes >= commandLineLimit {
       return MemmapLine(
         parameters: parameters,

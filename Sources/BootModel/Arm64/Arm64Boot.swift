@@ -290,10 +290,15 @@ struct Arm64BootState {
         entries.append(MapEntry(start: range.start, size: range.size, kind: .reserved))
       }
     }
-    let mapped = memblock.memory.filter { !$0.flags.contains(.noMap) }.compactMap {
-      PhysicalRange(start: $0.base, size: $0.size)
-    }
-    for region in board.persistentRegions where region.isAvailable {
+    // The mapped memory matters only to pmem-region nodes (most boards have none).
+    let persistent = board.persistentRegions.filter(\.isAvailable)
+    let mapped: [PhysicalRange] =
+      persistent.isEmpty
+      ? []
+      : memblock.memory.filter { !$0.flags.contains(.noMap) }.compactMap {
+        PhysicalRange(start: $0.base, size: $0.size)
+      }
+    for region in persistent {
       for range in region.reg?.nonEmptyRanges ?? [] {
         for piece in PhysicalRanges.uncovered(range, by: mapped) {
           entries.append(MapEntry(start: piece.start, size: piece.size, kind: .persistentLegacy))
