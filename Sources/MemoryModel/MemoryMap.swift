@@ -79,25 +79,34 @@ public struct MemoryMap: Hashable, Sendable {
     }
     points.sort { a, b in a.address != b.address ? a.address < b.address : (!a.isEnd && b.isEnd) }
 
-    // The kinds currently in force, counted, and the highest of them.
-    var active: [RegionKind: Int] = [:]
+    // The kinds in force (raw values, ascending, so the highest is the last) and how many
+    // entries hold each: two arrays of stdlib element types rather than a dictionary, whose
+    // storage type, hashing code and max-over-keys cost a command's start more than this does.
+    var activeKinds: [UInt32] = []
+    var activeCounts: [Int] = []
     var highest = RegionKind(rawValue: 0)
     var lastKind = RegionKind(rawValue: 0)
     var lastAddress: UInt64 = 0
     var regions: [MapRegion] = []
     for point in points {
+      let slot = activeKinds.partitionPoint { $0 >= point.kind.rawValue }
+      let held = slot < activeKinds.count && activeKinds[slot] == point.kind.rawValue
       if point.isEnd {
-        let count = active[point.kind, default: 0] - 1
-        if count == 0 {
-          active[point.kind] = nil
-          if point.kind == highest { highest = active.keys.max() ?? RegionKind(rawValue: 0) }
-        } else {
-          active[point.kind] = count
+        // An end sorts after its own entry's start, so its kind is held.
+        if held {
+          activeCounts[slot] -= 1
+          if activeCounts[slot] == 0 {
+            activeKinds.remove(at: slot)
+            activeCounts.remove(at: slot)
+          }
         }
+      } else if held {
+        activeCounts[slot] += 1
       } else {
-        active[point.kind, default: 0] += 1
-        if point.kind > highest { highest = point.kind }
+        activeKinds.insert(point.kind.rawValue, at: slot)
+        activeCounts.insert(1, at: slot)
       }
+      highest = RegionKind(rawValue: activeKinds.last ?? 0)
       let current = highest
       guard current != lastKind || current.neverMerges else { continue }
       if lastKind.rawValue != 0 && point.address != lastAddress {

@@ -175,31 +175,58 @@ extension Arm64BootState {
     let seed = noKASLR ? 0 : board.chosen?.kaslrSeed ?? 0
     let layout = SparseMemoryLayout.arm64(request.pageSize)
     let section = layout.sectionSize
-    let others = Set(
-      SparseMemoryMap(memory: blocks.filter { $0.node != topNode }, layout: layout).presentRuns
-        .flatMap { Array($0) })
+    // Sorted, duplicate-free section and table numbers (no Set: its runtime type costs more at
+    // startup than these few binary searches).
+    let others = SparseMemoryMap(memory: blocks.filter { $0.node != topNode }, layout: layout).presentRuns
+      .flatMap { Array($0) }.sortedUnique()
     let mine = SparseMemoryMap(memory: blocks.filter { $0.node == topNode }, layout: layout).presentRuns
-      .flatMap { Array($0) }.filter { !others.contains($0) }
-    func tables(_ seed: UInt64, _ sections: [UInt64]) -> Set<UInt64> {
+      .flatMap { Array($0) }.filter { !others.sortedContains($0) }
+    func tables(_ seed: UInt64, _ sections: [UInt64]) -> [UInt64] {
       let gib: UInt64 = 1 << 30
       let range: UInt64 = ((1 << 47) - (1 << 44)) / gib
       let k = (range * (seed & 0xffff)) >> 16
       let linearOffset = (dramStart / gib * gib) &- (0xf << 48) &- k * gib  // memstart_addr
       let vmemmapStart: UInt64 = 0xffff_c1ff_c000_0000  // -1 GiB - ((2^52 - 2^47) >> 6)
       // Two addresses per section, a PMD and maybe a PUD table each: sized once, not regrown.
-      var out = Set<UInt64>(minimumCapacity: sections.count * 4)
+      var out: [UInt64] = []
+      out.reserveCapacity(sections.count * 4)
       func addTables(_ a: UInt64) {
-        out.insert(a >> 30)  // PMD table (tagged below as distinct from PUD indices)
-        if a >> 39 != UInt64.max >> 39 { out.insert((1 << 63) | a >> 39) }
+        out.append(a >> 30)  // PMD table (tagged below as distinct from PUD indices)
+        if a >> 39 != UInt64.max >> 39 { out.append((1 << 63) | a >> 39) }
       }
       for s in sections {
         let va = vmemmapStart &+ ((s * section) &- linearOffset) / 64
         addTables(va)
         addTables(va &+ (section / 64) &- 1)
       }
-      return out
+      return out.sortedUnique()
     }
-    let otherSections = Array(others)
-    return UInt64(tables(seed, mine).subtracting(tables(seed, otherSections)).count)
+    let otherTables = tables(seed, others)
+    return UInt64(tables(seed, mine).count(where: { !otherTables.sortedContains($0) }))
+  }
+}
+
+extension [UInt64] {
+  /// The values ascending, each once.
+  fileprivate func sortedUnique() -> [UInt64] {
+    var out = sorted()
+    var kept = 0
+    for i in out.indices where kept == 0 || out[kept - 1] != out[i] {
+      out[kept] = out[i]
+      kept += 1
+    }
+    out.removeLast(out.count - kept)
+    return out
+  }
+
+  /// Whether an ascending array holds `value` (binary search).
+  fileprivate func sortedContains(_ value: UInt64) -> Bool {
+    var low = 0
+    var high = count
+    while low < high {
+      let mid = (low + high) / 2
+      if self[mid] < value { low = mid + 1 } else { high = mid }
+    }
+    return low < count && self[low] == value
   }
 }

@@ -18,13 +18,15 @@ public struct E820Table: Sendable {
   /// `E820_MAX_ENTRIES`.
   public let capacity: Int
 
-  /// Entries whose end fits in 64 bits, keyed by start with their exclusive end.
-  private var all = IntervalTreap()
-  private var byKind: [RegionKind: IntervalTreap] = [:]
+  /// Entries whose end fits in 64 bits, keyed by start with their exclusive end: one tree over all
+  /// entries (`allKinds`) and one per type (its raw value).
+  private var fitting = IntervalTreap()
   /// Entries whose `addr + size` wraps (including those ending exactly at 2^64), keyed by start
-  /// with their wrapped end: the kernel only ever zeroes or retypes these whole.
-  private var wrappingAll = IntervalTreap()
-  private var wrappingByKind: [RegionKind: IntervalTreap] = [:]
+  /// with their wrapped end: the kernel only ever zeroes or retypes these whole. Trees as in
+  /// `fitting`.
+  private var wrapping = IntervalTreap()
+  /// The tree of every entry: above all 32-bit type numbers.
+  private static let allKinds: UInt64 = 1 << 32
 
   public init(capacity: Int) { self.capacity = max(capacity, 0) }
 
@@ -56,10 +58,8 @@ public struct E820Table: Sendable {
   /// `memmap=exactmap`: `e820_table->nr_entries = 0`.
   public mutating func removeAll() {
     entries.removeAll(keepingCapacity: true)
-    all = IntervalTreap()
-    byKind = [:]
-    wrappingAll = IntervalTreap()
-    wrappingByKind = [:]
+    fitting = IntervalTreap()
+    wrapping = IntervalTreap()
   }
 
   /// `__e820__range_update(e820_table, start, size, from, to)`; the caller has ruled out
@@ -181,13 +181,9 @@ public struct E820Table: Sendable {
   /// in table order.
   private func candidates(_ start: UInt64, _ end: UInt64, kind: RegionKind?) -> [Int] {
     var slots: [Int] = []
-    if let kind {
-      byKind[kind]?.overlapping(start, end, into: &slots)
-      wrappingByKind[kind]?.contained(start, end, into: &slots)
-    } else {
-      all.overlapping(start, end, into: &slots)
-      wrappingAll.contained(start, end, into: &slots)
-    }
+    let tree = kind.map { UInt64($0.rawValue) } ?? Self.allKinds
+    fitting.overlapping(start, end, tree: tree, into: &slots)
+    wrapping.contained(start, end, tree: tree, into: &slots)
     slots.sort()
     return slots
   }
@@ -207,12 +203,13 @@ public struct E820Table: Sendable {
     let entry = entries[slot]
     guard !Self.isZeroed(entry) else { return }
     let end = entry.start &+ entry.size
+    let kind = UInt64(entry.kind.rawValue)
     if end >= entry.start {
-      all.insert(start: entry.start, slot: slot, end: end)
-      byKind[entry.kind, default: IntervalTreap()].insert(start: entry.start, slot: slot, end: end)
+      fitting.insert(start: entry.start, slot: slot, end: end, tree: Self.allKinds)
+      fitting.insert(start: entry.start, slot: slot, end: end, tree: kind)
     } else {
-      wrappingAll.insert(start: entry.start, slot: slot, end: end)
-      wrappingByKind[entry.kind, default: IntervalTreap()].insert(start: entry.start, slot: slot, end: end)
+      wrapping.insert(start: entry.start, slot: slot, end: end, tree: Self.allKinds)
+      wrapping.insert(start: entry.start, slot: slot, end: end, tree: kind)
     }
   }
 
@@ -220,12 +217,13 @@ public struct E820Table: Sendable {
     let entry = entries[slot]
     guard !Self.isZeroed(entry) else { return }
     let end = entry.start &+ entry.size
+    let kind = UInt64(entry.kind.rawValue)
     if end >= entry.start {
-      all.remove(start: entry.start, slot: slot)
-      byKind[entry.kind]?.remove(start: entry.start, slot: slot)
+      fitting.remove(start: entry.start, slot: slot, tree: Self.allKinds)
+      fitting.remove(start: entry.start, slot: slot, tree: kind)
     } else {
-      wrappingAll.remove(start: entry.start, slot: slot)
-      wrappingByKind[entry.kind]?.remove(start: entry.start, slot: slot)
+      wrapping.remove(start: entry.start, slot: slot, tree: Self.allKinds)
+      wrapping.remove(start: entry.start, slot: slot, tree: kind)
     }
   }
 }

@@ -1,8 +1,9 @@
-/// A set of intervals `[start, end]` with unique slot numbers, ordered by `(start, slot)` and
+/// Sets of intervals `[start, end]` with unique slot numbers, each ordered by `(start, slot)` and
 /// augmented with the largest and smallest `end` of each subtree, so that the entries an
 /// `e820__range_update()`/`_remove()` can touch are found in O((k + 1) log n) instead of by
-/// scanning the whole table. A treap (randomised balanced tree) in one array; no recursion deeper
-/// than the tree's height.
+/// scanning the whole table. Treaps (randomised balanced trees) in one node array, one tree per
+/// key (`tree`), found by binary search over the sorted keys; no recursion deeper than a tree's
+/// height.
 struct IntervalTreap: Sendable {
   private struct Node: Sendable {
     var start: UInt64
@@ -17,13 +18,28 @@ struct IntervalTreap: Sendable {
 
   private var nodes: [Node] = []
   private var freeNodes: [Int] = []
-  private var root = -1
+  /// The trees' keys, ascending, and their roots (`-1` when empty).
+  private var trees: [UInt64] = []
+  private var roots: [Int] = []
   private var seed: UInt64 = 0x9e37_79b9_7f4a_7c15
-  private(set) var count = 0
 
-  var isEmpty: Bool { count == 0 }
+  /// Where `tree` is, or would be inserted, in `trees`.
+  private func position(_ tree: UInt64) -> Int {
+    var low = 0
+    var high = trees.count
+    while low < high {
+      let mid = (low + high) / 2
+      if trees[mid] < tree { low = mid + 1 } else { high = mid }
+    }
+    return low
+  }
 
-  mutating func insert(start: UInt64, slot: Int, end: UInt64) {
+  private func root(_ tree: UInt64) -> Int {
+    let i = position(tree)
+    return i < trees.count && trees[i] == tree ? roots[i] : -1
+  }
+
+  mutating func insert(start: UInt64, slot: Int, end: UInt64, tree: UInt64) {
     seed &+= 0x9e37_79b9_7f4a_7c15
     var z = seed
     z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
@@ -37,24 +53,28 @@ struct IntervalTreap: Sendable {
       nodes.append(node)
       index = nodes.count - 1
     }
-    let (low, high) = split(root, start, slot)
-    root = merge(merge(low, index), high)
-    count += 1
-  }
-
-  /// Removes the interval with this start and slot (which must be present).
-  mutating func remove(start: UInt64, slot: Int) {
-    let (low, rest) = split(root, start, slot)
-    let (middle, high) = split(rest, start, slot + 1)
-    if middle >= 0 {
-      freeNodes.append(middle)
-      count -= 1
+    let i = position(tree)
+    if i == trees.count || trees[i] != tree {
+      trees.insert(tree, at: i)
+      roots.insert(-1, at: i)
     }
-    root = merge(low, high)
+    let (low, high) = split(roots[i], start, slot)
+    roots[i] = merge(merge(low, index), high)
   }
 
-  /// Slots of the intervals with `start <= hi` and `end >= lo`.
-  func overlapping(_ lo: UInt64, _ hi: UInt64, into slots: inout [Int]) {
+  /// Removes the interval with this start and slot (which must be present in `tree`).
+  mutating func remove(start: UInt64, slot: Int, tree: UInt64) {
+    let i = position(tree)
+    guard i < trees.count && trees[i] == tree else { return }
+    let (low, rest) = split(roots[i], start, slot)
+    let (middle, high) = split(rest, start, slot + 1)
+    if middle >= 0 { freeNodes.append(middle) }
+    roots[i] = merge(low, high)
+  }
+
+  /// Slots of the intervals in `tree` with `start <= hi` and `end >= lo`.
+  func overlapping(_ lo: UInt64, _ hi: UInt64, tree: UInt64, into slots: inout [Int]) {
+    let root = root(tree)
     var stack: [Int] = root >= 0 ? [root] : []
     while let t = stack.popLast() {
       let node = nodes[t]
@@ -67,8 +87,9 @@ struct IntervalTreap: Sendable {
     }
   }
 
-  /// Slots of the intervals with `start >= lo` and `end <= hi`.
-  func contained(_ lo: UInt64, _ hi: UInt64, into slots: inout [Int]) {
+  /// Slots of the intervals in `tree` with `start >= lo` and `end <= hi`.
+  func contained(_ lo: UInt64, _ hi: UInt64, tree: UInt64, into slots: inout [Int]) {
+    let root = root(tree)
     var stack: [Int] = root >= 0 ? [root] : []
     while let t = stack.popLast() {
       let node = nodes[t]
