@@ -69,10 +69,26 @@ enum LoadedInput {
 /// Reads an input path (or `-`), detects its format from the content and decodes it.
 enum InputLoader {
   static func load(_ path: String, _ environment: Environment) throws(CLIError) -> LoadedInput {
+    let input: LoadedInput
     if path != "-" && FileIO.isDirectory(path) {
-      return .firmwareTable(try FirmwareTableLoader.loadSysfsDirectory(path))
+      input = .firmwareTable(try FirmwareTableLoader.loadSysfsDirectory(path))
+    } else {
+      input = try decode(try environment.read(path), path: path, includeDirectories: environment.includeDirectories)
     }
-    return try decode(try environment.read(path), path: path, includeDirectories: environment.includeDirectories)
+    if keepsInputsUntilExit { _ = Unmanaged.passRetained(Kept(input)) }
+    return input
+  }
+
+  /// Set by `DTMem.main`, whose process exits after one command: an input it loads is kept to
+  /// the end rather than freed object by object when the command returns (a 150 KB blob's board,
+  /// its hundreds of strings and arrays, and the blob's own mapping: ~17K instructions and a
+  /// munmap). Off in-process (tests), where inputs are freed as usual.
+  nonisolated(unsafe) static var keepsInputsUntilExit = false
+
+  /// What keeps an input: a class of its own (static metadata, nothing instantiated at run time).
+  final class Kept {
+    let input: LoadedInput
+    init(_ input: LoadedInput) { self.input = input }
   }
 
   /// Decodes content already read from `path` (standard input can be read only once);
