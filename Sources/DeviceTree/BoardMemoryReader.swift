@@ -32,6 +32,8 @@ extension FlatDeviceTree {
     // The root's children, each looked at in one pass over its properties; a path is made only
     // for the ones read.
     forEachChild(of: root) { offset, entry, name in
+      // __symbols__ and aliases: properties not recorded, and none of the two names.
+      if outline.lacksMemoryFactNames(entry) { return }
       var deviceType: UnsafeRawBufferPointer? = nil
       var compatible: UnsafeRawBufferPointer? = nil
       forEachProperty(ofNodeAt: offset, entry: entry) { property, value in

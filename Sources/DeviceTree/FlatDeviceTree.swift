@@ -118,7 +118,7 @@ public struct FlatDeviceTree: Sendable {
 
   /// Runs `body` on the value of property `name` of `node` in place, or on nil when absent.
   func withValue<R>(_ name: String, of node: Node, _ body: (UnsafeRawBufferPointer?) -> R) -> R {
-    if node.entry >= 0 {
+    if outline.recordsProperties(node.entry) {
       var name = name
       return name.withUTF8 { wanted in
         withFDT { fdt in
@@ -161,7 +161,7 @@ public struct FlatDeviceTree: Sendable {
     _ body: (_ name: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) -> Void
   ) {
     withFDT { fdt in
-      if entry >= 0 {
+      if outline.recordsProperties(entry) {
         let recorded = outline.entry(entry)
         for property in outline.properties(of: recorded) {
           body(
@@ -256,7 +256,7 @@ public struct FlatDeviceTree: Sendable {
   public func properties(of node: Node) -> [Property] {
     withFDT { fdt in
       var result: [Property] = []
-      if node.entry >= 0 {
+      if outline.recordsProperties(node.entry) {
         let entry = outline.entry(node.entry)
         for property in outline.properties(of: entry) {
           result.append(

@@ -32,6 +32,12 @@ struct TreeOutline: Sendable {
     /// Whether its children are recorded (the root's, and those of the node libfdt finds for
     /// `/reserved-memory`).
     var childrenRecorded = false
+    /// Whether its properties are recorded: not for `__symbols__` and `aliases`, hundreds of
+    /// properties no memory fact reads (read through libfdt when asked).
+    var propertiesRecorded = true
+    /// For a node whose properties are not recorded: the marks of their names ORed
+    /// (`Names.memoryFact` set when one is `device_type` or `compatible`).
+    var skippedNames: UInt8 = 0
   }
 
   /// A recorded property: where its name and value are in the blob.
@@ -76,6 +82,21 @@ struct TreeOutline: Sendable {
     return records.entries[Int(index)]
   }
 
+  /// Whether node `index` is recorded with its properties (else they are read through libfdt).
+  @inline(__always)
+  func recordsProperties(_ index: Int32) -> Bool {
+    index >= 0 && entry(index).propertiesRecorded
+  }
+
+  /// Whether node `index` is recorded without its properties and none of them is named
+  /// `device_type` or `compatible` (what the root-children scan looks for).
+  @inline(__always)
+  func lacksMemoryFactNames(_ index: Int32) -> Bool {
+    guard index >= 0 else { return false }
+    let entry = entry(index)
+    return !entry.propertiesRecorded && entry.skippedNames & Names.memoryFact == 0
+  }
+
   /// The recorded properties of `entry`, in blob order (valid while the outline is).
   @inline(__always)
   func properties(of entry: Entry) -> UnsafeBufferPointer<PropertyEntry> {
@@ -109,6 +130,16 @@ struct TreeOutline: Sendable {
     let wanted = "reserved-memory".utf8
     guard name.count >= wanted.count, name.prefix(wanted.count).elementsEqual(wanted) else { return false }
     return name.count == wanted.count || name[wanted.count] == UInt8(ascii: "@")
+  }
+
+  /// Root children whose properties are not recorded: `__symbols__` (one property per label,
+  /// most of a large tree's root-level properties) and `aliases`, exactly so named.
+  static func skipsProperties(_ name: UnsafeRawBufferPointer) -> Bool {
+    switch name.count {
+    case 11: return name.elementsEqual("__symbols__".utf8)
+    case 7: return name.elementsEqual("aliases".utf8)
+    default: return false
+    }
   }
 
   /// Walks `fdt` (a blob whose `header` is checked and whose `totalsize` bytes are readable).
@@ -157,6 +188,7 @@ struct TreeOutline: Sendable {
     }
     var depth = 0  // nodes open
     var propertyOwner = -1  // the recorded node whose properties are being recorded, or -1
+    var skippedOwner = -1  // the recorded node whose properties are being read unrecorded, or -1
     var lastRootChild = -1
     var reservedMemory = -1  // the /reserved-memory entry, once seen
     var inReservedMemory = false  // it is the open root child
@@ -171,7 +203,9 @@ struct TreeOutline: Sendable {
         // A node's properties come in a run, read in a loop of their own: recorded or not.
         guard depth > 0 else { throw .badStructure(offset: Int32(offset), reason: "a property outside the root node") }
         if propertyOwner < 0 {
-          (offset, tag) = try Self.skipProperties(from: offset, block, size, names)
+          let run = try Self.skipProperties(from: offset, block, size, names)
+          (offset, tag) = (run.offset, run.tag)
+          if skippedOwner >= 0 { entries[skippedOwner].skippedNames |= run.marks }
         } else {
           repeat {
             let property = try Self.property(at: offset, block, size, names)
@@ -198,6 +232,7 @@ struct TreeOutline: Sendable {
         guard depth <= Int(Self.maximumDepth) else { throw .tooDeep(limit: Self.maximumDepth) }
         let name = structure &+ offset &+ 4
         // The parent has a subnode: libfdt reads none of its properties after it.
+        skippedOwner = -1
         if propertyOwner >= 0 {  // its properties end
           entries[propertyOwner].propertyCount =
             Int32(truncatingIfNeeded: propertyCount) &- entries[propertyOwner].firstProperty
@@ -205,6 +240,7 @@ struct TreeOutline: Sendable {
         }
         let recorded: Int
         var recordsChildren = false
+        var recordsProperties = true
         if depth == 0 {
           guard nameLength == 0 else {
             throw .badStructure(offset: Int32(offset), reason: "the root node has a name")
@@ -224,6 +260,9 @@ struct TreeOutline: Sendable {
             recordsChildren = true
           }
           inReservedMemory = recordsChildren
+          if !recordsChildren && Self.skipsProperties(UnsafeRawBufferPointer(start: fdt + name, count: nameLength)) {
+            recordsProperties = false
+          }
         } else if depth == 2 && inReservedMemory {
           recorded = entryCount
           if lastReservedChild >= 0 {
@@ -243,14 +282,17 @@ struct TreeOutline: Sendable {
           offset: Int32(truncatingIfNeeded: offset), name: Int32(truncatingIfNeeded: name),
           nameLength: Int32(truncatingIfNeeded: nameLength), firstProperty: Int32(truncatingIfNeeded: propertyCount))
         entry.childrenRecorded = recordsChildren
+        entry.propertiesRecorded = recordsProperties
         Self.append(entry, to: &entries, count: &entryCount, capacity: &entryCapacity)
-        propertyOwner = recorded
+        propertyOwner = recordsProperties ? recorded : -1
+        skippedOwner = recordsProperties ? -1 : recorded
         depth &+= 1
         offset = (offset &+ 5 &+ nameLength &+ 3) & ~3
       case UInt32(FDT_END_NODE):
         guard depth > 0 else {
           throw .badStructure(offset: Int32(offset), reason: "an FDT_END_NODE outside any node")
         }
+        skippedOwner = -1
         if propertyOwner >= 0 {  // its properties end
           entries[propertyOwner].propertyCount =
             Int32(truncatingIfNeeded: propertyCount) &- entries[propertyOwner].firstProperty
@@ -285,8 +327,24 @@ struct TreeOutline: Sendable {
   struct Names {
     var strings: UnsafeRawPointer
     var size: Int
-    /// One byte per offset, nonzero once checked.
+    /// One byte per offset, nonzero (`checkedMark`, with `memoryFact` for `device_type` and
+    /// `compatible`) once checked.
     var checked: UnsafeMutablePointer<UInt8>
+
+    static let checkedMark: UInt8 = 1
+    static let memoryFact: UInt8 = 2
+
+    /// The mark of the name at `start` whose NUL is at `end`.
+    @inline(__always)
+    func mark(from start: Int, to end: Int) -> UInt8 {
+      let name = UnsafeRawBufferPointer(start: strings + start, count: end &- start)
+      switch name.count {
+      case 11 where name.elementsEqual("device_type".utf8), 10 where name.elementsEqual("compatible".utf8):
+        return Self.checkedMark | Self.memoryFact
+      default:
+        return Self.checkedMark
+      }
+    }
   }
 
   /// The FDT_PROP at `offset` (its tag read, inside the structure block of `size` bytes): its
@@ -298,13 +356,14 @@ struct TreeOutline: Sendable {
   {
     // Tag, length and name offset: one 12-byte read.
     guard offset &+ 12 <= size else { throw Self.failure(-FDT_ERR_TRUNCATED, at: offset) }
-    return try propertyHeader(at: offset, block, size, names)
+    let header = try propertyHeader(at: offset, block, size, names)
+    return (header.length, header.nameOffset, header.nameLength)
   }
 
   /// `property(at:)` for a property whose first 12 bytes are known to be inside the block.
   @inline(__always)
   static func propertyHeader(at offset: Int, _ block: UnsafeRawPointer, _ size: Int, _ names: Names)
-    throws(FDTError) -> (length: Int, nameOffset: Int, nameLength: Int)
+    throws(FDTError) -> (length: Int, nameOffset: Int, nameLength: Int, mark: UInt8)
   {
     let length = Int(UInt32(bigEndian: (block + offset).loadUnaligned(fromByteOffset: 4, as: UInt32.self)))
     let nameOffset = Int(UInt32(bigEndian: (block + offset).loadUnaligned(fromByteOffset: 8, as: UInt32.self)))
@@ -313,8 +372,9 @@ struct TreeOutline: Sendable {
         offset: Int32(offset),
         reason: "a property of length \(Hex.short(UInt64(length))) runs past the end of the structure block")
     }
-    if nameOffset < names.size && names.checked[nameOffset] != 0 {
-      return (length, nameOffset, -1)
+    if nameOffset < names.size {
+      let mark = names.checked[nameOffset]
+      if mark != 0 { return (length, nameOffset, -1, mark) }
     }
     // fdt_get_string()'s test, kept inside the strings block (libfdt bounds a version-16 name by
     // totalsize only): an offset below size_dt_strings and a NUL before its end. The block is
@@ -322,28 +382,33 @@ struct TreeOutline: Sendable {
     guard nameOffset < names.size, let end = nul(in: names.strings, from: nameOffset, to: names.size) else {
       throw .badStructure(offset: Int32(offset), reason: "a property name outside the strings block or without its NUL")
     }
-    names.checked[nameOffset] = 1
-    return (length, nameOffset, end &- nameOffset)
+    let mark = names.mark(from: nameOffset, to: end)
+    names.checked[nameOffset] = mark
+    return (length, nameOffset, end &- nameOffset, mark)
   }
 
   /// Reads a run of properties that are not recorded, from the FDT_PROP at `start`, each checked
-  /// as `property(at:)` checks it: the offset of the next tag that is not FDT_PROP, and that tag.
+  /// as `property(at:)` checks it: the offset of the next tag that is not FDT_PROP, that tag, and
+  /// the marks of the properties' names ORed.
   /// (A function of its own: the loop keeps its few values in registers.)
   @inline(never)
   static func skipProperties(from start: Int, _ block: UnsafeRawPointer, _ size: Int, _ names: Names)
-    throws(FDTError) -> (offset: Int, tag: UInt32)
+    throws(FDTError) -> (offset: Int, tag: UInt32, marks: UInt8)
   {
     try propertyRun(from: start, block, size, names)
   }
 
   @inline(__always)
   static func propertyRun(from start: Int, _ block: UnsafeRawPointer, _ size: Int, _ names: Names)
-    throws(FDTError) -> (offset: Int, tag: UInt32)
+    throws(FDTError) -> (offset: Int, tag: UInt32, marks: UInt8)
   {
     guard start &+ 12 <= size else { throw failure(-FDT_ERR_TRUNCATED, at: start) }
     var offset = start
+    var marks: UInt8 = 0
     while true {
-      let length = try propertyHeader(at: offset, block, size, names).length
+      let header = try propertyHeader(at: offset, block, size, names)
+      let length = header.length
+      marks |= header.mark
       let next = (offset &+ 12 &+ length &+ 3) & ~3
       // One bound for the next tag and, if it is a property, its length and name offset; only
       // the block's last 12 bytes need the two tests apart (a property there is truncated).
@@ -351,10 +416,10 @@ struct TreeOutline: Sendable {
         guard next &+ 4 <= size else { throw failure(-FDT_ERR_TRUNCATED, at: next) }
         let tag = UInt32(bigEndian: (block + next).loadUnaligned(as: UInt32.self))
         guard tag != UInt32(FDT_PROP) else { throw failure(-FDT_ERR_TRUNCATED, at: next) }
-        return (next, tag)
+        return (next, tag, marks)
       }
       let tag = UInt32(bigEndian: (block + next).loadUnaligned(as: UInt32.self))
-      guard tag == UInt32(FDT_PROP) else { return (next, tag) }
+      guard tag == UInt32(FDT_PROP) else { return (next, tag, marks) }
       offset = next
     }
   }
@@ -375,7 +440,7 @@ struct TreeOutline: Sendable {
     while true {
       switch tag {
       case UInt32(FDT_PROP):
-        (offset, tag) = try propertyRun(from: offset, block, size, names)
+        (offset, tag, _) = try propertyRun(from: offset, block, size, names)
         continue
       case UInt32(FDT_BEGIN_NODE):
         let nameLength = try nodeNameLength(block, at: offset, size)
