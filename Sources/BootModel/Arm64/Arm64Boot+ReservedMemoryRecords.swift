@@ -70,7 +70,7 @@ extension Arm64BootState {
         events.append(.reservedMemory(.regTuplesIgnored(ReservedNode(child), count: reg.byteLength / tupleBytes - 1)))
       }
       guard let first = reg.tuples.first, first.size != 0,
-        let reservationIndex = staticReservationIndex[index]
+        let reservationIndex = staticReservation(index)
       else { continue }
       saveNode(
         child, childIndex: index, base: first.address, size: first.size, reservationIndex: reservationIndex, &events)

@@ -18,6 +18,10 @@ extension Arm64BootState {
       return ["whole node ignored"]
     }
     var notes: [String] = []
+    if staticReservationIndex.count < node.children.count {
+      staticReservationIndex.append(
+        contentsOf: repeatElement(-1, count: node.children.count - staticReservationIndex.count))
+    }
     for (index, child) in node.children.enumerated() {
       guard child.isAvailable else {
         reservations.append(

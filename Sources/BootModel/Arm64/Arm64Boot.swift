@@ -82,8 +82,14 @@ struct Arm64BootState {
   /// Children of `/reserved-memory` with `size` and no `reg`, in DT order.
   var dynamicChildren: [Int] = []
   /// Where each static child's first tuple sits in `reservations` (the late pass records only
-  /// that one), by child index.
-  var staticReservationIndex: [Int: Int] = [:]
+  /// that one), by child index; -1 for the other children. Read through `staticReservation(_:)`.
+  var staticReservationIndex: [Int] = []
+
+  /// The index in `reservations` of a static child's first tuple, nil when it has none.
+  func staticReservation(_ childIndex: Int) -> Int? {
+    guard childIndex < staticReservationIndex.count, staticReservationIndex[childIndex] >= 0 else { return nil }
+    return staticReservationIndex[childIndex]
+  }
 
   /// Linux 6.1's `reserved_mem[]` as `fdt_scan_reserved_mem()` fills it, before it is sorted.
   var table61: [ReservedMemoryEntry61] = []

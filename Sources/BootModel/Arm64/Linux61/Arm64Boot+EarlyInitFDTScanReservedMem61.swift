@@ -52,7 +52,7 @@ extension Arm64BootState {
     for index in node.children.indices {
       let child = node.children[index]
       let entry: ReservedMemoryEntry61
-      if let reservationIndex = staticReservationIndex[index], let first = child.reg?.tuples.first {
+      if let reservationIndex = staticReservation(index), let first = child.reg?.tuples.first {
         entry = ReservedMemoryEntry61(
           childIndex: index, base: first.address, size: first.size, reservationIndex: reservationIndex)
       } else if dynamic.contains(index) {
