@@ -78,8 +78,9 @@ enum DTMem {
     let words = (1..<max(1, Int(CommandLine.argc))).compactMap { index in
       CommandLine.unsafeArgv[index].map { PathBytes.decode(cString: $0) }
     }
-    InputLoader.keepsInputsUntilExit = true
-    exit(run(words, environment: .process).perform())
+    var environment = Environment.process
+    environment.keepsInputsUntilExit = true
+    exit(run(words, environment: environment).perform())
   }
 
   /// One invocation, from its words to what it prints and writes (nothing is written here).

@@ -75,15 +75,9 @@ enum InputLoader {
     } else {
       input = try decode(try environment.read(path), path: path, includeDirectories: environment.includeDirectories)
     }
-    if keepsInputsUntilExit { _ = Unmanaged.passRetained(Kept(input)) }
+    if environment.keepsInputsUntilExit { _ = Unmanaged.passRetained(Kept(input)) }
     return input
   }
-
-  /// Set by `DTMem.main`, whose process exits after one command: an input it loads is kept to
-  /// the end rather than freed object by object when the command returns (a 150 KB blob's board,
-  /// its hundreds of strings and arrays, and the blob's own mapping: ~17K instructions and a
-  /// munmap). Off in-process (tests), where inputs are freed as usual.
-  nonisolated(unsafe) static var keepsInputsUntilExit = false
 
   /// What keeps an input: a class of its own (static metadata, nothing instantiated at run time).
   final class Kept {

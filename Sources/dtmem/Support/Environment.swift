@@ -10,6 +10,11 @@ struct Environment: Sendable {
   var terminal: Terminal? = nil
   /// The `-I DIR` folders device tree source is preprocessed and compiled with (`SourceOptions`).
   var includeDirectories: [String] = []
+  /// Whether a loaded input is kept to the end of the process rather than freed object by object
+  /// when the command returns (a 150 KB blob's board, its hundreds of strings and arrays, and the
+  /// blob's own buffer: ~17K instructions). Only `DTMem.main` sets it, whose process exits after
+  /// one command; in process (tests) inputs are freed as usual.
+  var keepsInputsUntilExit = false
 
   static let process = Environment(
     standardInput: { () throws(CLIError) -> [UInt8] in try FileIO.readAll(fd: 0, name: "<stdin>") },
