@@ -26,8 +26,11 @@ public struct SparseMemoryMap: Hashable, Sendable {
   }
 
   public var layout: SparseMemoryLayout
-  /// Present sections as runs of consecutive section numbers, in address order.
-  public var presentRuns: [ClosedRange<UInt64>]
+  /// Present sections as runs of consecutive section numbers, in address order. (Half-open
+  /// `Range<Int>`: the runtime has its array type prebuilt, where `[ClosedRange<UInt64>]` and its
+  /// element type were instantiated at run time. Sections are at least 128 MiB, so their numbers
+  /// are far below `Int.max`.)
+  public var presentRuns: [Range<Int>]
   /// The buffers in the order the kernel takes them.
   public var buffers: [NodeBuffer]
 
@@ -41,7 +44,7 @@ public struct SparseMemoryMap: Hashable, Sendable {
     // One pass over the sections each block marks first (each section once, the node of the
     // first block that marks it): present runs join consecutive sections, a node's buffer
     // consecutive sections of that node.
-    var runs: [ClosedRange<UInt64>] = []
+    var runs: [Range<Int>] = []
     var buffers: [NodeBuffer] = []
     var lastMarked: UInt64? = nil
     for block in pages {
@@ -52,10 +55,10 @@ public struct SparseMemoryMap: Hashable, Sendable {
         first = lastMarked + 1
       }
       lastMarked = last
-      if let previous = runs.last, previous.upperBound + 1 == first {
-        runs[runs.count - 1] = previous.lowerBound...last
+      if let previous = runs.last, previous.upperBound == Int(first) {
+        runs[runs.count - 1] = previous.lowerBound..<Int(last) + 1
       } else {
-        runs.append(first...last)
+        runs.append(Int(first)..<Int(last) + 1)
       }
       if let previous = buffers.last, previous.node == block.node {
         buffers[buffers.count - 1].sections += last - first + 1
@@ -72,7 +75,7 @@ public struct SparseMemoryMap: Hashable, Sendable {
   }
 
   /// The number of present sections.
-  public var presentSections: UInt64 { presentRuns.reduce(0) { $0 + ($1.upperBound - $1.lowerBound + 1) } }
+  public var presentSections: UInt64 { presentRuns.reduce(0) { $0 + UInt64($1.count) } }
 
   /// Bytes of `struct page` for every present section: what the memory map costs.
   public var bytes: UInt64 { presentSections * layout.sectionMemoryMapSize }
@@ -81,8 +84,8 @@ public struct SparseMemoryMap: Hashable, Sendable {
   public var presentRanges: [PhysicalRange] {
     presentRuns.compactMap { run in
       PhysicalRange(
-        start: run.lowerBound * layout.sectionSize,
-        end: UInt128(run.upperBound + 1) * UInt128(layout.sectionSize))
+        start: UInt64(run.lowerBound) * layout.sectionSize,
+        end: UInt128(run.upperBound) * UInt128(layout.sectionSize))
     }
   }
 }

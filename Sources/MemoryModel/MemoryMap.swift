@@ -66,18 +66,22 @@ public struct MemoryMap: Hashable, Sendable {
     for entry in entries where entry.start &+ entry.size < entry.start {
       throw .entryWrapsAddressSpace(entry)
     }
-    struct ChangePoint {
-      var address: UInt64
-      var isEnd: Bool
-      var kind: RegionKind
+    // Change points by number: 2i is entry i's start, 2i + 1 its end. (An [Int], whose array type
+    // the runtime has prebuilt; an array of a point struct was instantiated at run time.)
+    func address(_ point: Int) -> UInt64 {
+      let entry = entries[point >> 1]
+      return point & 1 == 0 ? entry.start : entry.start + entry.size
     }
-    var points: [ChangePoint] = []
+    var points: [Int] = []
     points.reserveCapacity(entries.count * 2)
-    for entry in entries where entry.size != 0 {
-      points.append(ChangePoint(address: entry.start, isEnd: false, kind: entry.kind))
-      points.append(ChangePoint(address: entry.start + entry.size, isEnd: true, kind: entry.kind))
+    for i in entries.indices where entries[i].size != 0 {
+      points.append(2 * i)
+      points.append(2 * i + 1)
     }
-    points.sort { a, b in a.address != b.address ? a.address < b.address : (!a.isEnd && b.isEnd) }
+    points.sort { a, b in
+      let (x, y) = (address(a), address(b))
+      return x != y ? x < y : (a & 1 == 0 && b & 1 == 1)
+    }
 
     // The kinds in force (raw values, ascending, so the highest is the last) and how many
     // entries hold each: two arrays of stdlib element types rather than a dictionary, whose
@@ -89,9 +93,11 @@ public struct MemoryMap: Hashable, Sendable {
     var lastAddress: UInt64 = 0
     var regions: [MapRegion] = []
     for point in points {
-      let slot = activeKinds.partitionPoint { $0 >= point.kind.rawValue }
-      let held = slot < activeKinds.count && activeKinds[slot] == point.kind.rawValue
-      if point.isEnd {
+      let kind = entries[point >> 1].kind
+      let here = address(point)
+      let slot = activeKinds.partitionPoint { $0 >= kind.rawValue }
+      let held = slot < activeKinds.count && activeKinds[slot] == kind.rawValue
+      if point & 1 == 1 {
         // An end sorts after its own entry's start, so its kind is held.
         if held {
           activeCounts[slot] -= 1
@@ -103,21 +109,21 @@ public struct MemoryMap: Hashable, Sendable {
       } else if held {
         activeCounts[slot] += 1
       } else {
-        activeKinds.insert(point.kind.rawValue, at: slot)
+        activeKinds.insert(kind.rawValue, at: slot)
         activeCounts.insert(1, at: slot)
       }
       highest = RegionKind(rawValue: activeKinds.last ?? 0)
       let current = highest
       guard current != lastKind || current.neverMerges else { continue }
-      if lastKind.rawValue != 0 && point.address != lastAddress {
-        // Non-empty by construction: point.address > lastAddress.
+      if lastKind.rawValue != 0 && here != lastAddress {
+        // Non-empty by construction: here > lastAddress.
         regions.append(
           MapRegion(
-            range: PhysicalRange(start: lastAddress, size: point.address - lastAddress)!,
+            range: PhysicalRange(start: lastAddress, size: here - lastAddress)!,
             kind: lastKind))
         if regions.count >= capacity { break }
       }
-      if current.rawValue != 0 { lastAddress = point.address }
+      if current.rawValue != 0 { lastAddress = here }
       lastKind = current
     }
     return MemoryMap(canonical: regions)

@@ -178,9 +178,9 @@ extension Arm64BootState {
     // Sorted, duplicate-free section and table numbers (no Set: its runtime type costs more at
     // startup than these few binary searches).
     let others = SparseMemoryMap(memory: blocks.filter { $0.node != topNode }, layout: layout).presentRuns
-      .flatMap { Array($0) }.sortedUnique()
+      .flatMap { $0.map(UInt64.init) }.sortedUnique()
     let mine = SparseMemoryMap(memory: blocks.filter { $0.node == topNode }, layout: layout).presentRuns
-      .flatMap { Array($0) }.filter { !others.sortedContains($0) }
+      .flatMap { $0.map(UInt64.init) }.filter { !others.sortedContains($0) }
     func tables(_ seed: UInt64, _ sections: [UInt64]) -> [UInt64] {
       let gib: UInt64 = 1 << 30
       let range: UInt64 = ((1 << 47) - (1 << 44)) / gib
