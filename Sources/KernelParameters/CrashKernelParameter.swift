@@ -71,10 +71,19 @@ public enum CrashKernelParameter {
     case unrecognizedCharacter(UInt8)
   }
 
-  static let name = Array("crashkernel=".utf8)
-  /// (Two constants, not an array of them: a `[[UInt8]]` costs a runtime type instantiation.)
-  static let highSuffix = Array(",high".utf8)
-  static let lowSuffix = Array(",low".utf8)
+  /// The words' bytes, in the static strings' own storage: no array to allocate at the first
+  /// parse behind a `swift_once` token each (two pages of the binary's zero-initialized data to
+  /// fault in). (Two suffixes, not an array of them: a `[[UInt8]]` costs a runtime type
+  /// instantiation.)
+  static var name: UnsafeBufferPointer<UInt8> { bytes("crashkernel=") }
+  static var highSuffix: UnsafeBufferPointer<UInt8> { bytes(",high") }
+  static var lowSuffix: UnsafeBufferPointer<UInt8> { bytes(",low") }
+
+  /// A literal's UTF-8, valid for the whole process (a multi-character literal is stored as
+  /// bytes).
+  private static func bytes(_ word: StaticString) -> UnsafeBufferPointer<UInt8> {
+    UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)
+  }
 
   /// Parses the command line as the kernel keeps it. Nil when it holds no `crashkernel=` at all.
   /// `defaultLowSize` is the architecture's `DEFAULT_CRASH_KERNEL_LOW_SIZE`, used by `,high`
@@ -141,7 +150,9 @@ public enum CrashKernelParameter {
   }
 
   /// `__parse_crashkernel()`.
-  static func parse(_ line: [UInt8], systemRAM: UInt64, suffix: [UInt8]?, complaints: inout [Complaint]) -> Parsed {
+  static func parse(
+    _ line: [UInt8], systemRAM: UInt64, suffix: UnsafeBufferPointer<UInt8>?, complaints: inout [Complaint]
+  ) -> Parsed {
     guard let found = lastOccurrence(line, suffix: suffix) else { return .notFound }
     let start = found + name.count
     let tokenEnd = line[found...].firstIndex(of: 0x20) ?? line.count
@@ -159,7 +170,7 @@ public enum CrashKernelParameter {
 
   /// `get_last_crashkernel()`: the last `crashkernel=` whose word (up to the next space) ends
   /// in `suffix`, or, without a suffix, in neither known suffix.
-  static func lastOccurrence(_ line: [UInt8], suffix: [UInt8]?) -> Int? {
+  static func lastOccurrence(_ line: [UInt8], suffix: UnsafeBufferPointer<UInt8>?) -> Int? {
     let name = Self.name  // read once, not per byte of the line
     var last: Int? = nil
     var index = 0
@@ -169,7 +180,7 @@ public enum CrashKernelParameter {
         continue
       }
       let end = line[index...].firstIndex(of: 0x20) ?? line.count
-      func endsWith(_ s: [UInt8]) -> Bool { end - index >= s.count && line[(end - s.count)..<end].elementsEqual(s) }
+      func endsWith(_ s: UnsafeBufferPointer<UInt8>) -> Bool { end - index >= s.count && line[(end - s.count)..<end].elementsEqual(s) }
       if let suffix {
         if endsWith(suffix) { last = index }
       } else if !endsWith(highSuffix) && !endsWith(lowSuffix) {
@@ -280,7 +291,7 @@ public enum CrashKernelParameter {
 
   /// `parse_crashkernel_suffix()`.
   static func parseSuffixed(
-    _ line: [UInt8], from start: Int, suffix: [UInt8], text: String, complaints: inout [Complaint]
+    _ line: [UInt8], from start: Int, suffix: UnsafeBufferPointer<UInt8>, text: String, complaints: inout [Complaint]
   ) -> Parsed {
     let size = MemParse.memparse(line, from: start)
     guard size.end != start else {
