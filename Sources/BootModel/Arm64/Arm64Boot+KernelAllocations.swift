@@ -169,7 +169,8 @@ extension Arm64BootState {
   /// nil outside the case it was measured on (6.12, 4K pages, a device tree boot without the stub).
   func vmemmapTablePages612(blocks: [MemoryBlock], topNode: Int) -> UInt64? {
     guard request.kernel == .v6_12, request.pageSize == .size4K, request.efiMemoryMap == nil,
-      board.chosen?.isFromEFIStub != true, let dramStart = blocks.min(by: { $0.range.start < $1.range.start })?.range.start
+      board.chosen?.isFromEFIStub != true,
+      let dramStart = blocks.min(by: { $0.range.start < $1.range.start })?.range.start
     else { return nil }
     let noKASLR = commandLine.parameters.contains { $0.isNamed("nokaslr") }
     let seed = noKASLR ? 0 : board.chosen?.kaslrSeed ?? 0
