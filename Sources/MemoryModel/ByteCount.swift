@@ -9,9 +9,9 @@ public enum ByteCount {
   public static func compact(_ value: UInt64) -> String {
     guard value != 0 else { return "0" }
     for (suffix, shift) in units where value & ((1 << shift) - 1) == 0 {
-      return String(value >> shift) + String(suffix)
+      return Digits.decimal(value >> shift) + String(suffix)
     }
-    return String(value)
+    return Digits.decimal(value)
   }
 
   /// A size for people: `2 GiB`, `1164 KiB`, `1.14 MiB`, `512 bytes`. Exact when a binary unit
@@ -21,11 +21,11 @@ public enum ByteCount {
     for (index, unit) in units.enumerated() where value >> unit.shift != 0 {
       let whole = value >> unit.shift
       let rest = value & ((1 << unit.shift) - 1)
-      if rest == 0 { return "\(whole) \(names[index])" }
+      if rest == 0 { return "\(Digits.decimal(whole)) \(names[index])" }
       let hundredths = UInt64((UInt128(rest) * 100) >> UInt128(unit.shift))
-      return "\(whole).\(hundredths < 10 ? "0" : "")\(hundredths) \(names[index])"
+      return "\(Digits.decimal(whole)).\(hundredths < 10 ? "0" : "")\(Digits.decimal(hundredths)) \(names[index])"
     }
-    return value == 1 ? "1 byte" : "\(value) bytes"
+    return value == 1 ? "1 byte" : "\(Digits.decimal(value)) bytes"
   }
 
   /// A size for people, for values that may reach 2^64 (a whole address space).

@@ -160,9 +160,41 @@ public enum Hex {
     }
   }
 
-  /// `0x` and the shortest digits (`%#llx`, except that zero prints as `0x0`).
-  public static func short(_ value: UInt64) -> String { "0x" + String(value, radix: 16) }
+  /// `0x` and the shortest digits (`%#llx`, except that zero prints as `0x0`). `padded`'s digits:
+  /// `String(radix:)` is the stdlib's unspecialized generic integer code (~1,000 instructions a
+  /// number, and code and tables of its own to fault in at start-up).
+  public static func short(_ value: UInt64) -> String { padded(value, width: 1) }
 
   /// Same as `short` for a value that may be 2^64.
   public static func short(_ value: UInt128) -> String { "0x" + String(value, radix: 16) }
+}
+
+/// Decimal spellings, as `String(value)` writes them.
+public enum Digits {
+  /// `value`'s digits, written one by one into the string's storage (as `Hex.padded` does). The
+  /// stdlib's integer description lies in a part of its code that nothing else on a map command's
+  /// path runs: one page-fault window at start-up for the few numbers a command prints.
+  public static func decimal(_ value: UInt64) -> String {
+    var count = 1
+    var rest = value
+    while rest >= 10 {
+      rest /= 10
+      count += 1
+    }
+    return String(unsafeUninitializedCapacity: count) { bytes in
+      var rest = value
+      var position = count
+      repeat {
+        position -= 1
+        bytes[position] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest % 10)
+        rest /= 10
+      } while position > 0
+      return count
+    }
+  }
+
+  /// Same as `decimal` for a signed value (a `-` before a negative one's digits).
+  public static func decimal(_ value: Int) -> String {
+    value < 0 ? "-" + decimal(UInt64(value.magnitude)) : decimal(UInt64(value))
+  }
 }

@@ -34,7 +34,21 @@ import Testing
       #expect(
         Hex.padded(value, width: width) == "0x" + String(repeating: "0", count: max(0, width - digits.count)) + digits)
       #expect(Hex.padded(value) == "0x" + String(repeating: "0", count: 16 - digits.count) + digits)
+      #expect(Hex.short(value) == "0x" + digits)
     }
+  }
+
+  /// Digits.decimal against the plain oracle: String(value).
+  @Test func decimalDigitsMatchTheOracle() {
+    var generator = SplitMix64(seed: 10)
+    let edges: [UInt64] = [0, 1, 9, 10, 99, 100, 999_999_999, 1_000_000_000, UInt64(Int.max), UInt64.max]
+    for step in 0..<20_000 {
+      let value = step < edges.count ? edges[step] : generator.next() >> (generator.next() % 64)
+      #expect(Digits.decimal(value) == String(value))
+      let signed = Int(bitPattern: UInt(value))
+      #expect(Digits.decimal(signed) == String(signed))
+    }
+    #expect(Digits.decimal(Int.min) == String(Int.min))
   }
 
   /// Range algebra against a byte-set oracle on an 8-bit address space scaled up.

@@ -169,33 +169,35 @@ extension Arm64BootState {
   /// nil outside the case it was measured on (6.12, 4K pages, a device tree boot without the stub).
   func vmemmapTablePages612(blocks: [MemoryBlock], topNode: Int) -> UInt64? {
     guard request.kernel == .v6_12, request.pageSize == .size4K, request.efiMemoryMap == nil,
-      board.chosen?.isFromEFIStub != true, let dramStart = blocks.map(\.range.start).min()
+      board.chosen?.isFromEFIStub != true,
+      let dramStart = blocks.min(by: { $0.range.start < $1.range.start })?.range.start
     else { return nil }
     let noKASLR = commandLine.parameters.contains { $0.isNamed("nokaslr") }
     let seed = noKASLR ? 0 : board.chosen?.kaslrSeed ?? 0
     let layout = SparseMemoryLayout.arm64(request.pageSize)
     let section = layout.sectionSize
     // Sorted, duplicate-free section and table numbers (no Set: its runtime type costs more at
-    // startup than these few binary searches).
+    // startup than these few binary searches; Int arrays, which the runtime has prebuilt).
     let others = SparseMemoryMap(memory: blocks.filter { $0.node != topNode }, layout: layout).presentRuns
-      .flatMap { $0.map(UInt64.init) }.sortedUnique()
+      .flatMap { Array($0) }.sortedUnique()
     let mine = SparseMemoryMap(memory: blocks.filter { $0.node == topNode }, layout: layout).presentRuns
-      .flatMap { $0.map(UInt64.init) }.filter { !others.sortedContains($0) }
-    func tables(_ seed: UInt64, _ sections: [UInt64]) -> [UInt64] {
+      .flatMap { Array($0) }.filter { !others.sortedContains($0) }
+    func tables(_ seed: UInt64, _ sections: [Int]) -> [Int] {
       let gib: UInt64 = 1 << 30
       let range: UInt64 = ((1 << 47) - (1 << 44)) / gib
       let k = (range * (seed & 0xffff)) >> 16
       let linearOffset = (dramStart / gib * gib) &- (0xf << 48) &- k * gib  // memstart_addr
       let vmemmapStart: UInt64 = 0xffff_c1ff_c000_0000  // -1 GiB - ((2^52 - 2^47) >> 6)
       // Two addresses per section, a PMD and maybe a PUD table each: sized once, not regrown.
-      var out: [UInt64] = []
+      var out: [Int] = []
       out.reserveCapacity(sections.count * 4)
       func addTables(_ a: UInt64) {
-        out.append(a >> 30)  // PMD table (tagged below as distinct from PUD indices)
-        if a >> 39 != UInt64.max >> 39 { out.append((1 << 63) | a >> 39) }
+        // The PMD table's number (below 2^34), and the PUD table's (below 2^25) tagged with bit 62.
+        out.append(Int(a >> 30))
+        if a >> 39 != UInt64.max >> 39 { out.append(1 << 62 | Int(a >> 39)) }
       }
       for s in sections {
-        let va = vmemmapStart &+ ((s * section) &- linearOffset) / 64
+        let va = vmemmapStart &+ ((UInt64(s) * section) &- linearOffset) / 64
         addTables(va)
         addTables(va &+ (section / 64) &- 1)
       }
@@ -206,9 +208,9 @@ extension Arm64BootState {
   }
 }
 
-extension [UInt64] {
+extension [Int] {
   /// The values ascending, each once.
-  fileprivate func sortedUnique() -> [UInt64] {
+  fileprivate func sortedUnique() -> [Int] {
     var out = sorted()
     var kept = 0
     for i in out.indices where kept == 0 || out[kept - 1] != out[i] {
@@ -220,7 +222,7 @@ extension [UInt64] {
   }
 
   /// Whether an ascending array holds `value` (binary search).
-  fileprivate func sortedContains(_ value: UInt64) -> Bool {
+  fileprivate func sortedContains(_ value: Int) -> Bool {
     var low = 0
     var high = count
     while low < high {

@@ -5,9 +5,20 @@ internal import MemoryModel
 /// whole chunks of smaller gaps. Inserting, removing and searching stay near O(√n) per call
 /// instead of O(n), which keeps placing n regions n·log n-like rather than quadratic.
 struct SpanList: Sendable, Equatable {
-  private(set) var chunks: [[Span]] = []
-  /// For each chunk, the largest gap between two consecutive spans inside it.
-  private var largestGap: [UInt64] = []
+  /// At most `chunkSize` spans and the largest gap between two consecutive spans inside them.
+  /// (One array of these rather than an array of span arrays and one of gaps: `[[Span]]` made
+  /// the runtime instantiate `Array<Span>` and its storage class at the first reservation.)
+  private struct Chunk: Sendable {
+    var spans: [Span]
+    var largestGap: UInt64
+
+    init(_ spans: [Span]) {
+      self.spans = spans
+      largestGap = SpanList.largestInternalGap(spans)
+    }
+  }
+
+  private var chunks: [Chunk] = []
 
   static let chunkSize = 256
 
@@ -21,30 +32,29 @@ struct SpanList: Sendable, Equatable {
   var isEmpty: Bool { chunks.isEmpty }
 
   /// All spans in order.
-  var spans: [Span] { chunks.flatMap { $0 } }
+  var spans: [Span] { chunks.flatMap { $0.spans } }
 
   static func == (a: SpanList, b: SpanList) -> Bool { a.spans == b.spans }
 
   /// The chunks whose spans may touch or overlap `[base, end]`, as a range of chunk indices.
   private func affectedChunks(_ base: UInt64, _ end: UInt64) -> Range<Int> {
     // First chunk whose last span ends at or after `base` (touching counts, for merging).
-    let low = chunks.partitionPoint { $0.last!.end >= base }
+    let low = chunks.partitionPoint { $0.spans.last!.end >= base }
     var upper = low
-    while upper < chunks.count && chunks[upper].first!.base <= end { upper += 1 }
+    while upper < chunks.count && chunks[upper].spans.first!.base <= end { upper += 1 }
     return low..<max(low, upper)
   }
 
   /// Replaces the spans of `chunkRange` with `spans`, re-chunking them.
   private mutating func replace(chunkRange: Range<Int>, with spans: [Span]) {
-    var newChunks: [[Span]] = []
+    var newChunks: [Chunk] = []
     var index = 0
     while index < spans.count {
       let next = min(spans.count, index + Self.chunkSize)
-      newChunks.append(Array(spans[index..<next]))
+      newChunks.append(Chunk(Array(spans[index..<next])))
       index = next
     }
     chunks.replaceSubrange(chunkRange, with: newChunks)
-    largestGap.replaceSubrange(chunkRange, with: newChunks.map(Self.largestInternalGap))
   }
 
   private static func largestInternalGap(_ chunk: [Span]) -> UInt64 {
@@ -61,15 +71,15 @@ struct SpanList: Sendable, Equatable {
       edit(chunk: range.lowerBound) { Span.insert(span, into: &$0) }
       return
     }
-    var affected = chunks[range].flatMap { $0 }
+    var affected = chunks[range].flatMap { $0.spans }
     Span.insert(span, into: &affected)
     if range.isEmpty {
       // Lands between chunks (or the list is empty): join the neighbouring chunk if small.
       let at = range.lowerBound
-      if at > 0 && chunks[at - 1].count < Self.chunkSize {
-        replace(chunkRange: (at - 1)..<at, with: chunks[at - 1] + affected)
-      } else if at < chunks.count && chunks[at].count < Self.chunkSize {
-        replace(chunkRange: at..<(at + 1), with: affected + chunks[at])
+      if at > 0 && chunks[at - 1].spans.count < Self.chunkSize {
+        replace(chunkRange: (at - 1)..<at, with: chunks[at - 1].spans + affected)
+      } else if at < chunks.count && chunks[at].spans.count < Self.chunkSize {
+        replace(chunkRange: at..<(at + 1), with: affected + chunks[at].spans)
       } else {
         replace(chunkRange: at..<at, with: affected)
       }
@@ -87,7 +97,7 @@ struct SpanList: Sendable, Equatable {
       edit(chunk: range.lowerBound) { Span.remove(span, from: &$0) }
       return
     }
-    var affected = chunks[range].flatMap { $0 }
+    var affected = chunks[range].flatMap { $0.spans }
     Span.remove(span, from: &affected)
     replace(chunkRange: range, with: affected)
   }
@@ -95,18 +105,18 @@ struct SpanList: Sendable, Equatable {
   /// Applies `edit` to chunk `index` in place, then re-chunks it if it emptied or outgrew
   /// `chunkSize`: the chunks replacing it with its edited spans would give, without rebuilding.
   private mutating func edit(chunk index: Int, _ change: (inout [Span]) -> Void) {
-    change(&chunks[index])
-    if chunks[index].isEmpty || chunks[index].count > Self.chunkSize {
-      replace(chunkRange: index..<(index + 1), with: chunks[index])
+    change(&chunks[index].spans)
+    if chunks[index].spans.isEmpty || chunks[index].spans.count > Self.chunkSize {
+      replace(chunkRange: index..<(index + 1), with: chunks[index].spans)
     } else {
-      largestGap[index] = Self.largestInternalGap(chunks[index])
+      chunks[index].largestGap = Self.largestInternalGap(chunks[index].spans)
     }
   }
 
   /// Whether any span overlaps `span`.
   func overlaps(_ span: Span) -> Bool {
     guard span.end > span.base else { return false }
-    for chunk in affectedChunks(span.base, span.end) where Span.overlaps(span, chunks[chunk]) { return true }
+    for chunk in affectedChunks(span.base, span.end) where Span.overlaps(span, chunks[chunk].spans) { return true }
     return false
   }
 
@@ -122,9 +132,9 @@ struct SpanList: Sendable, Equatable {
     var chunk = range.upperBound
     var startIndex: Int? = nil
     if limit < within.end {
-      let low = chunks[range].partitionPoint { $0.last!.end >= limit }
+      let low = chunks[range].partitionPoint { $0.spans.last!.end >= limit }
       if low < range.upperBound {
-        let spans = chunks[low]
+        let spans = chunks[low].spans
         var index = 0
         while spans[index].end < limit { index += 1 }
         top = min(top, spans[index].base)
@@ -135,7 +145,7 @@ struct SpanList: Sendable, Equatable {
     }
     while chunk > range.lowerBound {
       chunk -= 1
-      let spans = chunks[chunk]
+      let spans = chunks[chunk].spans
       var index = spans.count
       if let start = startIndex {
         index = start
@@ -143,7 +153,8 @@ struct SpanList: Sendable, Equatable {
       } else {
         // The internal gaps can be skipped when none is big enough and the whole chunk lies
         // inside the window below `top`.
-        let canSkip = largestGap[chunk] < minimum && spans.first!.base >= within.base && spans.last!.end <= top
+        let canSkip =
+          chunks[chunk].largestGap < minimum && spans.first!.base >= within.base && spans.last!.end <= top
         if canSkip {
           let last = spans.last!
           if last.end < top, !body(Span(base: last.end, end: top)) { return }
@@ -170,8 +181,8 @@ struct SpanList: Sendable, Equatable {
   func forEachGap(in within: Span, minimum: UInt64, _ body: (Span) -> Bool) {
     var bottom = within.base
     for chunk in affectedChunks(within.base, within.end) {
-      let spans = chunks[chunk]
-      let canSkip = largestGap[chunk] < minimum && spans.first!.base >= bottom && spans.last!.end <= within.end
+      let spans = chunks[chunk].spans
+      let canSkip = chunks[chunk].largestGap < minimum && spans.first!.base >= bottom && spans.last!.end <= within.end
       if canSkip {
         let first = spans.first!
         if first.base > bottom, !body(Span(base: bottom, end: first.base)) { return }

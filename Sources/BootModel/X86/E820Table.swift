@@ -26,7 +26,7 @@ public struct E820Table: Sendable {
   /// `fitting`.
   private var wrapping = IntervalTreap()
   /// The tree of every entry: above all 32-bit type numbers.
-  private static let allKinds: UInt64 = 1 << 32
+  private static let allKinds = 1 << 32
 
   public init(capacity: Int) { self.capacity = max(capacity, 0) }
 
@@ -181,7 +181,7 @@ public struct E820Table: Sendable {
   /// in table order.
   private func candidates(_ start: UInt64, _ end: UInt64, kind: RegionKind?) -> [Int] {
     var slots: [Int] = []
-    let tree = kind.map { UInt64($0.rawValue) } ?? Self.allKinds
+    let tree = kind.map { Int($0.rawValue) } ?? Self.allKinds
     fitting.overlapping(start, end, tree: tree, into: &slots)
     wrapping.contained(start, end, tree: tree, into: &slots)
     slots.sort()
@@ -203,7 +203,7 @@ public struct E820Table: Sendable {
     let entry = entries[slot]
     guard !Self.isZeroed(entry) else { return }
     let end = entry.start &+ entry.size
-    let kind = UInt64(entry.kind.rawValue)
+    let kind = Int(entry.kind.rawValue)
     if end >= entry.start {
       fitting.insert(start: entry.start, slot: slot, end: end, tree: Self.allKinds)
       fitting.insert(start: entry.start, slot: slot, end: end, tree: kind)
@@ -217,7 +217,7 @@ public struct E820Table: Sendable {
     let entry = entries[slot]
     guard !Self.isZeroed(entry) else { return }
     let end = entry.start &+ entry.size
-    let kind = UInt64(entry.kind.rawValue)
+    let kind = Int(entry.kind.rawValue)
     if end >= entry.start {
       fitting.remove(start: entry.start, slot: slot, tree: Self.allKinds)
       fitting.remove(start: entry.start, slot: slot, tree: kind)

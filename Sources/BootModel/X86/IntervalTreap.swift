@@ -18,13 +18,14 @@ struct IntervalTreap: Sendable {
 
   private var nodes: [Node] = []
   private var freeNodes: [Int] = []
-  /// The trees' keys, ascending, and their roots (`-1` when empty).
-  private var trees: [UInt64] = []
+  /// The trees' keys, ascending, and their roots (`-1` when empty). (Int keys: the runtime has
+  /// `[Int]` prebuilt, where a `[UInt64]` is instantiated at run time.)
+  private var trees: [Int] = []
   private var roots: [Int] = []
   private var seed: UInt64 = 0x9e37_79b9_7f4a_7c15
 
   /// Where `tree` is, or would be inserted, in `trees`.
-  private func position(_ tree: UInt64) -> Int {
+  private func position(_ tree: Int) -> Int {
     var low = 0
     var high = trees.count
     while low < high {
@@ -34,12 +35,12 @@ struct IntervalTreap: Sendable {
     return low
   }
 
-  private func root(_ tree: UInt64) -> Int {
+  private func root(_ tree: Int) -> Int {
     let i = position(tree)
     return i < trees.count && trees[i] == tree ? roots[i] : -1
   }
 
-  mutating func insert(start: UInt64, slot: Int, end: UInt64, tree: UInt64) {
+  mutating func insert(start: UInt64, slot: Int, end: UInt64, tree: Int) {
     seed &+= 0x9e37_79b9_7f4a_7c15
     var z = seed
     z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
@@ -63,7 +64,7 @@ struct IntervalTreap: Sendable {
   }
 
   /// Removes the interval with this start and slot (which must be present in `tree`).
-  mutating func remove(start: UInt64, slot: Int, tree: UInt64) {
+  mutating func remove(start: UInt64, slot: Int, tree: Int) {
     let i = position(tree)
     guard i < trees.count && trees[i] == tree else { return }
     let (low, rest) = split(roots[i], start, slot)
@@ -73,7 +74,7 @@ struct IntervalTreap: Sendable {
   }
 
   /// Slots of the intervals in `tree` with `start <= hi` and `end >= lo`.
-  func overlapping(_ lo: UInt64, _ hi: UInt64, tree: UInt64, into slots: inout [Int]) {
+  func overlapping(_ lo: UInt64, _ hi: UInt64, tree: Int, into slots: inout [Int]) {
     let root = root(tree)
     var stack: [Int] = root >= 0 ? [root] : []
     while let t = stack.popLast() {
@@ -88,7 +89,7 @@ struct IntervalTreap: Sendable {
   }
 
   /// Slots of the intervals in `tree` with `start >= lo` and `end <= hi`.
-  func contained(_ lo: UInt64, _ hi: UInt64, tree: UInt64, into slots: inout [Int]) {
+  func contained(_ lo: UInt64, _ hi: UInt64, tree: Int, into slots: inout [Int]) {
     let root = root(tree)
     var stack: [Int] = root >= 0 ? [root] : []
     while let t = stack.popLast() {

@@ -41,7 +41,8 @@ extension X86BootState {
       }
     }
     events.append(.e820(.firmwareTable(label: firmware.label, entries: table.entries)))
-    notes.append("\(table.count) entries: \(ByteCount.human(firmwareMap.totalSize(of: .usable))) usable")
+    notes.append(
+      "\(Digits.decimal(table.count)) entries: \(ByteCount.human(firmwareMap.totalSize(of: .usable))) usable")
     finalMap = firmwareMap
     return notes
   }

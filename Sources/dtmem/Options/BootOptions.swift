@@ -133,7 +133,7 @@ struct BootOptions {
     help:
       "The kernel's COMMAND_LINE_SIZE: it keeps at most this many bytes minus one of the command line (0: keep "
       + "everything); what falls past it is not applied, and dtmem warns.",
-    default: KernelCommandLine.kernelLimit, shown: String(KernelCommandLine.kernelLimit)
+    default: KernelCommandLine.kernelLimit, shown: Digits.decimal(KernelCommandLine.kernelLimit)
   ) { (text: String) throws(CLIError) -> Int? in try RangeArgument.limit(text, option: "--cmdline-size", unit: "bytes")
   }
 
@@ -143,7 +143,7 @@ struct BootOptions {
     help:
       "x86: the e820 table's capacity, E820_MAX_ENTRIES (0: unlimited); entries past it are dropped with 'too many "
       + "entries'.",
-    default: BootLimits.debianE820MaxEntries, shown: String(BootLimits.debianE820MaxEntries)
+    default: BootLimits.debianE820MaxEntries, shown: Digits.decimal(BootLimits.debianE820MaxEntries)
   ) { (text: String) throws(CLIError) -> Int in
     try RangeArgument.limit(text, option: "--e820-max-entries", unit: "entries") ?? Int.max
   }
