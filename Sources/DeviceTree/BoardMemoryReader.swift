@@ -74,6 +74,7 @@ extension FlatDeviceTree {
 
   func reservedMemoryNode(_ node: Node, cells: CellCounts) -> ReservedMemoryNode {
     var children: [ReservedRegionNode] = []
+    children.reserveCapacity(recordedChildCount(of: node))
     forEachChild(of: node) { offset, entry, name in
       children.append(reservedRegion(at: offset, entry: entry, name: name, parent: node.path, cells: cells))
     }

@@ -184,6 +184,19 @@ public struct FlatDeviceTree: Sendable {
     }
   }
 
+  /// How many direct children of `node` the outline recorded (0 when it recorded none): what
+  /// `forEachChild` visits then, for sizing a list of them.
+  func recordedChildCount(of node: Node) -> Int {
+    guard node.entry >= 0, outline.entry(node.entry).childrenRecorded else { return 0 }
+    var count = 0
+    var child = outline.entry(node.entry).firstChild
+    while child >= 0 {
+      count += 1
+      child = outline.entry(child).nextSibling
+    }
+    return count
+  }
+
   /// Runs `body` on each direct child of `node` in blob order: its offset, its outline entry (or
   /// -1) and its name in place.
   @inline(__always)

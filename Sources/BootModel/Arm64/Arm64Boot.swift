@@ -126,7 +126,15 @@ struct Arm64BootState {
     self.commandLine = request.kernelCommandLine
     self.commandLineSource = request.commandLine.source.description
     self.page = request.pageSize.bytes
+    // The lists' sizes are known within a few entries: grown once, not element by element.
+    let children = tree.reservedMemory?.children.count ?? 0
+    steps.reserveCapacity(Self.expectedSteps)
+    reservations.reserveCapacity(children + tree.memoryReservations.count + request.loaderReservations.count + 4)
+    records.reserveCapacity(min(children, Self.maximumRecords))
   }
+
+  /// About how many steps a boot has (`runDeviceTreeMemory()`, `runFromPhysicalLimits()`).
+  static let expectedSteps = 18
 
   /// What this kernel prints (for the words of diagnostics that quote it).
   var log: any KernelLogRenderer { KernelLog.renderer(.arm64, request.kernel) }

@@ -73,6 +73,8 @@ struct X86BootState {
     self.commandLine = request.kernelCommandLine
     self.commandLineSource = request.commandLine.source.description
     self.table = E820Table(capacity: request.limits.e820MaxEntries)
+    // A step per memmap= and mem= occurrence, and at most six others: grown once.
+    steps.reserveCapacity(commandLine.parameters.count + 6)
   }
 
   mutating func step(_ title: String, _ function: String, _ body: (inout X86BootState, inout [BootEvent]) -> [String]) {

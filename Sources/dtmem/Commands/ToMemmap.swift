@@ -62,12 +62,14 @@ struct ToMemmap: Command {
   }
 
   /// Why an x86 kernel given only `line` (an exactmap line: the whole table) stops, or nil.
-  static func x86Stop(_ line: String, kernel: KernelVersion) -> String? {
+  static func x86Stop(_ line: String, kernel: KernelVersion, _ environment: Environment) -> String? {
     var request = BootRequest(
       .noFirmwareTable, kernel: kernel, commandLine: BootCommandLine(line, source: .given("the memmap= line")),
       limits: BootLimits(commandLineSize: nil))
     request.recordsChanges = false
-    guard let result = try? Boot.run(request), let words = result.stopMessage else { return nil }
+    guard let result = try? Boot.run(request) else { return nil }
+    Simulation.keep(Simulation.Outcome(request: request, result: result), environment)
+    guard let words = result.stopMessage else { return nil }
     return "the line cannot boot x86 as it stands: " + (result.stopCause?.message ?? "the kernel stops (\"\(words)\")")
   }
 
@@ -77,7 +79,8 @@ struct ToMemmap: Command {
     if let stop = Simulation.panicError(outcome, input: loaded.name) { throw stop }
     let line = MemmapLine.line(for: outcome.result, location: loaded.name)
     let text = line.text
-    let x86Stop = Self.x86Stop(text, kernel: outcome.request.kernel)
+    let x86Stop = Self.x86Stop(text, kernel: outcome.request.kernel, environment)
+    Simulation.keep(outcome, environment)
     var output = CommandOutput()
     if json {
       let document = JSONValue.object([

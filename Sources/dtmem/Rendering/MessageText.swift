@@ -19,7 +19,9 @@ enum MessageText {
       if keepingLayout && (value == 0x0a || value == 0x09) { return false }
       return value < 0x20 || (0x7f...0x9f).contains(value) || PathBytes.escapedByte(scalar) != nil
     }
-    guard text.unicodeScalars.contains(where: needsEscape) else { return text }
+    guard !isPlain(text, keepingLayout: keepingLayout), text.unicodeScalars.contains(where: needsEscape) else {
+      return text
+    }
     var out = String.UnicodeScalarView()
     func append(_ string: String) { out.append(contentsOf: string.unicodeScalars) }
     func hex(_ value: UInt32, digits: Int) -> String {
@@ -44,5 +46,22 @@ enum MessageText {
       }
     }
     return String(out)
+  }
+
+  /// Whether `text` certainly needs no escape, read as UTF-8 bytes: printable ASCII (and line
+  /// breaks and tabs, for layout) needs none, nor does any scalar whose first byte is not 0xC2
+  /// (U+0080…U+00BF, the C1 controls among them) or 0xF4 (U+100000…, the escape scalars among
+  /// them). The scalars are looked at only past such a byte or a control character.
+  static func isPlain(_ text: String, keepingLayout: Bool) -> Bool {
+    text.utf8.withContiguousStorageIfAvailable { bytes in
+      for byte in bytes {
+        switch byte {
+        case 0x20..<0x7f, 0x80..<0xc2, 0xc3..<0xf4, 0xf5...: continue
+        case 0x0a, 0x09: if !keepingLayout { return false }
+        default: return false
+        }
+      }
+      return true
+    } ?? false
   }
 }

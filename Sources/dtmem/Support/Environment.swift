@@ -12,8 +12,9 @@ struct Environment: Sendable {
   var includeDirectories: [String] = []
   /// Whether a loaded input is kept to the end of the process rather than freed object by object
   /// when the command returns (a 150 KB blob's board, its hundreds of strings and arrays, and the
-  /// blob's own buffer: ~17K instructions). Only `DTMem.main` sets it, whose process exits after
-  /// one command; in process (tests) inputs are freed as usual.
+  /// blob's own buffer: ~17K instructions), and so is a boot's outcome (`Simulation.keep`). Only
+  /// `DTMem.main` sets it, whose process exits after one command; in process (tests) inputs are
+  /// freed as usual.
   var keepsInputsUntilExit = false
 
   static let process = Environment(
