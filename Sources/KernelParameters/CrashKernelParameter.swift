@@ -180,7 +180,9 @@ public enum CrashKernelParameter {
         continue
       }
       let end = line[index...].firstIndex(of: 0x20) ?? line.count
-      func endsWith(_ s: UnsafeBufferPointer<UInt8>) -> Bool { end - index >= s.count && line[(end - s.count)..<end].elementsEqual(s) }
+      func endsWith(_ s: UnsafeBufferPointer<UInt8>) -> Bool {
+        end - index >= s.count && line[(end - s.count)..<end].elementsEqual(s)
+      }
       if let suffix {
         if endsWith(suffix) { last = index }
       } else if !endsWith(highSuffix) && !endsWith(lowSuffix) {
