@@ -68,7 +68,7 @@ struct ToMemmap: Command {
       limits: BootLimits(commandLineSize: nil))
     request.recordsChanges = false
     guard let result = try? Boot.run(request) else { return nil }
-    Simulation.keep(Simulation.Outcome(request: request, result: result), environment)
+    environment.keepUntilExit(.outcome(Simulation.Outcome(request: request, result: result)))
     guard let words = result.stopMessage else { return nil }
     return "the line cannot boot x86 as it stands: " + (result.stopCause?.message ?? "the kernel stops (\"\(words)\")")
   }
@@ -80,7 +80,7 @@ struct ToMemmap: Command {
     let line = MemmapLine.line(for: outcome.result, location: loaded.name)
     let text = line.text
     let x86Stop = Self.x86Stop(text, kernel: outcome.request.kernel, environment)
-    Simulation.keep(outcome, environment)
+    environment.keepUntilExit(.outcome(outcome))
     var output = CommandOutput()
     if json {
       let document = JSONValue.object([

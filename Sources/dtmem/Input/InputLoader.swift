@@ -75,14 +75,8 @@ enum InputLoader {
     } else {
       input = try decode(try environment.read(path), path: path, includeDirectories: environment.includeDirectories)
     }
-    if environment.keepsInputsUntilExit { _ = Unmanaged.passRetained(Kept(input)) }
+    environment.keepUntilExit(.input(input))
     return input
-  }
-
-  /// What keeps an input: a class of its own (static metadata, nothing instantiated at run time).
-  final class Kept {
-    let input: LoadedInput
-    init(_ input: LoadedInput) { self.input = input }
   }
 
   /// Decodes content already read from `path` (standard input can be read only once);

@@ -6,19 +6,6 @@ import MemoryModel
 /// Glue from an input and the boot options to the boot request and `Boot.run`: arm64 for device
 /// trees, x86 for firmware tables, unless `--arch` says otherwise.
 enum Simulation {
-  /// What keeps a boot's outcome to the end of the process, like the input it came from
-  /// (`Environment.keepsInputsUntilExit`): its steps, events and reservations are not freed one by
-  /// one when the command returns. A class of its own (static metadata, nothing instantiated).
-  final class Kept {
-    let outcome: Outcome
-    init(_ outcome: Outcome) { self.outcome = outcome }
-  }
-
-  /// Keeps `outcome` to the end of the process when `environment` keeps inputs so.
-  static func keep(_ outcome: Outcome, _ environment: Environment) {
-    if environment.keepsInputsUntilExit { _ = Unmanaged.passRetained(Kept(outcome)) }
-  }
-
   struct Outcome {
     var request: BootRequest
     var result: BootResult

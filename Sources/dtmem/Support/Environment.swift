@@ -10,12 +10,30 @@ struct Environment: Sendable {
   var terminal: Terminal? = nil
   /// The `-I DIR` folders device tree source is preprocessed and compiled with (`SourceOptions`).
   var includeDirectories: [String] = []
-  /// Whether a loaded input is kept to the end of the process rather than freed object by object
-  /// when the command returns (a 150 KB blob's board, its hundreds of strings and arrays, and the
-  /// blob's own buffer: ~17K instructions), and so is a boot's outcome (`Simulation.keep`). Only
-  /// `DTMem.main` sets it, whose process exits after one command; in process (tests) inputs are
-  /// freed as usual.
+  /// Whether a loaded input and a boot's outcome are kept to the end of the process rather than
+  /// freed object by object when the command returns (a 150 KB blob's board, its hundreds of
+  /// strings and arrays, and the blob's own buffer: ~17K instructions; a boot's steps, events and
+  /// reservations: ~15K). Only `DTMem.main` sets it, whose process exits after one command; in
+  /// process (tests) they are freed as usual.
   var keepsInputsUntilExit = false
+
+  /// What `keepUntilExit(_:)` keeps.
+  enum Kept {
+    case input(LoadedInput)
+    case outcome(Simulation.Outcome)
+  }
+
+  /// Keeps `value` to the end of the process when `keepsInputsUntilExit` says so.
+  func keepUntilExit(_ value: Kept) {
+    if keepsInputsUntilExit { _ = Unmanaged.passRetained(KeptBox(value)) }
+  }
+
+  /// The box that holds a kept value: a class of its own (static metadata, nothing instantiated
+  /// at run time).
+  private final class KeptBox {
+    let value: Kept
+    init(_ value: Kept) { self.value = value }
+  }
 
   static let process = Environment(
     standardInput: { () throws(CLIError) -> [UInt8] in try FileIO.readAll(fd: 0, name: "<stdin>") },
